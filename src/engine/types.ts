@@ -1,0 +1,69 @@
+import type { CommandArgs, CommandName, LiveSummary } from '../protocol/messages.js';
+import type { Result } from '../protocol/result.js';
+import type { EventEnvelope, LiveInfo, LiveSnapshot, Role, UserInfo } from '../protocol/types.js';
+import type { Scheduler } from './scheduler.js';
+
+/** Limits of one room. Defaults in `DEFAULT_ROOM_LIMITS`, documented in `docs/protocol.md`. */
+export interface RoomLimits {
+  /** Members in one live, owner included. Default 10,000. */
+  readonly maxMembers: number;
+  /** Pending applications in one live. Default 1,000. */
+  readonly maxPendingApplications: number;
+  /** How long a member who lost its connection keeps its seat and requests, in ms. Default 20,000. */
+  readonly graceMs: number;
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  maxMembers: 10_000,
+  maxPendingApplications: 1_000,
+  graceMs: 20_000,
+};
+
+/** The settings of `live.create` after validation. */
+export type CreateLiveSettings = CommandArgs<'live.create'>;
+
+/** Commands that act inside an existing room (everything but create, join, leave, end and list). */
+export type RoomCommandName = Exclude<CommandName, 'live.create' | 'live.join' | 'live.leave' | 'live.end' | 'live.list'>;
+
+/** One command for `LiveRoom.execute`, with its validated arguments. */
+export type RoomCommand = {
+  [N in RoomCommandName]: { readonly name: N; readonly args: CommandArgs<N> };
+}[RoomCommandName];
+
+export interface LiveRoomOptions {
+  readonly owner: UserInfo;
+  readonly settings: CreateLiveSettings;
+  readonly scheduler: Scheduler;
+  readonly limits?: Partial<RoomLimits>;
+  /** Receives every event, in sequence order, synchronously, as it happens. */
+  readonly emit: (envelope: EventEnvelope) => void;
+}
+
+/**
+ * The authoritative state of one live room and the rules that change it. Pure: no I/O; time only
+ * through the injected scheduler; every change is reported through `emit`.
+ */
+export interface LiveRoomApi {
+  readonly liveId: string;
+  /** Sequence number of the last emitted event (0 before any). */
+  readonly seq: number;
+  readonly ended: boolean;
+  info(): LiveInfo;
+  summary(): LiveSummary;
+  roleOf(userId: string): Role | null;
+  isMember(userId: string): boolean;
+  /** What `userId` may see now. For a non-member: the public part (seats, count, live info). */
+  snapshotFor(userId: string): LiveSnapshot;
+  /** Adds a member (or, for an existing member, marks them online again) and returns their snapshot. */
+  join(user: UserInfo): Result<LiveSnapshot>;
+  /** A member leaves on purpose. The owner leaving ends the live (`endedByHost`). */
+  leave(userId: string): Result;
+  /** The owner ends the live for everyone. */
+  end(userId: string): Result;
+  /** Runs one command for `actorId`. The actor is never taken from the arguments. */
+  execute(actorId: string, command: RoomCommand): Result<unknown>;
+  /** The member's connection dropped (`false`) or came back (`true`); drives the grace period. */
+  setOnline(userId: string, online: boolean): void;
+  /** Ends the live with `endedByServer` (server shutdown) and clears every timer. */
+  dispose(): void;
+}

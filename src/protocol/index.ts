@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './result.js';
+export * from './types.js';
+export * from './messages.js';

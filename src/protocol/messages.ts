@@ -1,0 +1,286 @@
+/**
+ * The wire protocol: every message between a client and a server (or the in-page hub), with runtime
+ * schemas. Text frames of JSON. See `docs/protocol.md`.
+ */
+import * as v from 'valibot';
+import { ErrorCode } from './errors.js';
+import { fail, ok, type Result } from './result.js';
+import type {
+  EventEnvelope,
+  LiveEvent,
+  LiveInfo,
+  LiveSnapshot,
+  SeatMode,
+  UserInfo,
+} from './types.js';
+
+/** Bumped on any incompatible change. The server refuses other versions with close code 4004. */
+export const PROTOCOL_VERSION = 1;
+
+/** Limits on strings and sizes that the protocol enforces. Defaults documented in `docs/protocol.md`. */
+export interface ProtocolLimits {
+  /** Max characters of `extraInfo` in applications and invitations. Default 256. */
+  readonly maxExtraInfoLength: number;
+  /** Max characters of a live's name. Default 64. */
+  readonly maxLiveNameLength: number;
+  /** Max request timeout in seconds. Default 600. */
+  readonly maxTimeoutSeconds: number;
+}
+
+export const DEFAULT_PROTOCOL_LIMITS: ProtocolLimits = {
+  maxExtraInfoLength: 256,
+  maxLiveNameLength: 64,
+  maxTimeoutSeconds: 600,
+};
+
+/** Ids (`liveId`, `userId`): 1..64 characters of letters, digits, `_`, `-`, `.`, `@`. */
+export const ID_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
+export const MAX_SEATS = 16;
+
+const id = v.pipe(v.string(), v.regex(ID_PATTERN, 'must be 1..64 characters of A-Z a-z 0-9 _ . @ -'));
+const seatIndex = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SEATS - 1));
+const seatIndexOrAny = v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(MAX_SEATS - 1));
+const device = v.picklist(['microphone', 'camera']);
+
+function commandSchemas(limits: ProtocolLimits) {
+  const extraInfo = v.optional(v.pipe(v.string(), v.maxLength(limits.maxExtraInfoLength)), '');
+  const timeout = v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(limits.maxTimeoutSeconds)),
+    0,
+  );
+  const live = { liveId: id };
+  return {
+    'live.create': v.object({
+      liveId: id,
+      liveName: v.optional(v.pipe(v.string(), v.maxLength(limits.maxLiveNameLength)), ''),
+      seatMode: v.optional(v.picklist(['apply', 'free']), 'apply'),
+      maxSeatCount: v.optional(v.pipe(v.number(), v.integer()), 9),
+      keepOwnerOnSeat: v.optional(v.boolean(), true),
+    }),
+    'live.join': v.object({ ...live, sinceSeq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
+    'live.leave': v.object(live),
+    'live.end': v.object(live),
+    'live.list': v.object({}),
+    'member.setAdmin': v.object({ ...live, userId: id, admin: v.boolean() }),
+    'guest.apply': v.object({ ...live, seatIndex: v.optional(seatIndexOrAny, -1), timeout, extraInfo }),
+    'guest.cancelApplication': v.object(live),
+    'guest.acceptApplication': v.object({ ...live, userId: id }),
+    'guest.rejectApplication': v.object({ ...live, userId: id }),
+    'guest.invite': v.object({
+      ...live,
+      inviteeId: id,
+      seatIndex: v.optional(seatIndexOrAny, -1),
+      timeout,
+      extraInfo,
+    }),
+    'guest.cancelInvitation': v.object({ ...live, inviteeId: id }),
+    'guest.acceptInvitation': v.object({ ...live, inviterId: id }),
+    'guest.rejectInvitation': v.object({ ...live, inviterId: id }),
+    'seat.take': v.object({ ...live, seatIndex: seatIndexOrAny }),
+    'seat.leave': v.object(live),
+    'seat.move': v.object({
+      ...live,
+      userId: id,
+      targetIndex: seatIndex,
+      policy: v.optional(v.picklist(['abortWhenOccupied', 'forceReplace', 'swap']), 'abortWhenOccupied'),
+    }),
+    'seat.kick': v.object({ ...live, userId: id }),
+    'seat.lock': v.object({
+      ...live,
+      seatIndex,
+      lockSeat: v.optional(v.boolean()),
+      lockAudio: v.optional(v.boolean()),
+      lockVideo: v.optional(v.boolean()),
+    }),
+    'device.publish': v.object({
+      ...live,
+      microphone: v.optional(v.picklist(['on', 'off'])),
+      camera: v.optional(v.picklist(['on', 'off'])),
+    }),
+    'device.closeRemote': v.object({ ...live, userId: id, device }),
+    'device.setRemoteAllowed': v.object({ ...live, userId: id, device, allowed: v.boolean() }),
+  } as const;
+}
+
+type Schemas = ReturnType<typeof commandSchemas>;
+
+/** Every command a client can send. */
+export type CommandName = keyof Schemas;
+
+/** The arguments of a command after validation and defaults. */
+export type CommandArgs<N extends CommandName> = v.InferOutput<Schemas[N]>;
+
+/** The arguments a caller passes (defaults may be omitted). */
+export type CommandInput<N extends CommandName> = v.InferInput<Schemas[N]>;
+
+/** A live in the list returned by `live.list`. */
+export interface LiveSummary {
+  readonly live: LiveInfo;
+  readonly memberCount: number;
+  readonly seatedCount: number;
+}
+
+/** What `live.join` returns: a snapshot, or the events missed since `sinceSeq`. */
+export type JoinData =
+  | { readonly kind: 'snapshot'; readonly snapshot: LiveSnapshot }
+  | { readonly kind: 'replay'; readonly events: readonly ServerEvent[]; readonly seq: number };
+
+/** The data each command's successful reply carries. */
+export interface CommandData {
+  'live.create': LiveSnapshot;
+  'live.join': JoinData;
+  'live.list': { readonly lives: readonly LiveSummary[] };
+  'guest.apply': { readonly requestId: string };
+  'guest.invite': { readonly requestId: string };
+}
+
+export type DataOf<N extends CommandName> = N extends keyof CommandData ? CommandData[N] : undefined;
+
+export const COMMAND_NAMES = Object.keys(commandSchemas(DEFAULT_PROTOCOL_LIMITS)) as CommandName[];
+
+// ── client → server ──────────────────────────────────────────────────────────────────────────
+
+export interface HelloMessage {
+  readonly type: 'hello';
+  readonly protocol: number;
+  readonly token: string;
+}
+
+export interface CommandMessage<N extends CommandName = CommandName> {
+  readonly type: 'cmd';
+  /** Unique per connection; the reply carries it back. Resending an id returns the same reply. */
+  readonly id: string;
+  readonly name: N;
+  readonly args: CommandArgs<N>;
+}
+
+export type ClientMessage = HelloMessage | CommandMessage;
+
+// ── server → client ──────────────────────────────────────────────────────────────────────────
+
+export interface WelcomeMessage {
+  readonly type: 'welcome';
+  readonly protocol: number;
+  readonly user: UserInfo;
+  /** Server clock, epoch ms, so clients can show countdowns against server deadlines. */
+  readonly serverTime: number;
+}
+
+export interface ReplyMessage {
+  readonly type: 'reply';
+  readonly id: string;
+  readonly result: Result<unknown>;
+}
+
+export interface ServerEvent {
+  readonly type: 'event';
+  readonly liveId: string;
+  readonly seq: number;
+  readonly event: LiveEvent;
+}
+
+/** A message that could not be tied to a request id (unparseable JSON, unknown shape). */
+export interface ErrorMessage {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+/** Sent before the server closes the connection on its own initiative. */
+export interface ByeMessage {
+  readonly type: 'bye';
+  readonly reason: 'shutdown' | 'replaced' | 'tokenExpired';
+  readonly message: string;
+}
+
+export type ServerMessage = WelcomeMessage | ReplyMessage | ServerEvent | ErrorMessage | ByeMessage;
+
+export function toServerEvent(envelope: EventEnvelope): ServerEvent {
+  return { type: 'event', liveId: envelope.liveId, seq: envelope.seq, event: envelope.event };
+}
+
+// ── parsing ──────────────────────────────────────────────────────────────────────────────────
+
+const helloSchema = v.object({
+  type: v.literal('hello'),
+  protocol: v.pipe(v.number(), v.integer()),
+  token: v.pipe(v.string(), v.maxLength(4096)),
+});
+
+const commandEnvelopeSchema = v.object({
+  type: v.literal('cmd'),
+  id: v.pipe(v.string(), v.minLength(1), v.maxLength(64)),
+  name: v.string(),
+  args: v.optional(v.unknown(), {}),
+});
+
+function describe(issues: readonly v.BaseIssue<unknown>[]): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => {
+      const path = v.getDotPath(issue);
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+/** A parsed message from a client, or a typed error; `id` is set when the message had a usable id. */
+export type ParsedClientMessage =
+  | { readonly ok: true; readonly message: ClientMessage }
+  | { readonly ok: false; readonly id: string | null; readonly code: ErrorCode; readonly message: string };
+
+/** Builds the parser a server (or hub) uses for incoming text. It never throws. */
+export function createMessageParser(limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS) {
+  const schemas = commandSchemas(limits);
+  return function parseClientMessage(text: string): ParsedClientMessage {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: 'message is not valid JSON' };
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      return { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: 'message must be a JSON object' };
+    }
+    const type = (raw as { type?: unknown }).type;
+    if (type === 'hello') {
+      const hello = v.safeParse(helloSchema, raw);
+      return hello.success
+        ? { ok: true, message: hello.output }
+        : { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: `hello: ${describe(hello.issues)}` };
+    }
+    if (type !== 'cmd') {
+      return { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: 'unknown message type' };
+    }
+    const envelope = v.safeParse(commandEnvelopeSchema, raw);
+    if (!envelope.success) {
+      const rawId = (raw as { id?: unknown }).id;
+      const id = typeof rawId === 'string' && rawId.length > 0 && rawId.length <= 64 ? rawId : null;
+      return { ok: false, id, code: ErrorCode.INVALID_ARGUMENT, message: describe(envelope.issues) };
+    }
+    const { id, name, args } = envelope.output;
+    if (!Object.hasOwn(schemas, name)) {
+      return { ok: false, id, code: ErrorCode.INVALID_ARGUMENT, message: `unknown command "${name.slice(0, 64)}"` };
+    }
+    const schema = schemas[name as CommandName];
+    const parsed = v.safeParse(schema, args);
+    if (!parsed.success) {
+      return { ok: false, id, code: ErrorCode.INVALID_ARGUMENT, message: `${name}: ${describe(parsed.issues)}` };
+    }
+    return { ok: true, message: { type: 'cmd', id, name: name as CommandName, args: parsed.output } as CommandMessage };
+  };
+}
+
+/** Validates the arguments of one command (used by in-page callers that skip JSON). */
+export function validateArgs<N extends CommandName>(
+  name: N,
+  args: unknown,
+  limits: ProtocolLimits = DEFAULT_PROTOCOL_LIMITS,
+): Result<CommandArgs<N>> {
+  const parsed = v.safeParse(commandSchemas(limits)[name], args);
+  return parsed.success
+    ? ok(parsed.output as CommandArgs<N>)
+    : fail(ErrorCode.INVALID_ARGUMENT, `${name}: ${describe(parsed.issues)}`);
+}
+
+export type { SeatMode };
