@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './result.js';
 export * from './types.js';
 export * from './messages.js';
+export * from './version.js';

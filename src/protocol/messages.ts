@@ -14,8 +14,7 @@ import type {
   UserInfo,
 } from './types.js';
 
-/** Bumped on any incompatible change. The server refuses other versions with close code 4004. */
-export const PROTOCOL_VERSION = 1;
+export { PROTOCOL_VERSION } from './version.js';
 
 /** Limits on strings and sizes that the protocol enforces. Defaults documented in `docs/protocol.md`. */
 export interface ProtocolLimits {
