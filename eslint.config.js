@@ -1,0 +1,99 @@
+// @ts-check
+/**
+ * ESLint flat config: `npm run lint` runs `eslint . --max-warnings 0` (then `prettier --check .`).
+ * Formatting is Prettier's job; this file only holds rules about correctness and safety.
+ */
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import lit from 'eslint-plugin-lit';
+import litA11y from 'eslint-plugin-lit-a11y';
+import wc from 'eslint-plugin-wc';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Ways to turn a string into markup. Elements render through Lit templates only. */
+const htmlSinkMessage = 'Builds markup from a string (XSS risk). Render with a Lit `html` template instead.';
+
+export default defineConfig(
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'custom-elements.json', 'storybook-static/'] },
+
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  tseslint.configs.stylisticTypeChecked,
+  lit.configs['flat/recommended'],
+  wc.configs['flat/recommended'],
+  litA11y.configs.recommended,
+
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    settings: { wc: { elementBaseClasses: ['LitElement'] } },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+
+  // Plain JavaScript (this file, tool configs, scripts/) is not part of the TypeScript program:
+  // lint it without type information, with Node's globals.
+  {
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: globals.node },
+  },
+
+  // No markup from strings anywhere in the library.
+  {
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'innerHTML', message: htmlSinkMessage },
+        { property: 'outerHTML', message: htmlSinkMessage },
+        { property: 'insertAdjacentHTML', message: htmlSinkMessage },
+        { property: 'setHTMLUnsafe', message: htmlSinkMessage },
+        { property: 'createContextualFragment', message: htmlSinkMessage },
+        { object: 'document', property: 'write', message: htmlSinkMessage },
+        { object: 'document', property: 'writeln', message: htmlSinkMessage },
+      ],
+      'no-restricted-imports': [
+        'error',
+        // lit's unsafeHTML / unsafeSVG / unsafeStatic (and lit-html's copies), with or without `.js`.
+        {
+          paths: [
+            { name: 'lit/static-html.js', importNames: ['unsafeStatic'], message: htmlSinkMessage },
+            { name: 'lit-html/static.js', importNames: ['unsafeStatic'], message: htmlSinkMessage },
+          ],
+          patterns: [
+            { group: ['lit/directives/unsafe-*', 'lit-html/directives/unsafe-*'], message: htmlSinkMessage },
+          ],
+        },
+      ],
+    },
+  },
+
+  // Tests: the only relaxation is `no-floating-promises` for calls known to be safe un-awaited:
+  // - node:test's `describe`/`it`/`test` return promises that the runner itself awaits;
+  // - @open-wc/semantic-dom-diff retypes chai's `equal` family as returning a Promise (for its async
+  //   `.dom.equal`), so every plain `expect(a).to.equal(b)` would be reported. The type is matched
+  //   by name (`Equal`), so an un-awaited `.dom.equal` slips through too; `to.be.accessible()` and
+  //   every other promise must still be awaited.
+  {
+    files: ['test/**/*.ts', 'stories/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] },
+            { from: 'package', package: 'chai', name: 'Equal' },
+          ],
+        },
+      ],
+    },
+  },
+
+  // Browser tests run in the page (mocha globals from @web/test-runner).
+  {
+    files: ['test/browser/**/*.ts', 'stories/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser, ...globals.mocha } },
+  },
+);
