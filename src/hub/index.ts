@@ -1,0 +1,9 @@
+export {
+  createHub,
+  DEFAULT_REPLAY_BUFFER_SIZE,
+  DEFAULT_REPLY_CACHE_SIZE,
+  type Hub,
+  type HubConnection,
+  type HubOptions,
+  type HubPeer,
+} from './hub.js';

@@ -1,0 +1,207 @@
+#!/usr/bin/env node
+/**
+ * `co-guest-kit`: runs the signaling server or mints a token. The only module that reads
+ * `process.env` or installs signal handlers.
+ */
+import { parseArgs } from 'node:util';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { createServer, DEFAULT_HOST, DEFAULT_PORT, type ServerHandle } from './server.js';
+import { createToken, DEFAULT_TOKEN_EXPIRES_IN } from './token.js';
+
+const HELP = `co-guest-kit: guest connection for live streaming
+
+Usage:
+  co-guest-kit serve [--port N] [--host H] [--dev]
+      Runs the signaling server. The token secret comes from CO_GUEST_SECRET
+      (required unless --dev). PORT may set the port (--port wins).
+        --port N    TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+        --host H    interface to bind (default ${DEFAULT_HOST})
+        --dev       dev mode: GET /dev/token mints tokens for anyone (local use only);
+                    without CO_GUEST_SECRET a random secret is used for this run
+
+  co-guest-kit token --user-id ID --user-name NAME [--avatar-url URL] [--expires-in 12h]
+      Prints a signed token for a user (needs CO_GUEST_SECRET).
+        --expires-in  seconds or a time span like 30m, 12h, 7d (default ${DEFAULT_TOKEN_EXPIRES_IN})
+
+  co-guest-kit --help
+      Shows this help.
+
+Environment:
+  CO_GUEST_SECRET   HS256 secret shared by the server and whoever mints tokens
+  PORT              port for serve when --port is not given
+`;
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const io: Io = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+function parsePort(value: string | undefined): number | null {
+  if (value === undefined || value === '') return DEFAULT_PORT;
+  if (!/^\d+$/.test(value)) return null;
+  const port = Number(value);
+  return port <= 65_535 ? port : null;
+}
+
+async function serve(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      dev: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const port = parsePort(values.port ?? process.env.PORT);
+  if (port === null) {
+    io.err('error: the port must be an integer in 0..65535');
+    return 1;
+  }
+  const secret = process.env.CO_GUEST_SECRET ?? '';
+  const dev = values.dev === true;
+  if (!dev && secret === '') {
+    io.err(
+      'error: CO_GUEST_SECRET is not set.\n' +
+        '  Set it to a long random string shared with whatever mints your tokens, e.g.\n' +
+        '    CO_GUEST_SECRET="$(openssl rand -base64 32)" co-guest-kit serve\n' +
+        '  or run `co-guest-kit serve --dev` for local development only.',
+    );
+    return 1;
+  }
+  const handle = await createServer({
+    port,
+    host: values.host ?? DEFAULT_HOST,
+    dev,
+    ...(secret === '' ? {} : { secret }),
+    logger: { info: (message) => io.out(`[co-guest-kit] ${message}`), warn: (message) => io.err(`[co-guest-kit] ${message}`) },
+  });
+  printStarted(handle, secret === '');
+  installSignals(handle);
+  return -1;
+}
+
+function printStarted(handle: ServerHandle, randomSecret: boolean): void {
+  io.out(`co-guest-kit server listening`);
+  io.out(`  WebSocket  ${handle.url}`);
+  io.out(`  health     ${handle.httpUrl}/healthz`);
+  if (!handle.dev) return;
+  const line = '!'.repeat(78);
+  io.out(
+    [
+      '',
+      line,
+      '!!  DEV MODE: GET /dev/token mints a token for ANY user id, no questions asked.',
+      '!!  DEV TOKENS ARE FOR LOCAL USE ONLY. Never expose this server to a network.',
+      randomSecret
+        ? '!!  No CO_GUEST_SECRET: a random secret is used; tokens die with this process.'
+        : '!!  Tokens are signed with CO_GUEST_SECRET.',
+      line,
+      '',
+      'Get a dev token:',
+      `  curl '${handle.httpUrl}/dev/token?userId=alice&userName=Alice'`,
+      '',
+      'Use it from the headless client (browser or Node): give the session this server URL and',
+      'the token, e.g. serverUrl: ' + `'${handle.url}'` + ', token: <the token above>.',
+      'Or speak the protocol directly (docs/protocol.md): open the WebSocket and send',
+      `  {"type":"hello","protocol":${PROTOCOL_VERSION},"token":"<the token above>"}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+function installSignals(handle: ServerHandle): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      process.exit(1);
+    }
+    stopping = true;
+    io.out(`[co-guest-kit] ${signal}: closing`);
+    handle.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        io.err(`[co-guest-kit] close failed: ${String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+async function token(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'user-id': { type: 'string' },
+      'user-name': { type: 'string' },
+      'avatar-url': { type: 'string', default: '' },
+      'expires-in': { type: 'string', default: DEFAULT_TOKEN_EXPIRES_IN },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const secret = process.env.CO_GUEST_SECRET ?? '';
+  if (secret === '') {
+    io.err('error: CO_GUEST_SECRET is not set; the token must be signed with the server\'s secret.');
+    return 1;
+  }
+  const userId = values['user-id'];
+  const userName = values['user-name'];
+  if (userId === undefined || userName === undefined) {
+    io.err('error: --user-id and --user-name are required (see --help)');
+    return 1;
+  }
+  const expiresRaw = values['expires-in'];
+  const expiresIn = /^-?\d+$/.test(expiresRaw) ? Number(expiresRaw) : expiresRaw;
+  try {
+    io.out(await createToken({ secret, userId, userName, avatarUrl: values['avatar-url'], expiresIn }));
+    return 0;
+  } catch (error) {
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+/** Runs the CLI. Resolves to an exit code, or -1 while a server keeps running. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest);
+      case 'token':
+        return await token(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.out(HELP);
+        return command === undefined ? 1 : 0;
+      default:
+        io.err(`error: unknown command "${command}"\n\n${HELP}`);
+        return 1;
+    }
+  } catch (error) {
+    io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+if (code >= 0) process.exitCode = code;
