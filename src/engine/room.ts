@@ -1,0 +1,1114 @@
+/**
+ * The room engine: the authoritative state of one live and every rule that changes it (see
+ * `docs/rules.md`). Pure: no I/O, time only through the injected scheduler, every change reported
+ * through `emit`, synchronously and in sequence order.
+ */
+import { ErrorCode } from '../protocol/errors.js';
+import type { CommandArgs, LiveSummary } from '../protocol/messages.js';
+import { fail, ok, type Failure, type Result } from '../protocol/result.js';
+import type {
+  Audience,
+  Device,
+  DeviceStatus,
+  LeaveReason,
+  LiveEndReason,
+  LiveEvent,
+  LiveInfo,
+  LiveMember,
+  LiveSnapshot,
+  MoveSeatPolicy,
+  RequestOutcome,
+  Role,
+  SeatApplication,
+  SeatInfo,
+  SeatInvitation,
+  SeatMode,
+  UserInfo,
+} from '../protocol/types.js';
+import type { Scheduler, TimerHandle } from './scheduler.js';
+import {
+  chooseSeat,
+  DEFAULT_SEAT_COUNT,
+  describeSeatRefusal,
+  isSeatIndex,
+  MAX_SEAT_COUNT,
+  type SeatChoice,
+} from './seats.js';
+import {
+  DEFAULT_ROOM_LIMITS,
+  type LiveRoomApi,
+  type LiveRoomOptions,
+  type RoomCommand,
+  type RoomLimits,
+} from './types.js';
+
+/** `LiveRoomOptions` plus what only this implementation needs. */
+export interface LiveRoomCreateOptions extends LiveRoomOptions {
+  /**
+   * Receives an exception thrown while a timer of the room ran (a request or a grace period
+   * expiring), typically from `emit`. Such exceptions never reach the scheduler. Default: ignored.
+   */
+  readonly onError?: (error: unknown) => void;
+}
+
+interface Member {
+  readonly user: UserInfo;
+  role: Role;
+  readonly joinedAt: number;
+  online: boolean;
+  /** Running while the member is offline; on expiry the member is removed. */
+  graceTimer: TimerHandle | null;
+  seatIndex: number | null;
+  /** The member's pending application, if any. */
+  application: PendingApplication | null;
+  /** The pending invitation addressed to the member, if any. */
+  invitation: PendingInvitation | null;
+  /** How the member's most recent application ended, for "already handled" replies. */
+  lastApplication: { readonly outcome: RequestOutcome; readonly by: UserInfo | null } | null;
+}
+
+/** The user on a seat. Devices belong to the occupant and move with them. */
+interface Occupant {
+  readonly userId: string;
+  microphone: DeviceStatus;
+  camera: DeviceStatus;
+  readonly since: number;
+}
+
+interface Seat {
+  readonly index: number;
+  isLocked: boolean;
+  isAudioLocked: boolean;
+  isVideoLocked: boolean;
+  occupant: Occupant | null;
+}
+
+interface PendingApplication {
+  readonly application: SeatApplication;
+  timer: TimerHandle | null;
+}
+
+interface PendingInvitation {
+  readonly invitation: SeatInvitation;
+  timer: TimerHandle | null;
+}
+
+const ALL: Audience = { kind: 'all' };
+const MANAGERS: Audience = { kind: 'managers' };
+const OTHERS: Audience = { kind: 'others' };
+const users = (...userIds: string[]): Audience => ({ kind: 'users', userIds });
+const managersAnd = (...userIds: string[]): Audience => ({ kind: 'managersAnd', userIds });
+
+const isManager = (role: Role): boolean => role === 'owner' || role === 'admin';
+
+const DEVICE_FIELD = { microphone: 'microphone', camera: 'camera' } as const;
+const LOCK_FIELD = { microphone: 'isAudioLocked', camera: 'isVideoLocked' } as const;
+
+function label(user: UserInfo): string {
+  return user.userName && user.userName !== user.userId ? `${user.userName} (${user.userId})` : user.userId;
+}
+
+function isNonNegativeInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/**
+ * One live room. Create it with `LiveRoom.create`; drive it with `join`, `leave`, `end`, `execute`
+ * and `setOnline`; read it with `snapshotFor` and `summary`.
+ */
+export class LiveRoom implements LiveRoomApi {
+  /**
+   * Validates the settings and creates the room. The owner is its first member, online, and sits on
+   * seat 0 when `keepOwnerOnSeat` (default `true`). No event is emitted.
+   */
+  static create(options: LiveRoomCreateOptions): Result<LiveRoom> {
+    // Callers outside TypeScript may omit defaulted settings; apply the protocol's defaults.
+    const settings = options.settings as Partial<LiveRoomOptions['settings']>;
+    const maxSeatCount = settings.maxSeatCount ?? DEFAULT_SEAT_COUNT;
+    const seatMode: SeatMode = settings.seatMode ?? 'apply';
+    if (typeof settings.liveId !== 'string' || settings.liveId.length === 0) {
+      return fail(ErrorCode.INVALID_ARGUMENT, 'A live needs a non-empty liveId.');
+    }
+    if (typeof options.owner.userId !== 'string' || options.owner.userId.length === 0) {
+      return fail(ErrorCode.INVALID_ARGUMENT, 'The owner needs a non-empty userId.');
+    }
+    if (!Number.isInteger(maxSeatCount) || maxSeatCount < 1 || maxSeatCount > MAX_SEAT_COUNT) {
+      return fail(
+        ErrorCode.MAX_SEAT_COUNT_LIMIT,
+        `The maxSeatCount must be an integer from 1 to ${MAX_SEAT_COUNT}; got ${String(maxSeatCount)}.`,
+      );
+    }
+    if (seatMode !== 'apply' && seatMode !== 'free') {
+      return fail(ErrorCode.INVALID_ARGUMENT, `The seatMode must be "apply" or "free"; got ${String(seatMode)}.`);
+    }
+    const limits: RoomLimits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
+    if (!isNonNegativeInteger(limits.maxMembers) || limits.maxMembers < 1) {
+      return fail(ErrorCode.INVALID_ARGUMENT, 'The limit maxMembers must be an integer of at least 1.');
+    }
+    if (!isNonNegativeInteger(limits.maxPendingApplications)) {
+      return fail(ErrorCode.INVALID_ARGUMENT, 'The limit maxPendingApplications must be a non-negative integer.');
+    }
+    if (typeof limits.graceMs !== 'number' || !Number.isFinite(limits.graceMs) || limits.graceMs < 0) {
+      return fail(ErrorCode.INVALID_ARGUMENT, 'The limit graceMs must be a non-negative number of milliseconds.');
+    }
+    const live: LiveInfo = {
+      liveId: settings.liveId,
+      liveName: settings.liveName ?? '',
+      owner: { userId: options.owner.userId, userName: options.owner.userName, avatarUrl: options.owner.avatarUrl },
+      seatMode,
+      maxSeatCount,
+      keepOwnerOnSeat: settings.keepOwnerOnSeat ?? true,
+      createdAt: options.scheduler.now(),
+    };
+    return ok(new LiveRoom(live, limits, options));
+  }
+
+  readonly #live: LiveInfo;
+  readonly #limits: RoomLimits;
+  readonly #scheduler: Scheduler;
+  readonly #emitEnvelope: LiveRoomOptions['emit'];
+  readonly #onError: (error: unknown) => void;
+  /** In join order; the owner first. */
+  readonly #members = new Map<string, Member>();
+  readonly #seats: Seat[];
+  /** Pending applications in arrival order. */
+  readonly #applications = new Map<string, PendingApplication>();
+  /** Pending invitations in creation order. */
+  readonly #invitations = new Map<string, PendingInvitation>();
+  #seq = 0;
+  #ended = false;
+  #nextApplicationId = 1;
+  #nextInvitationId = 1;
+
+  private constructor(live: LiveInfo, limits: RoomLimits, options: LiveRoomCreateOptions) {
+    this.#live = live;
+    this.#limits = limits;
+    this.#scheduler = options.scheduler;
+    this.#emitEnvelope = options.emit;
+    this.#onError = options.onError ?? (() => undefined);
+    this.#seats = Array.from({ length: live.maxSeatCount }, (_, index) => ({
+      index,
+      isLocked: false,
+      isAudioLocked: false,
+      isVideoLocked: false,
+      occupant: null,
+    }));
+    const owner = this.#newMember(live.owner, 'owner');
+    this.#members.set(owner.user.userId, owner);
+    if (live.keepOwnerOnSeat) this.#place(owner, 0);
+  }
+
+  get liveId(): string {
+    return this.#live.liveId;
+  }
+
+  get seq(): number {
+    return this.#seq;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  info(): LiveInfo {
+    return this.#live;
+  }
+
+  summary(): LiveSummary {
+    const seatedCount = this.#seats.reduce((count, seat) => count + (seat.occupant === null ? 0 : 1), 0);
+    return { live: this.#live, memberCount: this.#members.size, seatedCount };
+  }
+
+  roleOf(userId: string): Role | null {
+    return this.#members.get(userId)?.role ?? null;
+  }
+
+  isMember(userId: string): boolean {
+    return this.#members.has(userId);
+  }
+
+  snapshotFor(userId: string): LiveSnapshot {
+    const viewer = this.#members.get(userId);
+    const manager = viewer !== undefined && isManager(viewer.role);
+    let members: LiveMember[] = [];
+    let applications: SeatApplication[] = [];
+    let invitations: SeatInvitation[] = [];
+    if (manager) {
+      members = Array.from(this.#members.values(), (member) => this.#toLiveMember(member));
+      applications = Array.from(this.#applications.values(), (pending) => pending.application);
+      invitations = Array.from(this.#invitations.values(), (pending) => pending.invitation);
+    } else if (viewer !== undefined) {
+      members = [this.#toLiveMember(viewer)];
+      if (viewer.application !== null) applications = [viewer.application.application];
+      if (viewer.invitation !== null) invitations = [viewer.invitation.invitation];
+    }
+    return {
+      live: this.#live,
+      seats: this.#seatInfos(),
+      members,
+      memberCount: this.#members.size,
+      applications,
+      invitations,
+      seq: this.#seq,
+    };
+  }
+
+  join(user: UserInfo): Result<LiveSnapshot> {
+    return this.#guard('live.join', () => {
+      if (this.#ended) return this.#endedFailure();
+      if (typeof user.userId !== 'string' || user.userId.length === 0) {
+        return fail(ErrorCode.INVALID_ARGUMENT, 'A member needs a non-empty userId.');
+      }
+      const existing = this.#members.get(user.userId);
+      if (existing !== undefined) {
+        this.#markOnline(existing);
+        return ok(this.snapshotFor(user.userId));
+      }
+      if (this.#members.size >= this.#limits.maxMembers) {
+        return fail(ErrorCode.LIVE_FULL, `The live is full: it has reached its limit of ${this.#limits.maxMembers} members.`);
+      }
+      const member = this.#newMember(user, 'audience');
+      this.#members.set(user.userId, member);
+      const memberCount = this.#members.size;
+      this.#emit(MANAGERS, { type: 'member.joined', member: this.#toLiveMember(member), memberCount });
+      this.#emit(OTHERS, { type: 'member.count', memberCount });
+      return ok(this.snapshotFor(user.userId));
+    });
+  }
+
+  leave(userId: string): Result {
+    return this.#guard('live.leave', () => {
+      if (this.#ended) return this.#endedFailure();
+      const member = this.#members.get(userId);
+      if (member === undefined) return this.#notInLive();
+      if (member.role === 'owner') this.#end('endedByHost');
+      else this.#remove(member, 'left');
+      return ok();
+    });
+  }
+
+  end(userId: string): Result {
+    return this.#guard('live.end', () => {
+      if (this.#ended) return this.#endedFailure();
+      const member = this.#members.get(userId);
+      if (member === undefined) return this.#notInLive();
+      if (member.role !== 'owner') {
+        return fail(ErrorCode.NEED_OWNER_PERMISSION, 'Only the owner may end the live.');
+      }
+      this.#end('endedByHost');
+      return ok();
+    });
+  }
+
+  execute(actorId: string, command: RoomCommand): Result<unknown> {
+    return this.#guard(String((command as { name?: unknown } | null)?.name), () => {
+      if (this.#ended) return this.#endedFailure();
+      const actor = this.#members.get(actorId);
+      if (actor === undefined) return this.#notInLive();
+      switch (command.name) {
+        case 'member.setAdmin':
+          return this.#setAdmin(actor, command.args);
+        case 'guest.apply':
+          return this.#apply(actor, command.args);
+        case 'guest.cancelApplication':
+          return this.#cancelApplication(actor);
+        case 'guest.acceptApplication':
+          return this.#acceptApplication(actor, command.args);
+        case 'guest.rejectApplication':
+          return this.#rejectApplication(actor, command.args);
+        case 'guest.invite':
+          return this.#invite(actor, command.args);
+        case 'guest.cancelInvitation':
+          return this.#cancelInvitation(actor, command.args);
+        case 'guest.acceptInvitation':
+          return this.#acceptInvitation(actor, command.args);
+        case 'guest.rejectInvitation':
+          return this.#rejectInvitation(actor, command.args);
+        case 'seat.take':
+          return this.#takeSeat(actor, command.args);
+        case 'seat.leave':
+          return this.#leaveSeat(actor);
+        case 'seat.move':
+          return this.#moveSeat(actor, command.args);
+        case 'seat.kick':
+          return this.#kick(actor, command.args);
+        case 'seat.lock':
+          return this.#lockSeat(actor, command.args);
+        case 'device.publish':
+          return this.#publish(actor, command.args);
+        case 'device.closeRemote':
+          return this.#closeRemote(actor, command.args);
+        case 'device.setRemoteAllowed':
+          return this.#setRemoteAllowed(actor, command.args);
+        default: {
+          const name = String((command as { name?: unknown }).name);
+          return fail(ErrorCode.INVALID_ARGUMENT, `Unknown command "${name.slice(0, 64)}".`);
+        }
+      }
+    });
+  }
+
+  setOnline(userId: string, online: boolean): void {
+    try {
+      if (this.#ended) return;
+      const member = this.#members.get(userId);
+      if (member === undefined) return;
+      if (online) this.#markOnline(member);
+      else this.#markOffline(member);
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  dispose(): void {
+    try {
+      if (!this.#ended) this.#end('endedByServer');
+    } catch (error) {
+      this.#onError(error);
+    }
+  }
+
+  // ── roles ──────────────────────────────────────────────────────────────────────────────────
+
+  #setAdmin(actor: Member, args: CommandArgs<'member.setAdmin'>): Result {
+    if (actor.role !== 'owner') {
+      return fail(ErrorCode.NEED_OWNER_PERMISSION, 'Only the owner may appoint or dismiss administrators.');
+    }
+    const target = this.#members.get(args.userId);
+    if (target === undefined) return this.#userNotInLive(args.userId);
+    if (target.role === 'owner') {
+      return fail(ErrorCode.INVALID_ARGUMENT, "The owner's role cannot be changed.");
+    }
+    const role: Role = args.admin ? 'admin' : 'audience';
+    if (target.role === role) return ok();
+    target.role = role;
+    this.#emit(ALL, { type: 'member.role', userId: target.user.userId, role });
+    if (target.seatIndex !== null) this.#emitSeats();
+    this.#emit(users(target.user.userId), { type: 'snapshot', snapshot: this.snapshotFor(target.user.userId) });
+    return ok();
+  }
+
+  // ── applications ───────────────────────────────────────────────────────────────────────────
+
+  #apply(actor: Member, args: CommandArgs<'guest.apply'>): Result<{ requestId: string }> {
+    const seatIndex = args.seatIndex ?? -1;
+    const timeout = args.timeout ?? 0;
+    if (actor.seatIndex !== null) return this.#alreadyOnSeat(actor);
+    if (actor.application !== null) {
+      return fail(ErrorCode.ALREADY_APPLIED, 'You already have a pending application; cancel it before applying again.');
+    }
+    if (actor.invitation !== null) {
+      return fail(
+        ErrorCode.ALREADY_INVITED,
+        `You have a pending invitation from ${label(actor.invitation.invitation.inviter)}; accept or reject it instead.`,
+      );
+    }
+    const timeoutRefusal = this.#checkTimeout(timeout);
+    if (timeoutRefusal) return timeoutRefusal;
+    const choice = this.#choose(seatIndex);
+    if (!choice.ok) return this.#seatRefusal(choice, seatIndex);
+    const immediate = this.#live.seatMode === 'free' || isManager(actor.role);
+    if (!immediate && this.#applications.size >= this.#limits.maxPendingApplications) {
+      return fail(
+        ErrorCode.LIMIT_EXCEEDED,
+        `The live already has ${this.#limits.maxPendingApplications} pending applications; try again later.`,
+      );
+    }
+    const requestId = `app-${this.#nextApplicationId++}`;
+    const now = this.#scheduler.now();
+    const application: SeatApplication = {
+      requestId,
+      user: actor.user,
+      seatIndex,
+      extraInfo: args.extraInfo ?? '',
+      createdAt: now,
+      deadline: timeout > 0 ? now + timeout * 1000 : null,
+    };
+    if (immediate) {
+      this.#place(actor, choice.index);
+      this.#emitSeats();
+      actor.lastApplication = { outcome: 'accepted', by: null };
+      this.#emit(managersAnd(actor.user.userId), {
+        type: 'application.resolved',
+        requestId,
+        user: actor.user,
+        outcome: 'accepted',
+        by: null,
+        code: 0,
+        seatIndex: choice.index,
+      });
+      return ok({ requestId });
+    }
+    const pending: PendingApplication = { application, timer: null };
+    this.#applications.set(requestId, pending);
+    actor.application = pending;
+    if (timeout > 0) {
+      pending.timer = this.#setTimer(timeout * 1000, () => {
+        pending.timer = null;
+        this.#resolveApplication(pending, 'timeout', null, 0);
+      });
+    }
+    this.#emit(managersAnd(actor.user.userId), { type: 'application.received', application });
+    return ok({ requestId });
+  }
+
+  #cancelApplication(actor: Member): Result {
+    if (actor.application === null) {
+      return fail(ErrorCode.NOT_APPLIED, 'You have no pending application to cancel.');
+    }
+    this.#resolveApplication(actor.application, 'cancelled', null, 0);
+    return ok();
+  }
+
+  #acceptApplication(actor: Member, args: CommandArgs<'guest.acceptApplication'>): Result {
+    const found = this.#pendingApplicationOf(actor, args.userId);
+    if (!found.isSuccess) return found;
+    const { member, pending } = found.data;
+    const asked = pending.application.seatIndex;
+    const choice = this.#choose(asked);
+    if (!choice.ok) {
+      this.#resolveApplication(pending, 'failed', null, choice.code);
+      return this.#seatRefusal(choice, asked);
+    }
+    this.#place(member, choice.index);
+    this.#emitSeats();
+    this.#resolveApplication(pending, 'accepted', actor.user, 0, choice.index);
+    this.#dropRequestsOfSeated(member);
+    return ok();
+  }
+
+  #rejectApplication(actor: Member, args: CommandArgs<'guest.rejectApplication'>): Result {
+    const found = this.#pendingApplicationOf(actor, args.userId);
+    if (!found.isSuccess) return found;
+    this.#resolveApplication(found.data.pending, 'rejected', actor.user, 0);
+    return ok();
+  }
+
+  /** The pending application a manager wants to answer, or why there is none. */
+  #pendingApplicationOf(
+    actor: Member,
+    userId: string,
+  ): Result<{ member: Member; pending: PendingApplication }> {
+    if (!isManager(actor.role)) return this.#needAdmin('answer applications');
+    const member = this.#members.get(userId);
+    if (member?.application) return ok({ member, pending: member.application });
+    const last = member?.lastApplication;
+    if (last && last.by !== null && (last.outcome === 'accepted' || last.outcome === 'rejected')) {
+      return fail(
+        ErrorCode.REQUEST_ALREADY_HANDLED,
+        `The application of ${userId} was already ${last.outcome} by ${label(last.by)}.`,
+      );
+    }
+    return fail(ErrorCode.REQUEST_NOT_FOUND, `There is no pending application from ${userId}.`);
+  }
+
+  #resolveApplication(
+    pending: PendingApplication,
+    outcome: RequestOutcome,
+    by: UserInfo | null,
+    code: number,
+    seatIndex = pending.application.seatIndex,
+  ): void {
+    const { requestId, user } = pending.application;
+    if (this.#applications.get(requestId) !== pending) return;
+    this.#applications.delete(requestId);
+    this.#clearTimer(pending.timer);
+    pending.timer = null;
+    const member = this.#members.get(user.userId);
+    if (member?.application === pending) {
+      member.application = null;
+      member.lastApplication = { outcome, by };
+    }
+    this.#emit(managersAnd(user.userId), {
+      type: 'application.resolved',
+      requestId,
+      user,
+      outcome,
+      by,
+      code,
+      seatIndex,
+    });
+  }
+
+  // ── invitations ────────────────────────────────────────────────────────────────────────────
+
+  #invite(actor: Member, args: CommandArgs<'guest.invite'>): Result<{ requestId: string }> {
+    const seatIndex = args.seatIndex ?? -1;
+    const timeout = args.timeout ?? 0;
+    if (!isManager(actor.role)) return this.#needAdmin('invite users to a seat');
+    if (args.inviteeId === actor.user.userId) {
+      return fail(ErrorCode.INVALID_ARGUMENT, 'You cannot invite yourself; take a seat instead.');
+    }
+    const invitee = this.#members.get(args.inviteeId);
+    if (invitee === undefined) return this.#userNotInLive(args.inviteeId);
+    if (invitee.seatIndex !== null) {
+      return fail(ErrorCode.ALREADY_ON_SEAT, `User ${args.inviteeId} is already on seat ${invitee.seatIndex}.`);
+    }
+    if (invitee.invitation !== null) {
+      return fail(
+        ErrorCode.ALREADY_INVITED,
+        `User ${args.inviteeId} already has a pending invitation from ${label(invitee.invitation.invitation.inviter)}.`,
+      );
+    }
+    if (invitee.application !== null) {
+      return fail(
+        ErrorCode.ALREADY_APPLIED,
+        `User ${args.inviteeId} has a pending application; accept it instead of inviting.`,
+      );
+    }
+    const timeoutRefusal = this.#checkTimeout(timeout);
+    if (timeoutRefusal) return timeoutRefusal;
+    const choice = this.#choose(seatIndex);
+    if (!choice.ok) return this.#seatRefusal(choice, seatIndex);
+    const requestId = `inv-${this.#nextInvitationId++}`;
+    const now = this.#scheduler.now();
+    const invitation: SeatInvitation = {
+      requestId,
+      inviter: actor.user,
+      invitee: invitee.user,
+      seatIndex,
+      extraInfo: args.extraInfo ?? '',
+      createdAt: now,
+      deadline: timeout > 0 ? now + timeout * 1000 : null,
+    };
+    const pending: PendingInvitation = { invitation, timer: null };
+    this.#invitations.set(requestId, pending);
+    invitee.invitation = pending;
+    if (timeout > 0) {
+      pending.timer = this.#setTimer(timeout * 1000, () => {
+        pending.timer = null;
+        this.#resolveInvitation(pending, 'timeout', 0);
+      });
+    }
+    this.#emit(managersAnd(invitee.user.userId), { type: 'invitation.received', invitation });
+    return ok({ requestId });
+  }
+
+  #acceptInvitation(actor: Member, args: CommandArgs<'guest.acceptInvitation'>): Result {
+    const pending = this.#invitationFrom(actor, args.inviterId);
+    if (!pending.isSuccess) return pending;
+    const asked = pending.data.invitation.seatIndex;
+    const choice = this.#choose(asked);
+    if (!choice.ok) {
+      this.#resolveInvitation(pending.data, 'failed', choice.code);
+      return this.#seatRefusal(choice, asked);
+    }
+    this.#place(actor, choice.index);
+    this.#emitSeats();
+    this.#resolveInvitation(pending.data, 'accepted', 0, choice.index);
+    this.#dropRequestsOfSeated(actor);
+    return ok();
+  }
+
+  #rejectInvitation(actor: Member, args: CommandArgs<'guest.rejectInvitation'>): Result {
+    const pending = this.#invitationFrom(actor, args.inviterId);
+    if (!pending.isSuccess) return pending;
+    this.#resolveInvitation(pending.data, 'rejected', 0);
+    return ok();
+  }
+
+  #invitationFrom(actor: Member, inviterId: string): Result<PendingInvitation> {
+    const pending = actor.invitation;
+    if (pending?.invitation.inviter.userId !== inviterId) {
+      return fail(ErrorCode.REQUEST_NOT_FOUND, `You have no pending invitation from ${inviterId}.`);
+    }
+    return ok(pending);
+  }
+
+  #cancelInvitation(actor: Member, args: CommandArgs<'guest.cancelInvitation'>): Result {
+    if (!isManager(actor.role)) return this.#needAdmin('cancel invitations');
+    const pending = this.#members.get(args.inviteeId)?.invitation;
+    if (!pending) {
+      return fail(ErrorCode.REQUEST_NOT_FOUND, `There is no pending invitation for ${args.inviteeId}.`);
+    }
+    const inviter = pending.invitation.inviter;
+    if (inviter.userId !== actor.user.userId && actor.role !== 'owner') {
+      return fail(
+        ErrorCode.REQUEST_NO_PERMISSION,
+        `Only ${label(inviter)}, who sent this invitation, or the owner may cancel it.`,
+      );
+    }
+    this.#resolveInvitation(pending, 'cancelled', 0);
+    return ok();
+  }
+
+  #resolveInvitation(
+    pending: PendingInvitation,
+    outcome: RequestOutcome,
+    code: number,
+    seatIndex = pending.invitation.seatIndex,
+  ): void {
+    const { requestId, inviter, invitee } = pending.invitation;
+    if (this.#invitations.get(requestId) !== pending) return;
+    this.#invitations.delete(requestId);
+    this.#clearTimer(pending.timer);
+    pending.timer = null;
+    const member = this.#members.get(invitee.userId);
+    if (member?.invitation === pending) member.invitation = null;
+    this.#emit(managersAnd(invitee.userId), {
+      type: 'invitation.resolved',
+      requestId,
+      inviter,
+      invitee,
+      outcome,
+      code,
+      seatIndex,
+    });
+  }
+
+  /** Keeps "a seated user has no pending request": whatever else they asked for fails now. */
+  #dropRequestsOfSeated(member: Member): void {
+    if (member.application !== null) {
+      this.#resolveApplication(member.application, 'failed', null, ErrorCode.ALREADY_ON_SEAT);
+    }
+    if (member.invitation !== null) {
+      this.#resolveInvitation(member.invitation, 'failed', ErrorCode.ALREADY_ON_SEAT);
+    }
+  }
+
+  // ── seats ──────────────────────────────────────────────────────────────────────────────────
+
+  #takeSeat(actor: Member, args: CommandArgs<'seat.take'>): Result {
+    if (this.#live.seatMode === 'apply' && !isManager(actor.role)) {
+      return fail(
+        ErrorCode.NO_PERMISSION,
+        'This live requires the host to accept you on a seat: use applyForSeat instead of takeSeat.',
+      );
+    }
+    if (actor.seatIndex !== null) return this.#alreadyOnSeat(actor);
+    const choice = this.#choose(args.seatIndex);
+    if (!choice.ok) return this.#seatRefusal(choice, args.seatIndex);
+    this.#place(actor, choice.index);
+    this.#emitSeats();
+    this.#dropRequestsOfSeated(actor);
+    return ok();
+  }
+
+  #leaveSeat(actor: Member): Result {
+    if (actor.seatIndex === null) return this.#notOnSeat(actor, actor.user.userId);
+    this.#unplace(actor);
+    this.#emitSeats();
+    return ok();
+  }
+
+  #kick(actor: Member, args: CommandArgs<'seat.kick'>): Result {
+    if (!isManager(actor.role)) return this.#needAdmin('kick users off seats');
+    if (args.userId === actor.user.userId) {
+      return fail(ErrorCode.INVALID_ARGUMENT, 'You cannot kick yourself; leave the seat instead.');
+    }
+    const target = this.#members.get(args.userId);
+    if (target === undefined || target.seatIndex === null) return this.#notOnSeat(actor, args.userId);
+    if (target.role === 'owner') {
+      return fail(ErrorCode.NO_PERMISSION, 'The owner cannot be kicked off a seat.');
+    }
+    const authority = this.#checkAuthority(actor, target, 'kick');
+    if (authority) return authority;
+    const seatIndex = this.#unplace(target);
+    this.#emitSeats();
+    this.#emit(managersAnd(target.user.userId), {
+      type: 'seat.lost',
+      userId: target.user.userId,
+      seatIndex,
+      reason: 'kicked',
+      by: actor.user,
+    });
+    return ok();
+  }
+
+  #lockSeat(actor: Member, args: CommandArgs<'seat.lock'>): Result {
+    if (!isManager(actor.role)) return this.#needAdmin('lock seats');
+    if (!isSeatIndex(args.seatIndex, this.#seats.length)) {
+      return this.#seatRefusal({ ok: false, code: ErrorCode.SEAT_INDEX_NOT_EXIST }, args.seatIndex);
+    }
+    const seat = this.#seatAt(args.seatIndex);
+    const notices: LiveEvent[] = [];
+    let changed = false;
+    if (args.lockSeat !== undefined && args.lockSeat !== seat.isLocked) {
+      seat.isLocked = args.lockSeat;
+      changed = true;
+    }
+    for (const [device, lock] of [
+      ['microphone', args.lockAudio],
+      ['camera', args.lockVideo],
+    ] as const) {
+      if (lock === undefined || seat[LOCK_FIELD[device]] === lock) continue;
+      changed = true;
+      const notice = this.#setDeviceLock(seat, device, lock, actor.user);
+      if (notice) notices.push(notice);
+    }
+    if (changed) this.#emitSeats();
+    for (const notice of notices) this.#emitNotice(notice);
+    return ok();
+  }
+
+  #moveSeat(actor: Member, args: CommandArgs<'seat.move'>): Result {
+    const policy: MoveSeatPolicy = args.policy ?? 'abortWhenOccupied';
+    const self = args.userId === actor.user.userId;
+    if (!(self && policy === 'abortWhenOccupied') && !isManager(actor.role)) {
+      return this.#needAdmin(self ? `move with the "${policy}" policy` : 'move other users');
+    }
+    const target = this.#members.get(args.userId);
+    if (target === undefined || target.seatIndex === null) return this.#notOnSeat(actor, args.userId);
+    const authority = this.#checkAuthority(actor, target, 'move');
+    if (authority) return authority;
+    if (!isSeatIndex(args.targetIndex, this.#seats.length)) {
+      return this.#seatRefusal({ ok: false, code: ErrorCode.SEAT_INDEX_NOT_EXIST }, args.targetIndex);
+    }
+    const from = this.#seatAt(target.seatIndex);
+    const to = this.#seatAt(args.targetIndex);
+    if (from === to) return ok();
+    if (to.isLocked) return this.#seatRefusal({ ok: false, code: ErrorCode.SEAT_LOCKED }, to.index);
+    const occupant = to.occupant === null ? undefined : this.#members.get(to.occupant.userId);
+    let replaced: Member | null = null;
+    if (occupant !== undefined) {
+      if (policy === 'abortWhenOccupied') {
+        return this.#seatRefusal({ ok: false, code: ErrorCode.SEAT_OCCUPIED }, to.index);
+      }
+      const occupantAuthority = this.#checkAuthority(actor, occupant, policy === 'swap' ? 'move' : 'replace');
+      if (occupantAuthority) return occupantAuthority;
+      if (policy === 'swap' && from.isLocked) {
+        return fail(
+          ErrorCode.SEAT_LOCKED,
+          `Seat ${from.index} is locked, so ${occupant.user.userId} cannot be swapped onto it.`,
+        );
+      }
+      if (policy === 'forceReplace') {
+        this.#unplace(occupant);
+        replaced = occupant;
+      }
+    }
+    // Move (or swap) the occupants; devices go with their users.
+    const moving = from.occupant;
+    from.occupant = to.occupant;
+    to.occupant = moving;
+    target.seatIndex = to.index;
+    if (from.occupant !== null && occupant !== undefined) occupant.seatIndex = from.index;
+    const notices = [...this.#enforceLocks(to, actor.user), ...this.#enforceLocks(from, actor.user)];
+    this.#emitSeats();
+    if (replaced !== null) {
+      this.#emit(managersAnd(replaced.user.userId), {
+        type: 'seat.lost',
+        userId: replaced.user.userId,
+        seatIndex: to.index,
+        reason: 'replaced',
+        by: actor.user,
+      });
+    }
+    for (const notice of notices) this.#emitNotice(notice);
+    return ok();
+  }
+
+  // ── devices ────────────────────────────────────────────────────────────────────────────────
+
+  #publish(actor: Member, args: CommandArgs<'device.publish'>): Result {
+    if (actor.seatIndex === null) return this.#notOnSeat(actor, actor.user.userId);
+    const seat = this.#seatAt(actor.seatIndex);
+    const occupant = this.#occupantOf(seat);
+    if (args.microphone === 'on' && seat.isAudioLocked) {
+      return fail(ErrorCode.MICROPHONE_LOCKED, 'The host does not allow you to open your microphone on this seat.');
+    }
+    if (args.camera === 'on' && seat.isVideoLocked) {
+      return fail(ErrorCode.CAMERA_LOCKED, 'The host does not allow you to open your camera on this seat.');
+    }
+    let changed = false;
+    if (args.microphone !== undefined && args.microphone !== occupant.microphone) {
+      occupant.microphone = args.microphone;
+      changed = true;
+    }
+    if (args.camera !== undefined && args.camera !== occupant.camera) {
+      occupant.camera = args.camera;
+      changed = true;
+    }
+    if (changed) this.#emitSeats();
+    return ok();
+  }
+
+  #closeRemote(actor: Member, args: CommandArgs<'device.closeRemote'>): Result {
+    const found = this.#seatedTarget(actor, args.userId, `close the ${args.device} of others`);
+    if (!found.isSuccess) return found;
+    const occupant = this.#occupantOf(found.data.seat);
+    const field = DEVICE_FIELD[args.device];
+    if (occupant[field] === 'off') return ok();
+    occupant[field] = 'off';
+    this.#emitSeats();
+    this.#emitNotice({
+      type: 'device.admin',
+      userId: args.userId,
+      device: args.device,
+      action: 'closed',
+      by: actor.user,
+    });
+    return ok();
+  }
+
+  #setRemoteAllowed(actor: Member, args: CommandArgs<'device.setRemoteAllowed'>): Result {
+    const found = this.#seatedTarget(actor, args.userId, `allow or forbid the ${args.device} of others`);
+    if (!found.isSuccess) return found;
+    const seat = found.data.seat;
+    const lock = !args.allowed;
+    if (seat[LOCK_FIELD[args.device]] === lock) return ok();
+    const notice = this.#setDeviceLock(seat, args.device, lock, actor.user);
+    this.#emitSeats();
+    if (notice) this.#emitNotice(notice);
+    return ok();
+  }
+
+  /** For the manager-only commands aimed at a seated user's devices. */
+  #seatedTarget(actor: Member, userId: string, what: string): Result<{ target: Member; seat: Seat }> {
+    if (!isManager(actor.role)) return this.#needAdmin(what);
+    const target = this.#members.get(userId);
+    if (target === undefined || target.seatIndex === null) return this.#notOnSeat(actor, userId);
+    const authority = this.#checkAuthority(actor, target, 'control the devices of');
+    if (authority) return authority;
+    return ok({ target, seat: this.#seatAt(target.seatIndex) });
+  }
+
+  /** Sets a seat's audio or video lock; locking forces the device off. Returns the notice for the occupant. */
+  #setDeviceLock(seat: Seat, device: Device, lock: boolean, by: UserInfo): LiveEvent | null {
+    seat[LOCK_FIELD[device]] = lock;
+    if (seat.occupant === null) return null;
+    if (lock) seat.occupant[DEVICE_FIELD[device]] = 'off';
+    return {
+      type: 'device.admin',
+      userId: seat.occupant.userId,
+      device,
+      action: lock ? 'forbidden' : 'allowed',
+      by,
+    };
+  }
+
+  /** After a move: a device that is on where the seat forbids it goes off. */
+  #enforceLocks(seat: Seat, by: UserInfo): LiveEvent[] {
+    const occupant = seat.occupant;
+    if (occupant === null) return [];
+    const notices: LiveEvent[] = [];
+    for (const device of ['microphone', 'camera'] as const) {
+      if (seat[LOCK_FIELD[device]] && occupant[DEVICE_FIELD[device]] === 'on') {
+        occupant[DEVICE_FIELD[device]] = 'off';
+        notices.push({ type: 'device.admin', userId: occupant.userId, device, action: 'closed', by });
+      }
+    }
+    return notices;
+  }
+
+  // ── presence and lifecycle ─────────────────────────────────────────────────────────────────
+
+  #markOffline(member: Member): void {
+    if (!member.online) return;
+    member.online = false;
+    member.graceTimer = this.#setTimer(this.#limits.graceMs, () => {
+      member.graceTimer = null;
+      if (this.#ended || this.#members.get(member.user.userId) !== member) return;
+      if (member.role === 'owner') this.#end('hostLost');
+      else this.#remove(member, 'connectionLost');
+    });
+    if (member.seatIndex !== null) this.#emitSeats();
+  }
+
+  #markOnline(member: Member): void {
+    if (member.online) return;
+    member.online = true;
+    this.#clearTimer(member.graceTimer);
+    member.graceTimer = null;
+    if (member.seatIndex !== null) this.#emitSeats();
+  }
+
+  /** Removes a member who is not the owner: requests end as `left`, the seat is freed. */
+  #remove(member: Member, reason: LeaveReason): void {
+    const userId = member.user.userId;
+    this.#clearTimer(member.graceTimer);
+    member.graceTimer = null;
+    if (member.application !== null) this.#resolveApplication(member.application, 'left', null, 0);
+    if (member.invitation !== null) this.#resolveInvitation(member.invitation, 'left', 0);
+    const seatIndex = member.seatIndex === null ? null : this.#unplace(member);
+    this.#members.delete(userId);
+    if (seatIndex !== null) {
+      this.#emitSeats();
+      if (reason === 'connectionLost') {
+        this.#emit(ALL, { type: 'seat.lost', userId, seatIndex, reason: 'connectionLost', by: null });
+      }
+    }
+    const memberCount = this.#members.size;
+    this.#emit(MANAGERS, { type: 'member.left', userId, reason, memberCount });
+    this.#emit(OTHERS, { type: 'member.count', memberCount });
+  }
+
+  #end(reason: LiveEndReason): void {
+    this.#ended = true;
+    for (const member of this.#members.values()) {
+      this.#clearTimer(member.graceTimer);
+      member.graceTimer = null;
+    }
+    for (const pending of [...this.#applications.values()]) {
+      this.#resolveApplication(pending, 'failed', null, ErrorCode.LIVE_ENDED);
+    }
+    for (const pending of [...this.#invitations.values()]) {
+      this.#resolveInvitation(pending, 'failed', ErrorCode.LIVE_ENDED);
+    }
+    this.#emit(ALL, { type: 'live.ended', reason });
+  }
+
+  // ── helpers ────────────────────────────────────────────────────────────────────────────────
+
+  #newMember(user: UserInfo, role: Role): Member {
+    return {
+      user: { userId: user.userId, userName: user.userName, avatarUrl: user.avatarUrl },
+      role,
+      joinedAt: this.#scheduler.now(),
+      online: true,
+      graceTimer: null,
+      seatIndex: null,
+      application: null,
+      invitation: null,
+      lastApplication: null,
+    };
+  }
+
+  #toLiveMember(member: Member): LiveMember {
+    return { ...member.user, role: member.role, joinedAt: member.joinedAt };
+  }
+
+  #seatAt(index: number): Seat {
+    const seat = this.#seats[index];
+    if (seat === undefined) throw new Error(`no seat ${index}`);
+    return seat;
+  }
+
+  #occupantOf(seat: Seat): Occupant {
+    if (seat.occupant === null) throw new Error(`seat ${seat.index} is empty`);
+    return seat.occupant;
+  }
+
+  #choose(seatIndex: number): SeatChoice {
+    return chooseSeat(this.#seats, seatIndex);
+  }
+
+  /** Seats `member` on the free seat `index` with both devices off. Emits nothing. */
+  #place(member: Member, index: number): void {
+    const seat = this.#seatAt(index);
+    if (seat.occupant !== null || member.seatIndex !== null) throw new Error(`cannot place on seat ${index}`);
+    seat.occupant = { userId: member.user.userId, microphone: 'off', camera: 'off', since: this.#scheduler.now() };
+    member.seatIndex = index;
+  }
+
+  /** Frees the member's seat; their device state goes with them. Emits nothing. */
+  #unplace(member: Member): number {
+    if (member.seatIndex === null) throw new Error(`${member.user.userId} is not seated`);
+    const index = member.seatIndex;
+    this.#seatAt(index).occupant = null;
+    member.seatIndex = null;
+    return index;
+  }
+
+  #seatInfos(): SeatInfo[] {
+    return this.#seats.map((seat) => {
+      const occupant = seat.occupant;
+      const member = occupant === null ? undefined : this.#members.get(occupant.userId);
+      return {
+        index: seat.index,
+        isLocked: seat.isLocked,
+        isAudioLocked: seat.isAudioLocked,
+        isVideoLocked: seat.isVideoLocked,
+        userInfo:
+          occupant === null || member === undefined
+            ? null
+            : {
+                ...member.user,
+                liveId: this.#live.liveId,
+                role: member.role,
+                microphoneStatus: occupant.microphone,
+                cameraStatus: occupant.camera,
+                allowOpenMicrophone: !seat.isAudioLocked,
+                allowOpenCamera: !seat.isVideoLocked,
+                connection: member.online ? 'online' : 'lost',
+                onSeatTimestamp: occupant.since,
+              },
+      };
+    });
+  }
+
+  #emit(to: Audience, event: LiveEvent): void {
+    this.#seq += 1;
+    this.#emitEnvelope({ liveId: this.#live.liveId, seq: this.#seq, to, event });
+  }
+
+  #emitSeats(): void {
+    this.#emit(ALL, { type: 'seats', seats: this.#seatInfos() });
+  }
+
+  /** A `device.admin` notice goes to the user it concerns. */
+  #emitNotice(notice: LiveEvent): void {
+    if (notice.type !== 'device.admin') throw new Error(`not a notice: ${notice.type}`);
+    this.#emit(users(notice.userId), notice);
+  }
+
+  #setTimer(delayMs: number, callback: () => void): TimerHandle {
+    return this.#scheduler.setTimer(delayMs, () => {
+      try {
+        callback();
+      } catch (error) {
+        this.#onError(error);
+      }
+    });
+  }
+
+  #clearTimer(handle: TimerHandle | null): void {
+    if (handle !== null) this.#scheduler.clearTimer(handle);
+  }
+
+  /** Runs a public operation; an unexpected exception becomes `SERVER_ERROR` instead of escaping. */
+  #guard<T>(name: string, run: () => Result<T>): Result<T> {
+    try {
+      return run();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(ErrorCode.SERVER_ERROR, `The server failed to process ${name}: ${reason}.`);
+    }
+  }
+
+  /** An administrator may not act on the owner or on another administrator. */
+  #checkAuthority(actor: Member, target: Member, what: string): Failure | null {
+    if (actor.role !== 'admin' || target === actor || target.role === 'audience') return null;
+    return fail(
+      ErrorCode.NEED_OWNER_PERMISSION,
+      `Only the owner may ${what} ${target.role === 'owner' ? 'the owner' : 'another administrator'}.`,
+    );
+  }
+
+  #checkTimeout(timeout: number): Failure | null {
+    return typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0
+      ? null
+      : fail(ErrorCode.INVALID_ARGUMENT, `The timeout must be a non-negative number of seconds; got ${String(timeout)}.`);
+  }
+
+  #seatRefusal(choice: Extract<SeatChoice, { ok: false }>, requested: number): Failure {
+    return fail(choice.code, describeSeatRefusal(choice.code, requested, this.#seats.length));
+  }
+
+  #endedFailure(): Failure {
+    return fail(ErrorCode.LIVE_ENDED, `The live ${this.#live.liveId} has ended.`);
+  }
+
+  #notInLive(): Failure {
+    return fail(ErrorCode.NOT_IN_LIVE, `Join the live ${this.#live.liveId} first.`);
+  }
+
+  #userNotInLive(userId: string): Failure {
+    return fail(ErrorCode.USER_NOT_IN_LIVE, `User ${userId} is not a member of this live.`);
+  }
+
+  #needAdmin(what: string): Failure {
+    return fail(ErrorCode.NEED_ADMIN_PERMISSION, `Only the owner or an administrator may ${what}.`);
+  }
+
+  #alreadyOnSeat(actor: Member): Failure {
+    return fail(ErrorCode.ALREADY_ON_SEAT, `You are already on seat ${String(actor.seatIndex)}.`);
+  }
+
+  #notOnSeat(actor: Member, userId: string): Failure {
+    return fail(
+      ErrorCode.NOT_ON_SEAT,
+      userId === actor.user.userId ? 'You are not on a seat.' : `User ${userId} is not on a seat.`,
+    );
+  }
+}
