@@ -223,6 +223,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     const connection = client.hubConnection;
     client.hubConnection = null;
     if (connection) {
+      logger.info(`user ${client.userId ?? '?'} disconnected`);
       try {
         connection.disconnected();
       } catch (error) {

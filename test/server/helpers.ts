@@ -54,6 +54,9 @@ export interface Closed {
   readonly reason: string;
 }
 
+/** Command ids are remembered per user across connections, so they must be unique across them. */
+let nextId = 1;
+
 type Waiter = { predicate: (message: ServerMessage) => boolean; from: number; resolve: (m: ServerMessage) => void };
 
 /** A raw protocol client that records every message. */
@@ -66,7 +69,6 @@ export class TestClient {
   readonly opened: Promise<void>;
   readonly closed: Promise<Closed>;
   #waiters: Waiter[] = [];
-  #nextId = 1;
   #isClosed = false;
 
   constructor(url: string) {
@@ -160,7 +162,7 @@ export class TestClient {
 
   /** Sends a command and resolves with its reply. */
   async command<N extends CommandName>(name: N, args: CommandInput<N>, id?: string): Promise<ReplyMessage> {
-    const requestId = id ?? `c${this.#nextId++}`;
+    const requestId = id ?? `c${nextId++}`;
     const from = this.mark();
     this.send({ type: 'cmd', id: requestId, name, args });
     return this.waitFor<ReplyMessage>((m) => m.type === 'reply' && m.id === requestId, `reply to ${name}`, from);
