@@ -123,10 +123,10 @@ class ReplayBuffer {
     const out: EventEnvelope[] = [];
     for (let i = 0; i < this.#size; i++) {
       const envelope = this.#items[(this.#start + i) % capacity];
-      if (envelope && envelope.seq > sinceSeq) out.push(envelope);
+      if (envelope !== undefined && envelope.seq > sinceSeq) out.push(envelope);
     }
     const first = out[0];
-    if (!first || first.seq !== sinceSeq + 1) return null;
+    if (first?.seq !== sinceSeq + 1) return null;
     return out;
   }
 }
@@ -226,7 +226,7 @@ class HubImpl implements Hub {
     this.#replayBufferSize = Math.max(0, Math.floor(options.replayBufferSize ?? DEFAULT_REPLAY_BUFFER_SIZE));
     this.#replyCacheSize = Math.max(1, Math.floor(options.replyCacheSize ?? DEFAULT_REPLY_CACHE_SIZE));
     this.#serialize = options.serialize ?? ((message) => JSON.stringify(message));
-    this.#onError = options.onError ?? (() => {});
+    this.#onError = options.onError ?? ignore;
   }
 
   get liveCount(): number {
@@ -246,7 +246,9 @@ class HubImpl implements Hub {
     record.user = user;
     const connection = new Connection(this, user, peer, record);
     if (this.#shutDown) {
-      connection.send(this.#text({ type: 'bye', reason: 'shutdown', message: 'the server is shutting down' }));
+      connection.send(
+        this.#text({ type: 'bye', reason: 'shutdown', message: 'the server is shutting down' }),
+      );
       connection.open = false;
       connection.close(CloseCode.GOING_AWAY, 'server shutting down');
       this.#maybeForget(record);
@@ -318,7 +320,7 @@ class HubImpl implements Hub {
     this.#detach(connection);
     for (const liveId of [...record.lives]) {
       const room = this.#rooms.get(liveId)?.room;
-      if (!room || !room.isMember(record.user.userId)) {
+      if (!room?.isMember(record.user.userId)) {
         record.lives.delete(liveId);
         continue;
       }
@@ -338,7 +340,11 @@ class HubImpl implements Hub {
         } catch (error) {
           this.reportError(error);
           connection.send(
-            this.#text({ type: 'error', code: ErrorCode.SERVER_ERROR, message: 'the server failed to process a message' }),
+            this.#text({
+              type: 'error',
+              code: ErrorCode.SERVER_ERROR,
+              message: 'the server failed to process a message',
+            }),
           );
         }
       }
@@ -362,7 +368,11 @@ class HubImpl implements Hub {
     const message = parsed.message;
     if (message.type === 'hello') {
       connection.send(
-        this.#text({ type: 'error', code: ErrorCode.INVALID_ARGUMENT, message: 'already connected: hello is sent once' }),
+        this.#text({
+          type: 'error',
+          code: ErrorCode.INVALID_ARGUMENT,
+          message: 'already connected: hello is sent once',
+        }),
       );
       return;
     }
@@ -633,6 +643,11 @@ class HubImpl implements Hub {
       this.reportError(error);
     }
   }
+}
+
+/** The default `onError`: unexpected errors are dropped unless the embedder asks for them. */
+function ignore(): void {
+  // Nothing to do.
 }
 
 function isManager(room: LiveRoomApi, userId: string): boolean {

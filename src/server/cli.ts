@@ -84,7 +84,10 @@ async function serve(args: string[]): Promise<number> {
     host: values.host ?? DEFAULT_HOST,
     dev,
     ...(secret === '' ? {} : { secret }),
-    logger: { info: (message) => io.out(`[co-guest-kit] ${message}`), warn: (message) => io.err(`[co-guest-kit] ${message}`) },
+    logger: {
+      info: (message) => io.out(`[co-guest-kit] ${message}`),
+      warn: (message) => io.err(`[co-guest-kit] ${message}`),
+    },
   });
   printStarted(handle, secret === '');
   installSignals(handle);
@@ -158,7 +161,7 @@ async function token(args: string[]): Promise<number> {
   }
   const secret = process.env.CO_GUEST_SECRET ?? '';
   if (secret === '') {
-    io.err('error: CO_GUEST_SECRET is not set; the token must be signed with the server\'s secret.');
+    io.err("error: CO_GUEST_SECRET is not set; the token must be signed with the server's secret.");
     return 1;
   }
   const userId = values['user-id'];

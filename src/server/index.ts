@@ -24,10 +24,4 @@ export {
   type TokenResult,
   type VerifiedToken,
 } from './token.js';
-export {
-  createHub,
-  type Hub,
-  type HubConnection,
-  type HubOptions,
-  type HubPeer,
-} from '../hub/index.js';
+export { createHub, type Hub, type HubConnection, type HubOptions, type HubPeer } from '../hub/index.js';

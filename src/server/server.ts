@@ -14,7 +14,12 @@ import type { Scheduler } from '../engine/scheduler.js';
 import type { RoomLimits } from '../engine/types.js';
 import { createHub, type Hub, type HubConnection, type HubOptions, type HubPeer } from '../hub/hub.js';
 import { CloseCode, ErrorCode } from '../protocol/errors.js';
-import { ID_PATTERN, type ByeMessage, type ProtocolLimits, type ServerMessage } from '../protocol/messages.js';
+import {
+  ID_PATTERN,
+  type ByeMessage,
+  type ProtocolLimits,
+  type ServerMessage,
+} from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { createToken, verifyToken } from './token.js';
 
@@ -95,7 +100,11 @@ const MAX_EARLY_MESSAGES = 16;
 /** Longest delay `setTimeout` accepts. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-const silent: ServerLogger = { info: () => {}, warn: () => {} };
+function quiet(): void {
+  // The default logger says nothing.
+}
+
+const silent: ServerLogger = { info: quiet, warn: quiet };
 
 type Phase = 'handshake' | 'verifying' | 'open' | 'closing';
 
@@ -153,20 +162,41 @@ function rawText(data: RawData): string {
 export async function createServer(options: ServerOptions = {}): Promise<ServerHandle> {
   const dev = options.dev === true;
   if (!dev && (typeof options.secret !== 'string' || options.secret === '')) {
-    throw new TypeError('createServer: a secret is required (set options.secret, or use dev mode for local tests)');
+    throw new TypeError(
+      'createServer: a secret is required (set options.secret, or use dev mode for local tests)',
+    );
   }
-  const secret = options.secret !== undefined && options.secret !== '' ? options.secret : randomBytes(32).toString('base64url');
+  const secret =
+    options.secret !== undefined && options.secret !== ''
+      ? options.secret
+      : randomBytes(32).toString('base64url');
   const logger = options.logger ?? silent;
   const host = options.host ?? DEFAULT_HOST;
   const port = options.port ?? DEFAULT_PORT;
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError('createServer: port must be an integer in 0..65535');
   }
-  const maxMessageBytes = Math.floor(positive(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes'));
-  const messagesPerSecond = positive(options.messagesPerSecond, DEFAULT_MESSAGES_PER_SECOND, 'messagesPerSecond');
-  const maxConnections = Math.floor(positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections'));
-  const handshakeTimeoutMs = positive(options.handshakeTimeoutMs, DEFAULT_HANDSHAKE_TIMEOUT_MS, 'handshakeTimeoutMs');
-  const heartbeatIntervalMs = positive(options.heartbeatIntervalMs, DEFAULT_HEARTBEAT_INTERVAL_MS, 'heartbeatIntervalMs');
+  const maxMessageBytes = Math.floor(
+    positive(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes'),
+  );
+  const messagesPerSecond = positive(
+    options.messagesPerSecond,
+    DEFAULT_MESSAGES_PER_SECOND,
+    'messagesPerSecond',
+  );
+  const maxConnections = Math.floor(
+    positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections'),
+  );
+  const handshakeTimeoutMs = positive(
+    options.handshakeTimeoutMs,
+    DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    'handshakeTimeoutMs',
+  );
+  const heartbeatIntervalMs = positive(
+    options.heartbeatIntervalMs,
+    DEFAULT_HEARTBEAT_INTERVAL_MS,
+    'heartbeatIntervalMs',
+  );
   const closeTimeoutMs = positive(options.closeTimeoutMs, DEFAULT_CLOSE_TIMEOUT_MS, 'closeTimeoutMs');
   const burst = messagesPerSecond * 2;
   const abuseLimit = messagesPerSecond * 5;
@@ -174,7 +204,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
 
   const hubOptions: HubOptions = {
     serialize,
-    onError: (error) => logger.warn(`hub error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+    onError: (error) =>
+      logger.warn(`hub error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   };
   if (options.scheduler) hubOptions.scheduler = options.scheduler;
   if (options.roomLimits) hubOptions.roomLimits = options.roomLimits;
@@ -234,7 +265,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   }
 
   function fault(client: Client, error: unknown): void {
-    logger.warn(`connection ${client.remote} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    logger.warn(
+      `connection ${client.remote} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     closeClient(client, CloseCode.INTERNAL, 'internal server error');
   }
 
@@ -269,7 +302,11 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     const reply: ServerMessage =
       id === null
         ? { type: 'error', code: ErrorCode.RATE_LIMITED, message }
-        : { type: 'reply', id, result: { isSuccess: false, errorCode: ErrorCode.RATE_LIMITED, errorMessage: message } };
+        : {
+            type: 'reply',
+            id,
+            result: { isSuccess: false, errorCode: ErrorCode.RATE_LIMITED, errorMessage: message },
+          };
     if (client.ws.readyState === client.ws.OPEN) client.ws.send(serialize(reply));
   }
 
@@ -287,7 +324,11 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     }
     if (typeof raw !== 'object' || raw === null || (raw as { type?: unknown }).type !== 'hello') {
       logger.warn(`refused ${client.remote}: first message is not hello`);
-      closeClient(client, CloseCode.BAD_HANDSHAKE, 'bad handshake: the first message must be {"type":"hello"}');
+      closeClient(
+        client,
+        CloseCode.BAD_HANDSHAKE,
+        'bad handshake: the first message must be {"type":"hello"}',
+      );
       return;
     }
     const hello = raw as { protocol?: unknown; token?: unknown };
@@ -336,18 +377,25 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       expire(client);
       return;
     }
-    client.expiryTimer = setTimeout(() => {
-      client.expiryTimer = null;
-      if (client.phase !== 'open') return;
-      if (Date.now() >= expiresAt) expire(client);
-      else armExpiry(client, expiresAt);
-    }, Math.min(delay, MAX_TIMER_MS));
+    client.expiryTimer = setTimeout(
+      () => {
+        client.expiryTimer = null;
+        if (client.phase !== 'open') return;
+        if (Date.now() >= expiresAt) expire(client);
+        else armExpiry(client, expiresAt);
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     client.expiryTimer.unref();
   }
 
   function expire(client: Client): void {
     logger.info(`token of ${client.userId ?? '?'} expired`);
-    sendBye(client, { type: 'bye', reason: 'tokenExpired', message: 'your token expired; get a new one and reconnect' });
+    sendBye(client, {
+      type: 'bye',
+      reason: 'tokenExpired',
+      message: 'your token expired; get a new one and reconnect',
+    });
     closeClient(client, CloseCode.TOKEN_EXPIRED, 'token expired');
   }
 
@@ -444,7 +492,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     try {
       token = await createToken({ secret, userId, userName, avatarUrl });
     } catch (error) {
-      json(res, 400, { error: error instanceof Error ? error.message.replace(/^createToken: /, '') : 'invalid request' });
+      json(res, 400, {
+        error: error instanceof Error ? error.message.replace(/^createToken: /, '') : 'invalid request',
+      });
       return;
     }
     json(res, 200, { token });
@@ -452,7 +502,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = url.pathname === '/healthz' ? 'health' : dev && url.pathname === '/dev/token' ? 'token' : null;
+    const route =
+      url.pathname === '/healthz' ? 'health' : dev && url.pathname === '/dev/token' ? 'token' : null;
     if (route === null) {
       json(res, 404, { error: 'not found' });
       return;
@@ -463,7 +514,11 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       return;
     }
     if (route === 'health') {
-      json(res, 200, { status: closing ? 'closing' : 'ok', lives: hub.liveCount, connections: hub.connectionCount });
+      json(res, 200, {
+        status: closing ? 'closing' : 'ok',
+        lives: hub.liveCount,
+        connections: hub.connectionCount,
+      });
       return;
     }
     await devToken(url, res);

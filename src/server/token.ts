@@ -53,7 +53,8 @@ export type TokenResult = Success<VerifiedToken> | TokenFailure;
 /** Why a user name or avatar URL cannot go in a token, or `null` when it can. */
 export function checkProfile(userName: unknown, avatarUrl: unknown): string | null {
   if (typeof userName !== 'string') return 'userName must be a string';
-  if (userName.length > MAX_USER_NAME_LENGTH) return `userName must be at most ${MAX_USER_NAME_LENGTH} characters`;
+  if (userName.length > MAX_USER_NAME_LENGTH)
+    return `userName must be at most ${MAX_USER_NAME_LENGTH} characters`;
   if (typeof avatarUrl !== 'string') return 'avatarUrl must be a string';
   if (avatarUrl === '') return null;
   if (avatarUrl.length > MAX_AVATAR_URL_LENGTH) {
@@ -120,7 +121,7 @@ export async function verifyToken(token: unknown, secret: string): Promise<Token
       algorithms: [ALGORITHM],
       requiredClaims: ['sub', 'exp'],
     });
-    payload = verified.payload as Record<string, unknown>;
+    payload = verified.payload;
   } catch (error) {
     if (error instanceof errors.JWTExpired) return refuse('expired', 'token expired');
     if (error instanceof errors.JWSSignatureVerificationFailed) {
@@ -132,7 +133,8 @@ export async function verifyToken(token: unknown, secret: string): Promise<Token
     return refuse('malformed', 'token malformed');
   }
   const { sub, name, picture, exp } = payload;
-  if (typeof sub !== 'string' || !ID_PATTERN.test(sub)) return refuse('claims', 'token subject is not a valid user id');
+  if (typeof sub !== 'string' || !ID_PATTERN.test(sub))
+    return refuse('claims', 'token subject is not a valid user id');
   const userName = name === undefined ? sub : name;
   const avatarUrl = picture === undefined ? '' : picture;
   const problem = checkProfile(userName, avatarUrl);

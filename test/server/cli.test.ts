@@ -52,7 +52,9 @@ function waitOutput(runResult: Run, pattern: RegExp): Promise<RegExpMatchArray> 
         }
       };
       runResult.child.stdout?.on('data', check);
-      runResult.exited.then(({ code }) => reject(new Error(`exited with ${code}: ${runResult.stderr}`)), () => {});
+      void runResult.exited.then(({ code }) =>
+        reject(new Error(`exited with ${String(code)}: ${runResult.stderr}`)),
+      );
       check();
     }),
     `output ${pattern}`,
@@ -69,25 +71,29 @@ describe('cli', () => {
     }
   });
 
-  it('serve --dev prints the urls and the dev warning, serves, and exits 0 on SIGTERM', { timeout: SLOW_MS * 2 }, async () => {
-    const r = run(['serve', '--dev', '--port', '0']);
-    running.push(r);
-    const [, url, port] = await waitOutput(r, /(ws:\/\/127\.0\.0\.1:(\d+)\/ws)/);
-    assert.ok(url && port);
-    await waitOutput(r, /curl/);
-    assert.match(r.stdout, /DEV MODE/);
-    assert.match(r.stdout, /LOCAL USE ONLY/);
-    assert.match(r.stdout, new RegExp(`http://127\\.0\\.0\\.1:${port}/healthz`));
-    assert.match(r.stdout, /\/dev\/token\?userId=/);
-    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
-    assert.equal(health.status, 200);
-    const tokenResponse = await fetch(`http://127.0.0.1:${port}/dev/token?userId=alice`);
-    assert.equal(tokenResponse.status, 200);
-    await tokenResponse.body?.cancel();
-    r.child.kill('SIGTERM');
-    const exit = await within(r.exited, 'exit', SLOW_MS);
-    assert.deepEqual(exit, { code: 0, signal: null });
-  });
+  it(
+    'serve --dev prints the urls and the dev warning, serves, and exits 0 on SIGTERM',
+    { timeout: SLOW_MS * 2 },
+    async () => {
+      const r = run(['serve', '--dev', '--port', '0']);
+      running.push(r);
+      const [, url, port] = await waitOutput(r, /(ws:\/\/127\.0\.0\.1:(\d+)\/ws)/);
+      assert.ok(url && port);
+      await waitOutput(r, /curl/);
+      assert.match(r.stdout, /DEV MODE/);
+      assert.match(r.stdout, /LOCAL USE ONLY/);
+      assert.match(r.stdout, new RegExp(`http://127\\.0\\.0\\.1:${port}/healthz`));
+      assert.match(r.stdout, /\/dev\/token\?userId=/);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(health.status, 200);
+      const tokenResponse = await fetch(`http://127.0.0.1:${port}/dev/token?userId=alice`);
+      assert.equal(tokenResponse.status, 200);
+      await tokenResponse.body?.cancel();
+      r.child.kill('SIGTERM');
+      const exit = await within(r.exited, 'exit', SLOW_MS);
+      assert.deepEqual(exit, { code: 0, signal: null });
+    },
+  );
 
   it('serve takes the port from PORT and exits 0 on SIGINT', { timeout: SLOW_MS * 2 }, async () => {
     // Find a free port by letting the OS pick one, then hand it over through PORT.
@@ -133,7 +139,9 @@ describe('cli', () => {
 
   it('token refuses to run without a secret or with a bad user id', { timeout: SLOW_MS }, async () => {
     const noSecret = run(['token', '--user-id', 'alice', '--user-name', 'Alice']);
-    const badId = run(['token', '--user-id', 'bad id', '--user-name', 'Alice'], { CO_GUEST_SECRET: 'x'.repeat(32) });
+    const badId = run(['token', '--user-id', 'bad id', '--user-name', 'Alice'], {
+      CO_GUEST_SECRET: 'x'.repeat(32),
+    });
     running.push(noSecret, badId);
     assert.equal((await within(noSecret.exited, 'exit', SLOW_MS)).code, 1);
     assert.match(noSecret.stderr, /CO_GUEST_SECRET/);

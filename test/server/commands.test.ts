@@ -36,7 +36,9 @@ describe('server commands', () => {
       assert.equal(snapshot.memberCount, 1);
       assert.equal(snapshot.seats[0]?.userInfo?.userId, 'host');
       const other = await res.connect(server, 'other');
-      const list = (await other.ok('live.list', {})) as { lives: { live: { liveId: string }; memberCount: number }[] };
+      const list = (await other.ok('live.list', {})) as {
+        lives: { live: { liveId: string }; memberCount: number }[];
+      };
       assert.deepEqual(
         list.lives.map((l) => [l.live.liveId, l.memberCount]),
         [['show', 1]],
@@ -129,7 +131,11 @@ describe('server commands', () => {
       ['seat.kick', { userId: 'host' }, ErrorCode.NEED_ADMIN_PERMISSION],
       ['seat.lock', { seatIndex: 1, lockSeat: true }, ErrorCode.NEED_ADMIN_PERMISSION],
       ['device.closeRemote', { userId: 'host', device: 'microphone' }, ErrorCode.NEED_ADMIN_PERMISSION],
-      ['device.setRemoteAllowed', { userId: 'host', device: 'camera', allowed: false }, ErrorCode.NEED_ADMIN_PERMISSION],
+      [
+        'device.setRemoteAllowed',
+        { userId: 'host', device: 'camera', allowed: false },
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      ],
       ['live.end', {}, ErrorCode.NEED_OWNER_PERMISSION],
     ];
 
@@ -139,9 +145,13 @@ describe('server commands', () => {
       await other.ok('live.join', { liveId: 'show' });
       const seen = host.mark();
       for (const [name, args, code] of hostOnly) {
-        const reply = await viewer.command(name, { liveId: 'show', ...args } as CommandInput<typeof name>);
+        const reply = await viewer.command(name, { liveId: 'show', ...args });
         assert.equal(reply.result.isSuccess, false, name);
-        assert.equal(reply.result.errorCode, code, `${name}: ${reply.result.isSuccess ? '' : reply.result.errorMessage}`);
+        assert.equal(
+          reply.result.errorCode,
+          code,
+          `${name}: ${reply.result.isSuccess ? '' : reply.result.errorMessage}`,
+        );
       }
       // Nothing changed: a round trip on the host shows no event caused by the refusals.
       await host.ok('live.list', {});
@@ -219,7 +229,16 @@ describe('server commands', () => {
 
     it('answers malformed messages with typed errors and stays usable', async () => {
       const { viewer } = await liveWithViewer();
-      for (const text of ['not json', '{"type":', '"a string"', '[]', 'null', '42', '{"type":"nope"}', '{}']) {
+      for (const text of [
+        'not json',
+        '{"type":',
+        '"a string"',
+        '[]',
+        'null',
+        '42',
+        '{"type":"nope"}',
+        '{}',
+      ]) {
         const error = await expectError(viewer, text);
         assert.equal(error.code, ErrorCode.INVALID_ARGUMENT, text);
         assert.ok(error.message.length > 0);
@@ -227,8 +246,19 @@ describe('server commands', () => {
       const cases: [unknown, string][] = [
         [{ type: 'cmd', id: 'u1', name: 'no.such.command', args: {} }, 'unknown command'],
         [{ type: 'cmd', id: 'u2', name: 'guest.apply', args: { liveId: 42 } }, 'liveId'],
-        [{ type: 'cmd', id: 'u3', name: 'guest.apply', args: { liveId: 'show', seatIndex: 'one' } }, 'seatIndex'],
-        [{ type: 'cmd', id: 'u4', name: 'guest.apply', args: { liveId: 'show', extraInfo: 'x'.repeat(300) } }, 'extraInfo'],
+        [
+          { type: 'cmd', id: 'u3', name: 'guest.apply', args: { liveId: 'show', seatIndex: 'one' } },
+          'seatIndex',
+        ],
+        [
+          {
+            type: 'cmd',
+            id: 'u4',
+            name: 'guest.apply',
+            args: { liveId: 'show', extraInfo: 'x'.repeat(300) },
+          },
+          'extraInfo',
+        ],
         [{ type: 'cmd', id: 'u5', name: 'seat.take', args: { liveId: 'show', seatIndex: 99 } }, 'seatIndex'],
         [{ type: 'cmd', id: 'u6', name: 42, args: {} }, 'name'],
         [{ type: 'cmd', id: 'u7', name: 'live.join', args: 'show' }, 'live.join'],
@@ -238,7 +268,10 @@ describe('server commands', () => {
         const id = (message as { id: string }).id;
         const reply = await expectReply(viewer, message, id);
         assert.equal(reply.result.errorCode, ErrorCode.INVALID_ARGUMENT, id);
-        assert.ok(!reply.result.isSuccess && reply.result.errorMessage.includes(pattern), reply.result.isSuccess ? '' : reply.result.errorMessage);
+        assert.ok(
+          !reply.result.isSuccess && reply.result.errorMessage.includes(pattern),
+          reply.result.isSuccess ? '' : reply.result.errorMessage,
+        );
       }
       const error = await expectError(viewer, JSON.stringify({ type: 'cmd', id: 42, name: 'live.list' }));
       assert.equal(error.code, ErrorCode.INVALID_ARGUMENT);
@@ -253,14 +286,51 @@ describe('server commands', () => {
         seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
         return seed / 2 ** 31;
       };
-      const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-      const values = [null, true, 0, -1, 1.5, 1e308, '', 'show', 'x'.repeat(100), [], {}, { liveId: 'show' }, ['a']];
-      const names = ['live.join', 'guest.apply', 'seat.take', 'seat.lock', 'device.publish', 'x', '__proto__', 'constructor'];
-      const keys = ['liveId', 'seatIndex', 'userId', 'timeout', 'extraInfo', '__proto__', 'constructor', 'microphone'];
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+      const values = [
+        null,
+        true,
+        0,
+        -1,
+        1.5,
+        1e308,
+        '',
+        'show',
+        'x'.repeat(100),
+        [],
+        {},
+        { liveId: 'show' },
+        ['a'],
+      ];
+      const names = [
+        'live.join',
+        'guest.apply',
+        'seat.take',
+        'seat.lock',
+        'device.publish',
+        'x',
+        '__proto__',
+        'constructor',
+      ];
+      const keys = [
+        'liveId',
+        'seatIndex',
+        'userId',
+        'timeout',
+        'extraInfo',
+        '__proto__',
+        'constructor',
+        'microphone',
+      ];
       for (let i = 0; i < 15; i++) {
         const args: Record<string, unknown> = {};
         for (let k = 0; k < 3; k++) args[pick(keys)] = pick(values);
-        const message = { type: 'cmd', id: `f${i}`, name: pick(names), args: random() < 0.8 ? args : pick(values) };
+        const message = {
+          type: 'cmd',
+          id: `f${i}`,
+          name: pick(names),
+          args: random() < 0.8 ? args : pick(values),
+        };
         const reply = await expectReply(viewer, message, `f${i}`);
         assert.equal(reply.type, 'reply');
       }
@@ -303,7 +373,9 @@ describe('server commands', () => {
       for (const id of ids) viewer.send({ type: 'cmd', id, name: 'live.list', args: {} });
       await viewer.waitFor((m) => m.type === 'reply' && m.id === 'once-9');
       await viewer.ok('live.list', {});
-      const replies = viewer.messages.filter((m): m is ReplyMessage & ServerMessage => m.type === 'reply' && m.id.startsWith('once-'));
+      const replies = viewer.messages.filter(
+        (m): m is ReplyMessage & ServerMessage => m.type === 'reply' && m.id.startsWith('once-'),
+      );
       assert.deepEqual(
         replies.map((r) => r.id),
         ids,

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { CloseCode, ErrorCode, type ByeMessage, type ErrorMessage, type WelcomeMessage } from '../../src/protocol/index.js';
+import {
+  CloseCode,
+  ErrorCode,
+  type ByeMessage,
+  type ErrorMessage,
+  type WelcomeMessage,
+} from '../../src/protocol/index.js';
 import { createToken } from '../../src/server/token.js';
 import { Resources, SECRET, token } from './helpers.js';
 
@@ -20,10 +26,10 @@ describe('server handshake', () => {
   });
 
   const refusals: [string, () => Promise<unknown>, number][] = [
-    ['a missing token', async () => undefined, CloseCode.UNAUTHORIZED],
-    ['an empty token', async () => '', CloseCode.UNAUTHORIZED],
-    ['a token of the wrong type', async () => 12345, CloseCode.UNAUTHORIZED],
-    ['a garbage token', async () => 'not.a.jwt', CloseCode.UNAUTHORIZED],
+    ['a missing token', () => Promise.resolve(undefined), CloseCode.UNAUTHORIZED],
+    ['an empty token', () => Promise.resolve(''), CloseCode.UNAUTHORIZED],
+    ['a token of the wrong type', () => Promise.resolve(12345), CloseCode.UNAUTHORIZED],
+    ['a garbage token', () => Promise.resolve('not.a.jwt'), CloseCode.UNAUTHORIZED],
     [
       'a forged signature',
       async () => {
@@ -33,7 +39,11 @@ describe('server handshake', () => {
       },
       CloseCode.UNAUTHORIZED,
     ],
-    ['a token signed with another secret', () => token('alice', { secret: 'wrong-secret' }), CloseCode.UNAUTHORIZED],
+    [
+      'a token signed with another secret',
+      () => token('alice', { secret: 'wrong-secret' }),
+      CloseCode.UNAUTHORIZED,
+    ],
     ['an expired token', () => token('alice', { expiresIn: -60 }), CloseCode.TOKEN_EXPIRED],
   ];
   for (const [name, makeToken, code] of refusals) {

@@ -40,7 +40,10 @@ export function startServer(options: ServerOptions = {}): Promise<ServerHandle> 
   return createServer({ port: 0, host: '127.0.0.1', secret: SECRET, ...options });
 }
 
-export function token(userId: string, extra: { expiresIn?: number | string; secret?: string } = {}): Promise<string> {
+export function token(
+  userId: string,
+  extra: { expiresIn?: number | string; secret?: string } = {},
+): Promise<string> {
   return createToken({
     secret: extra.secret ?? SECRET,
     userId,
@@ -57,7 +60,11 @@ export interface Closed {
 /** Command ids are remembered per user across connections, so they must be unique across them. */
 let nextId = 1;
 
-type Waiter = { predicate: (message: ServerMessage) => boolean; from: number; resolve: (m: ServerMessage) => void };
+interface Waiter {
+  readonly predicate: (message: ServerMessage) => boolean;
+  readonly from: number;
+  readonly resolve: (message: ServerMessage) => void;
+}
 
 /** A raw protocol client that records every message. */
 export class TestClient {
@@ -81,7 +88,8 @@ export class TestClient {
       this.ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode ?? '?'}`)));
       this.ws.once('close', () => reject(new Error('closed before open')));
     });
-    this.opened.catch(() => {});
+    // A refused upgrade is reported to whoever awaits `opened`; never an unhandled rejection.
+    this.opened.catch(() => undefined);
     this.closed = new Promise<Closed>((resolve) => {
       this.ws.once('close', (code, reason) => {
         this.#isClosed = true;
@@ -149,7 +157,8 @@ export class TestClient {
     test: (event: Extract<LiveEvent, { type: E }>, message: ServerEvent) => boolean = () => true,
   ): Promise<ServerEvent & { event: Extract<LiveEvent, { type: E }> }> {
     return this.waitFor(
-      (m) => m.type === 'event' && m.event.type === type && test(m.event as Extract<LiveEvent, { type: E }>, m),
+      (m) =>
+        m.type === 'event' && m.event.type === type && test(m.event as Extract<LiveEvent, { type: E }>, m),
       `event ${type}`,
       from,
     );
@@ -165,7 +174,11 @@ export class TestClient {
     const requestId = id ?? `c${nextId++}`;
     const from = this.mark();
     this.send({ type: 'cmd', id: requestId, name, args });
-    return this.waitFor<ReplyMessage>((m) => m.type === 'reply' && m.id === requestId, `reply to ${name}`, from);
+    return this.waitFor<ReplyMessage>(
+      (m) => m.type === 'reply' && m.id === requestId,
+      `reply to ${name}`,
+      from,
+    );
   }
 
   /** Sends a command and returns its reply's data, failing the test if the command failed. */
@@ -185,7 +198,7 @@ export class TestClient {
   async close(): Promise<void> {
     if (this.#isClosed) return;
     if (this.ws.readyState === WebSocket.CONNECTING) {
-      await this.opened.catch(() => {});
+      await this.opened.catch(() => undefined);
     }
     if (this.ws.readyState === WebSocket.OPEN) this.ws.close(1000, 'bye');
     else if (this.ws.readyState !== WebSocket.CLOSED) this.ws.terminate();

@@ -60,7 +60,11 @@ describe('server http', () => {
       const body = (await response.json()) as { token: string };
       const verified = await verifyToken(body.token, SECRET);
       assert.ok(verified.isSuccess);
-      assert.deepEqual(verified.data.user, { userId: 'alice', userName: 'Alice', avatarUrl: 'https://example.com/a.png' });
+      assert.deepEqual(verified.data.user, {
+        userId: 'alice',
+        userName: 'Alice',
+        avatarUrl: 'https://example.com/a.png',
+      });
     });
 
     it('mints tokens the server accepts in dev mode without a secret', async () => {
@@ -81,7 +85,13 @@ describe('server http', () => {
       await response.body?.cancel();
     });
 
-    for (const query of ['', 'userId=', 'userId=has%20space', `userId=${'a'.repeat(65)}`, 'userId=%3Cscript%3E']) {
+    for (const query of [
+      '',
+      'userId=',
+      'userId=has%20space',
+      `userId=${'a'.repeat(65)}`,
+      'userId=%3Cscript%3E',
+    ]) {
       it(`answers 400 with a JSON error to "${query.slice(0, 30)}"`, async () => {
         const server = await res.server({ dev: true });
         const response = await fetch(`${server.httpUrl}/dev/token?${query}`);

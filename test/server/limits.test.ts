@@ -26,7 +26,9 @@ describe('server limits', () => {
   it('closes with 1003 on a binary frame', async () => {
     const server = await res.server();
     const client = await res.connect(server, 'alice');
-    client.ws.send(Buffer.from(JSON.stringify({ type: 'cmd', id: '1', name: 'live.list', args: {} })), { binary: true });
+    client.ws.send(Buffer.from(JSON.stringify({ type: 'cmd', id: '1', name: 'live.list', args: {} })), {
+      binary: true,
+    });
     const closed = await client.waitClose();
     assert.equal(closed.code, CloseCode.UNSUPPORTED_DATA);
   });
@@ -63,7 +65,9 @@ describe('server limits', () => {
     const client = await res.connect(server, 'alice');
     client.send('{"type":"ping"}');
     client.send('{"type":"ping"}');
-    const error = await client.waitFor<ErrorMessage>((m) => m.type === 'error' && m.code === ErrorCode.RATE_LIMITED);
+    const error = await client.waitFor<ErrorMessage>(
+      (m) => m.type === 'error' && m.code === ErrorCode.RATE_LIMITED,
+    );
     assert.match(error.message, /per second/);
   });
 
@@ -83,7 +87,9 @@ describe('server limits', () => {
     }
     const closed = await flooder.waitClose();
     assert.equal(closed.code, CloseCode.RATE_LIMITED);
-    const replies = flooder.messages.filter((m): m is ReplyMessage => m.type === 'reply' && m.id.startsWith('x'));
+    const replies = flooder.messages.filter(
+      (m): m is ReplyMessage => m.type === 'reply' && m.id.startsWith('x'),
+    );
     assert.ok(replies.some((r) => r.result.isSuccess));
     assert.ok(replies.some((r) => r.result.errorCode === ErrorCode.RATE_LIMITED));
     assert.ok(replies.length < 500);

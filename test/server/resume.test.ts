@@ -13,7 +13,13 @@ function seatOf(seats: readonly SeatInfo[], userId: string): SeatInfo | undefine
 
 /** The highest seq a client has seen in `live` (from its join snapshot and its events). */
 function lastSeq(client: TestClient, start: number, liveId = 'show'): number {
-  return Math.max(start, ...client.events().filter((e) => e.liveId === liveId).map((e) => e.seq));
+  return Math.max(
+    start,
+    ...client
+      .events()
+      .filter((e) => e.liveId === liveId)
+      .map((e) => e.seq),
+  );
 }
 
 describe('server reconnect and resume', () => {
@@ -36,7 +42,10 @@ describe('server reconnect and resume', () => {
   }
 
   async function join(client: TestClient, sinceSeq?: number): Promise<JoinData> {
-    return (await client.ok('live.join', { liveId: 'show', ...(sinceSeq === undefined ? {} : { sinceSeq }) })) as JoinData;
+    return (await client.ok('live.join', {
+      liveId: 'show',
+      ...(sinceSeq === undefined ? {} : { sinceSeq }),
+    })) as JoinData;
   }
 
   it('replays exactly the missed events the user may see', async () => {
@@ -97,7 +106,8 @@ describe('server reconnect and resume', () => {
     const first = await join(viewer);
     assert.ok(first.kind === 'snapshot');
     await viewer.drop();
-    for (const seatIndex of [2, 3, 4]) await host.ok('seat.lock', { liveId: 'show', seatIndex, lockSeat: true });
+    for (const seatIndex of [2, 3, 4])
+      await host.ok('seat.lock', { liveId: 'show', seatIndex, lockSeat: true });
     const back = await res.connect(server, 'viewer');
     const resumed = await join(back, first.snapshot.seq);
     assert.equal(resumed.kind, 'snapshot');
@@ -124,7 +134,11 @@ describe('server reconnect and resume', () => {
 
     let from = host.mark();
     await guest.drop();
-    const lost = await host.waitEvent('seats', from, (e) => seatOf(e.seats, 'guest')?.userInfo?.connection === 'lost');
+    const lost = await host.waitEvent(
+      'seats',
+      from,
+      (e) => seatOf(e.seats, 'guest')?.userInfo?.connection === 'lost',
+    );
     assert.equal(seatOf(lost.event.seats, 'guest')?.index, 1);
     scheduler.advance(GRACE_MS - 1);
 
@@ -144,7 +158,13 @@ describe('server reconnect and resume', () => {
     await host.waitEvent('seats', from, (e) => seatOf(e.seats, 'guest')?.userInfo?.connection === 'lost');
     scheduler.advance(GRACE_MS);
     const gone = await host.waitEvent('seat.lost', from);
-    assert.deepEqual(gone.event, { type: 'seat.lost', userId: 'guest', seatIndex: 1, reason: 'connectionLost', by: null });
+    assert.deepEqual(gone.event, {
+      type: 'seat.lost',
+      userId: 'guest',
+      seatIndex: 1,
+      reason: 'connectionLost',
+      by: null,
+    });
     const left = await host.waitEvent('member.left', from);
     assert.equal(left.event.reason, 'connectionLost');
     const snapshot = (await host.ok('live.join', { liveId: 'show' })) as JoinData;
@@ -208,7 +228,7 @@ describe('server reconnect and resume', () => {
   it('treats a drop of an unseated member silently and removes them after the grace period', async () => {
     const lines: string[] = [];
     let onLine: (() => void) | null = null;
-    const logger = { info: (line: string) => (lines.push(line), onLine?.()), warn: () => {} };
+    const logger = { info: (line: string) => (lines.push(line), onLine?.()), warn: () => undefined };
     const { scheduler, server, host } = await setup({ logger });
     const viewer = await res.connect(server, 'viewer');
     await join(viewer);

@@ -20,12 +20,19 @@ describe('token', () => {
       });
       const result = await verifyToken(token, SECRET);
       assert.ok(result.isSuccess);
-      assert.deepEqual(result.data.user, { userId: 'alice', userName: 'Alice', avatarUrl: 'https://example.com/a.png' });
+      assert.deepEqual(result.data.user, {
+        userId: 'alice',
+        userName: 'Alice',
+        avatarUrl: 'https://example.com/a.png',
+      });
       assert.ok(result.data.expiresAt >= before + 59_000 && result.data.expiresAt <= Date.now() + 60_000);
     });
 
     it('defaults to a 12 hour lifetime and no avatar', async () => {
-      const result = await verifyToken(await createToken({ secret: SECRET, userId: 'bob', userName: 'Bob' }), SECRET);
+      const result = await verifyToken(
+        await createToken({ secret: SECRET, userId: 'bob', userName: 'Bob' }),
+        SECRET,
+      );
       assert.ok(result.isSuccess);
       assert.equal(result.data.user.avatarUrl, '');
       const hours = (result.data.expiresAt - Date.now()) / 3_600_000;
@@ -51,7 +58,10 @@ describe('token', () => {
       ['long user name', { secret: SECRET, userId: 'a', userName: 'x'.repeat(65) }],
       ['javascript avatar', { secret: SECRET, userId: 'a', userName: 'A', avatarUrl: 'javascript:alert(1)' }],
       ['relative avatar', { secret: SECRET, userId: 'a', userName: 'A', avatarUrl: '/me.png' }],
-      ['long avatar', { secret: SECRET, userId: 'a', userName: 'A', avatarUrl: `https://x.test/${'a'.repeat(1024)}` }],
+      [
+        'long avatar',
+        { secret: SECRET, userId: 'a', userName: 'A', avatarUrl: `https://x.test/${'a'.repeat(1024)}` },
+      ],
       ['bad time span', { secret: SECRET, userId: 'a', userName: 'A', expiresIn: 'soon' }],
     ];
     for (const [name, options] of cases) {
@@ -89,7 +99,10 @@ describe('token', () => {
     it('refuses a token whose payload was changed', async () => {
       const token = await createToken({ secret: SECRET, userId: 'alice', userName: 'Alice' });
       const [header, payload, signature] = token.split('.') as [string, string, string];
-      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
       claims.sub = 'mallory';
       const forged = `${header}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
       const result = await verifyToken(forged, SECRET);
