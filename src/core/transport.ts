@@ -1,0 +1,143 @@
+/**
+ * Transports: how a session reaches a hub. Either a WebSocket to a server (any implementation with
+ * the browser's API: the page's own, or `ws` in Node) or an in-page hub (local mode). Both carry the
+ * same JSON text.
+ */
+import type { UserInfo } from '../protocol/types.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+
+/** What a transport tells its session. */
+export interface TransportHandlers {
+  /** One text frame from the hub. */
+  onMessage(text: string): void;
+  /** The transport closed on its own (not after `Transport.close`). */
+  onClose(code: number, reason: string): void;
+}
+
+/** One open (or opening) connection. */
+export interface Transport {
+  /** Sends one text frame. */
+  send(text: string): void;
+  /** Closes the transport; its handlers are not called afterwards. */
+  close(code: number, reason: string): void;
+}
+
+/** Opens a transport. May throw (an invalid URL, for instance). */
+export type Connector = (handlers: TransportHandlers) => Transport;
+
+/**
+ * The part of the browser's `WebSocket` a session uses. The page's `WebSocket` and `ws`'s
+ * `WebSocket` both fit.
+ */
+export interface WebSocketLike {
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: never) => void): void;
+}
+
+/** A `WebSocket` class: `globalThis.WebSocket` in browsers and Node >= 22, `ws`'s in Node 20. */
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+/** The peer a hub sends to (matches `HubPeer` of `src/hub`). */
+export interface HubPeerLike {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+/** A hub's side of one connection (matches `HubConnection` of `src/hub`). */
+export interface HubConnectionLike {
+  receive(text: string): void;
+  disconnected(): void;
+}
+
+/** Anything a session can attach to in the page, without a network (`createHub`, `createLocalHub`). */
+export interface HubLike {
+  connect(user: UserInfo, peer: HubPeerLike): HubConnectionLike;
+}
+
+/** A connector that opens a WebSocket to `url` and says `hello` with `token` once it is open. */
+export function webSocketConnector(WebSocketClass: WebSocketConstructor, url: string, token: string): Connector {
+  return (handlers) => {
+    const socket = new WebSocketClass(url);
+    let open = true;
+    socket.addEventListener('open', () => {
+      if (open) trySend(socket, JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token }));
+    });
+    socket.addEventListener('message', ((event: { data: unknown }) => {
+      if (open && typeof event.data === 'string') handlers.onMessage(event.data);
+    }) as (event: never) => void);
+    socket.addEventListener('close', ((event: { code: number; reason: string }) => {
+      if (!open) return;
+      open = false;
+      handlers.onClose(event.code, event.reason);
+    }) as (event: never) => void);
+    // A `close` event always follows an `error` one; `ws` needs a listener to not throw.
+    socket.addEventListener('error', () => {});
+    return {
+      send: (text) => {
+        if (open) trySend(socket, text);
+      },
+      close: (code, reason) => {
+        open = false;
+        try {
+          socket.close(code, reason);
+        } catch {
+          // Already closing.
+        }
+      },
+    };
+  };
+}
+
+function trySend(socket: WebSocketLike, text: string): void {
+  try {
+    socket.send(text);
+  } catch {
+    // The socket is closing; its `close` event will tell the session.
+  }
+}
+
+/**
+ * A connector to an in-page hub for `user`. Frames go through the same JSON text as on the network,
+ * each delivered in a microtask (in order) so the session sees the hub as it would see a server.
+ */
+export function hubConnector(hub: HubLike, user: UserInfo): Connector {
+  return (handlers) => {
+    /** The client closed (or was closed): nothing more is delivered to it. */
+    let clientClosed = false;
+    /** The hub closed: nothing more is delivered to the hub. */
+    let hubClosed = false;
+    const connection = hub.connect(user, {
+      send: (text) => {
+        queueMicrotask(() => {
+          if (!clientClosed) handlers.onMessage(text);
+        });
+      },
+      close: (code, reason) => {
+        if (hubClosed) return;
+        hubClosed = true;
+        queueMicrotask(() => {
+          connection.disconnected();
+          if (clientClosed) return;
+          clientClosed = true;
+          handlers.onClose(code, reason);
+        });
+      },
+    });
+    return {
+      send: (text) => {
+        queueMicrotask(() => {
+          if (!hubClosed) connection.receive(text);
+        });
+      },
+      close: () => {
+        clientClosed = true;
+        queueMicrotask(() => {
+          if (hubClosed) return;
+          hubClosed = true;
+          connection.disconnected();
+        });
+      },
+    };
+  };
+}
