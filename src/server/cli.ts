@@ -109,13 +109,19 @@ function printStarted(handle: ServerHandle, randomSecret: boolean): void {
       randomSecret
         ? '!!  No CO_GUEST_SECRET: a random secret is used; tokens die with this process.'
         : '!!  Tokens are signed with CO_GUEST_SECRET.',
+      ...(['127.0.0.1', '::1', 'localhost'].includes(handle.host)
+        ? []
+        : [`!!  WARNING: bound to ${handle.host}: anyone who can reach it can mint a token.`]),
       line,
       '',
       'Get a dev token:',
       `  curl '${handle.httpUrl}/dev/token?userId=alice&userName=Alice'`,
       '',
-      'Use it from the headless client (browser or Node): give the session this server URL and',
-      'the token, e.g. serverUrl: ' + `'${handle.url}'` + ', token: <the token above>.',
+      'Use it from the headless client (co-guest-kit/core; in Node pass `ws` as WebSocket):',
+      "  import { createSession } from 'co-guest-kit/core';",
+      '  const session = createSession();',
+      `  await session.loginStore.login({ serverUrl: '${handle.url}', token });`,
+      '',
       'Or speak the protocol directly (docs/protocol.md): open the WebSocket and send',
       `  {"type":"hello","protocol":${PROTOCOL_VERSION},"token":"<the token above>"}`,
       '',
