@@ -32,7 +32,10 @@ export type Connector = (handlers: TransportHandlers) => Transport;
 export interface WebSocketLike {
   send(data: string): void;
   close(code?: number, reason?: string): void;
-  addEventListener(type: 'open' | 'message' | 'close' | 'error', listener: (event: never) => void): void;
+  onopen: ((event: never) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
+  onerror: ((event: never) => void) | null;
 }
 
 /** A `WebSocket` class: `globalThis.WebSocket` in browsers and Node >= 22, `ws`'s in Node 20. */
@@ -60,19 +63,19 @@ export function webSocketConnector(WebSocketClass: WebSocketConstructor, url: st
   return (handlers) => {
     const socket = new WebSocketClass(url);
     let open = true;
-    socket.addEventListener('open', () => {
+    socket.onopen = () => {
       if (open) trySend(socket, JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token }));
-    });
-    socket.addEventListener('message', ((event: { data: unknown }) => {
+    };
+    socket.onmessage = (event: { readonly data: unknown }) => {
       if (open && typeof event.data === 'string') handlers.onMessage(event.data);
-    }) as (event: never) => void);
-    socket.addEventListener('close', ((event: { code: number; reason: string }) => {
+    };
+    socket.onclose = (event: { readonly code: number; readonly reason: string }) => {
       if (!open) return;
       open = false;
       handlers.onClose(event.code, event.reason);
-    }) as (event: never) => void);
-    // A `close` event always follows an `error` one; `ws` needs a listener to not throw.
-    socket.addEventListener('error', () => {});
+    };
+    // A `close` event always follows an `error` one; `ws` needs a handler to not throw.
+    socket.onerror = () => {};
     return {
       send: (text) => {
         if (open) trySend(socket, text);
