@@ -594,6 +594,9 @@ class HubImpl implements Hub {
           text ??= this.#text(toServerEvent(envelope));
           connection.send(text);
         }
+      } catch (error) {
+        // Never let a delivery failure reach the room in the middle of a change.
+        this.reportError(error);
       } finally {
         this.#busy = wasBusy;
       }
