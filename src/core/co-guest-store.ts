@@ -292,27 +292,39 @@ export class CoGuestStore {
     const host = this.#hostListeners;
     switch (event.type) {
       case 'application.received':
-        if (manager && event.application.user.userId !== self) host.emit('onApplicationReceived', event.application.user);
+        if (manager && event.application.user.userId !== self)
+          host.emit('onApplicationReceived', event.application.user);
         return;
       case 'application.resolved':
         if (event.user.userId === self) {
           if (event.outcome === 'accepted') guest.emit('onApplicationAccepted', event.by ?? this.#owner());
-          else if (event.outcome === 'rejected') guest.emit('onApplicationRejected', event.by ?? this.#owner());
+          else if (event.outcome === 'rejected')
+            guest.emit('onApplicationRejected', event.by ?? this.#owner());
           else if (event.outcome === 'timeout') guest.emit('onApplicationTimeout');
           else if (event.outcome === 'failed') {
             const code = event.code as ErrorCode;
-            guest.emit('onApplicationFailed', code, `the application failed: ${FAILURE_TEXT[code] ?? `error ${code}`}`);
+            guest.emit(
+              'onApplicationFailed',
+              code,
+              `the application failed: ${FAILURE_TEXT[code] ?? `error ${code}`}`,
+            );
           }
         } else if (manager) {
-          if (event.outcome === 'cancelled' || event.outcome === 'left') host.emit('onApplicationCancelled', event.user);
+          if (event.outcome === 'cancelled' || event.outcome === 'left')
+            host.emit('onApplicationCancelled', event.user);
           else if (event.outcome === 'timeout') host.emit('onApplicationTimeout', event.user);
-          else if ((event.outcome === 'accepted' || event.outcome === 'rejected') && event.by && event.by.userId !== self) {
+          else if (
+            (event.outcome === 'accepted' || event.outcome === 'rejected') &&
+            event.by &&
+            event.by.userId !== self
+          ) {
             host.emit('onApplicationProcessedByOtherHost', event.user, event.by);
           }
         }
         return;
       case 'invitation.received':
-        if (event.invitation.invitee.userId === self) guest.emit('onInvitationReceived', event.invitation.inviter);
+        if (event.invitation.invitee.userId === self)
+          guest.emit('onInvitationReceived', event.invitation.inviter);
         return;
       case 'invitation.resolved':
         if (event.invitee.userId === self) {

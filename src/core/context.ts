@@ -20,5 +20,5 @@ export interface SessionContext {
   /** The viewer's role in `liveId`, as far as the replica knows. */
   roleIn(liveId: string): Role;
   /** Reports an exception of a listener or a subscriber (the session's `onError`). */
-  report(error: unknown): void;
+  readonly report: (error: unknown) => void;
 }

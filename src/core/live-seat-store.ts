@@ -96,7 +96,11 @@ export class LiveSeatStore {
   }
 
   /** Moves a seated user to `targetIndex` (managers). */
-  moveUserToSeat(userId: string, targetIndex: number, policy: MoveSeatPolicy = 'abortWhenOccupied'): Promise<Result> {
+  moveUserToSeat(
+    userId: string,
+    targetIndex: number,
+    policy: MoveSeatPolicy = 'abortWhenOccupied',
+  ): Promise<Result> {
     return this.#command('seat.move', { userId, targetIndex, policy });
   }
 
@@ -131,7 +135,10 @@ export class LiveSeatStore {
   }
 
   /** Publishes the viewer's device status on their seat (used by the device layer). */
-  publishDeviceStatus(status: { readonly microphone?: DeviceStatus; readonly camera?: DeviceStatus }): Promise<Result> {
+  publishDeviceStatus(status: {
+    readonly microphone?: DeviceStatus;
+    readonly camera?: DeviceStatus;
+  }): Promise<Result> {
     return this.#command('device.publish', { ...status });
   }
 

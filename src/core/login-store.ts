@@ -13,8 +13,7 @@ export type LoginStatus = 'loggedOut' | 'loggingIn' | 'loggedIn';
  * from `co-guest-kit/local`) as a given user.
  */
 export type LoginParams =
-  | { readonly serverUrl: string; readonly token: string }
-  | { readonly hub: HubLike; readonly user: UserInfo };
+  { readonly serverUrl: string; readonly token: string } | { readonly hub: HubLike; readonly user: UserInfo };
 
 /** Events of the login. Implement any subset. */
 export interface LoginListener {

@@ -37,7 +37,12 @@ export class LiveReplica {
   readonly #report: (error: unknown) => void;
 
   /** `report` receives exceptions of subscribers (store subscribers included): they never stop an update. */
-  constructor(liveId: string, report: (error: unknown) => void = () => {}) {
+  constructor(
+    liveId: string,
+    report: (error: unknown) => void = () => {
+      // Not reported anywhere by default.
+    },
+  ) {
     this.liveId = liveId;
     this.#report = report;
   }
@@ -160,7 +165,9 @@ export class LiveReplica {
         this.$seats.set(event.seats);
         break;
       case 'member.joined': {
-        this.$members.set(upsert(this.$members.get(), event.member, (member) => member.userId === event.member.userId));
+        this.$members.set(
+          upsert(this.$members.get(), event.member, (member) => member.userId === event.member.userId),
+        );
         this.$memberCount.set(event.memberCount);
         break;
       }
@@ -173,12 +180,16 @@ export class LiveReplica {
         break;
       case 'member.role':
         this.$members.set(
-          this.$members.get().map((member) => (member.userId === event.userId ? { ...member, role: event.role } : member)),
+          this.$members
+            .get()
+            .map((member) => (member.userId === event.userId ? { ...member, role: event.role } : member)),
         );
         break;
       case 'application.received': {
         const { requestId } = event.application;
-        this.$applications.set(upsert(this.$applications.get(), event.application, (item) => item.requestId === requestId));
+        this.$applications.set(
+          upsert(this.$applications.get(), event.application, (item) => item.requestId === requestId),
+        );
         break;
       }
       case 'application.resolved':
@@ -186,7 +197,9 @@ export class LiveReplica {
         break;
       case 'invitation.received': {
         const { requestId } = event.invitation;
-        this.$invitations.set(upsert(this.$invitations.get(), event.invitation, (item) => item.requestId === requestId));
+        this.$invitations.set(
+          upsert(this.$invitations.get(), event.invitation, (item) => item.requestId === requestId),
+        );
         break;
       }
       case 'invitation.resolved':

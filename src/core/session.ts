@@ -85,7 +85,10 @@ function loginFailure(code: number, reason: string, timedOut: boolean): Failure 
     case CloseCode.UNSUPPORTED_PROTOCOL:
       return fail(ErrorCode.SERVER_ERROR, `login refused: ${reason || 'unsupported protocol version'}`);
     default:
-      return fail(ErrorCode.DISCONNECTED, `login: could not connect (close ${code}${reason ? `: ${reason}` : ''})`);
+      return fail(
+        ErrorCode.DISCONNECTED,
+        `login: could not connect (close ${code}${reason ? `: ${reason}` : ''})`,
+      );
   }
 }
 
@@ -237,7 +240,8 @@ export class Session {
 
   async #login(params: LoginParams): Promise<Result<UserInfo>> {
     if (this.#disposed) return fail(ErrorCode.NOT_LOGGED_IN, 'login: the session is disposed');
-    if (this.#$loginStatus.get() === 'loggingIn') return fail(ErrorCode.REPEAT_OPERATION, 'login: already logging in');
+    if (this.#$loginStatus.get() === 'loggingIn')
+      return fail(ErrorCode.REPEAT_OPERATION, 'login: already logging in');
     let connector: Connector;
     if ('hub' in params) {
       connector = hubConnector(params.hub, params.user);
@@ -254,7 +258,8 @@ export class Session {
     }
     if (this.#$loginStatus.get() !== 'loggedOut' || this.#$connection.get() !== 'idle') {
       await this.#logout();
-      if (this.#$loginStatus.get() !== 'loggedOut') return fail(ErrorCode.REPEAT_OPERATION, 'login: already logging in');
+      if (this.#$loginStatus.get() !== 'loggedOut')
+        return fail(ErrorCode.REPEAT_OPERATION, 'login: already logging in');
     }
     this.#connector = connector;
     this.#batch(() => {
@@ -334,7 +339,11 @@ export class Session {
       const cancel = (): void => settle({ code: CloseCode.NORMAL, reason: 'logged out' });
       this.#cancelDial = cancel;
       const timer = setTimeout(() => {
-        settle({ code: CloseCode.HANDSHAKE_TIMEOUT, reason: 'no welcome from the server in time', timedOut: true });
+        settle({
+          code: CloseCode.HANDSHAKE_TIMEOUT,
+          reason: 'no welcome from the server in time',
+          timedOut: true,
+        });
         if (this.#epoch === epoch) this.#dropTransport('handshake timeout');
       }, this.#requestTimeoutMs);
       try {
@@ -464,17 +473,22 @@ export class Session {
     for (const replica of this.#replicas.values()) {
       if (!replica.$joined.get()) continue;
       replica.beginJoin();
-      void this.#request('live.join', { liveId: replica.liveId, sinceSeq: replica.$seq.get() }).then((result) => {
-        if (result.isSuccess) {
-          this.#applyJoin(replica, result.data);
-        } else if (result.errorCode === ErrorCode.DISCONNECTED || result.errorCode === ErrorCode.SERVER_TIMEOUT) {
-          // Still joined: the next reconnect tries again.
-          replica.abortJoin();
-        } else {
-          replica.abortJoin();
-          this.#endLocally(replica, 'endedByServer');
-        }
-      });
+      void this.#request('live.join', { liveId: replica.liveId, sinceSeq: replica.$seq.get() }).then(
+        (result) => {
+          if (result.isSuccess) {
+            this.#applyJoin(replica, result.data);
+          } else if (
+            result.errorCode === ErrorCode.DISCONNECTED ||
+            result.errorCode === ErrorCode.SERVER_TIMEOUT
+          ) {
+            // Still joined: the next reconnect tries again.
+            replica.abortJoin();
+          } else {
+            replica.abortJoin();
+            this.#endLocally(replica, 'endedByServer');
+          }
+        },
+      );
     }
   }
 
@@ -495,20 +509,29 @@ export class Session {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         if (!this.#pending.delete(id)) return;
-        resolve(fail(ErrorCode.SERVER_TIMEOUT, `${name}: no reply from the server within ${this.#requestTimeoutMs} ms`));
+        resolve(
+          fail(
+            ErrorCode.SERVER_TIMEOUT,
+            `${name}: no reply from the server within ${this.#requestTimeoutMs} ms`,
+          ),
+        );
       }, this.#requestTimeoutMs);
       this.#pending.set(id, { resolve: resolve as (result: Result<unknown>) => void, timer });
       transport.send(JSON.stringify({ type: 'cmd', id, name, args }));
     });
   }
 
-  #liveCommand<N extends CommandName>(liveId: string, name: N, args: LiveArgs<N>): Promise<Result<DataOf<N>>> {
+  #liveCommand<N extends CommandName>(
+    liveId: string,
+    name: N,
+    args: LiveArgs<N>,
+  ): Promise<Result<DataOf<N>>> {
     const refusal = this.#refusal();
     if (refusal) return Promise.resolve(refusal);
     if (!this.#replicas.get(liveId)?.$joined.get()) {
       return Promise.resolve(fail(ErrorCode.NOT_IN_LIVE, `join live "${liveId}" first`));
     }
-    return this.#request(name, { ...args, liveId } as CommandInput<N>);
+    return this.#request(name, { ...args, liveId });
   }
 
   #failPending(reason: string): void {
@@ -599,7 +622,8 @@ export class Session {
 
   #entered(replica: LiveReplica): Result<LiveInfo> {
     const live = replica.$live.get();
-    if (!live || !replica.$joined.get()) return fail(ErrorCode.LIVE_ENDED, `live "${replica.liveId}" has ended`);
+    if (!live || !replica.$joined.get())
+      return fail(ErrorCode.LIVE_ENDED, `live "${replica.liveId}" has ended`);
     this.#batch(() => this.#$currentLive.set(live));
     return ok(live);
   }
@@ -660,7 +684,9 @@ function cached<T>(map: Map<string, T>, key: string, create: () => T): T {
 function parse(text: string): ServerMessage | null {
   try {
     const message: unknown = JSON.parse(text);
-    return typeof message === 'object' && message !== null && typeof (message as { type?: unknown }).type === 'string'
+    return typeof message === 'object' &&
+      message !== null &&
+      typeof (message as { type?: unknown }).type === 'string'
       ? (message as ServerMessage)
       : null;
   } catch {

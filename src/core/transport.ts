@@ -59,7 +59,11 @@ export interface HubLike {
 }
 
 /** A connector that opens a WebSocket to `url` and says `hello` with `token` once it is open. */
-export function webSocketConnector(WebSocketClass: WebSocketConstructor, url: string, token: string): Connector {
+export function webSocketConnector(
+  WebSocketClass: WebSocketConstructor,
+  url: string,
+  token: string,
+): Connector {
   return (handlers) => {
     const socket = new WebSocketClass(url);
     let open = true;
@@ -75,7 +79,9 @@ export function webSocketConnector(WebSocketClass: WebSocketConstructor, url: st
       handlers.onClose(event.code, event.reason);
     };
     // A `close` event always follows an `error` one; `ws` needs a handler to not throw.
-    socket.onerror = () => {};
+    socket.onerror = () => {
+      // Nothing to do: the `close` event tells the session.
+    };
     return {
       send: (text) => {
         if (open) trySend(socket, text);

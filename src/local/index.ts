@@ -31,9 +31,16 @@ export function createLocalHub(options: LocalHubOptions = {}): LocalHub {
   const open = new Set<{ readonly userId: string; readonly drop: () => void }>();
   return {
     connect(user: UserInfo, peer: HubPeer): HubConnection {
-      let entry: { readonly userId: string; readonly drop: () => void } | undefined;
+      const entry = {
+        userId: user.userId,
+        drop: (): void => {
+          open.delete(entry);
+          connection.disconnected();
+          peer.close(1006, 'connection lost');
+        },
+      };
       const forget = (): void => {
-        if (entry) open.delete(entry);
+        open.delete(entry);
       };
       const connection = hub.connect(user, {
         send: (text) => peer.send(text),
@@ -42,14 +49,6 @@ export function createLocalHub(options: LocalHubOptions = {}): LocalHub {
           peer.close(code, reason);
         },
       });
-      entry = {
-        userId: user.userId,
-        drop: () => {
-          forget();
-          connection.disconnected();
-          peer.close(1006, 'connection lost');
-        },
-      };
       open.add(entry);
       return {
         user: connection.user,

@@ -16,7 +16,11 @@ describe('backoffDelay', () => {
       [1000, 1000],
     ];
     for (const [attempt, expected] of table) {
-      assert.equal(backoffDelay(attempt, options, () => 0), expected, `attempt ${attempt}`);
+      assert.equal(
+        backoffDelay(attempt, options, () => 0),
+        expected,
+        `attempt ${attempt}`,
+      );
     }
   });
 
@@ -27,21 +31,37 @@ describe('backoffDelay', () => {
       [0.999_999, 200],
     ];
     for (const [random, expected] of table) {
-      assert.equal(backoffDelay(2, options, () => random), expected, `random ${random}`);
+      assert.equal(
+        backoffDelay(2, options, () => random),
+        expected,
+        `random ${random}`,
+      );
     }
   });
 
   it('clamps jitter to 0..1 and attempts below zero to the first', () => {
-    assert.equal(backoffDelay(1, { ...options, jitter: 5 }, () => 1), 0);
-    assert.equal(backoffDelay(1, { ...options, jitter: -1 }, () => 1), 200);
-    assert.equal(backoffDelay(-3, options, () => 0), 100);
+    assert.equal(
+      backoffDelay(1, { ...options, jitter: 5 }, () => 1),
+      0,
+    );
+    assert.equal(
+      backoffDelay(1, { ...options, jitter: -1 }, () => 1),
+      200,
+    );
+    assert.equal(
+      backoffDelay(-3, options, () => 0),
+      100,
+    );
   });
 
   it('stays within [delay * (1 - jitter), delay] with the real random source', () => {
     for (let attempt = 0; attempt < 8; attempt++) {
       const full = Math.min(DEFAULT_RECONNECT.maxDelayMs, DEFAULT_RECONNECT.baseDelayMs * 2 ** attempt);
       const delay = backoffDelay(attempt);
-      assert.ok(delay <= full && delay >= Math.floor(full * (1 - DEFAULT_RECONNECT.jitter)), `attempt ${attempt}: ${delay}`);
+      assert.ok(
+        delay <= full && delay >= Math.floor(full * (1 - DEFAULT_RECONNECT.jitter)),
+        `attempt ${attempt}: ${delay}`,
+      );
     }
   });
 

@@ -14,21 +14,26 @@ export function waitFor<T>(
   timeoutMs = DEFAULT_WAIT_MS,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let unsubscribe: (() => void) | undefined;
-    let done = false;
+    const current = store.get();
+    if (predicate(current)) {
+      resolve(current);
+      return;
+    }
     const timer = setTimeout(() => {
-      done = true;
-      unsubscribe?.();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${label}; last value: ${JSON.stringify(store.get())}`));
+      unsubscribe();
+      reject(
+        new Error(
+          `timed out after ${timeoutMs} ms waiting for ${label}; last value: ${JSON.stringify(store.get())}`,
+        ),
+      );
     }, timeoutMs);
-    unsubscribe = store.subscribe((value) => {
-      if (done || !predicate(value as T)) return;
-      done = true;
+    const unsubscribe = store.listen(() => {
+      const value = store.get();
+      if (!predicate(value)) return;
       clearTimeout(timer);
-      queueMicrotask(() => unsubscribe?.());
-      resolve(value as T);
+      queueMicrotask(unsubscribe);
+      resolve(value);
     });
-    if (done) unsubscribe();
   });
 }
 
@@ -78,16 +83,20 @@ export class Recorder {
         const calls = this.of(name);
         const call = calls[count - 1];
         if (!call) return false;
-        this.#waiters.delete(check as () => void);
+        this.#waiters.delete(check);
         clearTimeout(timer);
         resolve(call);
         return true;
       };
       const timer = setTimeout(() => {
-        this.#waiters.delete(check as () => void);
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${name} x${count}; calls: ${this.names().join(', ')}`));
+        this.#waiters.delete(check);
+        reject(
+          new Error(
+            `timed out after ${timeoutMs} ms waiting for ${name} x${count}; calls: ${this.names().join(', ')}`,
+          ),
+        );
       }, timeoutMs);
-      if (!check()) this.#waiters.add(check as () => void);
+      if (!check()) this.#waiters.add(check);
     });
   }
 }
@@ -158,7 +167,8 @@ export class ScriptedHub implements HubLike {
     if (this.refuseNext > 0) {
       this.refuseNext--;
       peer.close(1011, 'refused by the scripted hub');
-    } else if (this.welcome) this.send({ type: 'welcome', protocol: 1, user: connectingUser, serverTime: Date.now() });
+    } else if (this.welcome)
+      this.send({ type: 'welcome', protocol: 1, user: connectingUser, serverTime: Date.now() });
     return {
       receive: (text) => {
         const message = JSON.parse(text) as { type: string } & SentCommand;
@@ -176,7 +186,10 @@ export class ScriptedHub implements HubLike {
     this.peer?.send(JSON.stringify(message));
   }
 
-  reply(id: string, result: { isSuccess: boolean; errorCode: number; errorMessage: string; data?: unknown }): void {
+  reply(
+    id: string,
+    result: { isSuccess: boolean; errorCode: number; errorMessage: string; data?: unknown },
+  ): void {
     this.send({ type: 'reply', id, result: result as never });
   }
 

@@ -49,7 +49,10 @@ describe('LiveReplica', () => {
       ['host', 'alice'],
     );
     assert.equal(replica.$memberCount.get(), 2);
-    assert.deepEqual(replica.$applications.get().map((item) => item.requestId), ['a1']);
+    assert.deepEqual(
+      replica.$applications.get().map((item) => item.requestId),
+      ['a1'],
+    );
     assert.equal(replica.$seq.get(), 12);
     assert.deepEqual(seen, ['member.joined', 'application.received']);
   });
@@ -79,7 +82,10 @@ describe('LiveReplica', () => {
     feed({ type: 'member.joined', member: member(alice), memberCount: 2 });
     feed({ type: 'member.joined', member: member(bob), memberCount: 3 });
     feed({ type: 'member.joined', member: { ...member(alice), joinedAt: 5 }, memberCount: 3 });
-    assert.deepEqual(replica.$members.get().map((item) => item.userId), ['host', 'alice', 'bob']);
+    assert.deepEqual(
+      replica.$members.get().map((item) => item.userId),
+      ['host', 'alice', 'bob'],
+    );
     assert.equal(replica.$members.get()[1]?.joinedAt, 5);
     feed({ type: 'member.role', userId: 'bob', role: 'admin' });
     assert.equal(replica.$members.get()[2]?.role, 'admin');
@@ -98,7 +104,10 @@ describe('LiveReplica', () => {
       code: 0,
       seatIndex: -1,
     });
-    assert.deepEqual(replica.$applications.get().map((item) => item.requestId), ['a2']);
+    assert.deepEqual(
+      replica.$applications.get().map((item) => item.requestId),
+      ['a2'],
+    );
     feed({ type: 'invitation.received', invitation: invitation('i1') });
     assert.equal(replica.$invitations.get().length, 1);
     feed({
@@ -115,7 +124,10 @@ describe('LiveReplica', () => {
     feed({ type: 'device.admin', userId: 'alice', device: 'camera', action: 'closed', by: host });
     assert.equal(replica.$seats.get()[1]?.userInfo?.userId, 'alice', 'listener-only events change no state');
     feed({ type: 'member.left', userId: 'bob', reason: 'left', memberCount: 6 });
-    assert.deepEqual(replica.$members.get().map((item) => item.userId), ['host', 'alice']);
+    assert.deepEqual(
+      replica.$members.get().map((item) => item.userId),
+      ['host', 'alice'],
+    );
     assert.equal(replica.$memberCount.get(), 6);
     feed({ type: 'snapshot', snapshot: snapshot('live', host, { memberCount: 42, seq: seq + 1 }) });
     assert.equal(replica.$memberCount.get(), 42);

@@ -17,7 +17,11 @@ const alice = user('alice');
 const sessions: Session[] = [];
 
 function session(options: SessionOptions = {}): Session {
-  const created = createSession({ requestTimeoutMs: 2000, reconnect: { baseDelayMs: 1, maxDelayMs: 5, jitter: 0 }, ...options });
+  const created = createSession({
+    requestTimeoutMs: 2000,
+    reconnect: { baseDelayMs: 1, maxDelayMs: 5, jitter: 0 },
+    ...options,
+  });
   sessions.push(created);
   return created;
 }
@@ -26,14 +30,22 @@ afterEach(() => {
   for (const item of sessions.splice(0)) item.dispose();
 });
 
-async function loggedIn(hub: ScriptedHub, me: UserInfo = alice, options: SessionOptions = {}): Promise<Session> {
+async function loggedIn(
+  hub: ScriptedHub,
+  me: UserInfo = alice,
+  options: SessionOptions = {},
+): Promise<Session> {
   const created = session(options);
   const result = await created.loginStore.login({ hub, user: me });
   assert.equal(result.isSuccess, true);
   return created;
 }
 
-async function joined(hub: ScriptedHub, me: UserInfo = alice, snap: LiveSnapshot = snapshot('live', host, { seq: 3 })) {
+async function joined(
+  hub: ScriptedHub,
+  me: UserInfo = alice,
+  snap: LiveSnapshot = snapshot('live', host, { seq: 3 }),
+) {
   const created = await loggedIn(hub, me);
   const joining = created.liveListStore.joinLive('live');
   const command = await hub.command('live.join');
@@ -195,8 +207,17 @@ describe('Session', () => {
       hub.ok(b.id, { lives: [] });
       hub.reply(a.id, { isSuccess: false, errorCode: ErrorCode.RATE_LIMITED, errorMessage: 'slow down' });
       hub.ok(a.id, { lives: [] });
-      assert.deepEqual(await second, { isSuccess: true, errorCode: 0, errorMessage: '', data: { lives: [] } });
-      assert.deepEqual(await first, { isSuccess: false, errorCode: ErrorCode.RATE_LIMITED, errorMessage: 'slow down' });
+      assert.deepEqual(await second, {
+        isSuccess: true,
+        errorCode: 0,
+        errorMessage: '',
+        data: { lives: [] },
+      });
+      assert.deepEqual(await first, {
+        isSuccess: false,
+        errorCode: ErrorCode.RATE_LIMITED,
+        errorMessage: 'slow down',
+      });
     });
 
     it('ids differ between sessions of the same user (the hub caches replies per user)', async () => {
@@ -249,7 +270,12 @@ describe('Session', () => {
       void coGuest.applyForSeat();
       void coGuest.inviteToSeat({ inviteeId: 'bob', extraInfo: null });
       void created.liveSeatStore('live').moveUserToSeat('bob', 2);
-      assert.deepEqual((await hub.command('guest.apply')).args, { liveId: 'live', seatIndex: -1, timeout: 30, extraInfo: '' });
+      assert.deepEqual((await hub.command('guest.apply')).args, {
+        liveId: 'live',
+        seatIndex: -1,
+        timeout: 30,
+        extraInfo: '',
+      });
       assert.deepEqual((await hub.command('guest.invite')).args, {
         liveId: 'live',
         inviteeId: 'bob',

@@ -40,7 +40,12 @@ function member(info: UserInfo, role: LiveMember['role'] = 'audience'): LiveMemb
   return { ...info, role, joinedAt: 1 };
 }
 
-function seated(seats: SeatInfo[], index: number, info: UserInfo, role: LiveMember['role'] = 'audience'): SeatInfo[] {
+function seated(
+  seats: SeatInfo[],
+  index: number,
+  info: UserInfo,
+  role: LiveMember['role'] = 'audience',
+): SeatInfo[] {
   return seats.map((seat) =>
     seat.index === index
       ? {
@@ -61,7 +66,11 @@ function seated(seats: SeatInfo[], index: number, info: UserInfo, role: LiveMemb
   );
 }
 
-function application(requestId: string, applicant: UserInfo, deadline: number | null = 5000): SeatApplication {
+function application(
+  requestId: string,
+  applicant: UserInfo,
+  deadline: number | null = 5000,
+): SeatApplication {
   return { requestId, user: applicant, seatIndex: -1, extraInfo: 'hi', createdAt: 1, deadline };
 }
 
@@ -83,7 +92,10 @@ async function joined(me: UserInfo, snap: LiveSnapshot, options: SessionOptions 
     for (const event of events) hub.event('live', ++seq, event);
     // The hub delivers in microtasks; a reply after the events marks that all of them arrived.
     const marker = session.request('live.list', {});
-    hub.ok((await hub.command('live.list', hub.commands.filter((c) => c.name === 'live.list').length + 1)).id, { lives: [] });
+    hub.ok(
+      (await hub.command('live.list', hub.commands.filter((c) => c.name === 'live.list').length + 1)).id,
+      { lives: [] },
+    );
     await marker;
   };
   return { hub, session, feed, coGuest: session.coGuestStore('live'), seats: session.liveSeatStore('live') };
@@ -98,7 +110,12 @@ const hostView = (): LiveSnapshot =>
   });
 
 const aliceView = (): LiveSnapshot =>
-  snapshot('live', host, { seats: seated(emptySeats(4), 0, host, 'owner'), members: [member(alice)], memberCount: 4, seq: 1 });
+  snapshot('live', host, {
+    seats: seated(emptySeats(4), 0, host, 'owner'),
+    members: [member(alice)],
+    memberCount: 4,
+    seq: 1,
+  });
 
 describe('CoGuestStore', () => {
   describe('state', () => {
@@ -109,7 +126,10 @@ describe('CoGuestStore', () => {
         state.candidates.get().map((item) => item.userId),
         ['admin', 'alice', 'bob'],
       );
-      assert.deepEqual(state.connected.get().map((item) => item.userId), ['host']);
+      assert.deepEqual(
+        state.connected.get().map((item) => item.userId),
+        ['host'],
+      );
       assert.equal(state.selfStatus.get(), 'connected');
       await feed(
         { type: 'application.received', application: application('a1', alice) },
@@ -121,10 +141,21 @@ describe('CoGuestStore', () => {
       assert.deepEqual(state.invitees.get(), [
         { ...bob, inviter: host, requestId: 'i1', seatIndex: 2, extraInfo: '', createdAt: 2, deadline: 9000 },
       ]);
-      assert.deepEqual(state.candidates.get().map((item) => item.userId), ['admin', 'alice'], 'the invited are no candidates');
+      assert.deepEqual(
+        state.candidates.get().map((item) => item.userId),
+        ['admin', 'alice'],
+        'the invited are no candidates',
+      );
       await feed({ type: 'seats', seats: seated(seated(emptySeats(4), 0, host, 'owner'), 3, alice) });
-      assert.deepEqual(state.connected.get().map((item) => item.userId), ['host', 'alice']);
-      assert.deepEqual(state.candidates.get().map((item) => item.userId), ['admin'], 'the seated are no candidates');
+      assert.deepEqual(
+        state.connected.get().map((item) => item.userId),
+        ['host', 'alice'],
+      );
+      assert.deepEqual(
+        state.candidates.get().map((item) => item.userId),
+        ['admin'],
+        'the seated are no candidates',
+      );
       assert.equal(state.selfApplication.get(), null);
       assert.equal(state.selfInvitation.get(), null);
     });
@@ -166,11 +197,15 @@ describe('CoGuestStore', () => {
   });
 
   describe('guest listener', () => {
-    it('maps the viewer\'s own outcomes', async () => {
+    it("maps the viewer's own outcomes", async () => {
       const { coGuest, feed } = await joined(alice, aliceView());
       const recorder = new Recorder();
       coGuest.addGuestListener(recorder.listener);
-      const resolved = (outcome: 'accepted' | 'rejected' | 'timeout' | 'failed' | 'cancelled', by: UserInfo | null, code = 0): LiveEvent => ({
+      const resolved = (
+        outcome: 'accepted' | 'rejected' | 'timeout' | 'failed' | 'cancelled',
+        by: UserInfo | null,
+        code = 0,
+      ): LiveEvent => ({
         type: 'application.resolved',
         requestId: 'a',
         user: alice,
@@ -206,7 +241,10 @@ describe('CoGuestStore', () => {
         { name: 'onApplicationAccepted', args: [host] },
         { name: 'onApplicationRejected', args: [host] },
         { name: 'onApplicationTimeout', args: [] },
-        { name: 'onApplicationFailed', args: [ErrorCode.SEAT_OCCUPIED, 'the application failed: the seat was taken'] },
+        {
+          name: 'onApplicationFailed',
+          args: [ErrorCode.SEAT_OCCUPIED, 'the application failed: the seat was taken'],
+        },
         { name: 'onInvitationReceived', args: [host] },
         { name: 'onInvitationCancelled', args: [host] },
         { name: 'onKickedOffSeat', args: [2, admin] },
@@ -236,11 +274,14 @@ describe('CoGuestStore', () => {
   });
 
   describe('host listener', () => {
-    it('maps others\' requests for a manager', async () => {
+    it("maps others' requests for a manager", async () => {
       const { coGuest, feed } = await joined(host, hostView());
       const recorder = new Recorder();
       coGuest.addHostListener(recorder.listener);
-      const resolved = (outcome: 'accepted' | 'rejected' | 'timeout' | 'failed' | 'cancelled' | 'left', by: UserInfo | null): LiveEvent => ({
+      const resolved = (
+        outcome: 'accepted' | 'rejected' | 'timeout' | 'failed' | 'cancelled' | 'left',
+        by: UserInfo | null,
+      ): LiveEvent => ({
         type: 'application.resolved',
         requestId: 'a',
         user: alice,
@@ -309,11 +350,17 @@ describe('CoGuestStore', () => {
       coGuest.addHostListener(recorder.listener);
       await feed(
         { type: 'member.role', userId: 'alice', role: 'admin' },
-        { type: 'snapshot', snapshot: { ...hostView(), members: [member(host, 'owner'), member(alice, 'admin'), member(bob)] } },
+        {
+          type: 'snapshot',
+          snapshot: { ...hostView(), members: [member(host, 'owner'), member(alice, 'admin'), member(bob)] },
+        },
         { type: 'application.received', application: application('b1', bob) },
       );
       assert.deepEqual(recorder.calls, [{ name: 'onApplicationReceived', args: [bob] }]);
-      assert.deepEqual(coGuest.coGuestState.candidates.get().map((item) => item.userId), ['bob']);
+      assert.deepEqual(
+        coGuest.coGuestState.candidates.get().map((item) => item.userId),
+        ['bob'],
+      );
     });
   });
 });
@@ -324,7 +371,11 @@ describe('LiveSeatStore', () => {
     assert.equal(seats.seatList.get()[0]?.userInfo?.userId, 'host');
     const recorder = new Recorder();
     seats.addLiveSeatEventListener(recorder.listener);
-    const notice = (device: 'microphone' | 'camera', action: 'closed' | 'forbidden' | 'allowed', userId = 'alice'): LiveEvent => ({
+    const notice = (
+      device: 'microphone' | 'camera',
+      action: 'closed' | 'forbidden' | 'allowed',
+      userId = 'alice',
+    ): LiveEvent => ({
       type: 'device.admin',
       userId,
       device,
@@ -378,16 +429,34 @@ describe('LiveSeatStore', () => {
     assert.deepEqual(await answer('seat.lock'), { liveId: 'live', seatIndex: 2, lockSeat: true });
     assert.deepEqual(await answer('seat.lock', 2), { liveId: 'live', seatIndex: 2, lockSeat: false });
     assert.deepEqual(await answer('seat.kick'), { liveId: 'live', userId: 'alice' });
-    assert.deepEqual(await answer('seat.move'), { liveId: 'live', userId: 'alice', targetIndex: 3, policy: 'swap' });
+    assert.deepEqual(await answer('seat.move'), {
+      liveId: 'live',
+      userId: 'alice',
+      targetIndex: 3,
+      policy: 'swap',
+    });
     assert.deepEqual(await answer('device.setRemoteAllowed'), {
       liveId: 'live',
       userId: 'alice',
       device: 'microphone',
       allowed: true,
     });
-    assert.deepEqual(await answer('device.setRemoteAllowed', 2), { liveId: 'live', userId: 'alice', device: 'camera', allowed: true });
-    assert.deepEqual(await answer('device.closeRemote'), { liveId: 'live', userId: 'alice', device: 'microphone' });
-    assert.deepEqual(await answer('device.closeRemote', 2), { liveId: 'live', userId: 'alice', device: 'camera' });
+    assert.deepEqual(await answer('device.setRemoteAllowed', 2), {
+      liveId: 'live',
+      userId: 'alice',
+      device: 'camera',
+      allowed: true,
+    });
+    assert.deepEqual(await answer('device.closeRemote'), {
+      liveId: 'live',
+      userId: 'alice',
+      device: 'microphone',
+    });
+    assert.deepEqual(await answer('device.closeRemote', 2), {
+      liveId: 'live',
+      userId: 'alice',
+      device: 'camera',
+    });
     assert.deepEqual(await answer('device.setRemoteAllowed', 3), {
       liveId: 'live',
       userId: 'alice',
@@ -405,7 +474,10 @@ describe('LiveAudienceStore', () => {
   it('exposes the members and their count, and promotes', async () => {
     const { session, hub } = await joined(host, hostView());
     const audience = session.liveAudienceStore('live');
-    assert.deepEqual(audience.audienceList.get().map((item) => item.userId), ['host', 'admin', 'alice', 'bob']);
+    assert.deepEqual(
+      audience.audienceList.get().map((item) => item.userId),
+      ['host', 'admin', 'alice', 'bob'],
+    );
     assert.equal(audience.audienceCount.get(), 4);
     const promoting = audience.setAdministrator('alice');
     const revoking = audience.revokeAdministrator('admin');
@@ -422,7 +494,7 @@ describe('LiveAudienceStore', () => {
 describe('default session and singletons', () => {
   afterEach(() => setDefaultSession(null));
 
-  it('maps the seed\'s singletons to one lazily created default session', () => {
+  it("maps the seed's singletons to one lazily created default session", () => {
     setDefaultSession(null);
     const session = getDefaultSession();
     sessions.push(session);
@@ -441,7 +513,10 @@ describe('default session and singletons', () => {
     const two = createSession();
     sessions.push(one, two);
     assert.notEqual(one.coGuestStore('live'), two.coGuestStore('live'));
-    assert.notEqual(one.coGuestStore('live').coGuestState.applicants, two.coGuestStore('live').coGuestState.applicants);
+    assert.notEqual(
+      one.coGuestStore('live').coGuestState.applicants,
+      two.coGuestStore('live').coGuestState.applicants,
+    );
     assert.notEqual(one.loginStore, two.loginStore);
   });
 
