@@ -139,22 +139,35 @@ export class LiveRoom implements LiveRoomApi {
       );
     }
     if (seatMode !== 'apply' && seatMode !== 'free') {
-      return fail(ErrorCode.INVALID_ARGUMENT, `The seatMode must be "apply" or "free"; got ${String(seatMode)}.`);
+      return fail(
+        ErrorCode.INVALID_ARGUMENT,
+        `The seatMode must be "apply" or "free"; got ${String(seatMode)}.`,
+      );
     }
     const limits: RoomLimits = { ...DEFAULT_ROOM_LIMITS, ...options.limits };
     if (!isNonNegativeInteger(limits.maxMembers) || limits.maxMembers < 1) {
       return fail(ErrorCode.INVALID_ARGUMENT, 'The limit maxMembers must be an integer of at least 1.');
     }
     if (!isNonNegativeInteger(limits.maxPendingApplications)) {
-      return fail(ErrorCode.INVALID_ARGUMENT, 'The limit maxPendingApplications must be a non-negative integer.');
+      return fail(
+        ErrorCode.INVALID_ARGUMENT,
+        'The limit maxPendingApplications must be a non-negative integer.',
+      );
     }
     if (typeof limits.graceMs !== 'number' || !Number.isFinite(limits.graceMs) || limits.graceMs < 0) {
-      return fail(ErrorCode.INVALID_ARGUMENT, 'The limit graceMs must be a non-negative number of milliseconds.');
+      return fail(
+        ErrorCode.INVALID_ARGUMENT,
+        'The limit graceMs must be a non-negative number of milliseconds.',
+      );
     }
     const live: LiveInfo = {
       liveId: settings.liveId,
       liveName: settings.liveName ?? '',
-      owner: { userId: options.owner.userId, userName: options.owner.userName, avatarUrl: options.owner.avatarUrl },
+      owner: {
+        userId: options.owner.userId,
+        userName: options.owner.userName,
+        avatarUrl: options.owner.avatarUrl,
+      },
       seatMode,
       maxSeatCount,
       keepOwnerOnSeat: settings.keepOwnerOnSeat ?? true,
@@ -265,7 +278,10 @@ export class LiveRoom implements LiveRoomApi {
         return ok(this.snapshotFor(user.userId));
       }
       if (this.#members.size >= this.#limits.maxMembers) {
-        return fail(ErrorCode.LIVE_FULL, `The live is full: it has reached its limit of ${this.#limits.maxMembers} members.`);
+        return fail(
+          ErrorCode.LIVE_FULL,
+          `The live is full: it has reached its limit of ${this.#limits.maxMembers} members.`,
+        );
       }
       const member = this.#newMember(user, 'audience');
       this.#members.set(user.userId, member);
@@ -384,7 +400,10 @@ export class LiveRoom implements LiveRoomApi {
     target.role = role;
     this.#emit(ALL, { type: 'member.role', userId: target.user.userId, role });
     if (target.seatIndex !== null) this.#emitSeats();
-    this.#emit(users(target.user.userId), { type: 'snapshot', snapshot: this.snapshotFor(target.user.userId) });
+    this.#emit(users(target.user.userId), {
+      type: 'snapshot',
+      snapshot: this.snapshotFor(target.user.userId),
+    });
     return ok();
   }
 
@@ -395,7 +414,10 @@ export class LiveRoom implements LiveRoomApi {
     const timeout = args.timeout ?? 0;
     if (actor.seatIndex !== null) return this.#alreadyOnSeat(actor);
     if (actor.application !== null) {
-      return fail(ErrorCode.ALREADY_APPLIED, 'You already have a pending application; cancel it before applying again.');
+      return fail(
+        ErrorCode.ALREADY_APPLIED,
+        'You already have a pending application; cancel it before applying again.',
+      );
     }
     if (actor.invitation !== null) {
       return fail(
@@ -542,7 +564,10 @@ export class LiveRoom implements LiveRoomApi {
     const invitee = this.#members.get(args.inviteeId);
     if (invitee === undefined) return this.#userNotInLive(args.inviteeId);
     if (invitee.seatIndex !== null) {
-      return fail(ErrorCode.ALREADY_ON_SEAT, `User ${args.inviteeId} is already on seat ${invitee.seatIndex}.`);
+      return fail(
+        ErrorCode.ALREADY_ON_SEAT,
+        `User ${args.inviteeId} is already on seat ${invitee.seatIndex}.`,
+      );
     }
     if (invitee.invitation !== null) {
       return fail(
@@ -805,7 +830,10 @@ export class LiveRoom implements LiveRoomApi {
     const seat = this.#seatAt(actor.seatIndex);
     const occupant = this.#occupantOf(seat);
     if (args.microphone === 'on' && seat.isAudioLocked) {
-      return fail(ErrorCode.MICROPHONE_LOCKED, 'The host does not allow you to open your microphone on this seat.');
+      return fail(
+        ErrorCode.MICROPHONE_LOCKED,
+        'The host does not allow you to open your microphone on this seat.',
+      );
     }
     if (args.camera === 'on' && seat.isVideoLocked) {
       return fail(ErrorCode.CAMERA_LOCKED, 'The host does not allow you to open your camera on this seat.');
@@ -987,7 +1015,12 @@ export class LiveRoom implements LiveRoomApi {
   #place(member: Member, index: number): void {
     const seat = this.#seatAt(index);
     if (seat.occupant !== null || member.seatIndex !== null) throw new Error(`cannot place on seat ${index}`);
-    seat.occupant = { userId: member.user.userId, microphone: 'off', camera: 'off', since: this.#scheduler.now() };
+    seat.occupant = {
+      userId: member.user.userId,
+      microphone: 'off',
+      camera: 'off',
+      since: this.#scheduler.now(),
+    };
     member.seatIndex = index;
   }
 
@@ -1078,7 +1111,10 @@ export class LiveRoom implements LiveRoomApi {
   #checkTimeout(timeout: number): Failure | null {
     return typeof timeout === 'number' && Number.isFinite(timeout) && timeout >= 0
       ? null
-      : fail(ErrorCode.INVALID_ARGUMENT, `The timeout must be a non-negative number of seconds; got ${String(timeout)}.`);
+      : fail(
+          ErrorCode.INVALID_ARGUMENT,
+          `The timeout must be a non-negative number of seconds; got ${String(timeout)}.`,
+        );
   }
 
   #seatRefusal(choice: Extract<SeatChoice, { ok: false }>, requested: number): Failure {

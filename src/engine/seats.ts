@@ -25,8 +25,7 @@ export type SeatRefusalCode =
   | typeof ErrorCode.ALL_SEATS_OCCUPIED;
 
 export type SeatChoice =
-  | { readonly ok: true; readonly index: number }
-  | { readonly ok: false; readonly code: SeatRefusalCode };
+  { readonly ok: true; readonly index: number } | { readonly ok: false; readonly code: SeatRefusalCode };
 
 /** Whether `index` names an existing seat (`0 <= index < seatCount`, an integer). */
 export function isSeatIndex(index: number, seatCount: number): boolean {

@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { ADMIN, ADMIN2, ALICE, ALL, BOB, CAROL, expectFail, expectOk, managersAnd, only, setup } from './harness.js';
+import {
+  ADMIN,
+  ADMIN2,
+  ALICE,
+  ALL,
+  BOB,
+  CAROL,
+  expectFail,
+  expectOk,
+  managersAnd,
+  only,
+  setup,
+} from './harness.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -72,7 +84,11 @@ describe('LiveRoom applications', () => {
 
     it('checks the seat: SEAT_INDEX_NOT_EXIST, SEAT_OCCUPIED, SEAT_LOCKED, ALL_SEATS_OCCUPIED', () => {
       const h = setup({ maxSeatCount: 3 });
-      expectFail(h.run('alice', 'guest.apply', { seatIndex: 3 }), ErrorCode.SEAT_INDEX_NOT_EXIST, 'seats 0 to 2');
+      expectFail(
+        h.run('alice', 'guest.apply', { seatIndex: 3 }),
+        ErrorCode.SEAT_INDEX_NOT_EXIST,
+        'seats 0 to 2',
+      );
       expectFail(h.run('alice', 'guest.apply', { seatIndex: 0 }), ErrorCode.SEAT_OCCUPIED);
       expectOk(h.run('owner', 'seat.lock', { seatIndex: 1, lockSeat: true }));
       expectFail(h.run('alice', 'guest.apply', { seatIndex: 1 }), ErrorCode.SEAT_LOCKED);
@@ -131,20 +147,23 @@ describe('LiveRoom applications', () => {
       h.take();
       expectOk(h.run('alice', 'guest.cancelApplication', {}));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.to, envelope.event]), [
+      assert.deepEqual(
+        events.map((envelope) => [envelope.to, envelope.event]),
         [
-          managersAnd('alice'),
-          {
-            type: 'application.resolved',
-            requestId: 'app-1',
-            user: ALICE,
-            outcome: 'cancelled',
-            by: null,
-            code: 0,
-            seatIndex: 2,
-          },
+          [
+            managersAnd('alice'),
+            {
+              type: 'application.resolved',
+              requestId: 'app-1',
+              user: ALICE,
+              outcome: 'cancelled',
+              by: null,
+              code: 0,
+              seatIndex: 2,
+            },
+          ],
         ],
-      ]);
+      );
       assert.equal(h.scheduler.pending, 0);
       h.scheduler.advance(20_000);
       assert.deepEqual(h.take(), []);
@@ -201,20 +220,23 @@ describe('LiveRoom applications', () => {
       h.take();
       expectFail(h.run('owner', 'guest.acceptApplication', { userId: 'alice' }), ErrorCode.SEAT_OCCUPIED);
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.to, envelope.event]), [
+      assert.deepEqual(
+        events.map((envelope) => [envelope.to, envelope.event]),
         [
-          managersAnd('alice'),
-          {
-            type: 'application.resolved',
-            requestId: 'app-1',
-            user: ALICE,
-            outcome: 'failed',
-            by: null,
-            code: ErrorCode.SEAT_OCCUPIED,
-            seatIndex: 3,
-          },
+          [
+            managersAnd('alice'),
+            {
+              type: 'application.resolved',
+              requestId: 'app-1',
+              user: ALICE,
+              outcome: 'failed',
+              by: null,
+              code: ErrorCode.SEAT_OCCUPIED,
+              seatIndex: 3,
+            },
+          ],
         ],
-      ]);
+      );
       assert.equal(h.seatUsers()[3], 'admin');
       expectFail(h.run('owner', 'guest.acceptApplication', { userId: 'alice' }), ErrorCode.REQUEST_NOT_FOUND);
     });
@@ -236,7 +258,10 @@ describe('LiveRoom applications', () => {
       expectOk(h.run('bob', 'guest.apply', {}));
       expectOk(h.run('owner', 'guest.acceptApplication', { userId: 'bob' }));
       h.take();
-      expectFail(h.run('owner', 'guest.acceptApplication', { userId: 'alice' }), ErrorCode.ALL_SEATS_OCCUPIED);
+      expectFail(
+        h.run('owner', 'guest.acceptApplication', { userId: 'alice' }),
+        ErrorCode.ALL_SEATS_OCCUPIED,
+      );
       const resolved = only(h.take(), 'application.resolved');
       assert.equal(resolved.event.outcome, 'failed');
       assert.equal(resolved.event.code, ErrorCode.ALL_SEATS_OCCUPIED);
@@ -271,7 +296,10 @@ describe('LiveRoom applications', () => {
     it('answers REQUEST_NOT_FOUND when there is no application or it ended otherwise', () => {
       const h = setup();
       expectFail(h.run('owner', 'guest.acceptApplication', { userId: 'alice' }), ErrorCode.REQUEST_NOT_FOUND);
-      expectFail(h.run('owner', 'guest.acceptApplication', { userId: 'stranger' }), ErrorCode.REQUEST_NOT_FOUND);
+      expectFail(
+        h.run('owner', 'guest.acceptApplication', { userId: 'stranger' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
       expectOk(h.run('alice', 'guest.apply', {}));
       expectOk(h.run('alice', 'guest.cancelApplication', {}));
       expectFail(h.run('owner', 'guest.acceptApplication', { userId: 'alice' }), ErrorCode.REQUEST_NOT_FOUND);
@@ -317,20 +345,23 @@ describe('LiveRoom applications', () => {
       assert.deepEqual(h.take(), []);
       h.scheduler.advance(1);
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.to, envelope.event]), [
+      assert.deepEqual(
+        events.map((envelope) => [envelope.to, envelope.event]),
         [
-          managersAnd('alice'),
-          {
-            type: 'application.resolved',
-            requestId: 'app-1',
-            user: ALICE,
-            outcome: 'timeout',
-            by: null,
-            code: 0,
-            seatIndex: -1,
-          },
+          [
+            managersAnd('alice'),
+            {
+              type: 'application.resolved',
+              requestId: 'app-1',
+              user: ALICE,
+              outcome: 'timeout',
+              by: null,
+              code: 0,
+              seatIndex: -1,
+            },
+          ],
         ],
-      ]);
+      );
       assert.deepEqual(h.room.snapshotFor('alice').applications, []);
       h.scheduler.advance(60_000);
       assert.deepEqual(h.take(), []);
@@ -358,7 +389,10 @@ describe('LiveRoom applications', () => {
       h.take();
       expectOk(h.run('alice', 'seat.take', { seatIndex: 6 }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => envelope.event.type), ['seats', 'application.resolved']);
+      assert.deepEqual(
+        events.map((envelope) => envelope.event.type),
+        ['seats', 'application.resolved'],
+      );
       const resolved = only(events, 'application.resolved');
       assert.equal(resolved.event.outcome, 'failed');
       assert.equal(resolved.event.code, ErrorCode.ALREADY_ON_SEAT);

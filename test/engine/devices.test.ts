@@ -17,7 +17,10 @@ describe('LiveRoom devices', () => {
       const h = withGuest();
       expectOk(h.run('alice', 'device.publish', { microphone: 'on' }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [['seats', ALL]]);
+      assert.deepEqual(
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [['seats', ALL]],
+      );
       assert.equal(only(events, 'seats').event.seats[1]?.userInfo?.microphoneStatus, 'on');
       assert.equal(h.seat().userInfo?.cameraStatus, 'off');
       expectOk(h.run('alice', 'device.publish', { microphone: 'off', camera: 'on' }));
@@ -41,7 +44,10 @@ describe('LiveRoom devices', () => {
       const h = withGuest();
       expectOk(h.run('owner', 'seat.lock', { seatIndex: 1, lockAudio: true }));
       expectFail(h.run('alice', 'device.publish', { microphone: 'on' }), ErrorCode.MICROPHONE_LOCKED);
-      expectFail(h.run('alice', 'device.publish', { camera: 'on', microphone: 'on' }), ErrorCode.MICROPHONE_LOCKED);
+      expectFail(
+        h.run('alice', 'device.publish', { camera: 'on', microphone: 'on' }),
+        ErrorCode.MICROPHONE_LOCKED,
+      );
       assert.equal(h.seat().userInfo?.cameraStatus, 'off', 'all or nothing');
       expectOk(h.run('alice', 'device.publish', { microphone: 'off' }));
       expectOk(h.run('owner', 'seat.lock', { seatIndex: 1, lockAudio: false, lockVideo: true }));
@@ -57,10 +63,13 @@ describe('LiveRoom devices', () => {
       h.take();
       expectOk(h.run('admin', 'device.closeRemote', { userId: 'alice', device: 'camera' }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-        ['seats', ALL],
-        ['device.admin', to('alice')],
-      ]);
+      assert.deepEqual(
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [
+          ['seats', ALL],
+          ['device.admin', to('alice')],
+        ],
+      );
       assert.deepEqual(events[1]?.event, {
         type: 'device.admin',
         userId: 'alice',
@@ -82,8 +91,14 @@ describe('LiveRoom devices', () => {
 
     it('refuses the audience and an unseated target', () => {
       const h = withGuest();
-      expectFail(h.run('bob', 'device.closeRemote', { userId: 'alice', device: 'camera' }), ErrorCode.NEED_ADMIN_PERMISSION);
-      expectFail(h.run('owner', 'device.closeRemote', { userId: 'bob', device: 'camera' }), ErrorCode.NOT_ON_SEAT);
+      expectFail(
+        h.run('bob', 'device.closeRemote', { userId: 'alice', device: 'camera' }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
+      expectFail(
+        h.run('owner', 'device.closeRemote', { userId: 'bob', device: 'camera' }),
+        ErrorCode.NOT_ON_SEAT,
+      );
     });
   });
 
@@ -92,12 +107,17 @@ describe('LiveRoom devices', () => {
       const h = withGuest();
       expectOk(h.run('alice', 'device.publish', { microphone: 'on' }));
       h.take();
-      expectOk(h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'microphone', allowed: false }));
+      expectOk(
+        h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'microphone', allowed: false }),
+      );
       let events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-        ['seats', ALL],
-        ['device.admin', to('alice')],
-      ]);
+      assert.deepEqual(
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [
+          ['seats', ALL],
+          ['device.admin', to('alice')],
+        ],
+      );
       assert.deepEqual(events[1]?.event, {
         type: 'device.admin',
         userId: 'alice',
@@ -110,7 +130,9 @@ describe('LiveRoom devices', () => {
       assert.equal(h.seat().userInfo?.microphoneStatus, 'off');
       expectFail(h.run('alice', 'device.publish', { microphone: 'on' }), ErrorCode.MICROPHONE_LOCKED);
 
-      expectOk(h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'microphone', allowed: true }));
+      expectOk(
+        h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'microphone', allowed: true }),
+      );
       events = h.take();
       assert.equal(only(events, 'device.admin').event.action, 'allowed');
       assert.equal(h.seat().isAudioLocked, false);
@@ -120,9 +142,13 @@ describe('LiveRoom devices', () => {
 
     it('works for the camera and emits nothing when unchanged', () => {
       const h = withGuest();
-      expectOk(h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'camera', allowed: true }));
+      expectOk(
+        h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'camera', allowed: true }),
+      );
       assert.deepEqual(h.take(), []);
-      expectOk(h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'camera', allowed: false }));
+      expectOk(
+        h.run('owner', 'device.setRemoteAllowed', { userId: 'alice', device: 'camera', allowed: false }),
+      );
       assert.equal(h.seat().isVideoLocked, true);
       assert.equal(h.seat().userInfo?.allowOpenCamera, false);
       assert.equal(only(h.take(), 'device.admin').event.device, 'camera');

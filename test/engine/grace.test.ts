@@ -18,7 +18,10 @@ describe('LiveRoom connection loss', () => {
     const h = seatedAlice();
     h.room.setOnline('alice', false);
     const events = h.take();
-    assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [['seats', ALL]]);
+    assert.deepEqual(
+      events.map((envelope) => [envelope.event.type, envelope.to]),
+      [['seats', ALL]],
+    );
     const info = only(events, 'seats').event.seats[2]?.userInfo;
     assert.equal(info?.connection, 'lost');
     assert.equal(info.microphoneStatus, 'on');
@@ -47,7 +50,10 @@ describe('LiveRoom connection loss', () => {
     h.take();
     const snapshot = expectOk(h.room.join(ALICE));
     assert.equal(snapshot.seats[2]?.userInfo?.connection, 'online');
-    assert.deepEqual(h.take().map((envelope) => envelope.event.type), ['seats']);
+    assert.deepEqual(
+      h.take().map((envelope) => envelope.event.type),
+      ['seats'],
+    );
     h.scheduler.advance(GRACE);
     assert.equal(h.room.isMember('alice'), true);
   });
@@ -58,12 +64,15 @@ describe('LiveRoom connection loss', () => {
     h.take();
     h.scheduler.advance(GRACE);
     const events = h.take();
-    assert.deepEqual(events.map((envelope) => [envelope.to, envelope.event]), [
-      [ALL, { type: 'seats', seats: h.room.snapshotFor('x').seats }],
-      [ALL, { type: 'seat.lost', userId: 'alice', seatIndex: 2, reason: 'connectionLost', by: null }],
-      [MANAGERS, { type: 'member.left', userId: 'alice', reason: 'connectionLost', memberCount: 4 }],
-      [OTHERS, { type: 'member.count', memberCount: 4 }],
-    ]);
+    assert.deepEqual(
+      events.map((envelope) => [envelope.to, envelope.event]),
+      [
+        [ALL, { type: 'seats', seats: h.room.snapshotFor('x').seats }],
+        [ALL, { type: 'seat.lost', userId: 'alice', seatIndex: 2, reason: 'connectionLost', by: null }],
+        [MANAGERS, { type: 'member.left', userId: 'alice', reason: 'connectionLost', memberCount: 4 }],
+        [OTHERS, { type: 'member.count', memberCount: 4 }],
+      ],
+    );
     assert.equal(h.seatUsers()[2], null);
     assert.equal(h.room.isMember('alice'), false);
     expectFail(h.run('alice', 'seat.leave', {}), ErrorCode.NOT_IN_LIVE);
@@ -78,14 +87,17 @@ describe('LiveRoom connection loss', () => {
     h.take();
     h.scheduler.advance(GRACE);
     const events = h.take();
-    assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-      ['application.resolved', managersAnd('alice')],
-      ['member.left', MANAGERS],
-      ['member.count', OTHERS],
-      ['invitation.resolved', managersAnd('bob')],
-      ['member.left', MANAGERS],
-      ['member.count', OTHERS],
-    ]);
+    assert.deepEqual(
+      events.map((envelope) => [envelope.event.type, envelope.to]),
+      [
+        ['application.resolved', managersAnd('alice')],
+        ['member.left', MANAGERS],
+        ['member.count', OTHERS],
+        ['invitation.resolved', managersAnd('bob')],
+        ['member.left', MANAGERS],
+        ['member.count', OTHERS],
+      ],
+    );
     assert.equal(only(events, 'application.resolved').event.outcome, 'left');
     assert.equal(only(events, 'invitation.resolved').event.outcome, 'left');
     assert.equal(h.scheduler.pending, 0);
@@ -109,7 +121,10 @@ describe('LiveRoom connection loss', () => {
     assert.equal(only(h.take(), 'seats').event.seats[0]?.userInfo?.connection, 'lost');
     h.scheduler.advance(GRACE);
     const events = h.take();
-    assert.deepEqual(events.map((envelope) => envelope.event.type), ['application.resolved', 'live.ended']);
+    assert.deepEqual(
+      events.map((envelope) => envelope.event.type),
+      ['application.resolved', 'live.ended'],
+    );
     assert.deepEqual(events[1]?.event, { type: 'live.ended', reason: 'hostLost' });
     assert.equal(h.room.ended, true);
   });

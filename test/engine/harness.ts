@@ -84,7 +84,11 @@ export function setup(options: SetupOptions = {}) {
     takeShape(): [LiveEvent['type'], Audience][] {
       return events.splice(0, events.length).map((envelope) => [envelope.event.type, envelope.to]);
     },
-    run<N extends RoomCommandName>(actorId: string, name: N, args: Omit<CommandInput<N>, 'liveId'>): Result<unknown> {
+    run<N extends RoomCommandName>(
+      actorId: string,
+      name: N,
+      args: Omit<CommandInput<N>, 'liveId'>,
+    ): Result<unknown> {
       return room.execute(actorId, command(name, args));
     },
     /** Makes the next `emit` calls throw `error` (or stop throwing with `null`). */
@@ -101,7 +105,10 @@ export function setup(options: SetupOptions = {}) {
 export type Harness = ReturnType<typeof setup>;
 
 /** A validated command, defaults applied, as the server would hand it to the engine. */
-export function command<N extends RoomCommandName>(name: N, args: Omit<CommandInput<N>, 'liveId'>): RoomCommand {
+export function command<N extends RoomCommandName>(
+  name: N,
+  args: Omit<CommandInput<N>, 'liveId'>,
+): RoomCommand {
   const parsed = validateArgs(name, { liveId: LIVE_ID, ...args });
   if (!parsed.isSuccess) throw new Error(parsed.errorMessage);
   return { name, args: parsed.data } as RoomCommand;
@@ -112,12 +119,17 @@ export function expectOk<T>(result: Result<T>): T {
   return result.data;
 }
 
-export function expectFail(result: Result<unknown>, code: ErrorCode, messageIncludes?: string | RegExp): string {
+export function expectFail(
+  result: Result<unknown>,
+  code: ErrorCode,
+  messageIncludes?: string | RegExp,
+): string {
   assert.equal(result.isSuccess, false, 'expected a failure');
   if (result.isSuccess) throw new Error('unreachable');
   assert.equal(result.errorCode, code, `wrong code; message: ${result.errorMessage}`);
   assert.match(result.errorMessage, /^[A-Z0-9"].{8,}[.!]$/s, 'a readable English sentence');
-  if (typeof messageIncludes === 'string') assert.ok(result.errorMessage.includes(messageIncludes), result.errorMessage);
+  if (typeof messageIncludes === 'string')
+    assert.ok(result.errorMessage.includes(messageIncludes), result.errorMessage);
   else if (messageIncludes) assert.match(result.errorMessage, messageIncludes);
   return result.errorMessage;
 }

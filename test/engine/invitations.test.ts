@@ -1,7 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ErrorCode } from '../../src/protocol/errors.js';
-import { ADMIN, ADMIN2, ALICE, ALL, BOB, OWNER, expectFail, expectOk, managersAnd, only, setup } from './harness.js';
+import {
+  ADMIN,
+  ADMIN2,
+  ALICE,
+  ALL,
+  BOB,
+  OWNER,
+  expectFail,
+  expectOk,
+  managersAnd,
+  only,
+  setup,
+} from './harness.js';
 
 const T0 = 1_700_000_000_000;
 
@@ -9,26 +21,31 @@ describe('LiveRoom invitations', () => {
   describe('guest.invite', () => {
     it('tells the managers and the invitee, takes no seat, returns the request id', () => {
       const h = setup();
-      const data = expectOk(h.run('admin', 'guest.invite', { inviteeId: 'alice', seatIndex: 2, timeout: 20, extraInfo: 'x' }));
+      const data = expectOk(
+        h.run('admin', 'guest.invite', { inviteeId: 'alice', seatIndex: 2, timeout: 20, extraInfo: 'x' }),
+      );
       assert.deepEqual(data, { requestId: 'inv-1' });
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.to, envelope.event]), [
+      assert.deepEqual(
+        events.map((envelope) => [envelope.to, envelope.event]),
         [
-          managersAnd('alice'),
-          {
-            type: 'invitation.received',
-            invitation: {
-              requestId: 'inv-1',
-              inviter: ADMIN,
-              invitee: ALICE,
-              seatIndex: 2,
-              extraInfo: 'x',
-              createdAt: T0,
-              deadline: T0 + 20_000,
+          [
+            managersAnd('alice'),
+            {
+              type: 'invitation.received',
+              invitation: {
+                requestId: 'inv-1',
+                inviter: ADMIN,
+                invitee: ALICE,
+                seatIndex: 2,
+                extraInfo: 'x',
+                createdAt: T0,
+                deadline: T0 + 20_000,
+              },
             },
-          },
+          ],
         ],
-      ]);
+      );
       assert.equal(h.seatUsers()[2], null);
       assert.equal(h.scheduler.pending, 1);
     });
@@ -57,8 +74,14 @@ describe('LiveRoom invitations', () => {
 
     it('checks the seat like an application', () => {
       const h = setup({ maxSeatCount: 3 });
-      expectFail(h.run('owner', 'guest.invite', { inviteeId: 'alice', seatIndex: 5 }), ErrorCode.SEAT_INDEX_NOT_EXIST);
-      expectFail(h.run('owner', 'guest.invite', { inviteeId: 'alice', seatIndex: 0 }), ErrorCode.SEAT_OCCUPIED);
+      expectFail(
+        h.run('owner', 'guest.invite', { inviteeId: 'alice', seatIndex: 5 }),
+        ErrorCode.SEAT_INDEX_NOT_EXIST,
+      );
+      expectFail(
+        h.run('owner', 'guest.invite', { inviteeId: 'alice', seatIndex: 0 }),
+        ErrorCode.SEAT_OCCUPIED,
+      );
       expectOk(h.run('owner', 'seat.lock', { seatIndex: 1, lockSeat: true }));
       expectFail(h.run('owner', 'guest.invite', { inviteeId: 'alice', seatIndex: 1 }), ErrorCode.SEAT_LOCKED);
       expectOk(h.run('admin', 'seat.take', { seatIndex: 2 }));
@@ -95,11 +118,20 @@ describe('LiveRoom invitations', () => {
 
     it('needs the right inviter (REQUEST_NOT_FOUND otherwise)', () => {
       const h = setup();
-      expectFail(h.run('alice', 'guest.acceptInvitation', { inviterId: 'admin' }), ErrorCode.REQUEST_NOT_FOUND);
+      expectFail(
+        h.run('alice', 'guest.acceptInvitation', { inviterId: 'admin' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
       expectOk(h.run('admin', 'guest.invite', { inviteeId: 'alice' }));
-      expectFail(h.run('alice', 'guest.acceptInvitation', { inviterId: 'owner' }), ErrorCode.REQUEST_NOT_FOUND);
+      expectFail(
+        h.run('alice', 'guest.acceptInvitation', { inviterId: 'owner' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
       expectFail(h.run('bob', 'guest.acceptInvitation', { inviterId: 'admin' }), ErrorCode.REQUEST_NOT_FOUND);
-      expectFail(h.run('alice', 'guest.rejectInvitation', { inviterId: 'owner' }), ErrorCode.REQUEST_NOT_FOUND);
+      expectFail(
+        h.run('alice', 'guest.rejectInvitation', { inviterId: 'owner' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
     });
 
     it('fails the invitation and returns the code when the seat was taken meanwhile', () => {
@@ -112,7 +144,10 @@ describe('LiveRoom invitations', () => {
       assert.equal(resolved.event.outcome, 'failed');
       assert.equal(resolved.event.code, ErrorCode.SEAT_OCCUPIED);
       assert.equal(resolved.event.seatIndex, 4);
-      expectFail(h.run('alice', 'guest.acceptInvitation', { inviterId: 'owner' }), ErrorCode.REQUEST_NOT_FOUND);
+      expectFail(
+        h.run('alice', 'guest.acceptInvitation', { inviterId: 'owner' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
     });
 
     it('fails with SEAT_LOCKED or ALL_SEATS_OCCUPIED likewise', () => {
@@ -121,12 +156,18 @@ describe('LiveRoom invitations', () => {
       expectOk(h.run('owner', 'guest.invite', { inviteeId: 'bob' }));
       expectOk(h.run('owner', 'seat.lock', { seatIndex: 1, lockSeat: true }));
       expectFail(h.run('alice', 'guest.acceptInvitation', { inviterId: 'owner' }), ErrorCode.SEAT_LOCKED);
-      expectFail(h.run('bob', 'guest.acceptInvitation', { inviterId: 'owner' }), ErrorCode.ALL_SEATS_OCCUPIED);
+      expectFail(
+        h.run('bob', 'guest.acceptInvitation', { inviterId: 'owner' }),
+        ErrorCode.ALL_SEATS_OCCUPIED,
+      );
       assert.deepEqual(
-        h.take().filter((envelope) => envelope.event.type === 'invitation.resolved').map((envelope) => {
-          const event = envelope.event as { outcome: string; code: number };
-          return [event.outcome, event.code];
-        }),
+        h
+          .take()
+          .filter((envelope) => envelope.event.type === 'invitation.resolved')
+          .map((envelope) => {
+            const event = envelope.event as { outcome: string; code: number };
+            return [event.outcome, event.code];
+          }),
         [
           ['failed', ErrorCode.SEAT_LOCKED],
           ['failed', ErrorCode.ALL_SEATS_OCCUPIED],
@@ -174,16 +215,31 @@ describe('LiveRoom invitations', () => {
       const h = setup({ members: [ADMIN, ADMIN2, ALICE, BOB], admins: ['admin', 'admin2'] });
       expectOk(h.run('admin', 'guest.invite', { inviteeId: 'alice' }));
       h.take();
-      expectFail(h.run('admin2', 'guest.cancelInvitation', { inviteeId: 'alice' }), ErrorCode.REQUEST_NO_PERMISSION);
-      expectFail(h.run('bob', 'guest.cancelInvitation', { inviteeId: 'alice' }), ErrorCode.NEED_ADMIN_PERMISSION);
-      expectFail(h.run('alice', 'guest.cancelInvitation', { inviteeId: 'alice' }), ErrorCode.NEED_ADMIN_PERMISSION);
+      expectFail(
+        h.run('admin2', 'guest.cancelInvitation', { inviteeId: 'alice' }),
+        ErrorCode.REQUEST_NO_PERMISSION,
+      );
+      expectFail(
+        h.run('bob', 'guest.cancelInvitation', { inviteeId: 'alice' }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
+      expectFail(
+        h.run('alice', 'guest.cancelInvitation', { inviteeId: 'alice' }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
       assert.deepEqual(h.take(), []);
     });
 
     it('answers REQUEST_NOT_FOUND without a pending invitation', () => {
       const h = setup();
-      expectFail(h.run('owner', 'guest.cancelInvitation', { inviteeId: 'alice' }), ErrorCode.REQUEST_NOT_FOUND);
-      expectFail(h.run('owner', 'guest.cancelInvitation', { inviteeId: 'stranger' }), ErrorCode.REQUEST_NOT_FOUND);
+      expectFail(
+        h.run('owner', 'guest.cancelInvitation', { inviteeId: 'alice' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
+      expectFail(
+        h.run('owner', 'guest.cancelInvitation', { inviteeId: 'stranger' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
     });
   });
 
@@ -198,7 +254,10 @@ describe('LiveRoom invitations', () => {
       const resolved = only(h.take(), 'invitation.resolved');
       assert.deepEqual(resolved.to, managersAnd('alice'));
       assert.equal(resolved.event.outcome, 'timeout');
-      expectFail(h.run('alice', 'guest.acceptInvitation', { inviterId: 'owner' }), ErrorCode.REQUEST_NOT_FOUND);
+      expectFail(
+        h.run('alice', 'guest.acceptInvitation', { inviterId: 'owner' }),
+        ErrorCode.REQUEST_NOT_FOUND,
+      );
     });
 
     it('fails a pending invitation with ALREADY_ON_SEAT when the invitee takes a seat by themself', () => {
@@ -207,7 +266,10 @@ describe('LiveRoom invitations', () => {
       h.take();
       expectOk(h.run('alice', 'seat.take', { seatIndex: 3 }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => envelope.event.type), ['seats', 'invitation.resolved']);
+      assert.deepEqual(
+        events.map((envelope) => envelope.event.type),
+        ['seats', 'invitation.resolved'],
+      );
       const resolved = only(events, 'invitation.resolved');
       assert.equal(resolved.event.outcome, 'failed');
       assert.equal(resolved.event.code, ErrorCode.ALREADY_ON_SEAT);

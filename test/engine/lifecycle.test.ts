@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { LiveRoom } from '../../src/engine/room.js';
 import { ManualScheduler } from '../../src/engine/scheduler.js';
 import { MAX_SEAT_COUNT } from '../../src/engine/seats.js';
+import type { RoomLimits } from '../../src/engine/types.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { MAX_SEATS } from '../../src/protocol/messages.js';
 import type { EventEnvelope } from '../../src/protocol/types.js';
@@ -25,13 +26,13 @@ import {
   user,
 } from './harness.js';
 
-function create(settings: Record<string, unknown>, limits?: Record<string, unknown>) {
+function create(settings: Record<string, unknown>, limits?: Partial<RoomLimits>) {
   const events: EventEnvelope[] = [];
   const result = LiveRoom.create({
     owner: OWNER,
     settings: { liveId: LIVE_ID, ...settings } as never,
     scheduler: new ManualScheduler(),
-    limits: limits as never,
+    limits,
     emit: (envelope) => events.push(envelope),
   });
   return { result, events };
@@ -110,7 +111,11 @@ describe('LiveRoom lifecycle', () => {
             before + 1,
             LIVE_ID,
             MANAGERS,
-            { type: 'member.joined', member: { ...ALICE, role: 'audience', joinedAt: h.scheduler.now() }, memberCount: 3 },
+            {
+              type: 'member.joined',
+              member: { ...ALICE, role: 'audience', joinedAt: h.scheduler.now() },
+              memberCount: 3,
+            },
           ],
           [before + 2, LIVE_ID, OTHERS, { type: 'member.count', memberCount: 3 }],
         ],
@@ -181,13 +186,22 @@ describe('LiveRoom lifecycle', () => {
       expectOk(h.run('alice', 'guest.apply', {}));
       expectOk(h.run('admin', 'guest.invite', { inviteeId: 'carol' }));
       const alice = h.room.snapshotFor('alice');
-      assert.deepEqual(alice.members.map((member) => member.userId), ['alice']);
-      assert.deepEqual(alice.applications.map((application) => application.user.userId), ['alice']);
+      assert.deepEqual(
+        alice.members.map((member) => member.userId),
+        ['alice'],
+      );
+      assert.deepEqual(
+        alice.applications.map((application) => application.user.userId),
+        ['alice'],
+      );
       assert.deepEqual(alice.invitations, []);
       assert.equal(alice.memberCount, 5);
       const carol = h.room.snapshotFor('carol');
       assert.deepEqual(carol.applications, []);
-      assert.deepEqual(carol.invitations.map((invitation) => invitation.invitee.userId), ['carol']);
+      assert.deepEqual(
+        carol.invitations.map((invitation) => invitation.invitee.userId),
+        ['carol'],
+      );
     });
 
     it('shows a non-member only the live, the seats and the count', () => {
@@ -252,14 +266,17 @@ describe('LiveRoom lifecycle', () => {
       expectOk(h.room.leave('alice'));
       expectOk(h.room.leave('bob'));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => envelope.event.type), [
-        'application.resolved',
-        'member.left',
-        'member.count',
-        'invitation.resolved',
-        'member.left',
-        'member.count',
-      ]);
+      assert.deepEqual(
+        events.map((envelope) => envelope.event.type),
+        [
+          'application.resolved',
+          'member.left',
+          'member.count',
+          'invitation.resolved',
+          'member.left',
+          'member.count',
+        ],
+      );
       const resolvedApplication = only(events, 'application.resolved');
       assert.deepEqual(resolvedApplication.to, managersAnd('alice'));
       assert.equal(resolvedApplication.event.requestId, application.requestId);
@@ -275,9 +292,10 @@ describe('LiveRoom lifecycle', () => {
       const h = setup();
       expectOk(h.room.leave('owner'));
       assert.equal(h.room.ended, true);
-      assert.deepEqual(h.take().map((envelope) => [envelope.to, envelope.event]), [
-        [ALL, { type: 'live.ended', reason: 'endedByHost' }],
-      ]);
+      assert.deepEqual(
+        h.take().map((envelope) => [envelope.to, envelope.event]),
+        [[ALL, { type: 'live.ended', reason: 'endedByHost' }]],
+      );
     });
   });
 
@@ -376,7 +394,13 @@ describe('LiveRoom lifecycle', () => {
       const room = expectOk(
         LiveRoom.create({
           owner: OWNER,
-          settings: { liveId: LIVE_ID, liveName: '', seatMode: 'free', maxSeatCount: 4, keepOwnerOnSeat: true },
+          settings: {
+            liveId: LIVE_ID,
+            liveName: '',
+            seatMode: 'free',
+            maxSeatCount: 4,
+            keepOwnerOnSeat: true,
+          },
           scheduler,
           emit: (envelope) => {
             seqs.push(envelope.seq);
@@ -388,7 +412,10 @@ describe('LiveRoom lifecycle', () => {
       expectOk(room.join(BOB));
       expectOk(room.execute('alice', command('seat.take', { seatIndex: -1 })));
       expectOk(room.leave('alice'));
-      assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => i + 1));
+      assert.deepEqual(
+        seqs,
+        Array.from({ length: seqs.length }, (_, i) => i + 1),
+      );
       assert.equal(room.seq, seqs.length);
     });
   });
@@ -427,7 +454,10 @@ describe('LiveRoom lifecycle', () => {
       const h = setup({ members: [ALICE, BOB, CAROL, ADMIN] });
       expectFail(h.run('stranger', 'guest.apply', {}), ErrorCode.NOT_IN_LIVE, 'Join');
       expectFail(h.run('stranger', 'seat.kick', { userId: 'alice' }), ErrorCode.NOT_IN_LIVE);
-      expectFail(h.run('stranger', 'member.setAdmin', { userId: 'alice', admin: true }), ErrorCode.NOT_IN_LIVE);
+      expectFail(
+        h.run('stranger', 'member.setAdmin', { userId: 'alice', admin: true }),
+        ErrorCode.NOT_IN_LIVE,
+      );
       assert.deepEqual(h.take(), []);
     });
   });

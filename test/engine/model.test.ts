@@ -120,7 +120,12 @@ function cmd(
 const nothing = fc.constant({});
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  cmd(6, pickArb('audience', 'member'), 'guest.apply', fc.record({ seatIndex: seatArb, timeout: timeoutArb, extraInfo: fc.constant('') })),
+  cmd(
+    6,
+    pickArb('audience', 'member'),
+    'guest.apply',
+    fc.record({ seatIndex: seatArb, timeout: timeoutArb, extraInfo: fc.constant('') }),
+  ),
   cmd(1, pickArb('applicant'), 'guest.cancelApplication', nothing),
   cmd(5, managerArb, 'guest.acceptApplication', fc.record({ userId: pickArb('applicant') })),
   cmd(2, managerArb, 'guest.rejectApplication', fc.record({ userId: pickArb('applicant') })),
@@ -128,7 +133,12 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     4,
     managerArb,
     'guest.invite',
-    fc.record({ inviteeId: pickArb('audience', 'member'), seatIndex: seatArb, timeout: timeoutArb, extraInfo: fc.constant('') }),
+    fc.record({
+      inviteeId: pickArb('audience', 'member'),
+      seatIndex: seatArb,
+      timeout: timeoutArb,
+      extraInfo: fc.constant(''),
+    }),
   ),
   cmd(1, managerArb, 'guest.cancelInvitation', fc.record({ inviteeId: pickArb('invitee') })),
   cmd(4, pickArb('invitee'), 'guest.acceptInvitation', fc.record({ inviterId: pickArb('inviter') })),
@@ -154,7 +164,12 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   ),
   cmd(5, seatedArb, 'device.publish', fc.record({ microphone: statusArb, camera: statusArb })),
   cmd(2, managerArb, 'device.closeRemote', fc.record({ userId: targetArb, device: deviceArb })),
-  cmd(2, managerArb, 'device.setRemoteAllowed', fc.record({ userId: targetArb, device: deviceArb, allowed: fc.boolean() })),
+  cmd(
+    2,
+    managerArb,
+    'device.setRemoteAllowed',
+    fc.record({ userId: targetArb, device: deviceArb, allowed: fc.boolean() }),
+  ),
   cmd(2, pickArb('manager'), 'member.setAdmin', fc.record({ userId: anyoneArb, admin: fc.boolean() })),
   {
     weight: 8,
@@ -165,10 +180,20 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   {
     weight: 6,
-    arbitrary: fc.record({ kind: fc.constant('online' as const), user: pickArb('audience', 'seated', 'audience', 'member'), online: fc.boolean() }),
+    arbitrary: fc.record({
+      kind: fc.constant('online' as const),
+      user: pickArb('audience', 'seated', 'audience', 'member'),
+      online: fc.boolean(),
+    }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('join' as const), user: userArb }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), user: pickArb('audience', 'seated', 'member') }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('leave' as const),
+      user: pickArb('audience', 'seated', 'member'),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), user: managerArb }) },
 );
 
@@ -196,7 +221,9 @@ function resolvePick(pick: Pick, snapshot: LiveSnapshot, actor: string | null): 
       candidates = snapshot.invitations.map((i) => i.invitee.userId);
       break;
     case 'inviter':
-      candidates = snapshot.invitations.filter((i) => i.invitee.userId === actor).map((i) => i.inviter.userId);
+      candidates = snapshot.invitations
+        .filter((i) => i.invitee.userId === actor)
+        .map((i) => i.inviter.userId);
       break;
   }
   return candidates[pick.n % candidates.length] ?? USERS[pick.n % USERS.length] ?? OWNER;
@@ -206,7 +233,9 @@ function resolveCommand(template: CommandTemplate, snapshot: LiveSnapshot, actor
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template.args)) {
     args[key] =
-      key === 'userId' || key === 'inviteeId' || key === 'inviterId' ? resolvePick(value as Pick, snapshot, actor) : value;
+      key === 'userId' || key === 'inviteeId' || key === 'inviterId'
+        ? resolvePick(value as Pick, snapshot, actor)
+        : value;
   }
   return { name: template.name, args } as RoomCommand;
 }
@@ -358,7 +387,8 @@ function referenceSeatCommand(
     }
     case 'seat.move': {
       const { userId: target, targetIndex, policy } = command.args;
-      if (!(target === actor && policy === 'abortWhenOccupied') && !manager) return ErrorCode.NEED_ADMIN_PERMISSION;
+      if (!(target === actor && policy === 'abortWhenOccupied') && !manager)
+        return ErrorCode.NEED_ADMIN_PERMISSION;
       const from = seatOf(target);
       if (from === -1) return ErrorCode.NOT_ON_SEAT;
       if (outranked(target)) return ErrorCode.NEED_OWNER_PERMISSION;
@@ -397,7 +427,8 @@ function run(config: Config, steps: readonly Step[]): void {
   const pendingInvitations = new Map<string, SeatInvitation>();
   const issued = new Set<string>();
   const online = new Map<string, boolean>();
-  let room: LiveRoom | undefined;
+  /** Set once the room exists (it emits nothing while being created). */
+  const roomRef: { current?: LiveRoom } = {};
 
   const emit = (envelope: EventEnvelope) => {
     assert.equal(envelope.seq, envelopes.length + 1, 'seq goes up by exactly 1');
@@ -417,9 +448,11 @@ function run(config: Config, steps: readonly Step[]): void {
       pendingInvitations.delete(event.requestId);
       assert.equal(event.code !== 0, event.outcome === 'failed', 'a code exactly for failures');
     }
+    const room = roomRef.current;
     if (room === undefined) return;
     for (const [userId, replica] of replicas) {
-      if (room.isMember(userId) && includes(envelope.to, userId, room.roleOf(userId))) apply(replica, envelope);
+      if (room.isMember(userId) && includes(envelope.to, userId, room.roleOf(userId)))
+        apply(replica, envelope);
     }
   };
 
@@ -444,8 +477,8 @@ function run(config: Config, steps: readonly Step[]): void {
     },
   });
   assert.ok(created.isSuccess);
-  room = created.data;
-  const liveRoom = room;
+  const liveRoom = created.data;
+  roomRef.current = liveRoom;
   replicas.set(OWNER, replicaOf(liveRoom.snapshotFor(OWNER)));
   online.set(OWNER, true);
 
@@ -617,9 +650,13 @@ function run(config: Config, steps: readonly Step[]): void {
 describe('LiveRoom model', () => {
   it('keeps every invariant over random command sequences', () => {
     fc.assert(
-      fc.property(configArb, fc.array(stepArb, { minLength: 1, maxLength: 60, size: 'max' }), (config, steps) => {
-        run(config, steps);
-      }),
+      fc.property(
+        configArb,
+        fc.array(stepArb, { minLength: 1, maxLength: 60, size: 'max' }),
+        (config, steps) => {
+          run(config, steps);
+        },
+      ),
       { numRuns: 2_000, includeErrorInReport: true },
     );
   });

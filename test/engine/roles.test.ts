@@ -44,10 +44,16 @@ describe('LiveRoom roles', () => {
       const events = h.take();
       assert.deepEqual(events[0]?.event, { type: 'member.role', userId: 'admin', role: 'audience' });
       const snapshot = only(events, 'snapshot').event.snapshot;
-      assert.deepEqual(snapshot.members.map((member) => member.userId), ['admin']);
+      assert.deepEqual(
+        snapshot.members.map((member) => member.userId),
+        ['admin'],
+      );
       assert.deepEqual(snapshot.applications, []);
       assert.equal(h.room.roleOf('admin'), 'audience');
-      expectFail(h.run('admin', 'guest.acceptApplication', { userId: 'alice' }), ErrorCode.NEED_ADMIN_PERMISSION);
+      expectFail(
+        h.run('admin', 'guest.acceptApplication', { userId: 'alice' }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
     });
 
     it('does nothing when the role does not change', () => {
@@ -59,17 +65,32 @@ describe('LiveRoom roles', () => {
 
     it('is for the owner only (NEED_OWNER_PERMISSION)', () => {
       const h = setup();
-      expectFail(h.run('admin', 'member.setAdmin', { userId: 'alice', admin: true }), ErrorCode.NEED_OWNER_PERMISSION);
-      expectFail(h.run('alice', 'member.setAdmin', { userId: 'bob', admin: true }), ErrorCode.NEED_OWNER_PERMISSION);
-      expectFail(h.run('alice', 'member.setAdmin', { userId: 'alice', admin: true }), ErrorCode.NEED_OWNER_PERMISSION);
+      expectFail(
+        h.run('admin', 'member.setAdmin', { userId: 'alice', admin: true }),
+        ErrorCode.NEED_OWNER_PERMISSION,
+      );
+      expectFail(
+        h.run('alice', 'member.setAdmin', { userId: 'bob', admin: true }),
+        ErrorCode.NEED_OWNER_PERMISSION,
+      );
+      expectFail(
+        h.run('alice', 'member.setAdmin', { userId: 'alice', admin: true }),
+        ErrorCode.NEED_OWNER_PERMISSION,
+      );
       assert.equal(h.room.roleOf('alice'), 'audience');
       assert.deepEqual(h.take(), []);
     });
 
     it('refuses a target who is not a member (USER_NOT_IN_LIVE) or the owner (INVALID_ARGUMENT)', () => {
       const h = setup();
-      expectFail(h.run('owner', 'member.setAdmin', { userId: 'stranger', admin: true }), ErrorCode.USER_NOT_IN_LIVE);
-      expectFail(h.run('owner', 'member.setAdmin', { userId: 'owner', admin: false }), ErrorCode.INVALID_ARGUMENT);
+      expectFail(
+        h.run('owner', 'member.setAdmin', { userId: 'stranger', admin: true }),
+        ErrorCode.USER_NOT_IN_LIVE,
+      );
+      expectFail(
+        h.run('owner', 'member.setAdmin', { userId: 'owner', admin: false }),
+        ErrorCode.INVALID_ARGUMENT,
+      );
       assert.equal(h.room.roleOf('owner'), 'owner');
       assert.deepEqual(h.take(), []);
     });
@@ -86,7 +107,9 @@ describe('LiveRoom roles', () => {
       expectOk(h.run('admin', 'guest.cancelInvitation', { inviteeId: 'carol' }));
       expectOk(h.run('alice', 'device.publish', { microphone: 'on' }));
       expectOk(h.run('admin', 'device.closeRemote', { userId: 'alice', device: 'microphone' }));
-      expectOk(h.run('admin', 'device.setRemoteAllowed', { userId: 'alice', device: 'camera', allowed: false }));
+      expectOk(
+        h.run('admin', 'device.setRemoteAllowed', { userId: 'alice', device: 'camera', allowed: false }),
+      );
       expectOk(h.run('admin', 'seat.lock', { seatIndex: 8, lockSeat: true }));
       expectOk(h.run('admin', 'seat.move', { userId: 'alice', targetIndex: 5 }));
       expectOk(h.run('admin', 'seat.kick', { userId: 'alice' }));
@@ -106,9 +129,19 @@ describe('LiveRoom roles', () => {
       expectOk(h.run('admin2', 'device.publish', { microphone: 'on' }));
       h.take();
       expectFail(h.run('admin', 'seat.kick', { userId: 'owner' }), ErrorCode.NO_PERMISSION, 'owner');
-      expectFail(h.run('admin', 'seat.kick', { userId: 'admin2' }), ErrorCode.NEED_OWNER_PERMISSION, 'administrator');
-      expectFail(h.run('admin', 'seat.move', { userId: 'owner', targetIndex: 5 }), ErrorCode.NEED_OWNER_PERMISSION);
-      expectFail(h.run('admin', 'seat.move', { userId: 'admin2', targetIndex: 5 }), ErrorCode.NEED_OWNER_PERMISSION);
+      expectFail(
+        h.run('admin', 'seat.kick', { userId: 'admin2' }),
+        ErrorCode.NEED_OWNER_PERMISSION,
+        'administrator',
+      );
+      expectFail(
+        h.run('admin', 'seat.move', { userId: 'owner', targetIndex: 5 }),
+        ErrorCode.NEED_OWNER_PERMISSION,
+      );
+      expectFail(
+        h.run('admin', 'seat.move', { userId: 'admin2', targetIndex: 5 }),
+        ErrorCode.NEED_OWNER_PERMISSION,
+      );
       expectFail(
         h.run('admin', 'device.closeRemote', { userId: 'owner', device: 'microphone' }),
         ErrorCode.NEED_OWNER_PERMISSION,
@@ -153,13 +186,28 @@ describe('LiveRoom roles', () => {
       const h = setup({ members: [ALICE, BOB], admins: [] });
       expectOk(h.run('bob', 'guest.apply', {}));
       h.take();
-      expectFail(h.run('alice', 'guest.acceptApplication', { userId: 'bob' }), ErrorCode.NEED_ADMIN_PERMISSION);
-      expectFail(h.run('alice', 'guest.rejectApplication', { userId: 'bob' }), ErrorCode.NEED_ADMIN_PERMISSION);
+      expectFail(
+        h.run('alice', 'guest.acceptApplication', { userId: 'bob' }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
+      expectFail(
+        h.run('alice', 'guest.rejectApplication', { userId: 'bob' }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
       expectFail(h.run('alice', 'guest.invite', { inviteeId: 'bob' }), ErrorCode.NEED_ADMIN_PERMISSION);
-      expectFail(h.run('alice', 'guest.cancelInvitation', { inviteeId: 'bob' }), ErrorCode.NEED_ADMIN_PERMISSION);
+      expectFail(
+        h.run('alice', 'guest.cancelInvitation', { inviteeId: 'bob' }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
       expectFail(h.run('alice', 'seat.kick', { userId: 'owner' }), ErrorCode.NEED_ADMIN_PERMISSION);
-      expectFail(h.run('alice', 'seat.lock', { seatIndex: 1, lockSeat: true }), ErrorCode.NEED_ADMIN_PERMISSION);
-      expectFail(h.run('alice', 'seat.move', { userId: 'owner', targetIndex: 1 }), ErrorCode.NEED_ADMIN_PERMISSION);
+      expectFail(
+        h.run('alice', 'seat.lock', { seatIndex: 1, lockSeat: true }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
+      expectFail(
+        h.run('alice', 'seat.move', { userId: 'owner', targetIndex: 1 }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
       expectFail(
         h.run('alice', 'device.closeRemote', { userId: 'owner', device: 'microphone' }),
         ErrorCode.NEED_ADMIN_PERMISSION,

@@ -1,15 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { chooseSeat, describeSeatRefusal, isSeatIndex, type SeatAvailability } from '../../src/engine/seats.js';
+import {
+  chooseSeat,
+  describeSeatRefusal,
+  isSeatIndex,
+  type SeatAvailability,
+} from '../../src/engine/seats.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 
 /** `.` free, `x` occupied, `L` locked, `X` occupied and locked. */
 function seats(layout: string): SeatAvailability[] {
-  return [...layout].map((c) => ({ isLocked: c === 'L' || c === 'X', occupant: c === 'x' || c === 'X' ? {} : null }));
+  return [...layout].map((c) => ({
+    isLocked: c === 'L' || c === 'X',
+    occupant: c === 'x' || c === 'X' ? {} : null,
+  }));
 }
 
 describe('chooseSeat', () => {
-  const table: [layout: string, requested: number, expected: number | ErrorCode][] = [
+  /** `expected`: the seat index given, or the error code. */
+  const table: [layout: string, requested: number, expected: number][] = [
     ['...', -1, 0],
     ['x..', -1, 1],
     ['xL.', -1, 2],
@@ -59,6 +68,9 @@ describe('describeSeatRefusal', () => {
     );
     assert.equal(describeSeatRefusal(ErrorCode.SEAT_OCCUPIED, 3, 9), 'Seat 3 is already occupied.');
     assert.equal(describeSeatRefusal(ErrorCode.SEAT_LOCKED, 3, 9), 'Seat 3 is locked by the host.');
-    assert.equal(describeSeatRefusal(ErrorCode.ALL_SEATS_OCCUPIED, -1, 9), 'Every seat is occupied or locked.');
+    assert.equal(
+      describeSeatRefusal(ErrorCode.ALL_SEATS_OCCUPIED, -1, 9),
+      'Every seat is occupied or locked.',
+    );
   });
 });

@@ -50,7 +50,10 @@ describe('LiveRoom seats', () => {
       h.take();
       expectOk(h.run('alice', 'seat.leave', {}));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => envelope.event.type), ['seats']);
+      assert.deepEqual(
+        events.map((envelope) => envelope.event.type),
+        ['seats'],
+      );
       assert.equal(only(events, 'seats').event.seats[2]?.userInfo, null);
       expectOk(h.run('alice', 'seat.take', { seatIndex: 2 }));
       const info = h.room.snapshotFor('alice').seats[2]?.userInfo;
@@ -78,11 +81,20 @@ describe('LiveRoom seats', () => {
       h.take();
       expectOk(h.run('admin', 'seat.kick', { userId: 'alice' }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-        ['seats', ALL],
-        ['seat.lost', managersAnd('alice')],
-      ]);
-      assert.deepEqual(events[1]?.event, { type: 'seat.lost', userId: 'alice', seatIndex: 2, reason: 'kicked', by: ADMIN });
+      assert.deepEqual(
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [
+          ['seats', ALL],
+          ['seat.lost', managersAnd('alice')],
+        ],
+      );
+      assert.deepEqual(events[1]?.event, {
+        type: 'seat.lost',
+        userId: 'alice',
+        seatIndex: 2,
+        reason: 'kicked',
+        by: ADMIN,
+      });
       assert.equal(h.seatUsers()[2], null);
       assert.equal(h.room.isMember('alice'), true, 'kicked off the seat, not out of the live');
     });
@@ -107,15 +119,15 @@ describe('LiveRoom seats', () => {
       expectOk(h.run('admin', 'seat.lock', { seatIndex: 4, lockSeat: true }));
       expectOk(h.run('admin', 'seat.lock', { seatIndex: 4, lockAudio: true }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-        ['seats', ALL],
-        ['seats', ALL],
-      ]);
-      const seat = h.room.snapshotFor('x').seats[4];
       assert.deepEqual(
-        [seat?.isLocked, seat?.isAudioLocked, seat?.isVideoLocked],
-        [true, true, false],
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [
+          ['seats', ALL],
+          ['seats', ALL],
+        ],
       );
+      const seat = h.room.snapshotFor('x').seats[4];
+      assert.deepEqual([seat?.isLocked, seat?.isAudioLocked, seat?.isVideoLocked], [true, true, false]);
       expectOk(h.run('admin', 'seat.lock', { seatIndex: 4, lockSeat: false, lockVideo: true }));
       const after = h.room.snapshotFor('x').seats[4];
       assert.deepEqual([after?.isLocked, after?.isAudioLocked, after?.isVideoLocked], [false, true, true]);
@@ -134,10 +146,13 @@ describe('LiveRoom seats', () => {
       h.take();
       expectOk(h.run('admin', 'seat.lock', { seatIndex: 0, lockAudio: true }));
       let events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-        ['seats', ALL],
-        ['device.admin', to('owner')],
-      ]);
+      assert.deepEqual(
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [
+          ['seats', ALL],
+          ['device.admin', to('owner')],
+        ],
+      );
       assert.deepEqual(events[1]?.event, {
         type: 'device.admin',
         userId: 'owner',
@@ -152,7 +167,10 @@ describe('LiveRoom seats', () => {
       expectOk(h.run('admin', 'seat.lock', { seatIndex: 0, lockAudio: false, lockVideo: true }));
       events = h.take();
       assert.deepEqual(
-        events.map((envelope) => envelope.event.type === 'device.admin' && [envelope.event.device, envelope.event.action]),
+        events.map(
+          (envelope) =>
+            envelope.event.type === 'device.admin' && [envelope.event.device, envelope.event.action],
+        ),
         [false, ['microphone', 'allowed'], ['camera', 'forbidden']],
       );
       const seat = h.room.snapshotFor('owner').seats[0]?.userInfo;
@@ -173,8 +191,14 @@ describe('LiveRoom seats', () => {
 
     it('refuses the audience and a bad index', () => {
       const h = setup({ maxSeatCount: 4 });
-      expectFail(h.run('alice', 'seat.lock', { seatIndex: 1, lockSeat: true }), ErrorCode.NEED_ADMIN_PERMISSION);
-      expectFail(h.run('owner', 'seat.lock', { seatIndex: 4, lockSeat: true }), ErrorCode.SEAT_INDEX_NOT_EXIST);
+      expectFail(
+        h.run('alice', 'seat.lock', { seatIndex: 1, lockSeat: true }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
+      expectFail(
+        h.run('owner', 'seat.lock', { seatIndex: 4, lockSeat: true }),
+        ErrorCode.SEAT_INDEX_NOT_EXIST,
+      );
     });
   });
 
@@ -192,7 +216,10 @@ describe('LiveRoom seats', () => {
       const h = seated();
       expectOk(h.run('alice', 'seat.move', { userId: 'alice', targetIndex: 4 }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => envelope.event.type), ['seats']);
+      assert.deepEqual(
+        events.map((envelope) => envelope.event.type),
+        ['seats'],
+      );
       const seats = only(events, 'seats').event.seats;
       assert.equal(seats[1]?.userInfo, null);
       assert.equal(seats[4]?.userInfo?.userId, 'alice');
@@ -210,7 +237,10 @@ describe('LiveRoom seats', () => {
 
     it('needs a manager to move someone else or to replace or swap (NEED_ADMIN_PERMISSION)', () => {
       const h = seated();
-      expectFail(h.run('bob', 'seat.move', { userId: 'alice', targetIndex: 4 }), ErrorCode.NEED_ADMIN_PERMISSION);
+      expectFail(
+        h.run('bob', 'seat.move', { userId: 'alice', targetIndex: 4 }),
+        ErrorCode.NEED_ADMIN_PERMISSION,
+      );
       expectFail(
         h.run('bob', 'seat.move', { userId: 'bob', targetIndex: 1, policy: 'forceReplace' }),
         ErrorCode.NEED_ADMIN_PERMISSION,
@@ -226,7 +256,10 @@ describe('LiveRoom seats', () => {
       const h = seated();
       expectFail(h.run('owner', 'seat.move', { userId: 'carol', targetIndex: 4 }), ErrorCode.NOT_ON_SEAT);
       expectFail(h.run('carol', 'seat.move', { userId: 'carol', targetIndex: 4 }), ErrorCode.NOT_ON_SEAT);
-      expectFail(h.run('owner', 'seat.move', { userId: 'alice', targetIndex: 5 }), ErrorCode.SEAT_INDEX_NOT_EXIST);
+      expectFail(
+        h.run('owner', 'seat.move', { userId: 'alice', targetIndex: 5 }),
+        ErrorCode.SEAT_INDEX_NOT_EXIST,
+      );
       expectOk(h.run('owner', 'seat.lock', { seatIndex: 4, lockSeat: true }));
       h.take();
       expectFail(h.run('alice', 'seat.move', { userId: 'alice', targetIndex: 4 }), ErrorCode.SEAT_LOCKED);
@@ -253,11 +286,20 @@ describe('LiveRoom seats', () => {
       const h = seated();
       expectOk(h.run('admin', 'seat.move', { userId: 'alice', targetIndex: 2, policy: 'forceReplace' }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-        ['seats', ALL],
-        ['seat.lost', managersAnd('bob')],
-      ]);
-      assert.deepEqual(events[1]?.event, { type: 'seat.lost', userId: 'bob', seatIndex: 2, reason: 'replaced', by: ADMIN });
+      assert.deepEqual(
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [
+          ['seats', ALL],
+          ['seat.lost', managersAnd('bob')],
+        ],
+      );
+      assert.deepEqual(events[1]?.event, {
+        type: 'seat.lost',
+        userId: 'bob',
+        seatIndex: 2,
+        reason: 'replaced',
+        by: ADMIN,
+      });
       assert.deepEqual(h.seatUsers().slice(0, 3), ['owner', null, 'alice']);
       expectFail(h.run('bob', 'seat.leave', {}), ErrorCode.NOT_ON_SEAT);
     });
@@ -285,7 +327,10 @@ describe('LiveRoom seats', () => {
     it('refuses to swap someone onto a locked seat', () => {
       const h = seated();
       expectOk(h.run('owner', 'seat.lock', { seatIndex: 1, lockSeat: true }));
-      expectFail(h.run('owner', 'seat.move', { userId: 'alice', targetIndex: 2, policy: 'swap' }), ErrorCode.SEAT_LOCKED);
+      expectFail(
+        h.run('owner', 'seat.move', { userId: 'alice', targetIndex: 2, policy: 'swap' }),
+        ErrorCode.SEAT_LOCKED,
+      );
     });
 
     it('forces devices off on a seat whose audio or video is locked, and says so', () => {
@@ -294,10 +339,13 @@ describe('LiveRoom seats', () => {
       h.take();
       expectOk(h.run('alice', 'seat.move', { userId: 'alice', targetIndex: 3 }));
       const events = h.take();
-      assert.deepEqual(events.map((envelope) => [envelope.event.type, envelope.to]), [
-        ['seats', ALL],
-        ['device.admin', to('alice')],
-      ]);
+      assert.deepEqual(
+        events.map((envelope) => [envelope.event.type, envelope.to]),
+        [
+          ['seats', ALL],
+          ['device.admin', to('alice')],
+        ],
+      );
       const info = only(events, 'seats').event.seats[3]?.userInfo;
       assert.equal(info?.microphoneStatus, 'off');
       assert.equal(info.cameraStatus, 'on');
