@@ -54,7 +54,9 @@ export class LoginStore {
   }
 
   /**
-   * Connects and waits for the server's welcome. Logs out first when already logged in. Fails with
+   * Connects and waits for the server's welcome. Logs out first when already logged in, except when
+   * the session went `offline` (token expired, replaced): logging in again as the same user then
+   * resumes the lives it was in, within the server's grace period. Fails with
    * NOT_LOGGED_IN when the token is refused or expired, SERVER_TIMEOUT without an answer, DISCONNECTED
    * when the server cannot be reached.
    */

@@ -256,28 +256,44 @@ export class Session {
       }
       connector = webSocketConnector(WebSocketClass, toWebSocketUrl(params.serverUrl), params.token);
     }
-    if (this.#$loginStatus.get() !== 'loggedOut' || this.#$connection.get() !== 'idle') {
+    // Offline after a refusal (token expired, replaced): log in again and resume the same user's lives.
+    const resumeFor =
+      this.#$connection.get() === 'offline' && this.#$loginStatus.get() === 'loggedIn'
+        ? (this.#$user.get()?.userId ?? null)
+        : null;
+    if (
+      resumeFor === null &&
+      (this.#$loginStatus.get() !== 'loggedOut' || this.#$connection.get() !== 'idle')
+    ) {
       await this.#logout();
-      if (this.#$loginStatus.get() !== 'loggedOut')
+      if (this.#disposed) return fail(ErrorCode.NOT_LOGGED_IN, 'login: the session is disposed');
+      if (this.#$loginStatus.get() !== 'loggedOut') {
         return fail(ErrorCode.REPEAT_OPERATION, 'login: already logging in');
+      }
     }
     this.#connector = connector;
+    this.#attempt = 0;
     this.#batch(() => {
       this.#$loginStatus.set('loggingIn');
       this.#$connection.set('connecting');
       this.#$connectionError.set(null);
     });
     const outcome = await this.#dial((welcome) => {
+      const resume = resumeFor === welcome.user.userId;
       this.#batch(() => {
+        if (!resume) this.#forgetLives();
         this.#$user.set(welcome.user);
         this.#$loginStatus.set('loggedIn');
         this.#$connection.set('connected');
       });
+      if (resume) this.#resume();
     });
     if ('welcome' in outcome) return ok(outcome.welcome.user);
     if (this.#connector === connector) {
       this.#connector = null;
       this.#batch(() => {
+        this.#forgetLives();
+        this.#$user.set(null);
         this.#$connectionError.set({ code: outcome.code, reason: outcome.reason });
         this.#$loginStatus.set('loggedOut');
         this.#$connection.set('idle');
@@ -303,13 +319,17 @@ export class Session {
     this.#failPending(reason);
     this.#attempt = 0;
     this.#batch(() => {
-      for (const replica of this.#replicas.values()) replica.reset();
-      this.#$currentLive.set(null);
-      this.#$liveList.set([]);
+      this.#forgetLives();
       this.#$user.set(null);
       this.#$loginStatus.set('loggedOut');
       this.#$connection.set('idle');
     });
+  }
+
+  #forgetLives(): void {
+    for (const replica of this.#replicas.values()) replica.reset();
+    this.#$currentLive.set(null);
+    this.#$liveList.set([]);
   }
 
   // ── transport ───────────────────────────────────────────────────────────────────────────────

@@ -420,6 +420,25 @@ describe('Session', () => {
       });
     }
 
+    it('resumes the lives when the same user logs in again after going offline', async () => {
+      const hub = new ScriptedHub();
+      const created = await joined(hub, alice, snapshot('live', host, { seq: 7 }));
+      hub.send({ type: 'bye', reason: 'tokenExpired', message: 'expired' });
+      hub.close(CloseCode.TOKEN_EXPIRED, 'token expired');
+      await waitFor(created.$connection, (status) => status === 'offline');
+      assert.equal(created.liveListStore.currentLive.get()?.liveId, 'live', 'the live is kept while offline');
+      const again = await created.loginStore.login({ hub, user: alice });
+      assert.equal(again.isSuccess, true);
+      const rejoin = await hub.command('live.join', 2);
+      assert.deepEqual(rejoin.args, { liveId: 'live', sinceSeq: 7 });
+      hub.ok(rejoin.id, { kind: 'replay', events: [], seq: 7 });
+      assert.equal(created.liveListStore.currentLive.get()?.liveId, 'live');
+      const other = created.loginStore.login({ hub, user: host });
+      hub.ok((await hub.command('live.leave')).id);
+      assert.equal((await other).isSuccess, true);
+      assert.equal(created.liveListStore.currentLive.get(), null, 'another user starts afresh');
+    });
+
     it('reports a live that vanished while away as ended', async () => {
       const hub = new ScriptedHub();
       const created = await joined(hub);
