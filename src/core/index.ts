@@ -29,7 +29,6 @@ export {
   type SessionOptions,
 } from './session.js';
 export {
-  hubConnector,
   type HubConnectionLike,
   type HubLike,
   type HubPeerLike,

@@ -9,14 +9,17 @@ export class ListenerSet<L extends object> {
   readonly #items = new Set<L>();
   readonly #report: (error: unknown) => void;
 
+  /** `report` receives what a listener throws. */
   constructor(report: (error: unknown) => void) {
     this.#report = report;
   }
 
+  /** Adds `listener` (once: adding it again changes nothing). */
   add(listener: L): void {
     this.#items.add(listener);
   }
 
+  /** Removes `listener`. */
   remove(listener: L): void {
     this.#items.delete(listener);
   }

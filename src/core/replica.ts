@@ -16,17 +16,23 @@ import type {
 
 /** One live as this session sees it. Internal: stores expose views on it. */
 export class LiveReplica {
+  /** The live this replica copies. */
   readonly liveId: string;
+  /** The live's settings, or `null` before a join. */
   readonly $live = atom<LiveInfo | null>(null);
+  /** Every seat in index order. */
   readonly $seats = atom<readonly SeatInfo[]>([]);
   /** All members for managers; only the viewer otherwise (the server decides). */
   readonly $members = atom<readonly LiveMember[]>([]);
+  /** How many members the live has (everyone sees it). */
   readonly $memberCount = atom(0);
   /** Pending applications in arrival order. */
   readonly $applications = atom<readonly SeatApplication[]>([]);
+  /** Pending invitations: all for managers, those addressed to the viewer otherwise. */
   readonly $invitations = atom<readonly SeatInvitation[]>([]);
   /** Sequence number of the last event applied. */
   readonly $seq = atom(0);
+  /** Whether the live ended while the session was in it. */
   readonly $ended = atom(false);
   /** Whether the session is a member of this live (joined and not left or ended). */
   readonly $joined = atom(false);

@@ -38,7 +38,9 @@ export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecti
 
 /** The last close of the session's transport. */
 export interface ConnectionError {
+  /** The WebSocket close code (`CloseCode`), 1006 for a dropped connection. */
   readonly code: number;
+  /** The close reason, `''` when none was given. */
   readonly reason: string;
 }
 

@@ -30,8 +30,11 @@ export type Connector = (handlers: TransportHandlers) => Transport;
  * `WebSocket` both fit.
  */
 export interface WebSocketLike {
+  /** Sends one text frame. */
   send(data: string): void;
+  /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
+  /** Handlers the session sets; events carry `data` (message) and `code`/`reason` (close). */
   onopen: ((event: never) => void) | null;
   onmessage: ((event: never) => void) | null;
   onclose: ((event: never) => void) | null;
@@ -43,18 +46,23 @@ export type WebSocketConstructor = new (url: string) => WebSocketLike;
 
 /** The peer a hub sends to (matches `HubPeer` of `src/hub`). */
 export interface HubPeerLike {
+  /** One text frame from the hub to the session. */
   send(text: string): void;
+  /** The hub closes the connection. */
   close(code: number, reason: string): void;
 }
 
 /** A hub's side of one connection (matches `HubConnection` of `src/hub`). */
 export interface HubConnectionLike {
+  /** One text frame from the session to the hub. */
   receive(text: string): void;
+  /** The session's side closed. */
   disconnected(): void;
 }
 
 /** Anything a session can attach to in the page, without a network (`createHub`, `createLocalHub`). */
 export interface HubLike {
+  /** Attaches `user`; the hub sends its welcome through `peer`. */
   connect(user: UserInfo, peer: HubPeerLike): HubConnectionLike;
 }
 

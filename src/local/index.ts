@@ -9,7 +9,6 @@
  * await host.loginStore.login({ hub, user: { userId: 'host', userName: 'Host', avatarUrl: '' } });
  * ```
  */
-import { hubConnector, type Connector } from '../core/transport.js';
 import { createHub, type Hub, type HubConnection, type HubOptions, type HubPeer } from '../hub/index.js';
 import type { UserInfo } from '../protocol/types.js';
 
@@ -79,11 +78,6 @@ export function createLocalHub(options: LocalHubOptions = {}): LocalHub {
       return count;
     },
   };
-}
-
-/** A transport connector to `hub` as `user` (what `login({ hub, user })` uses). */
-export function localTransport(hub: Pick<Hub, 'connect'>, user: UserInfo): Connector {
-  return hubConnector(hub, user);
 }
 
 export type { Hub, HubOptions };
