@@ -321,6 +321,9 @@ export class LiveRoom implements LiveRoomApi {
       if (this.#ended) return this.#endedFailure();
       const actor = this.#members.get(actorId);
       if (actor === undefined) return this.#notInLive();
+      if (typeof command !== 'object' || command === null || typeof command.args !== 'object') {
+        return fail(ErrorCode.INVALID_ARGUMENT, 'A command needs a name and an arguments object.');
+      }
       switch (command.name) {
         case 'member.setAdmin':
           return this.#setAdmin(actor, command.args);

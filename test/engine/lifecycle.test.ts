@@ -450,6 +450,13 @@ describe('LiveRoom lifecycle', () => {
       );
     });
 
+    it('refuses a command without arguments with INVALID_ARGUMENT', () => {
+      const h = setup();
+      expectFail(h.room.execute('alice', null as never), ErrorCode.INVALID_ARGUMENT);
+      expectFail(h.room.execute('alice', { name: 'seat.take' } as never), ErrorCode.INVALID_ARGUMENT);
+      assert.deepEqual(h.take(), []);
+    });
+
     it('refuses any command from a non-member with NOT_IN_LIVE', () => {
       const h = setup({ members: [ALICE, BOB, CAROL, ADMIN] });
       expectFail(h.run('stranger', 'guest.apply', {}), ErrorCode.NOT_IN_LIVE, 'Join');
