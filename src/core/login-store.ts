@@ -41,7 +41,10 @@ export class LoginStore {
 
   /** The logged-in user, or `null`. */
   readonly loginUserInfo: ReadableAtom<UserInfo | null>;
-  /** `loggedOut`, `loggingIn` or `loggedIn`; it stays `loggedIn` while the session reconnects. */
+  /**
+   * `loggedOut`, `loggingIn` or `loggedIn`. It stays `loggedIn` while the session reconnects and when
+   * it went `offline` (see `session.$connection`), until `logout()` or another `login()`.
+   */
   readonly loginStatus: ReadableAtom<LoginStatus>;
 
   readonly #ops: LoginOps;
