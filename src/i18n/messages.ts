@@ -1,0 +1,105 @@
+/**
+ * The message catalog: every user-facing string of the kit, in English. This object is the
+ * source of the keys (`MessageKey`) and of each message's placeholders (`MessageParams<K>`): a
+ * translation must provide every key (`Messages`), an override any subset.
+ *
+ * Messages are plain text, never HTML. `{name}` is a placeholder filled by `translate()`; there are
+ * no plural rules, so a message with a count is written to read well for any number ("{count}
+ * requests"), or the caller picks between two keys.
+ *
+ * Conventions: keys are `<area>.<what>`; placeholders that carry user data (`{name}`) are filled
+ * with the raw text (elements bind the result as text, so it cannot inject markup); `{index}` in
+ * seat messages is the human seat number, starting at 1.
+ */
+export const en = {
+  // <guest-seat-tile>
+  'tile.cameraOff': 'Camera off',
+  'tile.cameraOn': 'Camera on',
+  'tile.micOff': 'Microphone off',
+  'tile.micOn': 'Microphone on',
+  'tile.speaking': 'Speaking',
+  'tile.emptySeat': 'Empty seat',
+  'tile.seat': 'Seat {index}',
+  'tile.locked': 'Locked',
+  'tile.you': 'You',
+  'tile.connectionLost': 'Connection lost',
+  /** Joins the parts of a tile's accessible name ("Seat 2, Ada, Microphone off"). */
+  'tile.separator': ', ',
+
+  // <apply-button>
+  'apply.request': 'Request to join',
+  'apply.cancel': 'Cancel request',
+  'apply.leave': 'Leave seat',
+  'apply.waiting': 'Waiting for the host… {seconds}s',
+  'apply.rejected': 'Request rejected',
+  'apply.timedOut': 'Request timed out',
+
+  // invitation prompt
+  'invitation.message': '{name} invites you to join',
+  'invitation.accept': 'Accept',
+  'invitation.decline': 'Decline',
+
+  // <applicant-list>
+  'applicants.accept': 'Accept',
+  'applicants.reject': 'Reject',
+  'applicants.acceptUser': 'Accept {name}',
+  'applicants.rejectUser': 'Reject {name}',
+  'applicants.acceptAll': 'Accept all',
+  'applicants.rejectAll': 'Reject all',
+  'applicants.empty': 'No requests',
+  'applicants.count': '{count} requests',
+  'applicants.waiting': 'waiting {time}',
+
+  // audience list
+  'audience.invite': 'Invite',
+  'audience.inviteUser': 'Invite {name}',
+  'audience.filter': 'Filter audience',
+
+  // host seat menu
+  'seatMenu.label': 'Actions for {name}',
+  'seatMenu.kick': 'Kick off seat',
+  'seatMenu.closeMicrophone': 'Close microphone',
+  'seatMenu.closeCamera': 'Close camera',
+  'seatMenu.lock': 'Lock seat',
+  'seatMenu.unlock': 'Unlock seat',
+  'seatMenu.move': 'Move to seat {index}',
+
+  // notifications
+  'notify.applicationReceived': '{name} requests to join',
+  'notify.joinedSeat': '{name} joined seat {index}',
+  'notify.requestAccepted': 'Your request was accepted',
+  'notify.requestRejected': 'Your request was rejected',
+  'notify.requestTimedOut': 'Your request timed out',
+  'notify.kicked': 'You were removed from the seat',
+  'notify.liveEnded': 'The live has ended',
+  'notify.dismiss': 'Dismiss',
+
+  // connection state
+  'connection.connecting': 'Connecting…',
+  'connection.reconnecting': 'Reconnecting…',
+  'connection.offline': 'Offline',
+} as const;
+
+/** A key of the message catalog. */
+export type MessageKey = keyof typeof en;
+
+/** A complete translation: every key, any text. */
+export type Messages = Readonly<Record<MessageKey, string>>;
+
+/** The placeholder names in a message text, e.g. `'name' | 'index'` for `'{name} joined seat {index}'`. */
+export type Placeholders<Text extends string> = Text extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | Placeholders<Rest>
+  : never;
+
+/** The values a message needs, e.g. `{ name: string | number }` for `'invitation.message'`. */
+export type MessageParams<K extends MessageKey> = Readonly<
+  Record<Placeholders<(typeof en)[K]>, string | number>
+>;
+
+/**
+ * The rest parameters of `translate(key, …)`: nothing for a message without placeholders, the
+ * values object for one with placeholders.
+ */
+export type MessageArgs<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never]
+  ? []
+  : [params: MessageParams<K>];
