@@ -1,0 +1,335 @@
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { ThemeController } from '../../controllers/theme-controller.js';
+import { VideoTrackController } from '../../controllers/video-track-controller.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import type { SeatInfo, SeatUserInfo } from '../../protocol/types.js';
+import { base, tokens } from '../../styles/tokens.js';
+import { setStates } from '../../utils/custom-states.js';
+import { lockIcon, microphoneIcon, microphoneOffIcon, personIcon, plusIcon } from '../../utils/icons.js';
+import { isFromInteractiveDescendant } from '../../utils/interactive.js';
+import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
+import styles from './guest-seat-tile.styles.js';
+
+/** An occupied tile was activated (click, Enter or Space on a `selectable` tile). */
+export class SeatSelectEvent extends Event {
+  static readonly type = 'seat-select';
+
+  /** The seat's index (0-based, as in `SeatInfo`). */
+  readonly seatIndex: number;
+  /** The user on the seat. */
+  readonly userInfo: SeatUserInfo;
+
+  constructor(seatIndex: number, userInfo: SeatUserInfo) {
+    super(SeatSelectEvent.type, { bubbles: true, composed: true });
+    this.seatIndex = seatIndex;
+    this.userInfo = userInfo;
+  }
+}
+
+/** An empty tile was activated (click, Enter or Space on a `selectable` tile). */
+export class EmptySeatSelectEvent extends Event {
+  static readonly type = 'empty-seat-select';
+
+  /** The seat's index (0-based, as in `SeatInfo`). */
+  readonly seatIndex: number;
+  /** Whether the seat is locked (only a host may unlock it). */
+  readonly isLocked: boolean;
+
+  constructor(seatIndex: number, isLocked: boolean) {
+    super(EmptySeatSelectEvent.type, { bubbles: true, composed: true });
+    this.seatIndex = seatIndex;
+    this.isLocked = isLocked;
+  }
+}
+
+/** What one render shows, derived from the properties and the stream. */
+interface View {
+  readonly seat: SeatInfo | null;
+  readonly user: SeatUserInfo | null;
+  readonly hasVideo: boolean;
+  readonly micOn: boolean;
+  readonly speaking: boolean;
+  readonly lost: boolean;
+}
+
+/**
+ * One seat of the live stage (the web's `VideoWidgetBuilder` cell): the user's video, with a
+ * foreground layer always drawn on top of it and a background layer drawn while the user has no
+ * video. An empty seat shows an empty-state layer instead.
+ *
+ * Layers, bottom to top: `background` (only while the seat's user has no video: no stream with a
+ * live video track, or `cameraStatus` is `'off'`), `video`, `empty` (only for an empty seat),
+ * `foreground` (always). Slotted content stays in the page's light DOM, so page CSS styles it.
+ *
+ * Texts come from the i18n layer (`setLocale`, `registerMessages`). Seat numbers shown to people
+ * are `seat.index + 1`.
+ *
+ * @summary A seat of the live stage: video, avatar placeholder and name tag.
+ *
+ * @slot foreground - Drawn over the video at all times (name tag, badges). Default: the name tag
+ *   with the microphone state, the speaking ring, and a badge while the connection is lost.
+ * @slot background - Drawn while the user has no video. Default: the avatar (initials when there is
+ *   no avatar or it fails to load) and the user's name.
+ * @slot empty - Drawn while the seat is empty. Default: the seat number and "Empty seat" or
+ *   "Locked".
+ *
+ * @csspart tile - The box holding every layer; it carries the accessible name and takes focus.
+ * @csspart background - The background layer.
+ * @csspart avatar - The avatar image (default background).
+ * @csspart initials - The initials placeholder shown instead of a missing avatar.
+ * @csspart name - The user's name (in the default background and in the name tag).
+ * @csspart background-name - The user's name in the default background.
+ * @csspart video - The `<video>` element.
+ * @csspart empty - The empty-seat layer.
+ * @csspart foreground - The foreground layer.
+ * @csspart name-tag - The name tag (default foreground).
+ * @csspart tag-name - The user's name in the name tag.
+ * @csspart mic-icon - The microphone state icon in the name tag.
+ * @csspart you-badge - "You" in the name tag of the local user's tile.
+ * @csspart speaking-ring - The ring drawn while the user speaks (default foreground).
+ * @csspart connection-badge - "Connection lost" while the user is disconnected (default foreground).
+ *
+ * @cssproperty [--seat-radius=var(--cg-radius-l, 12px)] - Corner radius of the tile.
+ * @cssproperty [--seat-background=var(--cg-color-stage)] - Fill behind the layers.
+ * @cssproperty [--seat-aspect-ratio=16 / 9] - Shape of the tile when its height is not set.
+ * @cssproperty [--seat-video-fit=cover] - `object-fit` of the video.
+ * @cssproperty [--seat-avatar-size=clamp(24px, 36cqmin, 96px)] - Size of the default avatar.
+ * @cssproperty [--seat-local-video-transform=scaleX(-1)] - Transform of the local user's own video
+ *   (a mirror by default; `none` to show it as others see it).
+ *
+ * @cssstate empty - The seat has no user (or no seat is set).
+ * @cssstate camera-off - The seat's user has no video; the background layer is shown.
+ * @cssstate mic-off - The seat's user has the microphone off.
+ * @cssstate speaking - The seat's user speaks (`speaking` is set and the microphone is on).
+ * @cssstate local - The tile shows the local user (`local` is set).
+ * @cssstate locked - The seat is locked.
+ * @cssstate connection-lost - The seat's user lost the connection; the seat is held for them.
+ *
+ * @fires {SeatSelectEvent} seat-select - A `selectable` occupied tile was activated by click,
+ *   Enter or Space. Bubbles, composed; carries `seatIndex` and `userInfo`.
+ * @fires {EmptySeatSelectEvent} empty-seat-select - A `selectable` empty tile was activated.
+ *   Bubbles, composed; carries `seatIndex` and `isLocked`.
+ */
+@customElement('guest-seat-tile')
+export class GuestSeatTile extends LitElement {
+  static override styles = [tokens, base, styles];
+
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  };
+
+  /** The seat to show; `null` (default) or a seat whose `userInfo` is `null` shows an empty seat. */
+  @property({ attribute: false }) seat: SeatInfo | null = null;
+
+  /**
+   * The seat user's media. Video shows while it has a live video track and the user's camera is on;
+   * its audio plays (unless `local`).
+   */
+  @property({ attribute: false }) stream: MediaStream | null = null;
+
+  /** The tile shows the local user: their own video is mirrored and muted. */
+  @property({ type: Boolean }) local = false;
+
+  /** The seat's user is speaking (from an audio level meter); shown only while their mic is on. */
+  @property({ type: Boolean }) speaking = false;
+
+  /** The tile can be focused and activated (click, Enter, Space); it then fires `seat-select`. */
+  @property({ type: Boolean }) selectable = false;
+
+  #internals = this.attachInternals();
+  #i18n = new LocalizeController(this);
+  #video = new VideoTrackController(this);
+  /** An avatar URL that failed to load; the initials show instead until the URL changes. */
+  #failedAvatarUrl = '';
+  #view: View = {
+    seat: null,
+    user: null,
+    hasVideo: false,
+    micOn: false,
+    speaking: false,
+    lost: false,
+  };
+
+  constructor() {
+    super();
+    new ThemeController(this);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('stream')) this.#video.setStream(this.stream);
+    const seat = this.seat;
+    const user = seat?.userInfo ?? null;
+    const micOn = user?.microphoneStatus === 'on';
+    const view: View = {
+      seat,
+      user,
+      hasVideo: user !== null && user.cameraStatus === 'on' && this.#video.hasVideo,
+      micOn,
+      speaking: this.speaking && micOn,
+      lost: user?.connection === 'lost',
+    };
+    this.#view = view;
+    setStates(this.#internals, {
+      empty: user === null,
+      'camera-off': user !== null && !view.hasVideo,
+      'mic-off': user !== null && !micOn,
+      speaking: view.speaking,
+      local: this.local,
+      locked: seat?.isLocked ?? false,
+      'connection-lost': view.lost,
+    });
+  }
+
+  protected override render() {
+    const { seat, user, hasVideo, micOn, speaking, lost } = this.#view;
+    const empty = user === null;
+    const name = user === null ? '' : displayName(user);
+    const avatarUrl = user === null ? '' : safeImageUrl(user.avatarUrl);
+    const showAvatar = avatarUrl !== '' && avatarUrl !== this.#failedAvatarUrl;
+    const userInitials = initials(name);
+    const locked = seat?.isLocked ?? false;
+    const selectable = this.selectable && seat !== null;
+
+    return html`
+      <div
+        class="tile"
+        part="tile"
+        role="group"
+        aria-label=${this.#label()}
+        lang=${this.#i18n.lang}
+        tabindex=${ifDefined(selectable ? 0 : undefined)}
+        @click=${this.#onClick}
+        @keydown=${this.#onKeyDown}
+      >
+        <div class="layer background" part="background" ?hidden=${empty || hasVideo}>
+          <slot name="background">
+            <div class="placeholder">
+              ${
+                showAvatar
+                  ? html`<img
+                      class="avatar"
+                      part="avatar"
+                      src=${avatarUrl}
+                      alt=""
+                      draggable="false"
+                      @error=${this.#onAvatarError}
+                    />`
+                  : nothing
+              }
+              <span class="avatar initials" part="initials" aria-hidden="true" ?hidden=${showAvatar}
+                >${userInitials === '' ? personIcon : userInitials}</span
+              >
+              <bdi class="background-name" part="name background-name" aria-hidden="true">${name}</bdi>
+            </div>
+          </slot>
+        </div>
+        <video
+          class=${classMap({ layer: true, video: true, mirrored: this.local })}
+          part="video"
+          ?hidden=${!hasVideo}
+          .srcObject=${empty ? null : this.stream}
+          .muted=${this.local}
+          autoplay
+          playsinline
+          disablepictureinpicture
+        ></video>
+        <div class="layer empty" part="empty" ?hidden=${!empty}>
+          <slot name="empty">
+            <div class="placeholder">
+              <span class="empty-icon" aria-hidden="true">${locked ? lockIcon : plusIcon}</span>
+              ${seat === null ? nothing : html`<span class="seat-number">${this.#seatLabel(seat)}</span>`}
+              <span>${this.#i18n.t(locked ? 'tile.locked' : 'tile.emptySeat')}</span>
+            </div>
+          </slot>
+        </div>
+        <div class="layer foreground" part="foreground">
+          <slot name="foreground">
+            <div
+              class=${classMap({ ring: true, on: speaking })}
+              part="speaking-ring"
+              aria-hidden="true"
+            ></div>
+            <div class="name-tag" part="name-tag" ?hidden=${empty}>
+              <span class="mic-icon" part="mic-icon" aria-hidden="true"
+                >${micOn ? microphoneIcon : microphoneOffIcon}</span
+              >
+              <bdi class="tag-name" part="name tag-name">${name}</bdi>
+              ${
+                this.local
+                  ? html`<span class="you" part="you-badge">${this.#i18n.t('tile.you')}</span>`
+                  : nothing
+              }
+            </div>
+            <span class="badge" part="connection-badge" ?hidden=${!lost}
+              >${this.#i18n.t('tile.connectionLost')}</span
+            >
+          </slot>
+        </div>
+      </div>
+    `;
+  }
+
+  #onClick(event: MouseEvent): void {
+    if (!this.selectable || isFromInteractiveDescendant(event, event.currentTarget as Element)) return;
+    this.#select();
+  }
+
+  #onKeyDown(event: KeyboardEvent): void {
+    if (!this.selectable || event.composedPath()[0] !== event.currentTarget) return;
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    event.preventDefault();
+    if (!event.repeat) this.#select();
+  }
+
+  #onAvatarError(event: Event): void {
+    this.#failedAvatarUrl = (event.target as HTMLImageElement).src;
+    this.requestUpdate();
+  }
+
+  #select(): void {
+    const seat = this.seat;
+    if (seat === null) return;
+    this.dispatchEvent(
+      seat.userInfo === null
+        ? new EmptySeatSelectEvent(seat.index, seat.isLocked)
+        : new SeatSelectEvent(seat.index, seat.userInfo),
+    );
+  }
+
+  #seatLabel(seat: SeatInfo): string {
+    return this.#i18n.t('tile.seat', { index: seat.index + 1 });
+  }
+
+  /** The tile's accessible name: seat, user and what they do ("Seat 2, Ada, Microphone off, …"). */
+  #label(): string {
+    const { seat, user, hasVideo, micOn, speaking, lost } = this.#view;
+    const t = this.#i18n.t.bind(this.#i18n);
+    const parts: string[] = seat === null ? [] : [this.#seatLabel(seat)];
+    if (user === null) {
+      parts.push(t(seat?.isLocked === true ? 'tile.locked' : 'tile.emptySeat'));
+    } else {
+      parts.push(isolate(displayName(user)));
+      if (this.local) parts.push(t('tile.you'));
+      parts.push(t(micOn ? 'tile.micOn' : 'tile.micOff'));
+      parts.push(t(hasVideo ? 'tile.cameraOn' : 'tile.cameraOff'));
+      if (speaking) parts.push(t('tile.speaking'));
+      if (lost) parts.push(t('tile.connectionLost'));
+    }
+    return parts.join(t('tile.separator'));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'guest-seat-tile': GuestSeatTile;
+  }
+
+  interface GlobalEventHandlersEventMap {
+    'seat-select': SeatSelectEvent;
+    'empty-seat-select': EmptySeatSelectEvent;
+  }
+}
