@@ -19,7 +19,7 @@ export const realScheduler: Scheduler = {
     const timer = setTimeout(callback, delayMs);
     // Never keep a Node process alive for a room timer alone.
     (timer as { unref?: () => void }).unref?.();
-    return timer as unknown as TimerHandle;
+    return timer;
   },
   clearTimer: (handle) => clearTimeout(handle as unknown as ReturnType<typeof setTimeout>),
 };
@@ -66,7 +66,11 @@ export class ManualScheduler implements Scheduler {
       let next: [object, PendingTimer] | undefined;
       for (const entry of this.#timers) {
         if (entry[1].at > target) continue;
-        if (!next || entry[1].at < next[1].at || (entry[1].at === next[1].at && entry[1].order < next[1].order)) {
+        if (
+          !next ||
+          entry[1].at < next[1].at ||
+          (entry[1].at === next[1].at && entry[1].order < next[1].order)
+        ) {
           next = entry;
         }
       }

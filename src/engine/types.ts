@@ -23,7 +23,10 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
 export type CreateLiveSettings = CommandArgs<'live.create'>;
 
 /** Commands that act inside an existing room (everything but create, join, leave, end and list). */
-export type RoomCommandName = Exclude<CommandName, 'live.create' | 'live.join' | 'live.leave' | 'live.end' | 'live.list'>;
+export type RoomCommandName = Exclude<
+  CommandName,
+  'live.create' | 'live.join' | 'live.leave' | 'live.end' | 'live.list'
+>;
 
 /** One command for `LiveRoom.execute`, with its validated arguments. */
 export type RoomCommand = {

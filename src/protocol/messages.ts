@@ -5,14 +5,7 @@
 import * as v from 'valibot';
 import { ErrorCode } from './errors.js';
 import { fail, ok, type Result } from './result.js';
-import type {
-  EventEnvelope,
-  LiveEvent,
-  LiveInfo,
-  LiveSnapshot,
-  SeatMode,
-  UserInfo,
-} from './types.js';
+import type { EventEnvelope, LiveEvent, LiveInfo, LiveSnapshot, SeatMode, UserInfo } from './types.js';
 
 export { PROTOCOL_VERSION } from './version.js';
 
@@ -239,14 +232,24 @@ export function createMessageParser(limits: ProtocolLimits = DEFAULT_PROTOCOL_LI
       return { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: 'message is not valid JSON' };
     }
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      return { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: 'message must be a JSON object' };
+      return {
+        ok: false,
+        id: null,
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: 'message must be a JSON object',
+      };
     }
     const type = (raw as { type?: unknown }).type;
     if (type === 'hello') {
       const hello = v.safeParse(helloSchema, raw);
       return hello.success
         ? { ok: true, message: hello.output }
-        : { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: `hello: ${describe(hello.issues)}` };
+        : {
+            ok: false,
+            id: null,
+            code: ErrorCode.INVALID_ARGUMENT,
+            message: `hello: ${describe(hello.issues)}`,
+          };
     }
     if (type !== 'cmd') {
       return { ok: false, id: null, code: ErrorCode.INVALID_ARGUMENT, message: 'unknown message type' };
@@ -259,14 +262,27 @@ export function createMessageParser(limits: ProtocolLimits = DEFAULT_PROTOCOL_LI
     }
     const { id, name, args } = envelope.output;
     if (!Object.hasOwn(schemas, name)) {
-      return { ok: false, id, code: ErrorCode.INVALID_ARGUMENT, message: `unknown command "${name.slice(0, 64)}"` };
+      return {
+        ok: false,
+        id,
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: `unknown command "${name.slice(0, 64)}"`,
+      };
     }
     const schema = schemas[name as CommandName];
     const parsed = v.safeParse(schema, args);
     if (!parsed.success) {
-      return { ok: false, id, code: ErrorCode.INVALID_ARGUMENT, message: `${name}: ${describe(parsed.issues)}` };
+      return {
+        ok: false,
+        id,
+        code: ErrorCode.INVALID_ARGUMENT,
+        message: `${name}: ${describe(parsed.issues)}`,
+      };
     }
-    return { ok: true, message: { type: 'cmd', id, name: name as CommandName, args: parsed.output } as CommandMessage };
+    return {
+      ok: true,
+      message: { type: 'cmd', id, name: name as CommandName, args: parsed.output } as CommandMessage,
+    };
   };
 }
 
