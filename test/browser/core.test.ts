@@ -3,69 +3,9 @@
  * Imports only from `src/`.
  */
 import { expect } from '@open-wc/testing';
-import type { ReadableAtom } from 'nanostores';
 import { createSession, type Session, type UserInfo } from '../../src/core/index.js';
 import { createLocalHub, type LocalHub } from '../../src/local/index.js';
-
-const WAIT_MS = 3000;
-
-function waitFor<T>(store: ReadableAtom<T>, predicate: (value: T) => boolean, label: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const current = store.get();
-    if (predicate(current)) {
-      resolve(current);
-      return;
-    }
-    const timer = setTimeout(() => {
-      unsubscribe();
-      reject(new Error(`timed out waiting for ${label}: ${JSON.stringify(store.get())}`));
-    }, WAIT_MS);
-    const unsubscribe = store.listen(() => {
-      const value = store.get();
-      if (!predicate(value)) return;
-      clearTimeout(timer);
-      queueMicrotask(unsubscribe);
-      resolve(value);
-    });
-  });
-}
-
-/** A listener object that records every call; `next(name)` waits (bounded) for the first call of `name`. */
-function recorder() {
-  const calls: { name: string; args: unknown[] }[] = [];
-  const waiters = new Set<() => void>();
-  const listener = new Proxy(
-    {},
-    {
-      get: (_target, name) =>
-        typeof name === 'string'
-          ? (...args: unknown[]) => {
-              calls.push({ name, args });
-              for (const waiter of [...waiters]) waiter();
-            }
-          : undefined,
-    },
-  ) as Record<string, (...args: unknown[]) => void>;
-  const next = (name: string): Promise<unknown[]> =>
-    new Promise((resolve, reject) => {
-      const check = (): void => {
-        const call = calls.find((item) => item.name === name);
-        if (!call) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve(call.args);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(
-          new Error(`timed out waiting for ${name}; calls: ${calls.map((item) => item.name).join(', ')}`),
-        );
-      }, WAIT_MS);
-      waiters.add(check);
-      check();
-    });
-  return { calls, listener, next, names: () => calls.map((item) => item.name) };
-}
+import { Recorder, waitFor } from '../core/helpers.js';
 
 const hostUser: UserInfo = { userId: 'host', userName: 'Host', avatarUrl: '' };
 const aliceUser: UserInfo = { userId: 'alice', userName: 'Alice', avatarUrl: '' };
@@ -103,15 +43,15 @@ describe('co-guest-kit/core in the browser (local mode)', () => {
 
   it('apply → accept → seated', async () => {
     const [host, alice, bob] = sessions as [Session, Session, Session];
-    const hostEvents = recorder();
-    const aliceEvents = recorder();
+    const hostEvents = new Recorder();
+    const aliceEvents = new Recorder();
     host.coGuestStore('room').addHostListener(hostEvents.listener);
     alice.coGuestStore('room').addGuestListener(aliceEvents.listener);
 
     const applied = await alice.coGuestStore('room').applyForSeat({ seatIndex: 1, extraInfo: 'hi' });
     expect(applied.isSuccess).to.equal(true);
     expect(alice.coGuestStore('room').coGuestState.selfStatus.get()).to.equal('applying');
-    expect(await hostEvents.next('onApplicationReceived')).to.deep.equal([aliceUser]);
+    expect((await hostEvents.waitFor('onApplicationReceived')).args).to.deep.equal([aliceUser]);
     const applicants = host.coGuestStore('room').coGuestState.applicants.get();
     expect(applicants.map((item) => [item.userId, item.seatIndex, item.extraInfo])).to.deep.equal([
       ['alice', 1, 'hi'],
@@ -119,7 +59,7 @@ describe('co-guest-kit/core in the browser (local mode)', () => {
 
     const accepted = await host.coGuestStore('room').acceptApplication('alice');
     expect(accepted.isSuccess).to.equal(true);
-    expect(await aliceEvents.next('onApplicationAccepted')).to.deep.equal([hostUser]);
+    expect((await aliceEvents.waitFor('onApplicationAccepted')).args).to.deep.equal([hostUser]);
     expect(alice.coGuestStore('room').coGuestState.selfStatus.get()).to.equal('connected');
     expect(host.coGuestStore('room').coGuestState.applicants.get()).to.deep.equal([]);
     const seats = await waitFor(
@@ -140,8 +80,8 @@ describe('co-guest-kit/core in the browser (local mode)', () => {
 
   it('invite → reject', async () => {
     const [host, , bob] = sessions as [Session, Session, Session];
-    const hostEvents = recorder();
-    const bobEvents = recorder();
+    const hostEvents = new Recorder();
+    const bobEvents = new Recorder();
     host.coGuestStore('room').addHostListener(hostEvents.listener);
     bob.coGuestStore('room').addGuestListener(bobEvents.listener);
 
@@ -159,14 +99,14 @@ describe('co-guest-kit/core in the browser (local mode)', () => {
         .coGuestState.candidates.get()
         .map((item) => item.userId),
     ).to.deep.equal(['alice']);
-    expect(await bobEvents.next('onInvitationReceived')).to.deep.equal([hostUser]);
+    expect((await bobEvents.waitFor('onInvitationReceived')).args).to.deep.equal([hostUser]);
     expect(bob.coGuestStore('room').coGuestState.selfStatus.get()).to.equal('invited');
     expect(bob.coGuestStore('room').coGuestState.selfInvitation.get()?.inviter).to.deep.equal(hostUser);
 
     const rejected = await bob.coGuestStore('room').rejectInvitation('host');
     expect(rejected.isSuccess).to.equal(true);
     expect(bob.coGuestStore('room').coGuestState.selfStatus.get()).to.equal('idle');
-    expect(await hostEvents.next('onInvitationRejected')).to.deep.equal([bobUser]);
+    expect((await hostEvents.waitFor('onInvitationRejected')).args).to.deep.equal([bobUser]);
     expect(host.coGuestStore('room').coGuestState.invitees.get()).to.deep.equal([]);
     expect(
       host
