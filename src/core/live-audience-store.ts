@@ -1,6 +1,6 @@
-import type { ReadableAtom } from 'nanostores';
+import { computed, type ReadableAtom } from 'nanostores';
 import type { Result } from '../protocol/result.js';
-import type { LiveMember } from '../protocol/types.js';
+import type { LiveMember, Role } from '../protocol/types.js';
 import type { SessionContext } from './context.js';
 import { getDefaultSession } from './session.js';
 
@@ -20,6 +20,12 @@ export class LiveAudienceStore {
   readonly audienceList: ReadableAtom<readonly LiveMember[]>;
   /** How many members the live has (everyone sees it). */
   readonly audienceCount: ReadableAtom<number>;
+  /**
+   * The viewer's role in this live: `owner`, `admin` or `audience` while a member, `null` before
+   * joining, after leaving and once the live ended. Elements use it to show host or audience controls;
+   * the server checks every action on its own.
+   */
+  readonly selfRole: ReadableAtom<Role | null>;
 
   readonly #context: SessionContext;
 
@@ -30,6 +36,15 @@ export class LiveAudienceStore {
     const replica = context.replica(liveId);
     this.audienceList = replica.$members;
     this.audienceCount = replica.$memberCount;
+    this.selfRole = computed(
+      [replica.$joined, replica.$members, replica.$live, context.$user],
+      (joined, members, live, user): Role | null => {
+        if (!joined || user === null) return null;
+        const self = members.find((member) => member.userId === user.userId);
+        if (self) return self.role;
+        return live?.owner.userId === user.userId ? 'owner' : 'audience';
+      },
+    );
   }
 
   /** Makes `userId` an administrator (owner only). */

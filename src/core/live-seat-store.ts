@@ -1,7 +1,14 @@
 import type { ReadableAtom } from 'nanostores';
 import type { CommandName, DataOf } from '../protocol/messages.js';
 import type { Result } from '../protocol/result.js';
-import type { Device, DeviceStatus, LiveEvent, MoveSeatPolicy, SeatInfo } from '../protocol/types.js';
+import type {
+  Device,
+  DeviceStatus,
+  LiveEvent,
+  LiveInfo,
+  MoveSeatPolicy,
+  SeatInfo,
+} from '../protocol/types.js';
 import type { LiveArgs, SessionContext } from './context.js';
 import { ListenerSet } from './listeners.js';
 import { getDefaultSession } from './session.js';
@@ -56,6 +63,10 @@ export class LiveSeatStore {
   readonly liveId: string;
   /** Every seat in index order; `userInfo` is `null` for an empty seat. */
   readonly seatList: ReadableAtom<readonly SeatInfo[]>;
+  /** The live's settings (seat mode, seat count, owner), or `null` before the session joined it. */
+  readonly liveInfo: ReadableAtom<LiveInfo | null>;
+  /** Whether the live ended while the session was in it. */
+  readonly liveEnded: ReadableAtom<boolean>;
 
   readonly #context: SessionContext;
   readonly #listeners: ListenerSet<LiveSeatListener>;
@@ -66,6 +77,8 @@ export class LiveSeatStore {
     this.liveId = liveId;
     const replica = context.replica(liveId);
     this.seatList = replica.$seats;
+    this.liveInfo = replica.$live;
+    this.liveEnded = replica.$ended;
     this.#listeners = new ListenerSet(context.report);
     replica.onEvent((event) => this.#dispatch(event));
   }

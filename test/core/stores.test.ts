@@ -491,6 +491,34 @@ describe('LiveAudienceStore', () => {
   });
 });
 
+describe('the viewer in the live', () => {
+  it('selfRole follows membership, promotion and the end of the live', async () => {
+    const { session, feed } = await joined(alice, aliceView());
+    const audience = session.liveAudienceStore('live');
+    const roles: (string | null)[] = [];
+    const stop = audience.selfRole.subscribe((role) => roles.push(role));
+    await feed({ type: 'member.role', userId: 'alice', role: 'admin' });
+    await feed({ type: 'live.ended', reason: 'endedByHost' });
+    stop();
+    assert.deepEqual(roles, ['audience', 'admin', null]);
+    assert.equal(session.liveSeatStore('live').liveEnded.get(), true);
+  });
+
+  it('selfRole is owner for the host and null for a live never joined', async () => {
+    const { session } = await joined(host, hostView());
+    assert.equal(session.liveAudienceStore('live').selfRole.get(), 'owner');
+    assert.equal(session.liveAudienceStore('other').selfRole.get(), null);
+  });
+
+  it('liveInfo holds the live settings once joined', async () => {
+    const { session } = await joined(alice, aliceView());
+    const seats = session.liveSeatStore('live');
+    assert.equal(seats.liveInfo.get()?.owner.userId, 'host');
+    assert.equal(seats.liveEnded.get(), false);
+    assert.equal(session.liveSeatStore('other').liveInfo.get(), null);
+  });
+});
+
 describe('default session and singletons', () => {
   afterEach(() => setDefaultSession(null));
 
