@@ -6,20 +6,17 @@
 import { ContextProvider } from '@lit/context';
 import { expect, fixture, html } from '@open-wc/testing';
 import { LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
 import { ClockController, formatDuration, secondsLeft } from '../../src/controllers/clock-controller.js';
 import { liveContext, LiveController, type LiveTarget } from '../../src/controllers/live-controller.js';
 import { getDefaultSession, setDefaultSession, type Session } from '../../src/core/index.js';
 import { startLive, type TestLive } from './shared/live.js';
 
 /** Shows the live it found: its id, its session's user, its applicant count and listener calls. */
+@customElement('live-probe')
 class LiveProbe extends LitElement {
-  static override properties = {
-    session: { attribute: false },
-    liveId: { attribute: 'live-id' },
-  };
-
-  session: Session | null = null;
-  liveId: string | null = null;
+  @property({ attribute: false }) session: Session | null = null;
+  @property({ attribute: 'live-id' }) liveId: string | null = null;
   readonly received: string[] = [];
   readonly live = new LiveController(this);
   readonly applicants = this.live.bind((stores) => stores.coGuest.coGuestState.applicants, []);
@@ -51,7 +48,6 @@ class LiveProbe extends LitElement {
     return this.renderRoot.querySelector(`#${id}`)?.textContent ?? '';
   }
 }
-customElements.define('live-probe', LiveProbe);
 
 /** Provides a live to its subtree, as `<live-core-view>` does. */
 class LiveSource extends LitElement {
