@@ -31,13 +31,36 @@ export const en = {
   'apply.cancel': 'Cancel request',
   'apply.leave': 'Leave seat',
   'apply.waiting': 'Waiting for the host… {seconds}s',
+  'apply.waitingNoDeadline': 'Waiting for the host…',
+  'apply.accepted': 'Request accepted: you are on a seat',
   'apply.rejected': 'Request rejected',
   'apply.timedOut': 'Request timed out',
+  'apply.cancelled': 'Request cancelled',
+  'apply.left': 'You left the seat',
+  'apply.kicked': 'The host took you off the seat',
+  'apply.seatTaken': 'That seat is taken',
+  'apply.allSeatsTaken': 'Every seat is taken',
+  'apply.seatLocked': 'That seat is locked',
+  'apply.liveEnded': 'The live has ended',
+  'apply.alreadyInvited': "Answer the host's invitation first",
+  'apply.tooManyRequests': 'Too many requests: try again later',
+  'apply.connectionError': 'No connection to the server: try again',
+  'apply.failed': 'Something went wrong: try again',
 
-  // invitation prompt
+  // <invitation-prompt>
   'invitation.message': '{name} invites you to join',
+  'invitation.messageSeat': '{name} invites you to join on seat {index}',
   'invitation.accept': 'Accept',
   'invitation.decline': 'Decline',
+  'invitation.acceptFrom': 'Accept the invitation from {name}',
+  'invitation.declineFrom': 'Decline the invitation from {name}',
+  'invitation.expires': '{seconds}s left',
+  'invitation.cancelled': '{name} withdrew the invitation',
+  'invitation.timedOut': 'The invitation expired',
+  'invitation.seatUnavailable': 'The seat is no longer free',
+  'invitation.gone': 'The invitation is no longer valid',
+  'invitation.connectionError': 'No connection to the server: try again',
+  'invitation.failed': 'Something went wrong: try again',
 
   // <applicant-list>
   'applicants.accept': 'Accept',
@@ -74,10 +97,17 @@ export const en = {
   'notify.liveEnded': 'The live has ended',
   'notify.dismiss': 'Dismiss',
 
-  // connection state
+  // <connection-status>
+  'connection.idle': 'Not connected',
   'connection.connecting': 'Connecting…',
+  'connection.connected': 'Connected',
   'connection.reconnecting': 'Reconnecting…',
   'connection.offline': 'Offline',
+  'connection.lost': 'The connection was lost',
+  'connection.serverClosed': 'The server closed the connection',
+  'connection.replaced': 'You signed in somewhere else',
+  'connection.expired': 'Your sign-in has expired',
+  'connection.refused': 'The server refused the sign-in',
 } as const;
 
 /** A key of the message catalog. */
