@@ -72,11 +72,34 @@ export const en = {
   'applicants.empty': 'No requests',
   'applicants.count': '{count} requests',
   'applicants.waiting': 'waiting {time}',
+  /** The list's accessible name. */
+  'applicants.label': 'Requests to join',
+  /** "Accept all" when it accepts `count` applicants (as many as there are free seats). */
+  'applicants.acceptCount': 'Accept {count}',
+  'applicants.acceptAllHint': 'Accepts the earliest requests, as many as there are free seats',
+  'applicants.noFreeSeat': 'No free seat',
+  /** The seat an applicant asked for (`index` starts at 1). */
+  'applicants.seat': 'Seat {index}',
 
   // audience list
   'audience.invite': 'Invite',
   'audience.inviteUser': 'Invite {name}',
   'audience.filter': 'Filter audience',
+  /** The list's accessible name. */
+  'audience.label': 'Audience',
+  'audience.count': '{count} viewers',
+  /** How many members the filter leaves. */
+  'audience.matches': '{count} shown',
+  'audience.empty': 'No viewers',
+  'audience.noMatch': 'No viewer matches the filter',
+  'audience.roleOwner': 'Host',
+  'audience.roleAdmin': 'Admin',
+  'audience.you': 'You',
+  'audience.onSeat': 'On seat',
+  'audience.invited': 'Invited',
+  'audience.applying': 'Applying',
+  'audience.cancelInvitation': 'Cancel invitation',
+  'audience.cancelInvitationUser': 'Cancel invitation for {name}',
 
   // host seat menu
   'seatMenu.label': 'Actions for {name}',

@@ -1,0 +1,252 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+/** Rows `[start, end)` of a list: the ones to put in the DOM. */
+export interface VirtualRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What `visibleRange` needs to know about the list and its scroll container. */
+export interface RangeInput {
+  /** Rows in the list. */
+  readonly count: number;
+  /** Height of one row, in CSS pixels (every row has the same). */
+  readonly rowHeight: number;
+  /** The scroll container's `scrollTop`. */
+  readonly scrollTop: number;
+  /** The scroll container's visible height (`clientHeight`). */
+  readonly viewportHeight: number;
+  /** Rows rendered above and below the visible ones. */
+  readonly overscan: number;
+  /** The most rows the range may hold, whatever the viewport's height. */
+  readonly maxRows: number;
+}
+
+/**
+ * The rows to render for a scroll position: the visible ones plus `overscan` on each side, never
+ * more than `maxRows` (the visible top row is always included), clamped to the list.
+ *
+ * @example visibleRange({ count: 1000, rowHeight: 50, scrollTop: 500, viewportHeight: 200, overscan: 2, maxRows: 100 })
+ *   // { start: 8, end: 16 }
+ */
+export function visibleRange(input: RangeInput): VirtualRange {
+  const { count, rowHeight, overscan } = input;
+  if (count <= 0 || !(rowHeight > 0)) return { start: 0, end: 0 };
+  const maxRows = Math.max(1, Math.floor(input.maxRows));
+  const maxScroll = Math.max(0, count * rowHeight - input.viewportHeight);
+  const scrollTop = Math.min(Math.max(0, input.scrollTop), maxScroll);
+  const first = Math.min(count - 1, Math.floor(scrollTop / rowHeight));
+  const last = Math.min(count - 1, Math.ceil((scrollTop + Math.max(0, input.viewportHeight)) / rowHeight) - 1);
+  const start = Math.max(0, first - overscan);
+  const end = Math.min(count, Math.max(first, last) + 1 + overscan, start + maxRows);
+  return { start, end };
+}
+
+/**
+ * The `scrollTop` that brings row `index` fully into view with the least movement (the current one
+ * when it is in view already).
+ */
+export function scrollTopFor(
+  index: number,
+  rowHeight: number,
+  scrollTop: number,
+  viewportHeight: number,
+): number {
+  const top = index * rowHeight;
+  const bottom = top + rowHeight;
+  if (top < scrollTop) return top;
+  if (bottom > scrollTop + viewportHeight) return Math.max(0, bottom - viewportHeight);
+  return scrollTop;
+}
+
+/** Options of `VirtualListController`. */
+export interface VirtualListOptions {
+  /**
+   * The CSS custom property that holds the row height (`--applicant-row-height`). It is read once,
+   * from the host's computed style, when the scroll container is first observed; any CSS length
+   * works (`56px`, `3.5rem`).
+   */
+  readonly rowHeightProperty: string;
+  /** The row height, in pixels, when the property is not set. */
+  readonly defaultRowHeight: number;
+  /** Rows rendered above and below the visible ones. Default 6. */
+  readonly overscan?: number;
+  /** The most rows in the DOM at any time (the pinned row included). Default 100. */
+  readonly maxRows?: number;
+}
+
+/**
+ * Renders only the rows of a long list that can be seen: the host draws a scroll container (the
+ * element given to `observe`) holding a spacer of `totalHeight` pixels, and inside it, positioned
+ * at `top(index)`, the rows `indices()` returns (the visible window ± overscan, plus the pinned row).
+ * The host updates when a scroll or a resize changes the window.
+ *
+ * ```ts
+ * #virtual = new VirtualListController(this, { rowHeightProperty: '--x-row-height', defaultRowHeight: 56 });
+ * willUpdate() { this.#virtual.count = this.items.length; }
+ * render() {
+ *   return html`<div class="scroller" ${ref(this.#virtual.observe)}>
+ *     <div role="list" style="position: relative; height: ${this.#virtual.totalHeight}px">
+ *       ${repeat(this.#virtual.indices(), (i) => this.items[i].id, (i) => html`<div role="listitem" style="position: absolute; top: ${this.#virtual.top(i)}px">…</div>`)}
+ *     </div>
+ *   </div>`;
+ * }
+ * ```
+ *
+ * Keyboard users move between rows with `reveal(index)`, which scrolls the row into view and
+ * renders it. A row that holds the focus stays rendered while it is `pinned`, even when scrolled out
+ * of view, so the focus is never lost to the page.
+ */
+export class VirtualListController implements ReactiveController {
+  /** The index of a row to keep rendered wherever the list scrolls (the focused row); `-1` for none. */
+  pinned = -1;
+
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #options: Required<VirtualListOptions>;
+  #count = 0;
+  #rowHeight: number | null = null;
+  #viewport: HTMLElement | null = null;
+  #viewportHeight = 0;
+  #range: VirtualRange = { start: 0, end: 0 };
+  #resizeObserver: ResizeObserver | null = null;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, options: VirtualListOptions) {
+    this.#host = host;
+    this.#options = { overscan: 6, maxRows: 100, ...options };
+    host.addController(this);
+  }
+
+  /** Rows in the list. Set it before each render (in `willUpdate`). */
+  get count(): number {
+    return this.#count;
+  }
+
+  set count(value: number) {
+    this.#count = Math.max(0, Math.floor(value));
+  }
+
+  /** The row height in pixels (the default until the scroll container is observed). */
+  get rowHeight(): number {
+    return this.#rowHeight ?? this.#options.defaultRowHeight;
+  }
+
+  /** The height of every row together: the spacer's height. */
+  get totalHeight(): number {
+    return this.#count * this.rowHeight;
+  }
+
+  /** The rendered window (without the pinned row). */
+  get range(): VirtualRange {
+    return this.#range;
+  }
+
+  /** The indices to render, in order: the window, and the pinned row when it lies outside it. */
+  indices(): number[] {
+    const { start, end } = this.#range;
+    const out: number[] = [];
+    for (let index = start; index < end; index++) out.push(index);
+    const pinned = this.pinned;
+    if (pinned >= 0 && pinned < this.#count && (pinned < start || pinned >= end)) {
+      if (out.length >= this.#options.maxRows) out.pop();
+      if (pinned < start) out.unshift(pinned);
+      else out.push(pinned);
+    }
+    return out;
+  }
+
+  /** The offset of row `index` from the top of the spacer, in pixels. */
+  top(index: number): number {
+    return index * this.rowHeight;
+  }
+
+  /**
+   * Watches the scroll container (use as a `ref` callback: `${ref(this.#virtual.observe)}`). The
+   * first call reads the row height.
+   */
+  readonly observe = (element: Element | undefined): void => {
+    const viewport = element instanceof HTMLElement ? element : null;
+    if (viewport === this.#viewport) return;
+    this.#unobserve();
+    this.#viewport = viewport;
+    if (viewport === null) return;
+    this.#rowHeight ??= this.#readRowHeight(viewport);
+    viewport.addEventListener('scroll', this.#onScroll, { passive: true });
+    this.#resizeObserver = new ResizeObserver(() => {
+      this.#viewportHeight = viewport.clientHeight;
+      this.#refresh();
+    });
+    this.#resizeObserver.observe(viewport);
+  };
+
+  /**
+   * Scrolls row `index` into view (the least movement) and resolves once the host rendered it; the
+   * row is then in the DOM, ready to take the focus.
+   */
+  async reveal(index: number): Promise<void> {
+    const viewport = this.#viewport;
+    if (viewport === null || index < 0 || index >= this.#count) return;
+    this.#viewportHeight = viewport.clientHeight;
+    const target = scrollTopFor(index, this.rowHeight, viewport.scrollTop, this.#viewportHeight);
+    if (target !== viewport.scrollTop) viewport.scrollTop = target;
+    this.#refresh();
+    await this.#host.updateComplete;
+  }
+
+  /** How many rows fit in the scroll container (at least 1): a page for PageUp / PageDown. */
+  get pageSize(): number {
+    return Math.max(1, Math.floor(this.#viewportHeight / this.rowHeight));
+  }
+
+  hostDisconnected(): void {
+    // The `ref` directive calls `observe(undefined)` too; this covers hosts that render no ref.
+    this.#unobserve();
+    this.#viewport = null;
+  }
+
+  hostUpdate(): void {
+    this.#range = this.#compute();
+  }
+
+  #onScroll = (): void => {
+    this.#refresh();
+  };
+
+  /** Asks the host to render when the window moved. */
+  #refresh(): void {
+    const next = this.#compute();
+    if (next.start !== this.#range.start || next.end !== this.#range.end) this.#host.requestUpdate();
+  }
+
+  #compute(): VirtualRange {
+    return visibleRange({
+      count: this.#count,
+      rowHeight: this.rowHeight,
+      scrollTop: this.#viewport?.scrollTop ?? 0,
+      viewportHeight: this.#viewportHeight,
+      overscan: this.#options.overscan,
+      maxRows: this.#options.maxRows - (this.pinned >= 0 ? 1 : 0),
+    });
+  }
+
+  #unobserve(): void {
+    this.#viewport?.removeEventListener('scroll', this.#onScroll);
+    this.#resizeObserver?.disconnect();
+    this.#resizeObserver = null;
+  }
+
+  /** The row height from the custom property, resolved to pixels by a probe inside the container. */
+  #readRowHeight(viewport: HTMLElement): number {
+    const fallback = this.#options.defaultRowHeight;
+    const value = getComputedStyle(this.#host).getPropertyValue(this.#options.rowHeightProperty).trim();
+    if (value === '') return fallback;
+    if (/^\d+(\.\d+)?px$/.test(value)) return parseFloat(value) || fallback;
+    const probe = document.createElement('div');
+    probe.style.setProperty('position', 'absolute');
+    probe.style.setProperty('visibility', 'hidden');
+    probe.style.setProperty('height', value);
+    viewport.append(probe);
+    const height = parseFloat(getComputedStyle(probe).height);
+    probe.remove();
+    return height > 0 ? height : fallback;
+  }
+}
