@@ -1,0 +1,466 @@
+import { html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { ClockController, secondsLeft } from '../../controllers/clock-controller.js';
+import { LiveController, type LiveStores } from '../../controllers/live-controller.js';
+import { ThemeController } from '../../controllers/theme-controller.js';
+import type { GuestListener, InviteeInfo } from '../../core/co-guest-store.js';
+import type { Session } from '../../core/session.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import type { MessageArgs, MessageKey } from '../../i18n/messages.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { Result } from '../../protocol/result.js';
+import type { Device, UserInfo } from '../../protocol/types.js';
+import { base, tokens } from '../../styles/tokens.js';
+import { setStates } from '../../utils/custom-states.js';
+import { personIcon } from '../../utils/icons.js';
+import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
+import { perform } from '../shared/events.js';
+import styles from './invitation-prompt.styles.js';
+
+/** An event about one invitation addressed to the viewer. */
+abstract class InvitationEvent extends Event {
+  /** The invitation (inviter, seat, extra info, deadline). */
+  readonly invitation: InviteeInfo;
+
+  constructor(type: string, invitation: InviteeInfo, cancelable: boolean) {
+    super(type, { bubbles: true, composed: true, cancelable });
+    this.invitation = invitation;
+  }
+
+  /** The host who sent the invitation. */
+  get inviter(): UserInfo {
+    return this.invitation.inviter;
+  }
+}
+
+/** An invitation arrived and the prompt opened for it. */
+export class InvitationReceivedEvent extends InvitationEvent {
+  static readonly type = 'invitation-received';
+
+  constructor(invitation: InviteeInfo) {
+    super(InvitationReceivedEvent.type, invitation, false);
+  }
+}
+
+/** The user asks to accept. Cancelable: `preventDefault()` and nothing is sent. */
+export class InvitationAcceptEvent extends InvitationEvent {
+  static readonly type = 'invitation-accept';
+
+  constructor(invitation: InviteeInfo) {
+    super(InvitationAcceptEvent.type, invitation, true);
+  }
+}
+
+/** The user asks to decline (Decline button or Escape). Cancelable. */
+export class InvitationDeclineEvent extends InvitationEvent {
+  static readonly type = 'invitation-decline';
+
+  constructor(invitation: InviteeInfo) {
+    super(InvitationDeclineEvent.type, invitation, true);
+  }
+}
+
+/** The host withdrew the invitation. */
+export class InvitationCancelledEvent extends InvitationEvent {
+  static readonly type = 'invitation-cancelled';
+
+  constructor(invitation: InviteeInfo) {
+    super(InvitationCancelledEvent.type, invitation, false);
+  }
+}
+
+/** The invitation ended unanswered: its deadline passed. */
+export class InvitationTimeoutEvent extends InvitationEvent {
+  static readonly type = 'invitation-timeout';
+
+  constructor(invitation: InviteeInfo) {
+    super(InvitationTimeoutEvent.type, invitation, false);
+  }
+}
+
+/** A message without placeholders. */
+type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
+
+const DEFAULT_DEVICES = 'camera microphone';
+const KNOWN_DEVICES: readonly Device[] = ['camera', 'microphone'];
+
+/** `"camera microphone"` → `['camera', 'microphone']`; unknown words are ignored. */
+function parseDevices(value: string | null | undefined): Device[] {
+  const words = (value ?? DEFAULT_DEVICES).toLowerCase().split(/\s+/);
+  return KNOWN_DEVICES.filter((device) => words.includes(device));
+}
+
+/** The text shown for a failed answer, by error code. */
+function failureText(code: number): PlainMessage {
+  switch (code) {
+    case ErrorCode.SEAT_OCCUPIED:
+    case ErrorCode.ALL_SEATS_OCCUPIED:
+    case ErrorCode.SEAT_LOCKED:
+      return 'invitation.seatUnavailable';
+    case ErrorCode.REQUEST_NOT_FOUND:
+    case ErrorCode.LIVE_ENDED:
+      return 'invitation.gone';
+    case ErrorCode.DISCONNECTED:
+    case ErrorCode.SERVER_TIMEOUT:
+    case ErrorCode.NOT_LOGGED_IN:
+      return 'invitation.connectionError';
+    default:
+      return 'invitation.failed';
+  }
+}
+
+/** The focused element, looking into shadow roots. */
+function deepActiveElement(): HTMLElement | null {
+  let active = document.activeElement;
+  while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
+  return active instanceof HTMLElement && active !== document.body ? active : null;
+}
+
+/**
+ * The audience's answer to a host's invitation (the seed's `onInvitationReceived` dialog): a
+ * non-modal card, "Ada invites you to join", with the inviter's avatar, the invitation's extra info,
+ * a countdown to its deadline, and Accept / Decline. It shows while `coGuestState.selfInvitation` is
+ * set, and hides itself otherwise (`:state(open)`; it never touches the page's attributes).
+ *
+ * Accept calls `acceptInvitation(inviterId)`: the user is seated, and the element publishes the
+ * devices named in `devices` as on (`liveSeatStore.publishDeviceStatus`), as the seed opens camera
+ * and microphone after accepting. It publishes the status only; capturing the real devices is the
+ * media layer's job, which will read the same attribute. Decline calls `rejectInvitation`.
+ *
+ * Focus: when the card opens, focus moves to Accept (without scrolling the page) and the element
+ * remembers where focus was; when it closes (accepted, declined, withdrawn by the host, expired),
+ * focus goes back there, if focus was inside the card. **Escape declines** (like the Decline button,
+ * it fires the cancelable `invitation-decline` first): a non-modal prompt the user dismisses is an
+ * answer the host should get, rather than an invitation left to time out.
+ *
+ * The card is an `alertdialog` (named by its message, described by the extra info and countdown), so
+ * assistive technology announces it when focus moves in. Why it closed without an answer (withdrawn,
+ * expired) and errors go to a polite live region (`status` part), visible while the card is open and
+ * announced only once it closed.
+ *
+ * An invitation that disappears while the user is still in the live, not seated, and did not answer
+ * it counts as expired (the core reports no timeout to the invitee): `invitation-timeout`.
+ *
+ * @summary A host's invitation to a seat: Accept or Decline, with a countdown.
+ *
+ * @csspart card - The card (`role="alertdialog"`), shown while there is an invitation.
+ * @csspart avatar - The inviter's avatar image, or the initials shown instead.
+ * @csspart message - "Ada invites you to join".
+ * @csspart extra-info - The invitation's extra info (hidden when empty).
+ * @csspart countdown - The time left to answer (hidden when the invitation has no deadline).
+ * @csspart accept-button - The Accept button.
+ * @csspart decline-button - The Decline button.
+ * @csspart status - The live region for errors and for why the card closed.
+ *
+ * @cssproperty [--invitation-prompt-width=22rem] - Maximum width of the card.
+ * @cssproperty [--invitation-prompt-background=var(--cg-color-surface-raised)] - Fill of the card.
+ * @cssproperty [--invitation-prompt-radius=var(--cg-radius-l)] - Corner radius of the card.
+ * @cssproperty [--invitation-prompt-avatar-size=40px] - Size of the avatar.
+ *
+ * @cssstate open - An invitation waits for an answer; the card shows.
+ * @cssstate busy - An answer is on its way.
+ *
+ * @fires {InvitationReceivedEvent} invitation-received - The card opened for an invitation.
+ * @fires {InvitationAcceptEvent} invitation-accept - Before accepting. Cancelable.
+ * @fires {InvitationDeclineEvent} invitation-decline - Before declining (button or Escape). Cancelable.
+ * @fires {InvitationCancelledEvent} invitation-cancelled - The host withdrew the invitation.
+ * @fires {InvitationTimeoutEvent} invitation-timeout - The invitation expired unanswered.
+ * @fires {ActionErrorEvent} action-error - `acceptInvitation`, `rejectInvitation` or
+ *   `publishDeviceStatus` failed.
+ *
+ * Every event bubbles, is composed, and carries `invitation` and `inviter`.
+ */
+@customElement('invitation-prompt')
+export class InvitationPrompt extends LitElement {
+  static override styles = [tokens, base, styles];
+
+  /** An explicit session; `null` (default) takes it from `<live-core-view>` or the default session. */
+  @property({ attribute: false }) session: Session | null = null;
+
+  /** The live; `null` (default) takes it from `<live-core-view>`. */
+  @property({ attribute: 'live-id' }) liveId: string | null = null;
+
+  /**
+   * The devices to open once the user accepted: a space-separated list of `camera` and
+   * `microphone`. Default `"camera microphone"`; `"microphone"` for a voice-only guest; `""` for none.
+   */
+  @property() devices = DEFAULT_DEVICES;
+
+  #internals = this.attachInternals();
+  #i18n = new LocalizeController(this);
+  #live = new LiveController(this);
+  #clock = new ClockController(this, () => this.#live.session.serverNow());
+  #invitation = this.#live.bind((live) => live.coGuest.coGuestState.selfInvitation, null);
+  #busy = false;
+  /** What the status part says (a function, so it follows the locale); `null` for nothing. */
+  #notice: (() => string) | null = null;
+  /** The invitation the events were fired for. */
+  #tracked: InviteeInfo | null = null;
+  /** The request the user answered (its disappearance is no timeout). */
+  #answered: string | null = null;
+  /** The host withdrew the tracked invitation (`onInvitationCancelled`). */
+  #withdrawn = false;
+  /** The invitation on screen. */
+  #shownId: string | null = null;
+  /** Where focus was before the card opened. */
+  #returnFocus: HTMLElement | null = null;
+  #focusAccept = false;
+  #restoreFocus = false;
+  /** An avatar URL that failed to load; the initials show instead until the URL changes. */
+  #failedAvatarUrl = '';
+
+  constructor() {
+    super();
+    new ThemeController(this);
+    this.#live.listen((live) => this.#attach(live));
+  }
+
+  protected override willUpdate(): void {
+    const invitation = this.#invitation.value;
+    const id = invitation?.requestId ?? null;
+    if (id !== this.#shownId) {
+      const focused = this.#shownId !== null && this.matches(':focus-within');
+      if (id === null) {
+        this.#restoreFocus = focused;
+      } else {
+        if (!focused) this.#returnFocus = deepActiveElement();
+        this.#focusAccept = true;
+        this.#failedAvatarUrl = '';
+      }
+      this.#shownId = id;
+    }
+    this.#clock.running = invitation !== null && invitation.deadline !== null;
+    setStates(this.#internals, { open: invitation !== null, busy: this.#busy });
+  }
+
+  protected override render() {
+    const invitation = this.#invitation.value;
+    const open = invitation !== null;
+    return html`
+      <div class="base" lang=${this.#i18n.lang}>
+        <div
+          class="card"
+          part="card"
+          role="alertdialog"
+          aria-modal="false"
+          aria-labelledby="message"
+          aria-describedby="details"
+          ?hidden=${!open}
+          @keydown=${this.#onKeyDown}
+        >
+          ${invitation === null ? nothing : this.#renderInvitation(invitation)}
+        </div>
+        <p class=${open ? 'status' : 'status visually-hidden'} part="status" role="status">
+          ${this.#notice === null ? nothing : this.#notice()}
+        </p>
+      </div>
+    `;
+  }
+
+  protected override updated(): void {
+    if (this.#focusAccept) {
+      this.#focusAccept = false;
+      this.#restoreFocus = false;
+      this.renderRoot.querySelector<HTMLButtonElement>('.accept')?.focus({ preventScroll: true });
+    } else if (this.#restoreFocus) {
+      this.#restoreFocus = false;
+      const target = this.#returnFocus;
+      this.#returnFocus = null;
+      if (target?.isConnected === true) target.focus({ preventScroll: true });
+    }
+  }
+
+  #renderInvitation(invitation: InviteeInfo) {
+    const inviter = invitation.inviter;
+    const name = displayName(inviter);
+    const avatarUrl = safeImageUrl(inviter.avatarUrl);
+    const showAvatar = avatarUrl !== '' && avatarUrl !== this.#failedAvatarUrl;
+    const letters = initials(name);
+    const seconds = secondsLeft(invitation.deadline, this.#clock.now());
+    const t = this.#i18n;
+    const message =
+      invitation.seatIndex < 0
+        ? t.t('invitation.message', { name: isolate(name) })
+        : t.t('invitation.messageSeat', { name: isolate(name), index: invitation.seatIndex + 1 });
+    return html`
+      ${
+        showAvatar
+          ? html`<img
+              class="avatar"
+              part="avatar"
+              src=${avatarUrl}
+              alt=""
+              draggable="false"
+              @error=${this.#onAvatarError}
+            />`
+          : html`<span class="avatar initials" part="avatar" aria-hidden="true"
+              >${letters === '' ? personIcon : letters}</span
+            >`
+      }
+      <div class="body">
+        <p class="message" id="message" part="message">${message}</p>
+        <div class="details" id="details">
+          <p class="extra-info" part="extra-info" ?hidden=${invitation.extraInfo === ''}>
+            ${invitation.extraInfo}
+          </p>
+          <p class="countdown" part="countdown" ?hidden=${seconds === null}>
+            ${seconds === null ? nothing : t.t('invitation.expires', { seconds })}
+          </p>
+        </div>
+        <div class="actions">
+          <button
+            class="decline"
+            part="decline-button"
+            type="button"
+            aria-label=${t.t('invitation.declineFrom', { name: isolate(name) })}
+            aria-disabled=${this.#busy ? 'true' : 'false'}
+            @click=${this.#onDecline}
+          >
+            ${t.t('invitation.decline')}
+          </button>
+          <button
+            class="accept"
+            part="accept-button"
+            type="button"
+            aria-label=${t.t('invitation.acceptFrom', { name: isolate(name) })}
+            aria-disabled=${this.#busy ? 'true' : 'false'}
+            @click=${this.#onAccept}
+          >
+            ${t.t('invitation.accept')}
+          </button>
+        </div>
+      </div>
+    `;
+  }
+
+  #onAccept(): void {
+    void this.#answer('accept');
+  }
+
+  #onDecline(): void {
+    void this.#answer('decline');
+  }
+
+  #onKeyDown(event: KeyboardEvent): void {
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    event.preventDefault();
+    void this.#answer('decline');
+  }
+
+  #onAvatarError(event: Event): void {
+    this.#failedAvatarUrl = (event.target as HTMLImageElement).src;
+    this.requestUpdate();
+  }
+
+  async #answer(choice: 'accept' | 'decline'): Promise<void> {
+    const invitation = this.#invitation.value;
+    const live = this.#live.stores;
+    if (this.#busy || invitation === null || live === null) return;
+    const intent =
+      choice === 'accept' ? new InvitationAcceptEvent(invitation) : new InvitationDeclineEvent(invitation);
+    if (!this.dispatchEvent(intent)) return;
+    const { requestId, inviter } = invitation;
+    this.#notice = null;
+    this.#answered = requestId;
+    const accepted = await this.#run(choice === 'accept' ? 'acceptInvitation' : 'rejectInvitation', () =>
+      choice === 'accept'
+        ? live.coGuest.acceptInvitation(inviter.userId)
+        : live.coGuest.rejectInvitation(inviter.userId),
+    );
+    if (live.coGuest.coGuestState.selfInvitation.get()?.requestId === requestId) this.#answered = null;
+    if (!accepted || choice !== 'accept') return;
+    const devices = parseDevices(this.devices);
+    if (devices.length === 0) return;
+    const status = Object.fromEntries(devices.map((device) => [device, 'on' as const]));
+    await perform(this, 'publishDeviceStatus', () => live.seats.publishDeviceStatus(status));
+  }
+
+  /** Runs a store action while busy, and shows its error. Resolves to whether it succeeded. */
+  async #run<T>(action: string, run: () => Promise<Result<T>>): Promise<boolean> {
+    this.#busy = true;
+    this.requestUpdate();
+    try {
+      const result = await perform(this, action, run);
+      if (!result.isSuccess) {
+        const key = failureText(result.errorCode);
+        this.#notice = () => this.#i18n.t(key);
+      }
+      return result.isSuccess;
+    } finally {
+      this.#busy = false;
+      this.requestUpdate();
+    }
+  }
+
+  /** Follows the live's invitation for the events; returns the detach function. */
+  #attach(live: LiveStores): () => void {
+    const listener: GuestListener = {
+      onInvitationCancelled: () => {
+        this.#withdrawn = true;
+      },
+    };
+    live.coGuest.addGuestListener(listener);
+    const selfInvitation = live.coGuest.coGuestState.selfInvitation;
+    // The store changes before the listener hears why: decide once both happened.
+    const stop = selfInvitation.subscribe(() => {
+      queueMicrotask(() => {
+        if (this.#live.stores === live) this.#follow(live);
+      });
+    });
+    return () => {
+      stop();
+      live.coGuest.removeGuestListener(listener);
+      this.#tracked = null;
+      this.#withdrawn = false;
+    };
+  }
+
+  #follow(live: LiveStores): void {
+    const current = live.coGuest.coGuestState.selfInvitation.get();
+    const previous = this.#tracked;
+    if (previous?.requestId === current?.requestId) return;
+    this.#tracked = current;
+    if (previous !== null) this.#ended(live, previous);
+    this.#withdrawn = false;
+    if (current !== null) {
+      this.#notice = null;
+      this.requestUpdate();
+      this.dispatchEvent(new InvitationReceivedEvent(current));
+    }
+  }
+
+  /** `invitation` is gone: tell why, unless the user answered it. */
+  #ended(live: LiveStores, invitation: InviteeInfo): void {
+    if (this.#answered === invitation.requestId) {
+      this.#answered = null;
+      return;
+    }
+    if (this.#withdrawn) {
+      const name = isolate(displayName(invitation.inviter));
+      this.#notice = () => this.#i18n.t('invitation.cancelled', { name });
+      this.requestUpdate();
+      this.dispatchEvent(new InvitationCancelledEvent(invitation));
+      return;
+    }
+    const member = live.audience.selfRole.get() !== null;
+    const seated = live.coGuest.coGuestState.selfStatus.get() === 'connected';
+    if (!member || seated) return;
+    this.#notice = () => this.#i18n.t('invitation.timedOut');
+    this.requestUpdate();
+    this.dispatchEvent(new InvitationTimeoutEvent(invitation));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'invitation-prompt': InvitationPrompt;
+  }
+
+  interface GlobalEventHandlersEventMap {
+    'invitation-received': InvitationReceivedEvent;
+    'invitation-accept': InvitationAcceptEvent;
+    'invitation-decline': InvitationDeclineEvent;
+    'invitation-cancelled': InvitationCancelledEvent;
+    'invitation-timeout': InvitationTimeoutEvent;
+  }
+}
