@@ -36,7 +36,10 @@ export function visibleRange(input: RangeInput): VirtualRange {
   const maxScroll = Math.max(0, count * rowHeight - input.viewportHeight);
   const scrollTop = Math.min(Math.max(0, input.scrollTop), maxScroll);
   const first = Math.min(count - 1, Math.floor(scrollTop / rowHeight));
-  const last = Math.min(count - 1, Math.ceil((scrollTop + Math.max(0, input.viewportHeight)) / rowHeight) - 1);
+  const last = Math.min(
+    count - 1,
+    Math.ceil((scrollTop + Math.max(0, input.viewportHeight)) / rowHeight) - 1,
+  );
   const start = Math.max(0, first - overscan);
   const end = Math.min(count, Math.max(first, last) + 1 + overscan, start + maxRows);
   return { start, end };
@@ -63,7 +66,7 @@ export function scrollTopFor(
 export interface VirtualListOptions {
   /**
    * The CSS custom property that holds the row height (`--applicant-row-height`). It is read once,
-   * from the host's computed style, when the scroll container is first observed; any CSS length
+   * from the host's computed style, at the host's first update while connected; any CSS length
    * works (`56px`, `3.5rem`).
    */
   readonly rowHeightProperty: string;
@@ -135,14 +138,17 @@ export class VirtualListController implements ReactiveController {
     return this.#count * this.rowHeight;
   }
 
-  /** The rendered window (without the pinned row). */
+  /** The window to render now (without the pinned row). */
   get range(): VirtualRange {
-    return this.#range;
+    return this.#compute();
   }
 
-  /** The indices to render, in order: the window, and the pinned row when it lies outside it. */
+  /**
+   * The indices to render, in order: the window, and the pinned row when it lies outside it. Call
+   * it in `render()`: the host updates when a scroll or a resize moves this window.
+   */
   indices(): number[] {
-    const { start, end } = this.#range;
+    const { start, end } = (this.#range = this.#compute());
     const out: number[] = [];
     for (let index = start; index < end; index++) out.push(index);
     const pinned = this.pinned;
@@ -159,17 +165,13 @@ export class VirtualListController implements ReactiveController {
     return index * this.rowHeight;
   }
 
-  /**
-   * Watches the scroll container (use as a `ref` callback: `${ref(this.#virtual.observe)}`). The
-   * first call reads the row height.
-   */
+  /** Watches the scroll container (use as a `ref` callback: `${ref(this.#virtual.observe)}`). */
   readonly observe = (element: Element | undefined): void => {
     const viewport = element instanceof HTMLElement ? element : null;
     if (viewport === this.#viewport) return;
     this.#unobserve();
     this.#viewport = viewport;
     if (viewport === null) return;
-    this.#rowHeight ??= this.#readRowHeight(viewport);
     viewport.addEventListener('scroll', this.#onScroll, { passive: true });
     this.#resizeObserver = new ResizeObserver(() => {
       this.#viewportHeight = viewport.clientHeight;
@@ -197,14 +199,15 @@ export class VirtualListController implements ReactiveController {
     return Math.max(1, Math.floor(this.#viewportHeight / this.rowHeight));
   }
 
+  hostUpdate(): void {
+    // Before the first render that can show rows, so that the spacer and the rows agree.
+    if (this.#rowHeight === null && this.#host.isConnected) this.#rowHeight = this.#readRowHeight();
+  }
+
   hostDisconnected(): void {
     // The `ref` directive calls `observe(undefined)` too; this covers hosts that render no ref.
     this.#unobserve();
     this.#viewport = null;
-  }
-
-  hostUpdate(): void {
-    this.#range = this.#compute();
   }
 
   #onScroll = (): void => {
@@ -234,8 +237,8 @@ export class VirtualListController implements ReactiveController {
     this.#resizeObserver = null;
   }
 
-  /** The row height from the custom property, resolved to pixels by a probe inside the container. */
-  #readRowHeight(viewport: HTMLElement): number {
+  /** The row height from the custom property, resolved to pixels by a probe when it is not in px. */
+  #readRowHeight(): number {
     const fallback = this.#options.defaultRowHeight;
     const value = getComputedStyle(this.#host).getPropertyValue(this.#options.rowHeightProperty).trim();
     if (value === '') return fallback;
@@ -244,7 +247,7 @@ export class VirtualListController implements ReactiveController {
     probe.style.setProperty('position', 'absolute');
     probe.style.setProperty('visibility', 'hidden');
     probe.style.setProperty('height', value);
-    viewport.append(probe);
+    (this.#host.shadowRoot ?? this.#host).append(probe);
     const height = parseFloat(getComputedStyle(probe).height);
     probe.remove();
     return height > 0 ? height : fallback;

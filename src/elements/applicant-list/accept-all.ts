@@ -17,10 +17,7 @@ export interface PlannedApplicant {
  * @example acceptAllPlan([{ userId: 'a', seatIndex: -1 }, { userId: 'b', seatIndex: 0 }], seats)
  *   // with only seat 0 free: ['a'] (a takes seat 0, b's seat is then occupied)
  */
-export function acceptAllPlan(
-  applicants: readonly PlannedApplicant[],
-  seats: readonly SeatInfo[],
-): string[] {
+export function acceptAllPlan(applicants: readonly PlannedApplicant[], seats: readonly SeatInfo[]): string[] {
   const free = seats.map((seat) => seat.userInfo === null && !seat.isLocked);
   let left = free.filter(Boolean).length;
   const accepted: string[] = [];
