@@ -250,7 +250,7 @@ export class InvitationPrompt extends LitElement {
         >
           ${invitation === null ? nothing : this.#renderInvitation(invitation)}
         </div>
-        <p class=${open ? 'status' : 'status visually-hidden'} part="status" role="status">
+        <p class=${open ? 'status' : 'visually-hidden'} part="status" role="status">
           ${this.#notice === null ? nothing : this.#notice()}
         </p>
       </div>
