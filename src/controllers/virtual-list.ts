@@ -23,8 +23,8 @@ export interface RangeInput {
 }
 
 /**
- * The rows to render for a scroll position: the visible ones plus `overscan` on each side, never
- * more than `maxRows` (the visible top row is always included), clamped to the list.
+ * The rows to render for a scroll position: the visible ones plus `overscan` on each side, clamped
+ * to the list, and never more than `maxRows` (then the visible rows come first, from the top one).
  *
  * @example visibleRange({ count: 1000, rowHeight: 50, scrollTop: 500, viewportHeight: 200, overscan: 2, maxRows: 100 })
  *   // { start: 8, end: 16 }
@@ -40,8 +40,14 @@ export function visibleRange(input: RangeInput): VirtualRange {
     count - 1,
     Math.ceil((scrollTop + Math.max(0, input.viewportHeight)) / rowHeight) - 1,
   );
-  const start = Math.max(0, first - overscan);
-  const end = Math.min(count, Math.max(first, last) + 1 + overscan, start + maxRows);
+  let start = Math.max(0, first - overscan);
+  let end = Math.min(count, Math.max(first, last) + 1 + overscan);
+  if (end - start > maxRows) {
+    // Too many: keep the visible rows first, then share what is left between the two sides.
+    const spare = maxRows - (Math.max(first, last) - first + 1);
+    start = Math.min(first, Math.max(start, first - Math.floor(spare / 2)));
+    end = start + maxRows;
+  }
   return { start, end };
 }
 
