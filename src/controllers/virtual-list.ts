@@ -259,3 +259,187 @@ export class VirtualListController implements ReactiveController {
     return height > 0 ? height : fallback;
   }
 }
+
+/** What `RowFocusController` needs to know about the list's rows. */
+export interface RowFocusOptions {
+  /** Rows in the list now. */
+  count(): number;
+  /** A stable key of the row at `index` (a user id), or `undefined` past the end. */
+  keyAt(index: number): string | undefined;
+  /** The index of the row with `key` now, or `-1` when it left the list. */
+  indexOf(key: string): number;
+}
+
+/** Keys that move the focus between rows, and where to. */
+const MOVES: Readonly<Record<string, (index: number, last: number, page: number) => number>> = {
+  ArrowDown: (index) => index + 1,
+  ArrowUp: (index) => index - 1,
+  Home: () => 0,
+  End: (_index, last) => last,
+  PageDown: (index, _last, page) => index + page,
+  PageUp: (index, _last, page) => index - page,
+};
+
+/**
+ * Keyboard focus in a virtualized list: ArrowUp / ArrowDown, Home / End and PageUp / PageDown move
+ * the focus from row to row (onto the same control: from one row's Accept button to the next row's),
+ * scrolling the row into view first, so a keyboard user can reach any row. Tab keeps its usual
+ * order among the rendered rows.
+ *
+ * The focus is followed by row key, not by element: the focused row stays rendered (the virtual
+ * list's `pinned` row) wherever the list scrolls, and when the focused row leaves the list or the
+ * focused control is replaced (Invite turns into Cancel), the focus moves to the row now at its
+ * place, onto the same control or else the row's first button, or else the row. The focus is never
+ * dropped on the page by a render.
+ *
+ * Rows are the elements with `part~="row"` and a `data-index`; a control is named by its first
+ * `part` name. Give the list element to `observe` (`${ref(this.#rowFocus.observe)}`).
+ */
+export class RowFocusController implements ReactiveController {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #virtual: VirtualListController;
+  readonly #options: RowFocusOptions;
+  #list: HTMLElement | null = null;
+  /** The focused row's key, or `null` while the focus is not in the list. */
+  #key: string | null = null;
+  /** The focused control's part name, or `'row'`. */
+  #target = 'row';
+  /** The focused row's index at the last update. */
+  #index = -1;
+  /** Between `hostUpdate` and `hostUpdated`: the host is rendering. */
+  #rendering = false;
+
+  constructor(
+    host: ReactiveControllerHost & HTMLElement,
+    virtual: VirtualListController,
+    options: RowFocusOptions,
+  ) {
+    this.#host = host;
+    this.#virtual = virtual;
+    this.#options = options;
+    host.addController(this);
+  }
+
+  /** Watches the list element (use as a `ref` callback). */
+  readonly observe = (element: Element | undefined): void => {
+    const list = element instanceof HTMLElement ? element : null;
+    if (list === this.#list) return;
+    this.#list?.removeEventListener('keydown', this.#onKeyDown);
+    this.#list?.removeEventListener('focusin', this.#onFocusIn);
+    this.#list?.removeEventListener('focusout', this.#onFocusOut);
+    this.#list = list;
+    list?.addEventListener('keydown', this.#onKeyDown);
+    list?.addEventListener('focusin', this.#onFocusIn);
+    list?.addEventListener('focusout', this.#onFocusOut);
+  };
+
+  /**
+   * Scrolls row `index` into view and focuses it, or its control named `target` (a part name).
+   * Resolves once the focus is there.
+   */
+  async focusRow(index: number, target = 'row'): Promise<void> {
+    const key = this.#options.keyAt(index);
+    if (key === undefined) return;
+    this.#key = key;
+    this.#target = target;
+    this.#index = index;
+    this.#virtual.pinned = index;
+    this.#host.requestUpdate();
+    await this.#virtual.reveal(index);
+    await this.#host.updateComplete;
+    this.#key = key;
+    this.#target = target;
+    this.#element()?.focus();
+  }
+
+  hostUpdate(): void {
+    this.#rendering = true;
+    const key = this.#key;
+    if (key === null) {
+      this.#virtual.pinned = -1;
+      return;
+    }
+    let index = this.#options.indexOf(key);
+    if (index === -1) {
+      // The focused row left the list: the row now at its place takes over.
+      index = Math.min(this.#index, this.#options.count() - 1);
+      const next = index < 0 ? undefined : this.#options.keyAt(index);
+      if (next === undefined) {
+        this.#key = null;
+        this.#virtual.pinned = -1;
+        return;
+      }
+      this.#key = next;
+    }
+    this.#index = index;
+    this.#virtual.pinned = index;
+  }
+
+  hostUpdated(): void {
+    this.#rendering = false;
+    if (this.#key === null || this.#holdsFocus()) return;
+    // The render removed the focused element (its row left, or its control changed).
+    this.#element()?.focus();
+  }
+
+  hostDisconnected(): void {
+    this.#key = null;
+  }
+
+  #onKeyDown = (event: KeyboardEvent): void => {
+    const move = MOVES[event.key];
+    if (move === undefined || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLElement>('[part~="row"]');
+    if (row === null) return;
+    const last = this.#options.count() - 1;
+    const next = move(Number(row.dataset.index), last, this.#virtual.pageSize);
+    event.preventDefault();
+    void this.focusRow(Math.min(last, Math.max(0, next)), targetOf(target, row));
+  };
+
+  #onFocusIn = (event: FocusEvent): void => {
+    const target = event.target as HTMLElement;
+    const row = target.closest<HTMLElement>('[part~="row"]');
+    const index = row === null ? -1 : Number(row.dataset.index);
+    const key = this.#options.keyAt(index);
+    if (row === null || key === undefined) return;
+    this.#key = key;
+    this.#target = targetOf(target, row);
+    this.#index = index;
+    this.#virtual.pinned = index;
+  };
+
+  #onFocusOut = (event: FocusEvent): void => {
+    const next = event.relatedTarget;
+    if (next instanceof Node && this.#list?.contains(next)) return;
+    // An element removed by a render is not the user leaving the list.
+    if (this.#rendering || !(event.target as Node).isConnected) return;
+    this.#key = null;
+    this.#virtual.pinned = -1;
+  };
+
+  #holdsFocus(): boolean {
+    const active = this.#host.shadowRoot?.activeElement ?? null;
+    return active !== null && this.#list?.contains(active) === true;
+  }
+
+  /** The element to focus for `#key` and `#target`, when its row is rendered. */
+  #element(): HTMLElement | null {
+    const key = this.#key;
+    if (key === null || this.#list === null) return null;
+    const index = this.#options.indexOf(key);
+    const row = this.#list.querySelector<HTMLElement>(`[part~="row"][data-index="${index}"]`);
+    if (row === null || this.#target === 'row') return row;
+    return (
+      row.querySelector<HTMLElement>(`[part~="${this.#target}"]`) ??
+      row.querySelector<HTMLElement>('button') ??
+      row
+    );
+  }
+}
+
+function targetOf(element: HTMLElement, row: HTMLElement): string {
+  if (element === row) return 'row';
+  return element.part[0] ?? 'row';
+}

@@ -15,7 +15,9 @@ import {
   ApplicantsRejectAllEvent,
 } from '../../src/elements/applicant-list/applicant-list.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
+import { acceptAllPlan } from '../../src/elements/applicant-list/accept-all.js';
 import { setLocale } from '../../src/i18n/index.js';
+import type { SeatInfo } from '../../src/protocol/types.js';
 import { safeImageUrl } from '../../src/utils/safe-url.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, HOSTILE_URLS, inertIn } from './shared/hostile.js';
@@ -659,6 +661,120 @@ describe('<applicant-list>', () => {
       const verdict = inertIn(el);
       expect(verdict.ok, verdict.problem).to.equal(true);
     });
+  });
+
+  describe('accept-all plan', () => {
+    /** Seats from a picture: `.` free, `x` occupied, `L` locked. */
+    function seats(picture: string): SeatInfo[] {
+      return [...picture].map((mark, index) => ({
+        index,
+        isLocked: mark === 'L',
+        isAudioLocked: false,
+        isVideoLocked: false,
+        userInfo:
+          mark === 'x'
+            ? {
+                userId: `s${index}`,
+                userName: '',
+                avatarUrl: '',
+                liveId: 'room',
+                role: 'audience',
+                microphoneStatus: 'off',
+                cameraStatus: 'off',
+                allowOpenMicrophone: true,
+                allowOpenCamera: true,
+                connection: 'online',
+                onSeatTimestamp: 0,
+              }
+            : null,
+      }));
+    }
+    const cases: readonly (readonly [string, string, readonly [string, number][], readonly string[]])[] = [
+      ['no applicant', '...', [], []],
+      ['no free seat', 'xLx', [['a', -1]], []],
+      [
+        'fewer seats than applicants, in arrival order',
+        'x..',
+        [
+          ['a', -1],
+          ['b', -1],
+          ['c', -1],
+        ],
+        ['a', 'b'],
+      ],
+      [
+        'a locked seat does not count',
+        '.L.',
+        [
+          ['a', -1],
+          ['b', -1],
+          ['c', -1],
+        ],
+        ['a', 'b'],
+      ],
+      [
+        'a requested free seat',
+        'x..',
+        [
+          ['a', 2],
+          ['b', -1],
+        ],
+        ['a', 'b'],
+      ],
+      [
+        'a requested occupied seat is skipped',
+        'x..',
+        [
+          ['a', 0],
+          ['b', -1],
+        ],
+        ['b'],
+      ],
+      [
+        'a requested locked seat is skipped',
+        'xL.',
+        [
+          ['a', 1],
+          ['b', -1],
+        ],
+        ['b'],
+      ],
+      [
+        'a seat taken by an earlier "any seat" applicant',
+        'x..',
+        [
+          ['a', -1],
+          ['b', 1],
+          ['c', -1],
+        ],
+        ['a', 'c'],
+      ],
+      [
+        'a requested seat that does not exist',
+        '..',
+        [
+          ['a', 5],
+          ['b', -1],
+        ],
+        ['b'],
+      ],
+      [
+        'two requests for one seat',
+        '...',
+        [
+          ['a', 1],
+          ['b', 1],
+          ['c', 1],
+        ],
+        ['a'],
+      ],
+    ];
+    for (const [name, picture, applicants, expected] of cases) {
+      it(name, () => {
+        const input = applicants.map(([userId, seatIndex]) => ({ userId, seatIndex }));
+        expect(acceptAllPlan(input, seats(picture))).to.deep.equal(expected);
+      });
+    }
   });
 
   describe('virtualization', () => {

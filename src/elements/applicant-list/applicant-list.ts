@@ -6,7 +6,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { ClockController, formatDuration } from '../../controllers/clock-controller.js';
 import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
-import { VirtualListController } from '../../controllers/virtual-list.js';
+import { RowFocusController, VirtualListController } from '../../controllers/virtual-list.js';
 import type { ApplicantInfo } from '../../core/co-guest-store.js';
 import type { Session } from '../../core/session.js';
 import type { Result } from '../../protocol/result.js';
@@ -75,15 +75,6 @@ export class ApplicantsRejectAllEvent extends Event {
     super(ApplicantsRejectAllEvent.type, { bubbles: true, composed: true, cancelable: true });
     this.userIds = userIds;
   }
-}
-
-/** The parts inside a row that take the focus; arrow keys keep the same one from row to row. */
-type RowTarget = 'row' | 'accept-button' | 'reject-button';
-
-/** Which row holds the focus, by applicant, and on what. */
-interface RowFocus {
-  readonly userId: string;
-  readonly target: RowTarget;
 }
 
 const ROW_HEIGHT_PROPERTY = '--applicant-row-height';
@@ -160,6 +151,11 @@ export class ApplicantList extends LitElement {
     defaultRowHeight: DEFAULT_ROW_HEIGHT,
   });
   #applicants = this.#live.bind((stores) => stores.coGuest.coGuestState.applicants, []);
+  #rowFocus = new RowFocusController(this, this.#virtual, {
+    count: () => this.#applicants.value.length,
+    keyAt: (index) => this.#applicants.value[index]?.userId,
+    indexOf: (userId) => this.#applicants.value.findIndex((item) => item.userId === userId),
+  });
   #seats = this.#live.bind((stores) => stores.seats.seatList, []);
   #role = this.#live.bind((stores) => stores.audience.selfRole, null);
   /** Applicants whose accept or reject is in flight (or succeeded, until they leave the list). */
@@ -167,10 +163,6 @@ export class ApplicantList extends LitElement {
   #bulkBusy = false;
   /** Avatar URLs that failed to load; initials show instead. */
   #failedAvatars = new Set<string>();
-  #focus: RowFocus | null = null;
-  /** Move the focus to `#focus` after this update (its row left the list). */
-  #refocus = false;
-  #list: HTMLElement | undefined;
   #plan: readonly string[] = [];
 
   constructor() {
@@ -229,10 +221,7 @@ export class ApplicantList extends LitElement {
             role="list"
             aria-label=${t('applicants.label')}
             style=${styleMap({ height: `${this.#virtual.totalHeight}px` })}
-            ${ref(this.#onListRef)}
-            @keydown=${this.#onListKeyDown}
-            @focusin=${this.#onFocusIn}
-            @focusout=${this.#onFocusOut}
+            ${ref(this.#rowFocus.observe)}
           >
             ${repeat(
               this.#virtual.indices(),
@@ -244,12 +233,6 @@ export class ApplicantList extends LitElement {
         <p class="empty" part="empty" ?hidden=${!empty}>${t('applicants.empty')}</p>
       </div>
     `;
-  }
-
-  protected override updated(): void {
-    if (!this.#refocus) return;
-    this.#refocus = false;
-    this.#focusTarget()?.focus();
   }
 
   #row(applicants: readonly ApplicantInfo[], index: number, now: number) {
@@ -335,10 +318,6 @@ export class ApplicantList extends LitElement {
     `;
   }
 
-  #onListRef = (element: Element | undefined): void => {
-    this.#list = element instanceof HTMLElement ? element : undefined;
-  };
-
   #onAvatarError(event: Event): void {
     this.#failedAvatars.add((event.target as HTMLImageElement).src);
     this.requestUpdate();
@@ -359,46 +338,6 @@ export class ApplicantList extends LitElement {
     if (userIds.length === 0) return;
     if (!this.dispatchEvent(new ApplicantsRejectAllEvent(userIds))) return;
     void this.#runAll('rejectApplication', userIds, true);
-  }
-
-  #onListKeyDown(event: KeyboardEvent): void {
-    const target = event.target as HTMLElement;
-    const row = target.closest<HTMLElement>('[part~="row"]');
-    if (row === null) return;
-    const index = Number(row.dataset.index);
-    const last = this.#applicants.value.length - 1;
-    const page = this.#virtual.pageSize;
-    const next =
-      {
-        ArrowDown: index + 1,
-        ArrowUp: index - 1,
-        Home: 0,
-        End: last,
-        PageDown: index + page,
-        PageUp: index - page,
-      }[event.key] ?? null;
-    if (next === null || event.altKey || event.ctrlKey || event.metaKey) return;
-    event.preventDefault();
-    void this.#focusRow(Math.min(last, Math.max(0, next)), rowTarget(target));
-  }
-
-  #onFocusIn(event: FocusEvent): void {
-    const target = event.target as HTMLElement;
-    const row = target.closest<HTMLElement>('[part~="row"]');
-    const index = row === null ? -1 : Number(row.dataset.index);
-    const applicant = this.#applicants.value[index];
-    this.#focus = applicant === undefined ? null : { userId: applicant.userId, target: rowTarget(target) };
-    this.#virtual.pinned = applicant === undefined ? -1 : index;
-  }
-
-  #onFocusOut(event: FocusEvent): void {
-    const next = event.relatedTarget;
-    if (next instanceof Node && this.#list?.contains(next)) return;
-    // A focused row leaving the DOM (scrolled away, or its application gone) is not the user
-    // leaving the list: `#focusRow` and `#prune` move the focus on.
-    if (this.#refocus || !(event.target as Node).isConnected) return;
-    this.#focus = null;
-    this.#virtual.pinned = -1;
   }
 
   async #accept(applicant: ApplicantInfo): Promise<void> {
@@ -483,65 +422,12 @@ export class ApplicantList extends LitElement {
     return role === 'owner' || role === 'admin';
   }
 
-  /**
-   * Drops busy marks of applicants who left the list, pins the focused row, and when the focused
-   * row left the list while it held the focus, moves the focus to the row now at its place (after
-   * the update, in `updated`).
-   */
+  /** Drops the busy marks of applicants who left the list. */
   #prune(applicants: readonly ApplicantInfo[]): void {
+    if (this.#busy.size === 0) return;
     const present = new Set(applicants.map((item) => item.userId));
     for (const userId of this.#busy) if (!present.has(userId)) this.#busy.delete(userId);
-    const focus = this.#focus;
-    if (focus === null) {
-      this.#virtual.pinned = -1;
-      return;
-    }
-    const index = applicants.findIndex((item) => item.userId === focus.userId);
-    if (index !== -1) {
-      this.#virtual.pinned = index;
-      return;
-    }
-    const active = this.shadowRoot?.activeElement ?? null;
-    const held = active !== null && this.#list?.contains(active) === true;
-    const previous = this.#virtual.pinned;
-    const replacement = applicants[Math.min(Math.max(0, previous), applicants.length - 1)];
-    if (!held || replacement === undefined) {
-      this.#focus = null;
-      this.#virtual.pinned = -1;
-      return;
-    }
-    this.#focus = { userId: replacement.userId, target: focus.target };
-    this.#virtual.pinned = applicants.indexOf(replacement);
-    this.#refocus = true;
   }
-
-  async #focusRow(index: number, target: RowTarget): Promise<void> {
-    const applicant = this.#applicants.value[index];
-    if (applicant === undefined) return;
-    const focus: RowFocus = { userId: applicant.userId, target };
-    this.#focus = focus;
-    this.#virtual.pinned = index;
-    this.requestUpdate();
-    await this.#virtual.reveal(index);
-    await this.updateComplete;
-    this.#focus = focus;
-    this.#focusTarget()?.focus();
-  }
-
-  /** The element `#focus` names, when its row is rendered. */
-  #focusTarget(): HTMLElement | null {
-    const focus = this.#focus;
-    if (focus === null) return null;
-    const index = this.#applicants.value.findIndex((item) => item.userId === focus.userId);
-    const row = this.#list?.querySelector<HTMLElement>(`[part~="row"][data-index="${index}"]`) ?? null;
-    if (row === null || focus.target === 'row') return row;
-    return row.querySelector<HTMLElement>(`[part~="${focus.target}"]`);
-  }
-}
-
-function rowTarget(element: Element): RowTarget {
-  const part = element.getAttribute('part');
-  return part === 'accept-button' || part === 'reject-button' ? part : 'row';
 }
 
 declare global {
