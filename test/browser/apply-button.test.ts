@@ -1,5 +1,8 @@
+import { ContextProvider } from '@lit/context';
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { LitElement } from 'lit';
+import { liveContext, type LiveTarget } from '../../src/controllers/live-controller.js';
 import { createSession, ErrorCode, type Session } from '../../src/core/index.js';
 import {
   ApplicationAcceptedEvent,
@@ -19,6 +22,19 @@ import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
 import { isShown, queryPart } from './shared/layers.js';
 import { startLive, testUser, type LiveOptions, type TestLive } from './shared/live.js';
+
+/** Provides a live to its subtree, as `<live-core-view>` does. */
+class ApplySource extends LitElement {
+  readonly provider = new ContextProvider(this, { context: liveContext });
+  set target(value: LiveTarget | undefined) {
+    this.provider.setValue(value);
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+customElements.define('apply-source', ApplySource);
 
 const STATES = ['idle', 'pending', 'connected', 'busy', 'disabled', 'host'] as const;
 
@@ -279,6 +295,18 @@ describe('<apply-button>', () => {
       expect(isShown(part(el, 'ring'))).to.equal(true);
     });
 
+    it('needs no attributes inside <live-core-view>', async () => {
+      await start();
+      const source = await fixture<ApplySource>(
+        html`<apply-source .target=${{ session: live.session('alice'), liveId: live.liveId }}
+          ><apply-button></apply-button
+        ></apply-source>`,
+      );
+      const el = source.querySelector('apply-button')!;
+      await el.updateComplete;
+      await applyWith(el);
+    });
+
     it('acts for the user of its own session', async () => {
       const el = await button('bob');
       part(el, 'button').click();
@@ -325,6 +353,7 @@ describe('<apply-button>', () => {
       await el.updateComplete;
       expect(states(el)).to.deep.equal(['idle', 'busy']);
       expect(part(el, 'button').getAttribute('aria-disabled')).to.equal('true');
+      await expect(el).to.be.accessible();
       held.open();
       await until(el, 'pending');
       await waitUntil(() => !el.matches(':state(busy)'), 'no longer busy');
@@ -372,6 +401,7 @@ describe('<apply-button>', () => {
       await el.updateComplete;
       expect(text(el, 'button')).to.equal('Offline');
       expect(el.matches(':state(disabled)')).to.equal(true);
+      await expect(el).to.be.accessible();
       elsewhere.dispose();
     });
 

@@ -1,5 +1,8 @@
+import { ContextProvider } from '@lit/context';
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
+import { LitElement } from 'lit';
+import { liveContext, type LiveTarget } from '../../src/controllers/live-controller.js';
 import { ErrorCode } from '../../src/core/index.js';
 import {
   InvitationAcceptEvent,
@@ -20,6 +23,19 @@ import { startLive, type LiveOptions, type TestLive } from './shared/live.js';
 
 /** A 1×1 GIF: a valid avatar that loads without network. */
 const AVATAR = 'data:image/gif;base64,R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==';
+
+/** Provides a live to its subtree, as `<live-core-view>` does. */
+class InvitationSource extends LitElement {
+  readonly provider = new ContextProvider(this, { context: liveContext });
+  set target(value: LiveTarget | undefined) {
+    this.provider.setValue(value);
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+customElements.define('invitation-source', InvitationSource);
 
 function part(el: InvitationPrompt, name: string): HTMLElement {
   const found = queryPart(el, name);
@@ -236,6 +252,19 @@ describe('<invitation-prompt>', () => {
       expect([el.session, el.liveId, el.devices]).to.deep.equal([null, null, 'camera microphone']);
     });
 
+    it('needs no attributes inside <live-core-view>', async () => {
+      await start();
+      const source = await fixture<InvitationSource>(
+        html`<invitation-source .target=${{ session: live.session('alice'), liveId: live.liveId }}
+          ><invitation-prompt></invitation-prompt
+        ></invitation-source>`,
+      );
+      const el = source.querySelector('invitation-prompt')!;
+      await invite();
+      await opened(el);
+      expect(text(el, 'message')).to.equal('Host invites you to join');
+    });
+
     it('shows the inviter, the seat, the extra info and the countdown', async () => {
       await start();
       const session = live.session('alice');
@@ -354,6 +383,7 @@ describe('<invitation-prompt>', () => {
       await el.updateComplete;
       expect(el.matches(':state(busy)')).to.equal(true);
       expect(part(el, 'accept-button').getAttribute('aria-disabled')).to.equal('true');
+      await expect(el).to.be.accessible();
       release?.();
       await closed(el);
       expect(calls).to.equal(1);
