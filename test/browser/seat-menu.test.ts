@@ -295,6 +295,16 @@ describe('<seat-menu>', () => {
       await waitUntil(() => !isOpen(el), 'a click outside closes it');
     });
 
+    it('keeps focus in the open menu when the seat changes under it', async () => {
+      const el = await menu();
+      await openWith(el, 'ArrowUp');
+      expect(focusedLabel(el)).to.equal('Kick off seat');
+      expect((await live.session('ada').liveSeatStore(live.liveId).leaveSeat()).isSuccess).to.equal(true);
+      await waitUntil(() => labels(el).length === 1, 'only Lock seat is left');
+      await waitUntil(() => focusedLabel(el) === 'Lock seat', 'focus moves to the item left');
+      expect(isOpen(el)).to.equal(true);
+    });
+
     it('chooses an item with Enter and closes, focus back on the button', async () => {
       const el = await menu({ seatIndex: 4 });
       await choose(el, 'Lock seat');
@@ -422,6 +432,18 @@ describe('<seat-menu>', () => {
       expect(isOpen(el)).to.equal(true);
       await sendKeys({ press: 'Escape' });
       await waitUntil(() => !isOpen(el), 'closed');
+    });
+
+    it('is not open after being moved while open', async () => {
+      const el = await menu();
+      await openWith(el);
+      const parent = el.parentElement!;
+      el.remove();
+      expect(isOpen(el)).to.equal(false);
+      parent.append(el);
+      await el.updateComplete;
+      expect(isOpen(el)).to.equal(false);
+      expect(trigger(el).getAttribute('aria-expanded')).to.equal('false');
     });
 
     it('is busy while an action runs', async () => {

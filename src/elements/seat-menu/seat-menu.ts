@@ -274,6 +274,13 @@ export class SeatMenu extends LitElement {
     new ThemeController(this);
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    // A popover removed from the document closes without a toggle event.
+    this.#open = false;
+    toggleState(this.#internals, 'open', false);
+  }
+
   protected override willUpdate(): void {
     const seat = this.seat ?? (this.seatIndex === null ? null : (this.#seats.value[this.seatIndex] ?? null));
     const role = this.#role.value;
@@ -293,7 +300,11 @@ export class SeatMenu extends LitElement {
     // The button toggles the menu natively (click, Enter, Space) and is its invoker, so a click on it
     // while the menu is open closes the menu instead of light-dismissing and reopening it.
     const trigger = this.#trigger();
-    if (trigger !== null) trigger.popoverTargetElement = this.#busy ? null : this.#menu();
+    const menu = this.#menu();
+    if (trigger !== null) trigger.popoverTargetElement = this.#busy ? null : menu;
+    // The seat changed under an open menu and took the focused item away: focus the first one.
+    const active = this.shadowRoot?.activeElement ?? null;
+    if (menu?.matches(':popover-open') === true && !menu.contains(active)) this.#items()[0]?.focus();
   }
 
   protected override render() {
