@@ -311,7 +311,6 @@ export class SeatMenu extends LitElement {
     const seat = this.#current;
     if (this.#hidden || seat === null) return nothing;
     const label = this.#label(seat);
-    let first = true;
     return html`
       <button
         class="trigger"
@@ -338,11 +337,9 @@ export class SeatMenu extends LitElement {
         @toggle=${this.#onToggle}
         @keydown=${this.#onMenuKeyDown}
       >
-        ${this.#groups.map((group) => {
-          const separator = first
-            ? nothing
-            : html`<div class="separator" part="separator" role="separator"></div>`;
-          first = false;
+        ${this.#groups.map((group, index) => {
+          const separator =
+            index === 0 ? nothing : html`<div class="separator" part="separator" role="separator"></div>`;
           const items = group.items.map((item) => this.#renderItem(item));
           return html`${separator}${
             group.label === null
