@@ -361,7 +361,6 @@ export class ApplyButton extends LitElement {
           class="button"
           part="button"
           type="button"
-          data-mode=${mode}
           aria-disabled=${inert ? 'true' : 'false'}
           aria-describedby=${mode === 'pending' ? 'countdown' : nothing}
           @click=${this.#onClick}
