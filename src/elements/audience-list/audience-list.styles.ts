@@ -1,0 +1,205 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    display: block;
+    color: var(--_cg-color-text);
+    font-size: var(--_cg-font-size-m);
+  }
+
+  .base {
+    display: flex;
+    flex-direction: column;
+    gap: var(--_cg-space-2);
+    min-width: 0;
+  }
+
+  .header {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: space-between;
+    gap: var(--_cg-space-2);
+  }
+
+  .count {
+    font-weight: var(--_cg-font-weight-bold);
+  }
+
+  .matches {
+    flex: 1;
+    color: var(--_cg-color-text-muted);
+    font-size: var(--_cg-font-size-s);
+  }
+
+  .filter {
+    flex: 1 1 12em;
+    min-width: 0;
+    min-height: 32px;
+    padding: 0 var(--_cg-space-2);
+    border: 1px solid var(--_cg-color-border);
+    border-radius: var(--_cg-radius-m);
+    background: var(--_cg-color-surface-raised);
+    color: inherit;
+    font: inherit;
+  }
+
+  .filter::placeholder {
+    color: var(--_cg-color-text-muted);
+    opacity: 1;
+  }
+
+  .filter:focus-visible {
+    outline: var(--_cg-focus-ring-width) solid var(--_cg-focus-ring-color);
+    outline-offset: var(--_cg-focus-ring-offset);
+  }
+
+  .scroller {
+    max-height: var(--audience-list-max-height, 400px);
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    border: 1px solid var(--_cg-color-border);
+    border-radius: var(--_cg-radius-m);
+    background: var(--_cg-color-surface);
+  }
+
+  .list {
+    position: relative;
+    min-height: 0;
+  }
+
+  .row {
+    position: absolute;
+    inset-inline: 0;
+    display: flex;
+    align-items: center;
+    gap: var(--_cg-space-2);
+    padding: 0 var(--_cg-space-3);
+    border-bottom: 1px solid var(--_cg-color-border);
+    overflow: hidden;
+  }
+
+  .row:focus {
+    outline: none;
+  }
+
+  .row:focus-visible {
+    outline: var(--_cg-focus-ring-width) solid var(--_cg-focus-ring-color);
+    outline-offset: calc(-1 * var(--_cg-focus-ring-width));
+  }
+
+  .row[aria-busy='true'] {
+    opacity: 0.6;
+    transition: opacity var(--_cg-duration) var(--_cg-easing);
+  }
+
+  .avatar {
+    flex: none;
+    width: 36px;
+    height: 36px;
+    border-radius: var(--_cg-radius-full);
+    object-fit: cover;
+  }
+
+  .initials {
+    display: grid;
+    place-items: center;
+    overflow: hidden;
+    background: var(--_cg-color-avatar);
+    color: var(--_cg-color-on-avatar);
+    font-size: 14px;
+    font-weight: var(--_cg-font-weight-bold);
+    line-height: 1;
+    user-select: none;
+  }
+
+  .initials svg {
+    width: 60%;
+    height: 60%;
+  }
+
+  .text {
+    display: flex;
+    flex: 1;
+    flex-direction: column;
+    min-width: 0;
+  }
+
+  .line {
+    display: flex;
+    align-items: baseline;
+    gap: var(--_cg-space-2);
+    min-width: 0;
+  }
+
+  .secondary {
+    color: var(--_cg-color-text-muted);
+    font-size: var(--_cg-font-size-s);
+  }
+
+  .name {
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
+  .name {
+    font-weight: var(--_cg-font-weight-medium);
+  }
+
+  .badge {
+    flex: none;
+    padding: 0 var(--_cg-space-1);
+    border: 1px solid var(--_cg-color-border);
+    border-radius: var(--_cg-radius-s);
+    font-size: var(--_cg-font-size-s);
+  }
+
+  .badge.role {
+    border-color: var(--_cg-color-accent);
+    color: var(--_cg-color-accent);
+  }
+
+  .status.seated {
+    color: var(--_cg-color-success);
+  }
+
+  .button {
+    flex: none;
+    min-height: 32px;
+    padding: 0 var(--_cg-space-3);
+    border: 1px solid var(--_cg-color-border);
+    border-radius: var(--_cg-radius-m);
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    font-weight: var(--_cg-font-weight-medium);
+    cursor: pointer;
+    transition: background-color var(--_cg-duration) var(--_cg-easing);
+  }
+
+  .button.accent {
+    border-color: var(--_cg-color-accent);
+    background: var(--_cg-color-accent);
+    color: var(--_cg-color-on-accent);
+  }
+
+  .button:focus-visible {
+    outline: var(--_cg-focus-ring-width) solid var(--_cg-focus-ring-color);
+    outline-offset: var(--_cg-focus-ring-offset);
+  }
+
+  .button:disabled,
+  .button[aria-disabled='true'] {
+    cursor: not-allowed;
+    opacity: 0.5;
+  }
+
+  .empty {
+    margin: 0;
+    padding: var(--_cg-space-4);
+    color: var(--_cg-color-text-muted);
+    text-align: center;
+  }
+`;
