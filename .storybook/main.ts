@@ -22,6 +22,8 @@ const config: StorybookConfig = {
     viteConfig.define = { ...viteConfig.define, 'process.env.NODE_ENV': JSON.stringify(mode) };
     // Storybook's own manager and docs bundles are large by nature; the kit's chunks are small.
     viteConfig.build = { ...viteConfig.build, chunkSizeWarningLimit: 2048 };
+    // The build lists every chunk it writes; keep its output to warnings and errors.
+    if (configType === 'PRODUCTION') viteConfig.logLevel = 'warn';
     return viteConfig;
   },
 };

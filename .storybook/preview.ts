@@ -7,7 +7,33 @@ import { setCustomElementsManifest, type Preview } from '@storybook/web-componen
 import manifest from '../custom-elements.json' with { type: 'json' };
 import { annotations } from './annotations.js';
 
-setCustomElementsManifest(manifest);
+interface ManifestMember {
+  readonly name: string;
+  readonly privacy?: string;
+  readonly static?: boolean;
+}
+
+/** Only the public API in controls and docs: no private (`#x`), protected or static members. */
+function isPublic(member: ManifestMember): boolean {
+  return (
+    member.privacy !== 'private' &&
+    member.privacy !== 'protected' &&
+    member.static !== true &&
+    !member.name.startsWith('#')
+  );
+}
+
+setCustomElementsManifest({
+  ...manifest,
+  modules: manifest.modules.map((module) => ({
+    ...module,
+    declarations: module.declarations?.map((declaration) =>
+      'members' in declaration
+        ? { ...declaration, members: (declaration.members as ManifestMember[]).filter(isPublic) }
+        : declaration,
+    ),
+  })),
+});
 
 const preview: Preview = {
   ...annotations,

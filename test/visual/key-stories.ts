@@ -1,0 +1,18 @@
+/**
+ * Key stories: the ones compared with committed pictures in `npm test` (test/browser/visual.test.ts),
+ * each in the light and the dark theme. A story is named by its Storybook id (the part after
+ * `?id=` in Storybook's address: `elements-<tag>--<story-in-kebab-case>`).
+ *
+ * To add one: add its id here, run `npm run screenshots:update`, look at the two new pictures in
+ * test/visual/baselines/ and commit them with the change. Pick stories whose picture does not
+ * depend on the clock (waiting times, countdowns) and the main states of each element; video is
+ * painted over (grey) in the pictures, so a synthetic camera never makes a difference.
+ */
+export const KEY_STORIES: readonly string[] = [
+  'elements-guest-seat-tile--empty',
+  'elements-guest-seat-tile--locked',
+  'elements-guest-seat-tile--camera-off',
+  'elements-guest-seat-tile--with-avatar',
+  'elements-guest-seat-tile--speaking',
+  'elements-guest-seat-tile--connection-lost',
+];
