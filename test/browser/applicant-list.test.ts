@@ -191,7 +191,7 @@ describe('<applicant-list>', () => {
       expect(part(el, 'count').getAttribute('role')).to.equal('status');
       expect(part(el, 'count').textContent?.trim()).to.equal('0 requests');
       await live.apply('alice');
-      await waitUntil(() => part(el, 'count').textContent?.trim() === '1 requests');
+      await waitUntil(() => part(el, 'count').textContent?.trim() === '1 request');
     });
 
     it('keeps the whole extra info in the DOM and in a tooltip while it shows one line', async () => {

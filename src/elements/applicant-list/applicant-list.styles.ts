@@ -52,8 +52,12 @@ export default css`
     align-items: center;
     gap: var(--_cg-space-2);
     padding: 0 var(--_cg-space-3);
-    border-bottom: 1px solid var(--_cg-color-border);
+    border-top: 1px solid var(--_cg-color-border);
     overflow: hidden;
+  }
+
+  .row[aria-posinset='1'] {
+    border-top-color: transparent;
   }
 
   .row:focus {

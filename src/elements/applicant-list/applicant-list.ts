@@ -189,7 +189,9 @@ export class ApplicantList extends LitElement {
       <div class="base" lang=${this.#i18n.lang}>
         <div class="header" part="header">
           <span class="count" part="count" role="status"
-            >${t('applicants.count', { count: applicants.length })}</span
+            >${t(applicants.length === 1 ? 'applicants.countOne' : 'applicants.count', {
+              count: applicants.length,
+            })}</span
           >
           <span class="bulk" ?hidden=${empty}>
             <button

@@ -198,7 +198,11 @@ export class AudienceList extends LitElement {
     return html`
       <div class="base" lang=${this.#i18n.lang}>
         <div class="header" part="header">
-          <span class="count" part="count">${t('audience.count', { count: this.#count.value })}</span>
+          <span class="count" part="count"
+            >${t(this.#count.value === 1 ? 'audience.countOne' : 'audience.count', {
+              count: this.#count.value,
+            })}</span
+          >
           <span class="matches" part="matches" role="status"
             >${filtered ? t('audience.matches', { count: rows.length }) : ''}</span
           >

@@ -65,6 +65,7 @@ export const ko: Messages = {
 
   'audience.invite': '초대',
   'audience.inviteUser': '{name}님 초대',
+  'applicants.countOne': '요청 {count}건',
   'audience.filter': '시청자 검색',
   'audience.label': '시청자',
   'audience.count': '시청자 {count}명',
@@ -75,6 +76,7 @@ export const ko: Messages = {
   'audience.roleAdmin': '관리자',
   'audience.you': '나',
   'audience.onSeat': '자리에 있음',
+  'audience.countOne': '시청자 {count}명',
   'audience.invited': '초대됨',
   'audience.applying': '요청 중',
   'audience.cancelInvitation': '초대 취소',

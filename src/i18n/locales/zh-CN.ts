@@ -65,6 +65,7 @@ export const zhCN: Messages = {
 
   'audience.invite': '邀请',
   'audience.inviteUser': '邀请 {name}',
+  'applicants.countOne': '{count} 条申请',
   'audience.filter': '筛选观众',
   'audience.label': '观众',
   'audience.count': '{count} 位观众',
@@ -75,6 +76,7 @@ export const zhCN: Messages = {
   'audience.roleAdmin': '管理员',
   'audience.you': '我',
   'audience.onSeat': '已上麦',
+  'audience.countOne': '{count} 位观众',
   'audience.invited': '已邀请',
   'audience.applying': '申请中',
   'audience.cancelInvitation': '取消邀请',
