@@ -26,6 +26,19 @@ export const en = {
   /** Joins the parts of a tile's accessible name ("Seat 2, Ada, Microphone off"). */
   'tile.separator': ', ',
 
+  // <live-core-view>
+  /** The stage's accessible name (a list of seats). */
+  'stage.label': 'Seats',
+  /** The seat number on an empty seat (`index` starts at 1). */
+  'stage.seat': 'Seat {index}',
+  /** On an empty seat, for an audience member: activating it applies for that seat. */
+  'stage.requestToJoin': 'Request to join',
+  /** On an empty seat, for a host: activating it asks the page to pick someone to invite. */
+  'stage.invite': 'Invite',
+  /** Shown while no seat is shown (dynamic layouts, nobody seated). */
+  'stage.noSeats': 'No one is on a seat yet',
+  'stage.ended': 'The live has ended',
+
   // <apply-button>
   'apply.request': 'Request to join',
   'apply.cancel': 'Cancel request',

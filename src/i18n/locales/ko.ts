@@ -14,6 +14,13 @@ export const ko: Messages = {
   'tile.connectionLost': '연결 끊김',
   'tile.separator': ', ',
 
+  'stage.label': '자리',
+  'stage.seat': '{index}번 자리',
+  'stage.requestToJoin': '참여 요청',
+  'stage.invite': '초대',
+  'stage.noSeats': '아직 자리에 아무도 없습니다',
+  'stage.ended': '라이브가 종료되었습니다',
+
   'apply.request': '참여 요청',
   'apply.cancel': '요청 취소',
   'apply.leave': '자리에서 나가기',

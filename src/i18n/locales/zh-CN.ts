@@ -14,6 +14,13 @@ export const zhCN: Messages = {
   'tile.connectionLost': '连接已断开',
   'tile.separator': '，',
 
+  'stage.label': '麦位',
+  'stage.seat': '{index} 号麦位',
+  'stage.requestToJoin': '申请连麦',
+  'stage.invite': '邀请',
+  'stage.noSeats': '还没有人上麦',
+  'stage.ended': '直播已结束',
+
   'apply.request': '申请连麦',
   'apply.cancel': '取消申请',
   'apply.leave': '下麦',

@@ -1,0 +1,473 @@
+import { ContextProvider } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { styleMap } from 'lit/directives/style-map.js';
+import { atom } from 'nanostores';
+import { liveContext, LiveController, type LiveTarget } from '../../controllers/live-controller.js';
+import { StoreController } from '../../controllers/store-controller.js';
+import { ThemeController } from '../../controllers/theme-controller.js';
+import type { SelfStatus } from '../../core/co-guest-store.js';
+import type { LiveCoreController } from '../../core/live-core-controller.js';
+import type { Session } from '../../core/session.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import type { LiveInfo, Role, SeatInfo, UserInfo } from '../../protocol/types.js';
+import { base, tokens } from '../../styles/tokens.js';
+import { setStates } from '../../utils/custom-states.js';
+import { plusIcon } from '../../utils/icons.js';
+import '../guest-seat-tile/guest-seat-tile.js';
+import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
+import { perform } from '../shared/events.js';
+import {
+  hasMainSeat,
+  resolveLayout,
+  shownSeats,
+  stageGrid,
+  STAGE_LAYOUTS,
+  type StageGrid,
+  type StageLayout,
+  type StageLayoutOption,
+} from './layout.js';
+import {
+  layerSlotName,
+  SeatViews,
+  type LayerTemplates,
+  type SeatFullInfo,
+  type VideoWidgetBuilder,
+  type ViewLayer,
+} from './seat-views.js';
+import styles from './live-core-view.styles.js';
+
+export { STAGE_LAYOUTS, type StageLayout, type StageLayoutOption } from './layout.js';
+export type { SeatFullInfo, SeatLayerView, VideoWidgetBuilder, ViewLayer } from './seat-views.js';
+export type { SeatTemplateData } from './stamp.js';
+
+/**
+ * An audience member activated an empty seat: they ask to apply for it. Cancelable: unless
+ * `preventDefault()` is called, the view calls `coGuestStore.applyForSeat({ seatIndex })`.
+ */
+export class SeatApplyRequestEvent extends Event {
+  static readonly type = 'seat-apply-request';
+
+  /** The seat asked for (0-based, as in `SeatInfo`). */
+  readonly seatIndex: number;
+
+  constructor(seatIndex: number) {
+    super(SeatApplyRequestEvent.type, { bubbles: true, composed: true, cancelable: true });
+    this.seatIndex = seatIndex;
+  }
+}
+
+/**
+ * A host activated an empty seat: they want to invite someone to it. The view does nothing else:
+ * the page opens its audience list (`<audience-list>`) and invites from there.
+ */
+export class SeatInviteRequestEvent extends Event {
+  static readonly type = 'seat-invite-request';
+
+  /** The seat to invite someone to (0-based, as in `SeatInfo`). */
+  readonly seatIndex: number;
+
+  constructor(seatIndex: number) {
+    super(SeatInviteRequestEvent.type, { bubbles: true, composed: true });
+    this.seatIndex = seatIndex;
+  }
+}
+
+/** What activating an empty seat does for the viewer. */
+type EmptySeatAction = 'apply' | 'invite' | null;
+
+// Read-only stand-ins while there is no live: never written.
+const NO_SEATS = atom<readonly SeatInfo[]>([]);
+const NO_LIVE_INFO = atom<LiveInfo | null>(null);
+const NOT_ENDED = atom(false);
+const NO_ROLE = atom<Role | null>(null);
+const IDLE = atom<SelfStatus>('idle');
+const NO_USER = atom<UserInfo | null>(null);
+const NO_LIVE_ID = atom<string | null>(null);
+
+/** The tile's parts, exported with a `seat-` prefix. */
+const TILE_PARTS = [
+  'tile',
+  'background',
+  'avatar',
+  'initials',
+  'name',
+  'background-name',
+  'video',
+  'empty',
+  'foreground',
+  'name-tag',
+  'tag-name',
+  'mic-icon',
+  'you-badge',
+  'speaking-ring',
+  'connection-badge',
+]
+  .map((part) => `${part}: seat-${part}`)
+  .join(', ');
+
+function occupied(seat: SeatInfo): seat is SeatFullInfo {
+  return seat.userInfo !== null;
+}
+
+/**
+ * The live's stage (the seed's `LiveCoreWidget`): one `<guest-seat-tile>` per seat, laid out by a
+ * layout template like Tencent's, with per-seat foreground and background layers the page builds
+ * (`videoWidgetBuilder`) or declares (`<template>` children). It reads the seats from
+ * `liveSeatStore.seatList` and hands its session and live down to every kit element inside it.
+ *
+ * **Which live.** In this order: `controller` (a `LiveCoreController`: its `session`, and its
+ * `liveId` store, followed while connected), then the `session` property and `live-id`
+ * attribute, then the context of an enclosing `<live-core-view>`, then the page's default session.
+ * The view provides what it shows (`{ session, liveId }`, `liveContext`) to its light-DOM children
+ * and their descendants, so kit elements inside it need no attributes.
+ *
+ * **Seats.** Tiles are keyed by seat index and created and removed as the layout shows seats. Every
+ * tile is `selectable`, so the keyboard reaches them in seat order; activating an occupied tile
+ * fires the tile's own `seat-select` (it bubbles out of the view; the view adds nothing).
+ * Activating an empty, unlocked seat asks to join (`seat-apply-request`, for an audience member who
+ * has no request or seat yet) or to invite (`seat-invite-request`, for the owner and administrators);
+ * the empty tile then reads "Request to join" or "Invite". A locked seat asks nothing.
+ *
+ * **Layouts** (`layout`): `dynamic-grid` (occupied seats in a grid that adapts to their count),
+ * `fixed-grid` (every seat, 3 × 3 for 9), `dynamic-float` (seat 0 fills the stage, guests float in a
+ * column at its inline end), `fixed-float` (the same with every seat), `landscape` (a 16:9 stage:
+ * seat 0 large, guests in a strip at the side, below it on a narrow view). `auto` (default) picks
+ * by `liveInfo.maxSeatCount`: 7 → `dynamic-float`, 4 → `landscape`, else `dynamic-grid`. Dynamic
+ * layouts show empty seats too with `show-empty-seats`.
+ *
+ * **Layers** (the seed's `VideoWidgetBuilder`). For each occupied seat and each layer
+ * (`foreground`: always over the video; `background`: while the user has no video):
+ * 1. `videoWidgetBuilder.coGuestWidgetBuilder(seatFullInfo, viewLayer)`, when it returns a node or
+ *    a Lit template. It is called once per seat and layer, and again only when that seat's data
+ *    changed;
+ * 2. otherwise a stamp of the `<template slot="foreground">` / `<template slot="background">` child,
+ *    with `{{field}}` placeholders filled as text: `userId`, `userName`, `avatarUrl`, `seatIndex`
+ *    (0-based), `seatNumber` (1-based), `microphoneStatus`, `cameraStatus` (`on`/`off`), `role`,
+ *    `isLocal` (`true`/`false`). A placeholder in a URL attribute (`src`, `href`, `srcset`,
+ *    `poster`, `xlink:href`, `action`, `formaction`) must give an http(s), blob or `data:image` URL
+ *    or the attribute is dropped; a placeholder that does not start the URL is percent-encoded.
+ *    `on*` attributes and `<script>` are removed from stamps; placeholders never go into `style`,
+ *    `srcdoc` or SVG animations (the attribute is dropped). Stamps update in place when the
+ *    seat's data changes;
+ * 3. otherwise the tile's default layer.
+ *
+ * Built and stamped nodes stay in the page's light DOM, as children of the view with
+ * `slot="seat-<index>-<layer>"` (the view forwards them into the seat's tile), so page CSS styles
+ * them; the view adds and removes them itself as people take, leave and change seats. The
+ * `seat-<index>-<layer>` slot names are reserved for this.
+ *
+ * Texts come from the i18n layer (`setLocale`, `registerMessages`).
+ *
+ * @summary The live's stage: every seat's video tile, laid out like Tencent's templates, with
+ *   custom per-seat layers.
+ *
+ * @slot - Content drawn over the stage, at its bottom (kit elements such as `<apply-button>` read
+ *   the view's live from context).
+ * @slot foreground - A `<template slot="foreground">` child: stamped for each occupied seat and drawn
+ *   over its video (name tags, badges). The first such template is used.
+ * @slot background - A `<template slot="background">` child: stamped for each occupied seat and
+ *   drawn while its user has no video (avatar placeholders).
+ *
+ * @csspart frame - The box holding the stage, the message and the overlay.
+ * @csspart stage - The stage: a CSS grid of cells, a list of seats for assistive technology.
+ * @csspart cell - Each seat's cell (a list item) holding its tile.
+ * @csspart cell-<index> - The cell of seat `<index>` (0-based): `cell-0` is the host's seat.
+ * @csspart cell-main - The cell of seat 0 in the float and landscape layouts (the large one).
+ * @csspart cell-empty - The cell of an empty seat.
+ * @csspart seat - Each `<guest-seat-tile>`; its own parts are exported as `seat-<part>`
+ *   (`seat-video`, `seat-name-tag`, `seat-foreground`…).
+ * @csspart seat-actions - An empty box over the top inline-end corner of each occupied cell, for
+ *   per-seat controls.
+ * @csspart empty-action - "Request to join" / "Invite" on an empty seat that offers it.
+ * @csspart empty-action-label - The text of `empty-action`.
+ * @csspart message - "No one is on a seat yet" or "The live has ended", over the stage.
+ * @csspart overlay - The box of the default slot, over the bottom of the stage.
+ *
+ * @cssproperty [--live-gap=var(--cg-space-1, 4px)] - Space between cells and around floating
+ *   tiles.
+ * @cssproperty [--live-stage-aspect-ratio=9 / 16] - Shape of the stage (`16 / 9` in `landscape`);
+ *   `auto` to size it by the view's height.
+ * @cssproperty [--live-stage-background=var(--cg-color-stage)] - Fill of the stage.
+ * @cssproperty [--live-stage-radius=var(--cg-radius-l, 12px)] - Corner radius of the stage.
+ * @cssproperty [--live-float-size=clamp(64px, 28cqi, 180px)] - Width of the floating guest tiles
+ *   (float layouts) and of the guest strip (`landscape`, as a share: 25%).
+ *
+ * @cssstate dynamic-grid - The active layout is `dynamic-grid` (one state per layout name:
+ *   `fixed-grid`, `dynamic-float`, `fixed-float`, `landscape`).
+ * @cssstate empty - No one is on a seat (or there is no live).
+ * @cssstate ended - The live has ended (`liveSeatStore.liveEnded`).
+ *
+ * @fires {SeatApplyRequestEvent} seat-apply-request - An audience member activated an empty seat.
+ *   Cancelable; by default the view applies for that seat. Bubbles, composed.
+ * @fires {SeatInviteRequestEvent} seat-invite-request - A host activated an empty seat; the page
+ *   opens its audience list. Bubbles, composed.
+ * @fires {SeatSelectEvent} seat-select - From a tile: an occupied seat was activated. Bubbles,
+ *   composed.
+ * @fires {EmptySeatSelectEvent} empty-seat-select - From a tile: an empty seat was activated (also
+ *   when it is locked). Bubbles, composed.
+ * @fires {ActionErrorEvent} action-error - Applying for a seat failed. Bubbles, composed.
+ */
+@customElement('live-core-view')
+export class LiveCoreView extends LitElement {
+  static override styles = [tokens, base, styles];
+
+  /** An explicit session; `null` (default) to take it from the context or the default session. */
+  @property({ attribute: false }) session: Session | null = null;
+
+  /** The live to show; `null` (default) to take it from the context. */
+  @property({ attribute: 'live-id' }) liveId: string | null = null;
+
+  /**
+   * The seed's `LiveCoreController`: when set, its `session` and its `liveId` store say what the
+   * view shows, whatever `session`, `live-id` and the context say.
+   */
+  @property({ attribute: false }) controller: LiveCoreController | null = null;
+
+  /** The layout template, or `auto` (default) to pick one from the live's seat count. */
+  @property() layout: StageLayoutOption = 'auto';
+
+  /** Dynamic layouts show empty seats too (fixed layouts always do). */
+  @property({ type: Boolean, attribute: 'show-empty-seats' }) showEmptySeats = false;
+
+  /** Builds per-seat layer views (the seed's `VideoWidgetBuilder`); wins over `<template>` children. */
+  @property({ attribute: false }) videoWidgetBuilder: VideoWidgetBuilder | null = null;
+
+  /** Each seated user's media, by user id (fed by the media layer). */
+  @property({ attribute: false }) streams: ReadonlyMap<string, MediaStream> | null = null;
+
+  /** The user ids of those speaking now (from an audio level meter). */
+  @property({ attribute: false }) speakingUsers: ReadonlySet<string> | null = null;
+
+  readonly #internals = this.attachInternals();
+  readonly #i18n = new LocalizeController(this);
+  readonly #live = new LiveController(this);
+  readonly #provider = new ContextProvider(this, { context: liveContext });
+  readonly #controllerLiveId = new StoreController(this, NO_LIVE_ID);
+  readonly #user = new StoreController(this, NO_USER);
+  readonly #seatList = new StoreController(this, NO_SEATS);
+  readonly #liveInfo = new StoreController(this, NO_LIVE_INFO);
+  readonly #ended = new StoreController(this, NOT_ENDED);
+  readonly #selfRole = new StoreController(this, NO_ROLE);
+  readonly #selfStatus = new StoreController(this, IDLE);
+  readonly #views = new SeatViews(this);
+  readonly #observer = new MutationObserver(() => {
+    this.#readTemplates();
+  });
+  #target: LiveTarget | null = null;
+  #templates: LayerTemplates = { foreground: null, background: null };
+  #layout: StageLayout = 'dynamic-grid';
+  #shown: readonly SeatInfo[] = [];
+  #grid: StageGrid = { columns: 1, rows: 1, solo: false };
+
+  constructor() {
+    super();
+    new ThemeController(this);
+  }
+
+  /** The layout template in use (`layout`, or what `auto` picked). */
+  get activeLayout(): StageLayout {
+    return this.#layout;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#observer.observe(this, { childList: true });
+    this.#readTemplates();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#observer.disconnect();
+  }
+
+  /**
+   * Derives what to show. Done here rather than in `willUpdate` because the `LiveController`
+   * settles the session and live in its `hostUpdate`, which runs between the two.
+   */
+  protected override update(changed: PropertyValues<this>): void {
+    this.#retarget();
+    const seats = this.#seatList.value;
+    const layout = resolveLayout(this.layout, this.#liveInfo.value?.maxSeatCount);
+    const shown = shownSeats(layout, seats, this.showEmptySeats);
+    this.#layout = layout;
+    this.#shown = shown;
+    this.#grid = stageGrid(layout, shown, seats.length);
+    const selfId = this.#user.value?.userId;
+    this.#views.sync(
+      shown.filter(occupied).map((seat) => ({ seat, local: seat.userInfo.userId === selfId })),
+      this.videoWidgetBuilder,
+      this.#templates,
+    );
+    setStates(this.#internals, {
+      ...Object.fromEntries(STAGE_LAYOUTS.map((name) => [name, name === layout])),
+      empty: !seats.some(occupied),
+      ended: this.#ended.value,
+    });
+    super.update(changed);
+  }
+
+  protected override render() {
+    const layout = this.#layout;
+    const { columns, rows, solo } = this.#grid;
+    const message = this.#ended.value
+      ? this.#i18n.t('stage.ended')
+      : this.#shown.length === 0
+        ? this.#i18n.t('stage.noSeats')
+        : '';
+    return html`
+      <div class="frame" part="frame" lang=${this.#i18n.lang}>
+        <div
+          class=${classMap({
+            stage: true,
+            [layout]: true,
+            grid: !hasMainSeat(layout),
+            float: layout === 'dynamic-float' || layout === 'fixed-float',
+            solo,
+          })}
+          part="stage"
+          role="list"
+          aria-label=${this.#i18n.t('stage.label')}
+          style=${styleMap({ '--_columns': String(columns), '--_rows': String(rows) })}
+        >
+          ${repeat(
+            this.#shown,
+            (seat) => seat.index,
+            (seat) => this.#renderCell(seat, layout),
+          )}
+        </div>
+        <p class="message" part="message" role="status">${message}</p>
+        <div class="overlay" part="overlay"><slot></slot></div>
+      </div>
+    `;
+  }
+
+  #renderCell(seat: SeatInfo, layout: StageLayout) {
+    const user = seat.userInfo;
+    const main = hasMainSeat(layout) && seat.index === 0;
+    const parts = ['cell', `cell-${seat.index}`];
+    if (main) parts.push('cell-main');
+    if (user === null) parts.push('cell-empty');
+    return html`
+      <div class=${classMap({ cell: true, main })} part=${parts.join(' ')} role="listitem">
+        <guest-seat-tile
+          part="seat"
+          exportparts=${TILE_PARTS}
+          selectable
+          .seat=${seat}
+          .stream=${user === null ? null : (this.streams?.get(user.userId) ?? null)}
+          ?local=${user !== null && user.userId === this.#user.value?.userId}
+          ?speaking=${user !== null && (this.speakingUsers?.has(user.userId) ?? false)}
+          @empty-seat-select=${this.#onEmptySeatSelect}
+        >
+          ${user === null ? this.#renderEmptyAction(seat) : nothing}${this.#renderLayerSlot(seat, 'foreground')}${this.#renderLayerSlot(seat, 'background')}
+        </guest-seat-tile>
+        ${user === null ? nothing : html`<div class="seat-actions" part="seat-actions"></div>`}
+      </div>
+    `;
+  }
+
+  /**
+   * Forwards the seat's layer content into its tile. Rendered only when there is content: a
+   * forwarded slot, even an empty one, replaces the tile's default layer (so this is the one slot
+   * the kit renders conditionally; STYLE.md prefers toggling a wrapper).
+   */
+  #renderLayerSlot(seat: SeatInfo, layer: ViewLayer) {
+    if (seat.userInfo === null || !this.#views.has(seat.index, layer)) return nothing;
+    return html`<slot name=${layerSlotName(seat.index, layer)} slot=${layer}></slot>`;
+  }
+
+  #renderEmptyAction(seat: SeatInfo) {
+    const action = this.#emptySeatAction(seat);
+    if (action === null) return nothing;
+    return html`<div slot="empty" class="empty-action" part="empty-action">
+      <span class="empty-icon" aria-hidden="true">${plusIcon}</span>
+      <span class="seat-number">${this.#i18n.t('stage.seat', { index: seat.index + 1 })}</span>
+      <span class="action-label" part="empty-action-label"
+        >${this.#i18n.t(action === 'apply' ? 'stage.requestToJoin' : 'stage.invite')}</span
+      >
+    </div>`;
+  }
+
+  #onEmptySeatSelect(event: EmptySeatSelectEvent): void {
+    // Only this view's own tiles: a tile inside a page's layer content is the page's business.
+    if (event.target !== event.currentTarget) return;
+    const seat = this.#seatList.value.find((item) => item.index === event.seatIndex);
+    const target = this.#target;
+    const liveId = target?.liveId ?? null;
+    if (seat === undefined || target === null || liveId === null) return;
+    const action = this.#emptySeatAction(seat);
+    if (action === 'invite') {
+      this.dispatchEvent(new SeatInviteRequestEvent(seat.index));
+    } else if (action === 'apply') {
+      const request = new SeatApplyRequestEvent(seat.index);
+      this.dispatchEvent(request);
+      if (request.defaultPrevented) return;
+      const coGuest = target.session.coGuestStore(liveId);
+      void perform(this, 'applyForSeat', () => coGuest.applyForSeat({ seatIndex: seat.index }));
+    }
+  }
+
+  /** What activating `seat` does for the viewer: hosts invite, idle audience members apply. */
+  #emptySeatAction(seat: SeatInfo): EmptySeatAction {
+    if (seat.userInfo !== null || seat.isLocked) return null;
+    const role = this.#selfRole.value;
+    if (role === 'owner' || role === 'admin') return 'invite';
+    if (role === 'audience' && this.#selfStatus.value === 'idle') return 'apply';
+    return null;
+  }
+
+  /** Points the stores at what the view shows (controller, then the LiveController's pick). */
+  #retarget(): void {
+    const controller = this.controller;
+    this.#controllerLiveId.setStore(controller?.liveId ?? NO_LIVE_ID);
+    const session = controller?.session ?? this.#live.session;
+    const liveId = controller === null ? this.#live.liveId : this.#controllerLiveId.value;
+    const current = this.#target;
+    if (current !== null && current.session === session && current.liveId === liveId) return;
+    this.#target = { session, liveId };
+    this.#provider.setValue(this.#target);
+    this.#user.setStore(session.loginStore.loginUserInfo);
+    if (liveId === null) {
+      this.#seatList.setStore(NO_SEATS);
+      this.#liveInfo.setStore(NO_LIVE_INFO);
+      this.#ended.setStore(NOT_ENDED);
+      this.#selfRole.setStore(NO_ROLE);
+      this.#selfStatus.setStore(IDLE);
+      return;
+    }
+    const seats = session.liveSeatStore(liveId);
+    this.#seatList.setStore(seats.seatList);
+    this.#liveInfo.setStore(seats.liveInfo);
+    this.#ended.setStore(seats.liveEnded);
+    this.#selfRole.setStore(session.liveAudienceStore(liveId).selfRole);
+    this.#selfStatus.setStore(session.coGuestStore(liveId).coGuestState.selfStatus);
+  }
+
+  /** Finds the layer templates among the children (the first of each); re-renders when they change. */
+  #readTemplates(): void {
+    const find = (layer: ViewLayer): HTMLTemplateElement | null =>
+      Array.from(this.children).find(
+        (child): child is HTMLTemplateElement => child instanceof HTMLTemplateElement && child.slot === layer,
+      ) ?? null;
+    const next: LayerTemplates = { foreground: find('foreground'), background: find('background') };
+    if (next.foreground === this.#templates.foreground && next.background === this.#templates.background) {
+      return;
+    }
+    this.#templates = next;
+    this.requestUpdate();
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'live-core-view': LiveCoreView;
+  }
+
+  interface GlobalEventHandlersEventMap {
+    'seat-apply-request': SeatApplyRequestEvent;
+    'seat-invite-request': SeatInviteRequestEvent;
+  }
+}

@@ -1,0 +1,772 @@
+/**
+ * <live-core-view>: the stage. Real stores on the in-page hub (test/browser/shared/live.ts); the
+ * view reads the seats of one session, as a page would. Layers (builder and templates) are tested
+ * in live-core-view-layers.test.ts, the pure layout helpers in live-core-view-layout.test.ts.
+ */
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
+import { LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { LiveController } from '../../src/controllers/live-controller.js';
+import {
+  getDefaultSession,
+  LiveCoreController,
+  setDefaultSession,
+  type Session,
+} from '../../src/core/index.js';
+import {
+  EmptySeatSelectEvent,
+  GuestSeatTile,
+  SeatSelectEvent,
+} from '../../src/elements/guest-seat-tile/guest-seat-tile.js';
+import {
+  LiveCoreView,
+  SeatApplyRequestEvent,
+  SeatInviteRequestEvent,
+  STAGE_LAYOUTS,
+  type StageLayout,
+  type StageLayoutOption,
+} from '../../src/elements/live-core-view/live-core-view.js';
+import { ActionErrorEvent } from '../../src/elements/shared/events.js';
+import { ErrorCode } from '../../src/protocol/errors.js';
+import { waitFor } from '../core/helpers.js';
+import { liveVideoStream, queryPart, stopStreams } from './shared/layers.js';
+import { startLive, type LiveOptions, type TestLive } from './shared/live.js';
+
+/** Shows the live it finds through LiveController: how a kit element inside the view sees it. */
+@customElement('stage-probe')
+class StageProbe extends LitElement {
+  @property({ attribute: false }) session: Session | null = null;
+  @property({ attribute: 'live-id' }) liveId: string | null = null;
+  readonly live = new LiveController(this);
+  readonly seats = this.live.bind((stores) => stores.seats.seatList, []);
+  readonly user = this.live.bindSession((session) => session.loginStore.loginUserInfo);
+
+  /** `<live id>/<user id>/<occupied seats>`. */
+  get seen(): string {
+    const occupiedSeats = this.seats.value.filter((seat) => seat.userInfo !== null).length;
+    return `${this.live.liveId ?? '-'}/${this.user.value?.userId ?? '-'}/${occupiedSeats}`;
+  }
+
+  protected override render() {
+    return html`<span>${this.seen}</span>`;
+  }
+}
+
+let live: TestLive;
+
+async function begin(options: LiveOptions = {}): Promise<TestLive> {
+  live = await startLive(options);
+  return live;
+}
+
+async function view(
+  viewer = 'host',
+  options: {
+    layout?: StageLayoutOption;
+    showEmptySeats?: boolean;
+    streams?: ReadonlyMap<string, MediaStream>;
+  } = {},
+): Promise<LiveCoreView> {
+  const el = await fixture<LiveCoreView>(
+    html`<live-core-view
+      style="width: 360px"
+      .session=${live.session(viewer)}
+      live-id=${live.liveId}
+      layout=${options.layout ?? 'auto'}
+      ?show-empty-seats=${options.showEmptySeats ?? false}
+      .streams=${options.streams ?? null}
+    ></live-core-view>`,
+  );
+  await el.updateComplete;
+  return el;
+}
+
+function cells(el: LiveCoreView): HTMLElement[] {
+  return Array.from(el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="cell"]'));
+}
+
+function tiles(el: LiveCoreView): GuestSeatTile[] {
+  return Array.from(el.shadowRoot!.querySelectorAll('guest-seat-tile'));
+}
+
+/** The seat indexes of the tiles shown, in DOM order. */
+function shown(el: LiveCoreView): number[] {
+  return tiles(el).map((tile) => tile.seat?.index ?? -1);
+}
+
+function tileOf(el: LiveCoreView, index: number): GuestSeatTile {
+  const found = tiles(el).find((tile) => tile.seat?.index === index);
+  if (found === undefined) throw new Error(`no tile for seat ${index}`);
+  return found;
+}
+
+function stage(el: LiveCoreView): HTMLElement {
+  return el.shadowRoot!.querySelector<HTMLElement>('[part~="stage"]')!;
+}
+
+function text(node: Element | null | undefined): string {
+  return (node?.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Activates a tile the way a pointer does (its `tile` part is what the user clicks). */
+function click(tile: GuestSeatTile): void {
+  queryPart(tile, 'tile')!.click();
+}
+
+/** Waits until the view shows exactly the seats `indexes`. */
+async function showsSeats(el: LiveCoreView, indexes: readonly number[]): Promise<void> {
+  await waitUntil(() => shown(el).join() === indexes.join(), `the view shows seats ${indexes.join()}`);
+}
+
+function columns(el: LiveCoreView): number {
+  return getComputedStyle(stage(el)).gridTemplateColumns.split(' ').length;
+}
+
+function rect(element: Element): DOMRect {
+  return element.getBoundingClientRect();
+}
+
+describe('<live-core-view>', () => {
+  afterEach(() => {
+    live?.close();
+    stopStreams();
+    setDefaultSession(null);
+  });
+
+  describe('accessibility', () => {
+    for (const layout of STAGE_LAYOUTS) {
+      it(`passes axe in ${layout}, for the host and for the audience`, async () => {
+        await begin({ audience: ['alice', 'bob'] });
+        await live.seat('alice', 1);
+        const host = await view('host', { layout });
+        await showsSeats(host, layout.startsWith('fixed') ? [0, 1, 2, 3, 4, 5, 6, 7, 8] : [0, 1]);
+        await expect(host).to.be.accessible();
+        const audience = await view('bob', { layout });
+        await expect(audience).to.be.accessible();
+      });
+    }
+
+    it('passes axe with no live, and once the live ended', async () => {
+      const idle = await fixture<LiveCoreView>(html`<live-core-view></live-core-view>`);
+      await expect(idle).to.be.accessible();
+      await begin({ audience: ['alice'] });
+      const el = await view('alice');
+      await live.host.liveListStore.endLive();
+      await waitUntil(() => el.matches(':state(ended)'), 'the view shows the end');
+      await expect(el).to.be.accessible();
+    });
+
+    it('is a list of seats named "Seats", one item per seat shown', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 2);
+      const el = await view('host');
+      await showsSeats(el, [0, 2]);
+      expect(stage(el).getAttribute('role')).to.equal('list');
+      expect(stage(el).getAttribute('aria-label')).to.equal('Seats');
+      expect(cells(el).map((cell) => cell.getAttribute('role'))).to.deep.equal(['listitem', 'listitem']);
+      expect(cells(el).every((cell) => cell.parentElement === stage(el))).to.equal(true);
+    });
+
+    it('lets the keyboard reach every tile, in seat order', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 4);
+      const wrapper = await fixture<HTMLDivElement>(
+        html`<div>
+          <button type="button">before</button>
+          <live-core-view layout="fixed-float" .session=${live.host} live-id=${live.liveId}></live-core-view>
+        </div>`,
+      );
+      const el = wrapper.querySelector('live-core-view')!;
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      wrapper.querySelector('button')!.focus();
+      const reached: number[] = [];
+      for (let step = 0; step < 9; step += 1) {
+        await sendKeys({ press: 'Tab' });
+        const focused = el.shadowRoot!.activeElement;
+        reached.push(focused instanceof GuestSeatTile ? (focused.seat?.index ?? -1) : -1);
+      }
+      expect(reached).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    });
+
+    it('marks its texts with the language of the messages', async () => {
+      const el = await fixture<LiveCoreView>(html`<live-core-view></live-core-view>`);
+      expect(el.shadowRoot!.querySelector('[part~="frame"]')!.getAttribute('lang')).to.equal('en');
+    });
+  });
+
+  describe('properties', () => {
+    it('has documented defaults', () => {
+      const el = document.createElement('live-core-view');
+      expect(el).to.be.instanceOf(LiveCoreView);
+      expect([
+        el.session,
+        el.liveId,
+        el.controller,
+        el.layout,
+        el.showEmptySeats,
+        el.videoWidgetBuilder,
+        el.streams,
+        el.speakingUsers,
+        el.activeLayout,
+      ]).to.deep.equal([null, null, null, 'auto', false, null, null, null, 'dynamic-grid']);
+    });
+
+    it('takes live-id, layout and show-empty-seats as attributes', async () => {
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view live-id="room-1" layout="fixed-float" show-empty-seats></live-core-view>`,
+      );
+      expect([el.liveId, el.layout, el.showEmptySeats]).to.deep.equal(['room-1', 'fixed-float', true]);
+    });
+
+    it('shows one tile per seat with the seat, keyed by the seat index', async () => {
+      await begin({ audience: ['alice', 'bob'] });
+      await live.seat('alice', 3);
+      const el = await view('host');
+      await showsSeats(el, [0, 3]);
+      const hostTile = tileOf(el, 0);
+      expect(tileOf(el, 3).seat?.userInfo?.userId).to.equal('alice');
+      await live.seat('bob', 1);
+      await showsSeats(el, [0, 1, 3]);
+      expect(tileOf(el, 0) === hostTile, 'the host keeps its tile').to.equal(true);
+      await live.session('alice').coGuestStore(live.liveId).disconnect();
+      await showsSeats(el, [0, 1]);
+      expect(tiles(el).length).to.equal(2);
+    });
+
+    it("gives each tile its user's stream", async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const streams = new Map([['alice', liveVideoStream()]]);
+      const el = await view('host', { streams });
+      await showsSeats(el, [0, 1]);
+      expect(tileOf(el, 1).stream === streams.get('alice'), "alice's stream").to.equal(true);
+      expect(tileOf(el, 0).stream === null, 'no stream for the host').to.equal(true);
+      el.streams = new Map([['host', liveVideoStream()]]);
+      await el.updateComplete;
+      expect(tileOf(el, 0).stream !== null, 'the host now has one').to.equal(true);
+      expect(tileOf(el, 1).stream === null, 'alice has none').to.equal(true);
+    });
+
+    it("marks the logged-in user's tile local, and speaking users' tiles", async () => {
+      await begin({ audience: ['alice', 'bob'] });
+      await live.seat('alice', 1);
+      await live.seat('bob', 2);
+      const el = await view('alice');
+      await showsSeats(el, [0, 1, 2]);
+      expect(tiles(el).map((tile) => tile.local)).to.deep.equal([false, true, false]);
+      expect(tiles(el).map((tile) => tile.speaking)).to.deep.equal([false, false, false]);
+      el.speakingUsers = new Set(['bob', 'host']);
+      await el.updateComplete;
+      expect(tiles(el).map((tile) => tile.speaking)).to.deep.equal([true, false, true]);
+    });
+
+    it('makes every tile selectable', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await view('host', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(tiles(el).every((tile) => tile.selectable)).to.equal(true);
+    });
+
+    it('shows nothing without a live, and empties when the live id goes', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await view('host');
+      await showsSeats(el, [0]);
+      el.liveId = null;
+      await el.updateComplete;
+      expect(tiles(el).length).to.equal(0);
+    });
+  });
+
+  describe('layouts', () => {
+    const auto: readonly (readonly [number, StageLayout])[] = [
+      [9, 'dynamic-grid'],
+      [7, 'dynamic-float'],
+      [4, 'landscape'],
+      [16, 'dynamic-grid'],
+    ];
+    for (const [maxSeatCount, expected] of auto) {
+      it(`picks ${expected} for a live with ${maxSeatCount} seats`, async () => {
+        await begin({ maxSeatCount });
+        const el = await view('host');
+        await waitUntil(() => el.activeLayout === expected, `the view picks ${expected}`);
+        expect(el.matches(`:state(${expected})`)).to.equal(true);
+      });
+    }
+
+    it('follows the layout attribute, and takes an unknown one as auto', async () => {
+      await begin({ maxSeatCount: 7 });
+      const el = await view('host', { layout: 'fixed-grid' });
+      expect(el.activeLayout).to.equal('fixed-grid');
+      el.layout = 'landscape';
+      await el.updateComplete;
+      expect(el.activeLayout).to.equal('landscape');
+      el.setAttribute('layout', 'nonsense');
+      await el.updateComplete;
+      expect(el.activeLayout).to.equal('dynamic-float');
+    });
+
+    it('dynamic-grid: shows only occupied seats, in a grid that adapts to their count', async () => {
+      await begin({ audience: ['alice', 'bob', 'carol', 'dave'] });
+      const el = await view('host', { layout: 'dynamic-grid' });
+      await showsSeats(el, [0]);
+      expect(columns(el)).to.equal(1);
+      await live.seat('alice', 5);
+      await showsSeats(el, [0, 5]);
+      expect(columns(el)).to.equal(2);
+      for (const userId of ['bob', 'carol', 'dave']) await live.seat(userId);
+      await waitUntil(() => shown(el).length === 5, 'five seats shown');
+      expect(columns(el)).to.equal(3);
+      const [first, second] = cells(el).map(rect);
+      expect(Math.round(first!.width)).to.equal(Math.round(second!.width));
+    });
+
+    it('dynamic layouts show empty seats with show-empty-seats', async () => {
+      await begin({});
+      const el = await view('host', { layout: 'dynamic-grid', showEmptySeats: true });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      el.showEmptySeats = false;
+      await el.updateComplete;
+      expect(shown(el)).to.deep.equal([0]);
+    });
+
+    it('fixed-grid: shows every seat, empty ones too, 3 × 3', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 4);
+      const el = await view('host', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(columns(el)).to.equal(3);
+      expect(getComputedStyle(stage(el)).gridTemplateRows.split(' ').length).to.equal(3);
+    });
+
+    it('dynamic-float: seat 0 fills the stage, guests float in a column at the side', async () => {
+      await begin({ maxSeatCount: 7, audience: ['alice', 'bob'] });
+      await live.seat('alice', 2);
+      await live.seat('bob', 5);
+      const el = await view('host');
+      await showsSeats(el, [0, 2, 5]);
+      expect(el.activeLayout).to.equal('dynamic-float');
+      // Hit tests need the point in the viewport (an earlier test may have scrolled the page).
+      stage(el).scrollIntoView({ block: 'start' });
+      const box = rect(stage(el));
+      const [main, first, second] = cells(el).map(rect);
+      expect(Math.round(main!.width)).to.equal(Math.round(box.width));
+      expect(Math.round(main!.height)).to.equal(Math.round(box.height));
+      expect(first!.width).to.be.lessThan(box.width / 2);
+      expect(first!.right).to.be.closeTo(box.right, 16);
+      expect(Math.round(second!.left)).to.equal(Math.round(first!.left));
+      expect(second!.top).to.be.greaterThan(first!.bottom - 1);
+      const hit = el.shadowRoot!.elementFromPoint(first!.left + 4, first!.top + 4);
+      expect(cells(el)[1]!.contains(hit), 'a guest tile is drawn over the host').to.equal(true);
+    });
+
+    it('fixed-float: every seat, seat 0 filling the stage', async () => {
+      await begin({ maxSeatCount: 7 });
+      const el = await view('host', { layout: 'fixed-float' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6]);
+      expect(Math.round(rect(cells(el)[0]!).width)).to.equal(Math.round(rect(stage(el)).width));
+    });
+
+    it('landscape: a 16:9 stage, seat 0 large, guests in a strip at the side or below', async () => {
+      await begin({ maxSeatCount: 4, audience: ['alice'] });
+      await live.seat('alice', 2);
+      const el = await view('host');
+      el.style.width = '640px';
+      await showsSeats(el, [0, 2]);
+      const box = rect(stage(el));
+      expect(box.width / box.height).to.be.closeTo(16 / 9, 0.02);
+      let [main, guest] = cells(el).map(rect);
+      expect(main!.width).to.be.greaterThan(guest!.width * 2);
+      expect(guest!.left).to.be.greaterThan(main!.right - 1);
+      el.style.width = '400px';
+      await waitUntil(() => rect(cells(el)[1]!).top >= rect(cells(el)[0]!).bottom - 1, 'the strip moves');
+      [main, guest] = cells(el).map(rect);
+      expect(guest!.top).to.be.greaterThan(main!.bottom - 1);
+    });
+
+    it('gives seat 0 the whole stage while it is alone', async () => {
+      await begin({ maxSeatCount: 4 });
+      const el = await view('host');
+      await showsSeats(el, [0]);
+      expect(Math.round(rect(cells(el)[0]!).width)).to.equal(Math.round(rect(stage(el)).width));
+    });
+
+    it('takes its gap, stage shape and float size from CSS custom properties', async () => {
+      await begin({ maxSeatCount: 7, audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      el.style.setProperty('--live-gap', '10px');
+      el.style.setProperty('--live-stage-aspect-ratio', '1');
+      el.style.setProperty('--live-float-size', '50px');
+      expect(getComputedStyle(stage(el)).rowGap).to.equal('10px');
+      expect(Math.round(rect(stage(el)).height)).to.equal(360);
+      expect(Math.round(rect(cells(el)[1]!).width)).to.equal(50);
+    });
+
+    it('animates cells only without prefers-reduced-motion', async () => {
+      await begin({});
+      const el = await view('host');
+      await showsSeats(el, [0]);
+      expect(getComputedStyle(cells(el)[0]!).animationName).to.equal('cell-in');
+      await emulateMedia({ reducedMotion: 'reduce' });
+      try {
+        expect(getComputedStyle(cells(el)[0]!).animationName).to.equal('none');
+      } finally {
+        await emulateMedia({ reducedMotion: 'no-preference' });
+      }
+    });
+
+    it('resizes with its container', async () => {
+      await begin({});
+      await setViewport({ width: 800, height: 900 });
+      const el = await view('host');
+      el.style.width = '50%';
+      await showsSeats(el, [0]);
+      const before = rect(stage(el)).width;
+      await setViewport({ width: 600, height: 900 });
+      await waitUntil(() => rect(stage(el)).width < before, 'the stage shrinks');
+      expect(Math.round(rect(stage(el)).width)).to.equal(Math.round(rect(el).width));
+    });
+  });
+
+  describe('parts', () => {
+    it('exposes the frame, stage, cells, seats, message and overlay', async () => {
+      await begin({ maxSeatCount: 7, audience: ['alice'] });
+      await live.seat('alice', 3);
+      const el = await view('host', { layout: 'fixed-float' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6]);
+      for (const name of ['frame', 'stage', 'message', 'overlay']) {
+        expect(el.shadowRoot!.querySelectorAll(`[part~="${name}"]`).length, name).to.equal(1);
+      }
+      expect(cells(el).map((cell) => cell.getAttribute('part'))).to.deep.equal([
+        'cell cell-0 cell-main',
+        'cell cell-1 cell-empty',
+        'cell cell-2 cell-empty',
+        'cell cell-3',
+        'cell cell-4 cell-empty',
+        'cell cell-5 cell-empty',
+        'cell cell-6 cell-empty',
+      ]);
+      expect(tiles(el).every((tile) => tile.part.contains('seat'))).to.equal(true);
+    });
+
+    it('leaves an empty seat-actions box in each occupied cell, over the top end corner', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 2);
+      const el = await view('host', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      const boxes = Array.from(el.shadowRoot!.querySelectorAll<HTMLElement>('[part~="seat-actions"]'));
+      expect(boxes.map((box) => box.closest('[part~="cell"]')!.part.contains('cell-empty'))).to.deep.equal([
+        false,
+        false,
+      ]);
+      const box = boxes[1]!;
+      box.scrollIntoView({ block: 'center' });
+      expect(box.childElementCount).to.equal(0);
+      expect(box.classList.contains('seat-actions')).to.equal(true);
+      const cell = rect(box.closest('[part~="cell"]')!);
+      box.append(Object.assign(document.createElement('span'), { textContent: 'menu' }));
+      expect(rect(box).right).to.be.closeTo(cell.right - 4, 1);
+      expect(rect(box).top).to.be.closeTo(cell.top + 4, 1);
+      const hit = el.shadowRoot!.elementFromPoint(rect(box).left + 2, rect(box).top + 2);
+      expect(box.contains(hit), 'the box is drawn over the tile').to.equal(true);
+    });
+
+    it("exports each tile's parts with a seat- prefix", async () => {
+      await begin({});
+      const style = document.createElement('style');
+      style.textContent = 'live-core-view::part(seat-name-tag) { color: rgb(9, 8, 7); }';
+      document.head.append(style);
+      try {
+        const el = await view('host');
+        await showsSeats(el, [0]);
+        expect(getComputedStyle(queryPart(el, 'name-tag')!).color).to.equal('rgb(9, 8, 7)');
+      } finally {
+        style.remove();
+      }
+    });
+  });
+
+  describe('states', () => {
+    it('has a state for the active layout', async () => {
+      await begin({});
+      const el = await view('host');
+      for (const layout of STAGE_LAYOUTS) {
+        el.layout = layout;
+        await el.updateComplete;
+        const on = STAGE_LAYOUTS.filter((name) => el.matches(`:state(${name})`));
+        expect(on).to.deep.equal([layout]);
+      }
+    });
+
+    it('is empty while no one is on a seat', async () => {
+      const idle = await fixture<LiveCoreView>(html`<live-core-view></live-core-view>`);
+      expect(idle.matches(':state(empty)')).to.equal(true);
+      expect(text(idle.shadowRoot!.querySelector('[part~="message"]'))).to.equal('No one is on a seat yet');
+      await begin({ audience: ['alice'] });
+      const el = await view('alice');
+      await showsSeats(el, [0]);
+      expect(el.matches(':state(empty)')).to.equal(false);
+      expect(text(el.shadowRoot!.querySelector('[part~="message"]'))).to.equal('');
+      await live.host.liveSeatStore(live.liveId).leaveSeat();
+      await showsSeats(el, []);
+      expect(el.matches(':state(empty)')).to.equal(true);
+    });
+
+    it('is ended once the live ended, and says so', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await view('alice');
+      await showsSeats(el, [0]);
+      expect(el.matches(':state(ended)')).to.equal(false);
+      await live.host.liveListStore.endLive();
+      await waitUntil(() => el.matches(':state(ended)'), 'the view shows the end');
+      const message = el.shadowRoot!.querySelector('[part~="message"]')!;
+      expect(text(message)).to.equal('The live has ended');
+      expect(message.getAttribute('role')).to.equal('status');
+    });
+  });
+
+  describe('events', () => {
+    it('asks an audience member to join on an empty seat; by default it applies for that seat', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await view('alice', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      const seat = tileOf(el, 4);
+      expect(text(seat.querySelector('[part~="empty-action"]'))).to.equal('Seat 5 Request to join');
+      const request = oneEvent<SeatApplyRequestEvent>(el, SeatApplyRequestEvent.type);
+      click(seat);
+      const event = await request;
+      expect(event).to.be.instanceOf(SeatApplyRequestEvent);
+      expect([event.seatIndex, event.bubbles, event.composed, event.cancelable]).to.deep.equal([
+        4,
+        true,
+        true,
+        true,
+      ]);
+      const applicants = await waitFor(
+        live.host.coGuestStore(live.liveId).coGuestState.applicants,
+        (list) => list.length > 0,
+        'the host sees the application',
+      );
+      expect(applicants.map((item) => `${item.userId}@${item.seatIndex}`)).to.deep.equal(['alice@4']);
+      await waitUntil(() => tileOf(el, 4).querySelector('[part~="empty-action"]') === null, 'no more offer');
+    });
+
+    it('applies nothing when the request is prevented', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await view('alice', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      el.addEventListener(SeatApplyRequestEvent.type, (event) => event.preventDefault(), { once: true });
+      click(tileOf(el, 2));
+      // Commands are handled in order: had the prevented request gone out, this one would be refused.
+      await live.apply('alice', { seatIndex: 6 });
+      const applicants = live.host.coGuestStore(live.liveId).coGuestState.applicants.get();
+      expect(applicants.map((item) => `${item.userId}@${item.seatIndex}`)).to.deep.equal(['alice@6']);
+    });
+
+    it('answers Enter and Space on an empty seat like a click', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await view('alice', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      const seen: number[] = [];
+      el.addEventListener(SeatApplyRequestEvent.type, (event) => {
+        seen.push(event.seatIndex);
+        event.preventDefault();
+      });
+      tileOf(el, 3).focus();
+      await sendKeys({ press: 'Enter' });
+      tileOf(el, 7).focus();
+      await sendKeys({ press: 'Space' });
+      expect(seen).to.deep.equal([3, 7]);
+    });
+
+    it('asks a host to invite someone to an empty seat, and does nothing else', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await view('host', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(text(tileOf(el, 1).querySelector('[part~="empty-action"]'))).to.equal('Seat 2 Invite');
+      const applied: number[] = [];
+      el.addEventListener(SeatApplyRequestEvent.type, (event) => applied.push(event.seatIndex));
+      const request = oneEvent<SeatInviteRequestEvent>(el, SeatInviteRequestEvent.type);
+      click(tileOf(el, 1));
+      const event = await request;
+      expect(event).to.be.instanceOf(SeatInviteRequestEvent);
+      expect([event.seatIndex, event.bubbles, event.composed, event.cancelable]).to.deep.equal([
+        1,
+        true,
+        true,
+        false,
+      ]);
+      expect(applied).to.deep.equal([]);
+      expect(live.host.coGuestStore(live.liveId).coGuestState.invitees.get().length).to.equal(0);
+    });
+
+    it('asks nothing on a locked seat', async () => {
+      await begin({ audience: ['alice'] });
+      const locked = await live.host.liveSeatStore(live.liveId).lockSeat(3);
+      expect(locked.isSuccess).to.equal(true);
+      for (const viewer of ['alice', 'host']) {
+        await waitFor(
+          live.session(viewer).liveSeatStore(live.liveId).seatList,
+          (seats) => seats[3]?.isLocked === true,
+          `${viewer} sees the lock`,
+        );
+        const el = await view(viewer, { layout: 'fixed-grid' });
+        const asked: string[] = [];
+        el.addEventListener(SeatApplyRequestEvent.type, () => asked.push('apply'));
+        el.addEventListener(SeatInviteRequestEvent.type, () => asked.push('invite'));
+        const selected = oneEvent<EmptySeatSelectEvent>(el, EmptySeatSelectEvent.type);
+        expect(tileOf(el, 3).querySelector('[part~="empty-action"]') === null, 'no offer').to.equal(true);
+        click(tileOf(el, 3));
+        expect((await selected).isLocked).to.equal(true);
+        expect(asked).to.deep.equal([]);
+      }
+    });
+
+    it('offers nothing to an audience member who already applied', async () => {
+      await begin({ audience: ['alice'] });
+      await live.apply('alice', { seatIndex: 2 });
+      const el = await view('alice', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(el.shadowRoot!.querySelectorAll('[part~="empty-action"]').length).to.equal(0);
+    });
+
+    it("lets an occupied tile's seat-select bubble out, and adds nothing", async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      const asked: string[] = [];
+      el.addEventListener(SeatApplyRequestEvent.type, () => asked.push('apply'));
+      el.addEventListener(SeatInviteRequestEvent.type, () => asked.push('invite'));
+      const selected = oneEvent<SeatSelectEvent>(document, SeatSelectEvent.type);
+      click(tileOf(el, 1));
+      const event = await selected;
+      expect([event.seatIndex, event.userInfo.userId]).to.deep.equal([1, 'alice']);
+      expect(asked).to.deep.equal([]);
+    });
+
+    it('fires action-error when applying fails', async () => {
+      await begin({ audience: ['alice'], hub: { roomLimits: { maxPendingApplications: 0 } } });
+      const el = await view('alice', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      const failed = oneEvent<ActionErrorEvent>(el, ActionErrorEvent.type);
+      click(tileOf(el, 5));
+      const event = await failed;
+      expect(event.action).to.equal('applyForSeat');
+      expect(event.errorCode).to.equal(ErrorCode.LIMIT_EXCEEDED);
+      expect([event.bubbles, event.composed]).to.deep.equal([true, true]);
+    });
+  });
+
+  describe('context', () => {
+    it('hands its session and live to kit elements inside it, children or nested', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view .session=${live.session('alice')} live-id=${live.liveId}>
+          <stage-probe id="child"></stage-probe>
+          <div>
+            <section><stage-probe id="nested"></stage-probe></section>
+          </div>
+        </live-core-view>`,
+      );
+      const probes = Array.from(el.querySelectorAll<StageProbe>('stage-probe'));
+      await waitUntil(
+        () => probes.every((probe) => probe.seen === 'room/alice/2'),
+        'the probes see the live',
+      );
+      expect(probes.map((probe) => probe.seen)).to.deep.equal(['room/alice/2', 'room/alice/2']);
+    });
+
+    it('follows its live and session, and hands the change down', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view .session=${live.host}><stage-probe></stage-probe></live-core-view>`,
+      );
+      const probe = el.querySelector<StageProbe>('stage-probe')!;
+      await probe.updateComplete;
+      expect(probe.seen).to.equal('-/host/0');
+      el.liveId = live.liveId;
+      await waitUntil(() => probe.seen === 'room/host/1', 'the probe follows the live');
+      el.session = live.session('alice');
+      await waitUntil(() => probe.seen === 'room/alice/1', 'the probe follows the session');
+    });
+
+    it('shows the default session, and the live of an enclosing view', async () => {
+      await begin({ audience: ['alice'] });
+      setDefaultSession(live.session('alice'));
+      const outer = await fixture<LiveCoreView>(
+        html`<live-core-view live-id=${live.liveId}
+          ><live-core-view id="inner"></live-core-view
+        ></live-core-view>`,
+      );
+      const inner = outer.querySelector<LiveCoreView>('#inner')!;
+      await showsSeats(outer, [0]);
+      await showsSeats(inner, [0]);
+      expect(tileOf(inner, 0).seat?.userInfo?.userId).to.equal('host');
+      expect(getDefaultSession() === live.session('alice')).to.equal(true);
+    });
+
+    it('lets an element inside it name its own live', async () => {
+      await begin({ audience: ['alice'] });
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view .session=${live.host} live-id=${live.liveId}
+          ><stage-probe live-id="elsewhere"></stage-probe
+        ></live-core-view>`,
+      );
+      const probe = el.querySelector<StageProbe>('stage-probe')!;
+      await waitUntil(() => probe.seen === 'elsewhere/host/0', 'the probe keeps its own live');
+    });
+  });
+
+  describe('controller', () => {
+    it('wins over the session, live-id and context, and hands its live down', async () => {
+      await begin({ audience: ['alice'] });
+      const controller = LiveCoreController.create({ session: live.host });
+      controller.setLiveID(live.liveId);
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view
+          layout="fixed-grid"
+          .session=${live.session('alice')}
+          live-id="elsewhere"
+          .controller=${controller}
+          ><stage-probe></stage-probe
+        ></live-core-view>`,
+      );
+      const probe = el.querySelector<StageProbe>('stage-probe')!;
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(tileOf(el, 0).local, "the host's own tile").to.equal(true);
+      expect(text(tileOf(el, 1).querySelector('[part~="empty-action"]'))).to.equal('Seat 2 Invite');
+      await waitUntil(() => probe.seen === 'room/host/1', 'the probe sees the controller');
+      el.controller = null;
+      await waitUntil(() => probe.seen === 'elsewhere/alice/0', 'back to the properties');
+      controller.dispose();
+    });
+
+    it("follows the controller's live while connected, and its disposal", async () => {
+      await begin({ audience: ['alice'] });
+      const controller = LiveCoreController.create({ session: live.session('alice') });
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view .controller=${controller}><stage-probe></stage-probe></live-core-view>`,
+      );
+      const probe = el.querySelector<StageProbe>('stage-probe')!;
+      expect(shown(el)).to.deep.equal([]);
+      controller.setLiveID(live.liveId);
+      await showsSeats(el, [0]);
+      await waitUntil(() => probe.seen === 'room/alice/1', 'the probe follows');
+      controller.setLiveID('another');
+      await showsSeats(el, []);
+      await waitUntil(() => probe.seen === 'another/alice/0', 'the probe follows the switch');
+      const parent = el.parentElement!;
+      el.remove();
+      controller.setLiveID(live.liveId);
+      parent.append(el);
+      await showsSeats(el, [0]);
+      controller.dispose();
+      await showsSeats(el, []);
+      await waitUntil(() => probe.seen === '-/alice/0', 'the probe loses the live');
+    });
+  });
+});
