@@ -87,6 +87,8 @@ export const en = {
   'applicants.waiting': 'waiting {time}',
   /** The list's accessible name. */
   'applicants.label': 'Requests to join',
+  /** `applicants.count` for exactly one request. */
+  'applicants.countOne': '{count} request',
   /** "Accept all" when it accepts `count` applicants (as many as there are free seats). */
   'applicants.acceptCount': 'Accept {count}',
   'applicants.acceptAllHint': 'Accepts the earliest requests, as many as there are free seats',
@@ -101,6 +103,8 @@ export const en = {
   /** The list's accessible name. */
   'audience.label': 'Audience',
   'audience.count': '{count} viewers',
+  /** `audience.count` for exactly one member. */
+  'audience.countOne': '{count} viewer',
   /** How many members the filter leaves. */
   'audience.matches': '{count} shown',
   'audience.empty': 'No viewers',
