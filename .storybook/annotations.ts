@@ -19,12 +19,16 @@ function pick<T extends string>(value: unknown, allowed: readonly T[], fallback:
 
 /**
  * `theme`: `data-cg-theme` on the document (every element below follows it) and the matching
- * `color-scheme`, so the page behind the story turns dark too.
+ * `color-scheme`, with the page painted in the scheme's `Canvas` colour, so the page behind the
+ * story turns dark too (and axe sees the colour that text is drawn over).
  */
 const withTheme: Decorator = (story, { globals }) => {
   const theme = pick(globals.theme, THEMES, 'light');
-  document.documentElement.dataset.cgTheme = theme;
-  document.documentElement.style.colorScheme = theme;
+  const root = document.documentElement;
+  root.dataset.cgTheme = theme;
+  root.style.colorScheme = theme;
+  root.style.backgroundColor = 'Canvas';
+  root.style.color = 'CanvasText';
   return story();
 };
 

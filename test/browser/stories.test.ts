@@ -1,7 +1,7 @@
 /**
  * Every story of stories/ as a test, in Chromium: each story is loaded (loaders), rendered as
  * Storybook renders it (args, globals, decorators of .storybook/annotations.ts), must settle and
- * pass axe, then plays (its `play` function) and must still pass axe; the page must stay free of
+ * pass axe in the light and the dark theme, then plays (its `play` function) and must still pass axe; the page must stay free of
  * console warnings and errors (web-test-runner.config.mjs). Then the story is cleaned up (its
  * `beforeEach` cleanups close the demo lives) and removed.
  *
@@ -9,12 +9,40 @@
  * stories file is tested without being registered anywhere. See stories/README.md.
  */
 import { expect } from '@open-wc/testing';
-import { deepElements, loadStories, resetPage, settle, storyCanvas } from './stories/run.js';
+import {
+  animationsSettled,
+  deepElements,
+  loadStories,
+  resetPage,
+  settle,
+  storyCanvas,
+} from './stories/run.js';
 
 /** Time for one story: loaders start lives on the in-page hub, axe runs twice. */
 const STORY_TIMEOUT = 15_000;
 
 const modules = await loadStories();
+
+/**
+ * Runs `check` on `canvas` with the page switched to `theme` as Storybook's toolbar does (the
+ * theme decorator only sets the document's `data-cg-theme` and `color-scheme`), once the colour
+ * transitions have finished; then switches back and waits for them again.
+ */
+async function inTheme(canvas: Element, theme: string, check: () => Promise<unknown>): Promise<void> {
+  const root = document.documentElement;
+  const before = { theme: root.dataset.cgTheme, scheme: root.style.colorScheme };
+  root.dataset.cgTheme = theme;
+  root.style.colorScheme = theme;
+  try {
+    await animationsSettled(canvas);
+    await check();
+  } finally {
+    if (before.theme === undefined) delete root.dataset.cgTheme;
+    else root.dataset.cgTheme = before.theme;
+    root.style.colorScheme = before.scheme;
+    await animationsSettled(canvas);
+  }
+}
 
 describe('stories', () => {
   it('are found on disk, the seat tile stories among them', () => {
@@ -37,18 +65,21 @@ describe('stories', () => {
 
       for (const story of stories) {
         const test = story.skip ? it.skip : it;
-        test(`${story.name} renders, passes axe${story.hasPlay ? ' and plays' : ''}`, async function () {
+        test(`${story.name} renders, passes axe in light and dark${story.hasPlay ? ', plays' : ''}`, async function () {
           this.timeout(STORY_TIMEOUT);
           const canvas = storyCanvas({ 'data-story': story.id });
           try {
             const mounted = await story.mount(canvas);
             try {
               await settle(canvas);
+              await animationsSettled(canvas);
               expect(deepElements(canvas).length, 'the story renders something').to.be.greaterThan(1);
               await expect(canvas).to.be.accessible();
+              await inTheme(canvas, 'dark', () => expect(canvas).to.be.accessible());
               if (story.hasPlay) {
                 await mounted.play();
                 await settle(canvas);
+                await animationsSettled(canvas);
                 await expect(canvas).to.be.accessible();
               }
             } finally {

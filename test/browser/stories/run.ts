@@ -76,6 +76,18 @@ export async function settle(root: Element): Promise<void> {
   throw new Error('the story keeps updating: its elements did not settle after 20 rounds of updates');
 }
 
+/**
+ * Resolves once every finite animation and transition in `root` (shadow trees included) has
+ * finished, e.g. colours moving to a new theme; endless ones (spinners) are left running.
+ */
+export async function animationsSettled(root: Element): Promise<void> {
+  // getAnimations() flushes pending style changes, so transitions just triggered are included.
+  const running = deepElements(root)
+    .flatMap((element) => element.getAnimations())
+    .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
+  await Promise.all(running.map((animation) => animation.finished.catch(() => undefined)));
+}
+
 /** Resolves once every image in `root` (shadow trees included) has loaded or failed. */
 export async function imagesLoaded(root: Element): Promise<void> {
   const images = deepElements(root).filter((element) => element instanceof HTMLImageElement);
@@ -94,6 +106,7 @@ export function storyCanvas(attributes: Readonly<Record<string, string>> = {}): 
 export function resetPage(): void {
   closeDemoLives();
   setLocale('en');
-  delete document.documentElement.dataset.cgTheme;
-  document.documentElement.style.removeProperty('color-scheme');
+  const root = document.documentElement;
+  delete root.dataset.cgTheme;
+  for (const property of ['color-scheme', 'background-color', 'color']) root.style.removeProperty(property);
 }
