@@ -68,15 +68,19 @@ const URL_ATTRIBUTES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * An SVG document: harmless in an `<img>`, but a stamp may hold an `<iframe>`, `<object>` or
- * `<embed>`, where it runs script.
+ * An SVG document. Elements that load a URL as an image (`<img>`, `<source>`, SVG `<image>`, a
+ * `<video>` poster, `<input type="image">`) never run its script; anywhere else (`<iframe>`,
+ * `<object>`, `<embed>`, links) it could, so it is refused there.
  */
 const SVG_DATA = /^data:image\/svg\+xml[;,]/i;
 
-/** `url` when `safeImageUrl` accepts it and it is not an SVG document, else `''`. */
-function safeStampUrl(url: string): string {
+/** Elements whose URL attributes load images only. */
+const IMAGE_ELEMENTS: ReadonlySet<string> = new Set(['img', 'source', 'image', 'video', 'input']);
+
+/** `url` when `safeImageUrl` accepts it (and, unless `image`, it is not an SVG document), else `''`. */
+function safeStampUrl(url: string, image: boolean): string {
   const safe = safeImageUrl(url);
-  return SVG_DATA.test(safe) ? '' : safe;
+  return !image && SVG_DATA.test(safe) ? '' : safe;
 }
 
 /**
@@ -121,16 +125,16 @@ function fill(
  * URL provides it (`src="{{avatarUrl}}"`) and must not be blank (`src="{{avatarUrl}}?s=2"` with
  * no avatar would load the page's own address); anywhere else a placeholder is percent-encoded
  * (`href="/profile?id={{userId}}"`). The result must be an http(s), blob or `data:image` URL
- * (`safeImageUrl`) other than an SVG document.
+ * (`safeImageUrl`); an SVG document only where it is loaded as an image (`image`).
  */
-function fillOneUrl(text: string, data: SeatTemplateData): string {
+function fillOneUrl(text: string, data: SeatTemplateData, image: boolean): string {
   let blank = false;
   const filled = fill(text, data, (value, leading) => {
     if (!leading) return encodeURIComponent(value);
     if (value.trim() === '') blank = true;
     return value;
   });
-  return blank ? '' : safeStampUrl(filled);
+  return blank ? '' : safeStampUrl(filled, image);
 }
 
 /**
@@ -138,14 +142,14 @@ function fillOneUrl(text: string, data: SeatTemplateData): string {
  * `fillOneUrl`). In a `srcset`, each candidate's URL is filled and checked on its own, must hold no
  * whitespace (it would split into more candidates), and one refused candidate drops the attribute.
  */
-function fillUrl(name: string, text: string, data: SeatTemplateData): string {
-  if (name !== 'srcset' && name !== 'imagesrcset') return fillOneUrl(text, data);
+function fillUrl(name: string, text: string, data: SeatTemplateData, image: boolean): string {
+  if (name !== 'srcset' && name !== 'imagesrcset') return fillOneUrl(text, data, image);
   const candidates: string[] = [];
   // Placeholders are written without inner spaces first, so that whitespace splits candidates.
   const compact = text.replace(PLACEHOLDER, (_match, field: string) => `{{${field}}}`).trim();
   for (const candidate of compact.split(/,\s+/)) {
     const [url = '', ...descriptors] = candidate.trim().split(/\s+/);
-    const safe = fillOneUrl(url, data);
+    const safe = fillOneUrl(url, data, image);
     if (safe === '' || /\s/.test(safe)) return '';
     candidates.push([safe, ...descriptors.map((descriptor) => fill(descriptor, data))].join(' '));
   }
@@ -184,7 +188,8 @@ interface AttributeBinding {
  * Safety, whatever the data and the template hold:
  * - values are set as text (`Text.data`, `Attr.value`), never parsed as HTML;
  * - a URL attribute with a placeholder is set only when the filled URL passes `safeImageUrl` (and
- *   is not an SVG document), and dropped otherwise (it comes back when the data makes it safe);
+ *   is not an SVG document, except on elements that load images only), and dropped otherwise (it
+ *   comes back when the data makes it safe);
  * - `style` and `srcdoc` attributes with a placeholder are dropped, and so are the attributes with
  *   a placeholder of SVG animation elements; placeholders in the text of a `<style>` stay unfilled;
  * - `on*` attributes, `<script>` elements and `javascript:` / `vbscript:` URLs are removed from
@@ -215,7 +220,8 @@ export class Stamp {
       if (node.data !== value) node.data = value;
     }
     for (const { element, namespace, name, localName, text, url } of this.#attributes) {
-      const value = url === null ? fill(text, data) : fillUrl(url, text, data);
+      const value =
+        url === null ? fill(text, data) : fillUrl(url, text, data, IMAGE_ELEMENTS.has(element.localName));
       if (url !== null && value === '') element.removeAttributeNS(namespace, localName);
       else if (element.getAttributeNS(namespace, localName) !== value) {
         element.setAttributeNS(namespace, name, value);
