@@ -473,6 +473,25 @@ describe('<live-core-view>', () => {
       expect(box.contains(hit), 'the box is drawn over the tile').to.equal(true);
     });
 
+    it('draws its other children over the bottom of the stage, where they take clicks', async () => {
+      await begin({});
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view style="width: 360px" .session=${live.host} live-id=${live.liveId}
+          ><button type="button">Join</button></live-core-view
+        >`,
+      );
+      await showsSeats(el, [0]);
+      const button = el.querySelector('button')!;
+      button.scrollIntoView({ block: 'center' });
+      expect(button.assignedSlot?.parentElement?.part.contains('overlay')).to.equal(true);
+      const box = rect(button);
+      const area = rect(stage(el));
+      expect(box.bottom).to.be.closeTo(area.bottom - 8, 1);
+      expect(box.left + box.width / 2).to.be.closeTo(area.left + area.width / 2, 1);
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      expect(hit === button, 'the button is on top').to.equal(true);
+    });
+
     it("exports each tile's parts with a seat- prefix", async () => {
       await begin({});
       const style = document.createElement('style');

@@ -147,8 +147,10 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  *    with `{{field}}` placeholders filled as text: `userId`, `userName`, `avatarUrl`, `seatIndex`
  *    (0-based), `seatNumber` (1-based), `microphoneStatus`, `cameraStatus` (`on`/`off`), `role`,
  *    `isLocal` (`true`/`false`). A placeholder in a URL attribute (`src`, `href`, `srcset`,
- *    `poster`, `xlink:href`, `action`, `formaction`) must give an http(s), blob or `data:image` URL
- *    or the attribute is dropped; a placeholder that does not start the URL is percent-encoded.
+ *    `poster`, `xlink:href`, `action`, `formaction`, `data`…) must give an http(s), blob or
+ *    `data:image` URL (an SVG one only on elements that load images) or the attribute is dropped;
+ *    a placeholder that does not start the URL is percent-encoded, one that starts it must not be
+ *    blank.
  *    `on*` attributes and `<script>` are removed from stamps; placeholders never go into `style`,
  *    `srcdoc` or SVG animations (the attribute is dropped). Stamps update in place when the
  *    seat's data changes;
@@ -193,10 +195,13 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * @cssproperty [--live-stage-background=var(--cg-color-stage)] - Fill of the stage.
  * @cssproperty [--live-stage-radius=var(--cg-radius-l, 12px)] - Corner radius of the stage.
  * @cssproperty [--live-float-size=clamp(64px, 28cqi, 180px)] - Width of the floating guest tiles
- *   (float layouts) and of the guest strip (`landscape`, as a share: 25%).
+ *   in the float layouts (`cqi`: a share of the view's width).
  *
- * @cssstate dynamic-grid - The active layout is `dynamic-grid` (one state per layout name:
- *   `fixed-grid`, `dynamic-float`, `fixed-float`, `landscape`).
+ * @cssstate dynamic-grid - The active layout is `dynamic-grid` (`layout`, or what `auto` picked).
+ * @cssstate fixed-grid - The active layout is `fixed-grid`.
+ * @cssstate dynamic-float - The active layout is `dynamic-float`.
+ * @cssstate fixed-float - The active layout is `fixed-float`.
+ * @cssstate landscape - The active layout is `landscape`.
  * @cssstate empty - No one is on a seat (or there is no live).
  * @cssstate ended - The live has ended (`liveSeatStore.liveEnded`).
  *
@@ -400,7 +405,8 @@ export class LiveCoreView extends LitElement {
     if (seat === undefined || target === null || liveId === null) return;
     const action = this.#emptySeatAction(seat);
     if (action === 'invite') {
-      this.dispatchEvent(new SeatInviteRequestEvent(seat.index));
+      const invite = new SeatInviteRequestEvent(seat.index);
+      this.dispatchEvent(invite);
     } else if (action === 'apply') {
       const request = new SeatApplyRequestEvent(seat.index);
       this.dispatchEvent(request);
