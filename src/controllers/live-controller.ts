@@ -84,16 +84,19 @@ export class LiveController implements ReactiveController {
 
   /** The session the element shows. */
   get session(): Session {
+    this.#resolve();
     return this.#session ?? this.#pick().session;
   }
 
   /** The live the element shows, or `null`. */
   get liveId(): string | null {
-    return this.#stores?.liveId ?? this.#pick().liveId;
+    this.#resolve();
+    return this.#stores?.liveId ?? null;
   }
 
   /** The stores of the live the element shows, or `null` while it has no live. */
   get stores(): LiveStores | null {
+    this.#resolve();
     return this.#stores;
   }
 
@@ -175,7 +178,17 @@ export class LiveController implements ReactiveController {
   #add<T>(pick: () => ReadableAtom<T>): Bound<T> {
     const controller = new StoreController<T>(this.#host, pick());
     this.#bindings.push({ controller, pick });
-    return controller;
+    // Reading resolves first, so an element deriving state in `willUpdate` (before `hostUpdate`)
+    // already sees the stores of a changed `session` or `live-id`.
+    const resolve = (): void => {
+      this.#resolve();
+    };
+    return {
+      get value(): T {
+        resolve();
+        return controller.value;
+      },
+    };
   }
 
   #detachAll(): void {

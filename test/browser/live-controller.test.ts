@@ -22,6 +22,8 @@ class LiveProbe extends LitElement {
   readonly applicants = this.live.bind((stores) => stores.coGuest.coGuestState.applicants, []);
   readonly user = this.live.bindSession((session) => session.loginStore.loginUserInfo);
   attached = 0;
+  /** The applicant count as `willUpdate` saw it (before controllers' `hostUpdate`). */
+  countInWillUpdate = -1;
 
   constructor() {
     super();
@@ -36,6 +38,10 @@ class LiveProbe extends LitElement {
         stores.coGuest.removeHostListener(listener);
       };
     });
+  }
+
+  protected override willUpdate(): void {
+    this.countInWillUpdate = this.applicants.value.length;
   }
 
   protected override render() {
@@ -144,6 +150,15 @@ describe('LiveController', () => {
     expect(probe.text('user')).to.equal('bob');
     // An audience member sees only their own application: none.
     expect(probe.text('count')).to.equal('0');
+  });
+
+  it('already reads the new live in willUpdate after live-id changes', async () => {
+    await live.apply('alice');
+    const probe = await fixture<LiveProbe>(html`<live-probe .session=${live.host}></live-probe>`);
+    expect(probe.countInWillUpdate).to.equal(0);
+    probe.liveId = live.liveId;
+    await settled(probe);
+    expect(probe.countInWillUpdate).to.equal(1);
   });
 
   it('detaches its listeners while disconnected and attaches them again on reconnect', async () => {
