@@ -1,9 +1,88 @@
 /**
  * `co-guest-kit`: everything for a page. Importing it registers the kit's custom elements and
  * re-exports the headless client, the local (in-page) mode, the i18n layer and the controllers.
+ *
+ * `<live-core-view>` is registered first: elements inside a view that upgrade with it then find
+ * the view's context at once.
  */
 export * from './core/index.js';
 export * from './local/index.js';
 export * from './i18n/index.js';
 export { StoreController } from './controllers/store-controller.js';
-export { GuestSeatTile } from './elements/guest-seat-tile/guest-seat-tile.js';
+export {
+  liveContext,
+  LiveController,
+  type Bound,
+  type LiveHost,
+  type LiveStores,
+  type LiveTarget,
+} from './controllers/live-controller.js';
+export { ClockController, formatDuration, secondsLeft } from './controllers/clock-controller.js';
+export { ActionErrorEvent } from './elements/shared/events.js';
+export {
+  LiveCoreView,
+  SeatApplyRequestEvent,
+  SeatInviteRequestEvent,
+  STAGE_LAYOUTS,
+  type SeatFullInfo,
+  type SeatLayerView,
+  type SeatTemplateData,
+  type StageLayout,
+  type StageLayoutOption,
+  type VideoWidgetBuilder,
+  type ViewLayer,
+} from './elements/live-core-view/live-core-view.js';
+export {
+  EmptySeatSelectEvent,
+  GuestSeatTile,
+  SeatSelectEvent,
+} from './elements/guest-seat-tile/guest-seat-tile.js';
+export {
+  ApplicationAcceptedEvent,
+  ApplicationFailedEvent,
+  ApplicationRejectedEvent,
+  ApplicationTimeoutEvent,
+  ApplyButton,
+  ApplyCancelEvent,
+  ApplyRequestEvent,
+  KickedOffSeatEvent,
+  SeatLeaveEvent,
+} from './elements/apply-button/apply-button.js';
+export {
+  InvitationAcceptEvent,
+  InvitationCancelledEvent,
+  InvitationDeclineEvent,
+  InvitationPrompt,
+  InvitationReceivedEvent,
+  InvitationTimeoutEvent,
+} from './elements/invitation-prompt/invitation-prompt.js';
+export {
+  ApplicantAcceptEvent,
+  ApplicantList,
+  ApplicantRejectEvent,
+  ApplicantsAcceptAllEvent,
+  ApplicantsRejectAllEvent,
+} from './elements/applicant-list/applicant-list.js';
+export {
+  AudienceList,
+  InvitationCancelEvent,
+  MemberInviteEvent,
+} from './elements/audience-list/audience-list.js';
+export {
+  SeatDeviceAllowEvent,
+  SeatDeviceCloseEvent,
+  SeatDeviceForbidEvent,
+  SeatKickEvent,
+  SeatLockEvent,
+  SeatMenu,
+  SeatMenuEvent,
+  SeatMoveEvent,
+  SeatUnlockEvent,
+} from './elements/seat-menu/seat-menu.js';
+export {
+  LiveNotificationEvent,
+  LiveNotifications,
+  NOTIFICATION_KINDS,
+  type NotificationKind,
+} from './elements/live-notifications/live-notifications.js';
+export { ConnectionStatus } from './elements/connection-status/connection-status.js';
