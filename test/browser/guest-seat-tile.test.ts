@@ -132,6 +132,20 @@ describe('<guest-seat-tile>', () => {
       expect(label(el)).to.equal('Seat 3, Locked');
     });
 
+    it('adds the action of a selectable empty tile to its name', async () => {
+      const el = await tile({ seat: seat(null), attrs: { selectable: true } });
+      el.actionLabel = 'Request to join';
+      await el.updateComplete;
+      expect(label(el)).to.equal('Seat 3, Empty seat, Request to join');
+      el.selectable = false;
+      await el.updateComplete;
+      expect(label(el), 'not selectable: no action').to.equal('Seat 3, Empty seat');
+      el.selectable = true;
+      el.seat = seat(user());
+      await el.updateComplete;
+      expect(plainLabel(el), 'occupied: no action').to.not.include('Request to join');
+    });
+
     it('isolates the user name in its accessible name', async () => {
       const el = await tile({ seat: seat(user({ userName: '\u202Eevil' })) });
       expect(label(el)).to.include('\u2068\u202Eevil\u2069');

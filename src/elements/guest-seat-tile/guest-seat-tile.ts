@@ -140,6 +140,12 @@ export class GuestSeatTile extends LitElement {
   /** The tile can be focused and activated (click, Enter, Space); it then fires `seat-select`. */
   @property({ type: Boolean }) selectable = false;
 
+  /**
+   * What activating an empty `selectable` tile does ("Request to join", "Invite"), added to its
+   * accessible name so the name states the action. `''` (default) adds nothing.
+   */
+  @property({ attribute: 'action-label' }) actionLabel = '';
+
   #internals = this.attachInternals();
   #i18n = new LocalizeController(this);
   #video = new VideoTrackController(this);
@@ -311,6 +317,7 @@ export class GuestSeatTile extends LitElement {
     const parts: string[] = seat === null ? [] : [this.#seatLabel(seat)];
     if (user === null) {
       parts.push(t(seat?.isLocked === true ? 'tile.locked' : 'tile.emptySeat'));
+      if (this.selectable && this.actionLabel.trim() !== '') parts.push(this.actionLabel.trim());
     } else {
       parts.push(isolate(displayName(user)));
       if (this.local) parts.push(t('tile.you'));
