@@ -27,6 +27,7 @@ import {
   type StageLayout,
   type StageLayoutOption,
 } from '../../src/elements/live-core-view/live-core-view.js';
+import type { SeatMenu } from '../../src/elements/seat-menu/seat-menu.js';
 import { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { waitFor } from '../core/helpers.js';
@@ -168,7 +169,7 @@ describe('<live-core-view>', () => {
       expect(cells(el).every((cell) => cell.parentElement === stage(el))).to.equal(true);
     });
 
-    it('lets the keyboard reach every tile, in seat order', async () => {
+    it("lets the keyboard reach every tile in seat order, and a guest's seat menu after its tile", async () => {
       await begin({ audience: ['alice'] });
       await live.seat('alice', 4);
       const wrapper = await fixture<HTMLDivElement>(
@@ -180,13 +181,15 @@ describe('<live-core-view>', () => {
       const el = wrapper.querySelector('live-core-view')!;
       await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
       wrapper.querySelector('button')!.focus();
-      const reached: number[] = [];
-      for (let step = 0; step < 9; step += 1) {
+      const reached: (number | string)[] = [];
+      for (let step = 0; step < 10; step += 1) {
         await sendKeys({ press: 'Tab' });
         const focused = el.shadowRoot!.activeElement;
-        reached.push(focused instanceof GuestSeatTile ? (focused.seat?.index ?? -1) : -1);
+        reached.push(
+          focused instanceof GuestSeatTile ? (focused.seat?.index ?? -1) : (focused?.localName ?? 'none'),
+        );
       }
-      expect(reached).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(reached).to.deep.equal([0, 1, 2, 3, 4, 'seat-menu', 5, 6, 7, 8]);
     });
 
     it('marks its texts with the language of the messages', async () => {
@@ -451,7 +454,7 @@ describe('<live-core-view>', () => {
       expect(tiles(el).every((tile) => tile.part.contains('seat'))).to.equal(true);
     });
 
-    it('leaves an empty seat-actions box in each occupied cell, over the top end corner', async () => {
+    it("holds the seat menu in each occupied cell's seat-actions box, over the top end corner", async () => {
       await begin({ audience: ['alice'] });
       await live.seat('alice', 2);
       const el = await view('host', { layout: 'fixed-grid' });
@@ -463,10 +466,9 @@ describe('<live-core-view>', () => {
       ]);
       const box = boxes[1]!;
       box.scrollIntoView({ block: 'center' });
-      expect(box.childElementCount).to.equal(0);
-      expect(box.classList.contains('seat-actions')).to.equal(true);
+      expect(Array.from(box.children).map((child) => child.localName)).to.deep.equal(['seat-menu']);
+      await box.querySelector('seat-menu')!.updateComplete;
       const cell = rect(box.closest('[part~="cell"]')!);
-      box.append(Object.assign(document.createElement('span'), { textContent: 'menu' }));
       expect(rect(box).right).to.be.closeTo(cell.right - 4, 1);
       expect(rect(box).top).to.be.closeTo(cell.top + 4, 1);
       const hit = el.shadowRoot!.elementFromPoint(rect(box).left + 2, rect(box).top + 2);
@@ -604,6 +606,9 @@ describe('<live-core-view>', () => {
       await begin({ audience: ['alice'] });
       const el = await view('host', { layout: 'fixed-grid' });
       await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(queryPart(tileOf(el, 1), 'tile')!.getAttribute('aria-label')).to.equal(
+        'Seat 2, Empty seat, Invite',
+      );
       expect(text(tileOf(el, 1).querySelector('[part~="empty-action"]'))).to.equal('Seat 2 Invite');
       const applied: number[] = [];
       el.addEventListener(SeatApplyRequestEvent.type, (event) => applied.push(event.seatIndex));
@@ -737,6 +742,67 @@ describe('<live-core-view>', () => {
       );
       const probe = el.querySelector<StageProbe>('stage-probe')!;
       await waitUntil(() => probe.seen === 'elsewhere/host/0', 'the probe keeps its own live');
+    });
+  });
+
+  describe('seat menu', () => {
+    function menuOf(el: LiveCoreView, index: number): SeatMenu | null {
+      const cell = cells(el).find((item) => item.part.contains(`cell-${index}`));
+      return cell?.querySelector('seat-menu') ?? null;
+    }
+
+    function menuTrigger(menu: SeatMenu | null): HTMLButtonElement | null {
+      return menu?.shadowRoot?.querySelector<HTMLButtonElement>('[part~="trigger"]') ?? null;
+    }
+
+    it("shows a host a menu on each guest's seat, not on their own", async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      const guestMenu = menuOf(el, 1);
+      await guestMenu?.updateComplete;
+      expect(menuTrigger(guestMenu)?.getAttribute('aria-label') ?? '').to.include('Alice');
+      const ownMenu = menuOf(el, 0);
+      await ownMenu?.updateComplete;
+      expect(menuTrigger(ownMenu) === null, 'no menu on the host seat').to.equal(true);
+      await expect(el).to.be.accessible();
+    });
+
+    it('kicks a guest from the menu through the view’s session and live', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      const menu = menuOf(el, 1)!;
+      await menu.updateComplete;
+      menuTrigger(menu)!.click();
+      await waitUntil(() => menu.shadowRoot!.querySelectorAll('[role="menuitem"]').length > 0, 'menu opens');
+      const kick = Array.from(menu.shadowRoot!.querySelectorAll<HTMLElement>('[role="menuitem"]')).find(
+        (item) => text(item) === 'Kick off seat',
+      );
+      kick!.click();
+      await waitFor(
+        live.session('alice').coGuestStore(live.liveId).coGuestState.selfStatus,
+        (status) => status === 'idle',
+        'alice is off the seat',
+      );
+      await showsSeats(el, [0]);
+    });
+
+    it('shows no menu to the audience, nor with no-seat-menu', async () => {
+      await begin({ audience: ['alice', 'bob'] });
+      await live.seat('alice', 1);
+      const audienceView = await view('bob');
+      await showsSeats(audienceView, [0, 1]);
+      const menu = menuOf(audienceView, 1);
+      await menu?.updateComplete;
+      expect(menuTrigger(menu) === null, 'no menu for the audience').to.equal(true);
+      const hostView = await fixture<LiveCoreView>(
+        html`<live-core-view no-seat-menu .session=${live.host} live-id=${live.liveId}></live-core-view>`,
+      );
+      await showsSeats(hostView, [0, 1]);
+      expect(menuOf(hostView, 1) === null, 'no-seat-menu').to.equal(true);
     });
   });
 

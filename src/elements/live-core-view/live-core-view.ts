@@ -17,6 +17,7 @@ import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { plusIcon } from '../../utils/icons.js';
 import '../guest-seat-tile/guest-seat-tile.js';
+import '../seat-menu/seat-menu.js';
 import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
@@ -181,8 +182,10 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * @csspart cell-empty - The cell of an empty seat.
  * @csspart seat - Each `<guest-seat-tile>`; its own parts are exported as `seat-<part>`
  *   (`seat-video`, `seat-name-tag`, `seat-foreground`…).
- * @csspart seat-actions - An empty box over the top inline-end corner of each occupied cell, for
- *   per-seat controls.
+ * @csspart seat-actions - The box over the top inline-end corner of each occupied cell holding
+ *   per-seat controls: the host's `<seat-menu>` (see `no-seat-menu`).
+ * @csspart seat-menu-trigger - The `<seat-menu>` button of a seat (the menu's `trigger` part).
+ * @csspart seat-menu - The open `<seat-menu>` of a seat (the menu's `menu` part).
  * @csspart empty-action - "Request to join" / "Invite" on an empty seat that offers it.
  * @csspart empty-action-label - The text of `empty-action`.
  * @csspart message - "No one is on a seat yet" or "The live has ended", over the stage.
@@ -236,6 +239,12 @@ export class LiveCoreView extends LitElement {
 
   /** Dynamic layouts show empty seats too (fixed layouts always do). */
   @property({ type: Boolean, attribute: 'show-empty-seats' }) showEmptySeats = false;
+
+  /**
+   * Hides the host's `<seat-menu>` (kick, devices, lock, move) on each occupied seat. The menu shows
+   * only to the owner and administrators, and never on their own seat.
+   */
+  @property({ type: Boolean, attribute: 'no-seat-menu' }) noSeatMenu = false;
 
   /** Builds per-seat layer views (the seed's `VideoWidgetBuilder`); wins over `<template>` children. */
   @property({ attribute: false }) videoWidgetBuilder: VideoWidgetBuilder | null = null;
@@ -361,6 +370,7 @@ export class LiveCoreView extends LitElement {
           part="seat"
           exportparts=${TILE_PARTS}
           selectable
+          action-label=${this.#actionLabel(seat)}
           .seat=${seat}
           .stream=${user === null ? null : (this.streams?.get(user.userId) ?? null)}
           ?local=${user !== null && user.userId === this.#user.value?.userId}
@@ -369,7 +379,20 @@ export class LiveCoreView extends LitElement {
         >
           ${user === null ? this.#renderEmptyAction(seat) : nothing}${this.#renderLayerSlot(seat, 'foreground')}${this.#renderLayerSlot(seat, 'background')}
         </guest-seat-tile>
-        ${user === null ? nothing : html`<div class="seat-actions" part="seat-actions"></div>`}
+        ${
+          user === null
+            ? nothing
+            : html`<div class="seat-actions" part="seat-actions">
+                ${
+                  this.noSeatMenu
+                    ? nothing
+                    : html`<seat-menu
+                        .seat=${seat}
+                        exportparts="trigger: seat-menu-trigger, menu: seat-menu"
+                      ></seat-menu>`
+                }
+              </div>`
+        }
       </div>
     `;
   }
@@ -394,6 +417,13 @@ export class LiveCoreView extends LitElement {
         >${this.#i18n.t(action === 'apply' ? 'stage.requestToJoin' : 'stage.invite')}</span
       >
     </div>`;
+  }
+
+  /** The accessible action of an empty seat's tile ("Request to join", "Invite"), or `''`. */
+  #actionLabel(seat: SeatInfo): string {
+    const action = seat.userInfo === null ? this.#emptySeatAction(seat) : null;
+    if (action === null) return '';
+    return this.#i18n.t(action === 'apply' ? 'stage.requestToJoin' : 'stage.invite');
   }
 
   #onEmptySeatSelect(event: EmptySeatSelectEvent): void {
