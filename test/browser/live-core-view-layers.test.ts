@@ -23,6 +23,7 @@ import {
   isShown,
   liveVideoStream,
   queryPart,
+  runLayerContract,
   stopStreams,
   type VideoState,
 } from './shared/layers.js';
@@ -507,7 +508,44 @@ describe('<live-core-view> layers', () => {
       return { el, tile: tileOf(el, 1), setVideo };
     }
 
-    for (const how of ['builder', 'templates'] as const) {
+    // The builder passes the page's own nodes through, so the shared contract of every tile-like
+    // element applies to it as written; template stamps are clones, checked below.
+    runLayerContract('from the builder: the shared layer contract', async ({ foreground, background }) => {
+      await begin({ audience: ['ada'] });
+      await live.seat('ada', 1);
+      const builderOf = (layers: Partial<Record<ViewLayer, HTMLElement>>): VideoWidgetBuilder => ({
+        coGuestWidgetBuilder: (info, layer) => (info.index === 1 ? layers[layer] : undefined),
+      });
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view
+          style="width: 480px"
+          .session=${live.host}
+          live-id=${live.liveId}
+          .videoWidgetBuilder=${builderOf({ foreground, background })}
+        ></live-core-view>`,
+      );
+      await settle(el, 'host', (seats) => occupied(seats).length === 2, 'two seats');
+      await rendered(el);
+      const seats = live.session('ada').liveSeatStore(live.liveId);
+      return {
+        element: tileOf(el, 1),
+        async setVideo(state) {
+          const camera = state === 'camera-off' || state === 'none' ? 'off' : 'on';
+          await seats.publishDeviceStatus({ camera });
+          await settle(el, 'host', (list) => list[1]?.userInfo?.cameraStatus === camera, `camera ${camera}`);
+          el.streams = new Map(
+            state === 'none' ? [] : [['ada', state === 'ended' ? endedVideoStream() : liveVideoStream()]],
+          );
+          await rendered(el);
+        },
+        async clearLayer(layer) {
+          el.videoWidgetBuilder = builderOf(layer === 'foreground' ? { background } : { foreground });
+          await rendered(el);
+        },
+      };
+    });
+
+    for (const how of ['templates'] as const) {
       describe(`from the ${how}`, () => {
         it('keeps layer content in the light DOM, styled by the page', async () => {
           const { el } = await seatedView(how);

@@ -30,6 +30,12 @@ export interface LayerFixture {
   readonly element: HTMLElement;
   /** Puts the seat's user in `state` and resolves once the element has rendered it. */
   readonly setVideo: (state: VideoState) => Promise<void>;
+  /**
+   * Empties one layer the way the element's API does and resolves once it has rendered. Default:
+   * removes the page content from the DOM (a slot of the element). An element fed by a builder
+   * passes a builder that returns nothing for `layer`.
+   */
+  readonly clearLayer?: (layer: 'foreground' | 'background', content: HTMLElement) => Promise<void>;
 }
 
 export interface LayerFixtureOptions {
@@ -141,6 +147,16 @@ function pageContent(layer: 'foreground' | 'background'): HTMLElement {
 }
 
 /**
+ * The slot that finally draws `node`: its assigned slot, or, when that slot is itself slotted into
+ * an inner element (an element forwarding layers to the tiles in its shadow tree), the last one.
+ */
+function finalSlot(node: Element): HTMLSlotElement | null {
+  let slot = node.assignedSlot;
+  while (slot?.assignedSlot) slot = slot.assignedSlot;
+  return slot;
+}
+
+/**
  * Registers the layer contract's tests for one element under `describe(describeName)`.
  * `makeElementWithSeat` renders the element for a seat, with the page content to slot, and says
  * how to change the user's video.
@@ -180,7 +196,7 @@ export function runLayerContract(describeName: string, makeElementWithSeat: Make
       ] as const) {
         expect(node.isConnected, `${slot} content is connected`).to.equal(true);
         expect(node.getRootNode() === document, `${slot} content is in the page's tree`).to.equal(true);
-        expect(node.assignedSlot?.name, `${slot} content is assigned to its slot`).to.equal(slot);
+        expect(finalSlot(node)?.name, `${slot} content is assigned to its slot`).to.equal(slot);
         expect(getComputedStyle(node).color, `page CSS styles the ${slot} content`).to.equal(color);
       }
     });
@@ -249,11 +265,13 @@ export function runLayerContract(describeName: string, makeElementWithSeat: Make
 
     it('replaces only the layer whose slot is filled, and restores its default when emptied', async () => {
       const foreground = pageContent('foreground');
-      const { element, setVideo } = await makeElementWithSeat({ seat: contractSeat(), foreground });
+      const fixture = await makeElementWithSeat({ seat: contractSeat(), foreground });
+      const { element, setVideo } = fixture;
       await setVideo('none');
       expect(isShown(queryPart(element, 'name-tag')), 'default foreground replaced').to.equal(false);
       expect(isShown(queryPart(element, 'background-name')), 'default background kept').to.equal(true);
-      foreground.remove();
+      if (fixture.clearLayer === undefined) foreground.remove();
+      else await fixture.clearLayer('foreground', foreground);
       expect(isShown(queryPart(element, 'name-tag')), 'default foreground back').to.equal(true);
     });
   });
