@@ -183,6 +183,16 @@ describe('<live-notifications>', () => {
       expect(messages(host)).to.deep.equal(['Grace requests to join', 'Linus requests to join']);
     });
 
+    it('names its region "Notifications" unless given a label', async () => {
+      const el = await notifications(live.host);
+      const region = (): string =>
+        el.shadowRoot!.querySelector('[part~="region"]')!.getAttribute('aria-label') ?? '';
+      expect(region()).to.equal('Notifications');
+      el.label = 'Notifications for the host';
+      await el.updateComplete;
+      expect(region()).to.equal('Notifications for the host');
+    });
+
     it('defaults to 3 toasts and 5 seconds', () => {
       const el = document.createElement('live-notifications');
       expect(el.max).to.equal(3);

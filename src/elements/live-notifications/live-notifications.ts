@@ -170,6 +170,12 @@ export class LiveNotifications extends LitElement {
    */
   @property() types: string | null = null;
 
+  /**
+   * The accessible name of the notifications region. Default: the localized "Notifications". Give
+   * each its own when a page holds several (one per user in a demo), as landmarks need unique names.
+   */
+  @property() label = '';
+
   #internals = this.attachInternals();
   #i18n = new LocalizeController(this);
   #live = new LiveController(this);
@@ -204,7 +210,7 @@ export class LiveNotifications extends LitElement {
       <section
         class="region"
         part="region"
-        aria-label=${t('notify.region')}
+        aria-label=${this.label.trim() === '' ? t('notify.region') : this.label}
         lang=${this.#i18n.lang}
         @pointerenter=${this.#onPointerEnter}
         @pointerleave=${this.#onPointerLeave}
