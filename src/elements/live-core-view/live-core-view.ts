@@ -164,8 +164,7 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  *
  * Texts come from the i18n layer (`setLocale`, `registerMessages`).
  *
- * @summary The live's stage: every seat's video tile, laid out like Tencent's templates, with
- *   custom per-seat layers.
+ * @summary The live's stage: a video tile per seat, in Tencent's layouts, with custom layers.
  *
  * @slot - Content drawn over the stage, at its bottom (kit elements such as `<apply-button>` read
  *   the view's live from context).
