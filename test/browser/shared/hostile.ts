@@ -44,7 +44,7 @@ declare global {
  */
 export function inertIn(root: Element): { readonly ok: boolean; readonly problem: string } {
   if (window.__pwned !== undefined) return { ok: false, problem: 'a hostile script ran' };
-  const stack: (Element | ShadowRoot)[] = [root];
+  const stack: (Element | ShadowRoot)[] = root.shadowRoot ? [root, root.shadowRoot] : [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
     for (const el of Array.from(node.querySelectorAll('*'))) {
