@@ -15,6 +15,26 @@ export const ErrorCode = {
   SERVER_TIMEOUT: -1300,
   /** The server failed to process the request (Tencent `ERR_LIVE_SERVER_PROCESS_FAILED`). */
   SERVER_ERROR: -1301,
+  /** The camera could not start (Tencent `cameraStartFail`). */
+  CAMERA_START_FAILED: -1100,
+  /** The user or the browser refused camera access (Tencent `cameraNotAuthorized`). */
+  CAMERA_NOT_AUTHORIZED: -1101,
+  /** The camera is in use by another application (Tencent `cameraOccupied`). */
+  CAMERA_OCCUPIED: -1102,
+  /** No camera was found (Tencent `cameraDeviceEmpty`). */
+  CAMERA_NOT_FOUND: -1103,
+  /** The microphone could not start (Tencent `microphoneStartFail`). */
+  MICROPHONE_START_FAILED: -1104,
+  /** The user or the browser refused microphone access (Tencent `microphoneNotAuthorized`). */
+  MICROPHONE_NOT_AUTHORIZED: -1105,
+  /** The microphone is in use by another application (Tencent `microphoneOccupied`). */
+  MICROPHONE_OCCUPIED: -1106,
+  /** No microphone was found (Tencent `microphoneDeviceEmpty`). */
+  MICROPHONE_NOT_FOUND: -1107,
+  /** Screen sharing could not start or was refused (Tencent `startScreenSharingFailed`). */
+  SCREEN_SHARE_FAILED: -1109,
+  /** The browser lacks what the action needs (`mediaDevices`, WebRTC). */
+  NOT_SUPPORTED: -1110,
   /** Not connected to the server (Tencent `LIVE_DISCONNECTED`). */
   DISCONNECTED: -1302,
   /** No user is logged in on this session. */
@@ -69,6 +89,10 @@ export const ErrorCode = {
   ALREADY_INVITED: 100207,
   /** The target user is not a member of this live. */
   USER_NOT_IN_LIVE: 100208,
+  /** The publisher already sends to as many viewers as the room allows (`maxViewersPerPublisher`). */
+  VIEWER_LIMIT: 100300,
+  /** Media signaling between two users with no watch pair (neither publishes to the other). */
+  MEDIA_NOT_ALLOWED: 100301,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
