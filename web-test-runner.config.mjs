@@ -13,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { storyTestsPlugin } from './scripts/story-tests.mjs';
+import { serverPlugin } from './test/browser/plugins/server-plugin.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
@@ -80,6 +81,8 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     // Story tests: the stories modules on disk, visual comparisons (docs/decisions/0009).
     storyTestsPlugin(),
+    // The real signaling server for tests that need one (`server:*` commands, test/browser/plugins).
+    serverPlugin(),
   ],
   browsers: [
     playwrightLauncher({
