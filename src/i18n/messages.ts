@@ -168,6 +168,18 @@ export const en = {
   'connection.replaced': 'You signed in somewhere else',
   'connection.expired': 'Your sign-in has expired',
   'connection.refused': 'The server refused the sign-in',
+
+  // <live-session>
+  /** While it logs in and enters the live. */
+  'session.connecting': 'Joining the live…',
+  /** Its attributes are missing or invalid (a bad `server-url`, no token…). */
+  'session.invalidSettings': 'Cannot join the live: the page gives invalid settings',
+  'session.signInFailed': 'Could not sign in',
+  'session.unreachable': 'Could not reach the live server',
+  'session.liveNotFound': 'This live does not exist or has ended',
+  'session.liveIdTaken': 'Another live already uses this id',
+  'session.liveFull': 'This live is full',
+  'session.failed': 'Could not join the live',
 } as const;
 
 /** A key of the message catalog. */

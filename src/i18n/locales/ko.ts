@@ -136,4 +136,14 @@ export const ko: Messages = {
   'connection.replaced': '다른 곳에서 로그인했습니다',
   'connection.expired': '로그인이 만료되었습니다',
   'connection.refused': '서버가 로그인을 거부했습니다',
+
+  // <live-session>
+  'session.connecting': '라이브에 입장하는 중…',
+  'session.invalidSettings': '라이브에 입장할 수 없습니다: 페이지의 설정이 올바르지 않습니다',
+  'session.signInFailed': '로그인하지 못했습니다',
+  'session.unreachable': '라이브 서버에 연결할 수 없습니다',
+  'session.liveNotFound': '이 라이브는 없거나 이미 종료되었습니다',
+  'session.liveIdTaken': '다른 라이브가 이미 이 ID를 사용하고 있습니다',
+  'session.liveFull': '이 라이브는 정원이 찼습니다',
+  'session.failed': '라이브에 입장하지 못했습니다',
 };

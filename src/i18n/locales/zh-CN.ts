@@ -136,4 +136,14 @@ export const zhCN: Messages = {
   'connection.replaced': '你已在其他地方登录',
   'connection.expired': '登录已过期',
   'connection.refused': '服务器拒绝了登录',
+
+  // <live-session>
+  'session.connecting': '正在进入直播…',
+  'session.invalidSettings': '无法进入直播：页面提供的设置无效',
+  'session.signInFailed': '登录失败',
+  'session.unreachable': '无法连接直播服务器',
+  'session.liveNotFound': '该直播不存在或已结束',
+  'session.liveIdTaken': '该直播 ID 已被其他直播使用',
+  'session.liveFull': '该直播人数已满',
+  'session.failed': '无法进入直播',
 };

@@ -1,0 +1,25 @@
+import { css } from 'lit';
+
+export default css`
+  :host {
+    /* No box of its own: the page's content lays out as if the element were not there. */
+    display: contents;
+    color: var(--_cg-color-text);
+    font-size: var(--_cg-font-size-m);
+  }
+
+  .status {
+    display: block;
+    margin: 0;
+    padding: var(--_cg-space-2) 0;
+  }
+
+  .connecting {
+    color: var(--_cg-color-text-muted);
+  }
+
+  .error {
+    color: var(--_cg-color-danger);
+    font-weight: var(--_cg-font-weight-medium);
+  }
+`;

@@ -1,0 +1,852 @@
+/**
+ * <live-session> in pages made of tags: against the REAL signaling server (started in the test
+ * runner's Node process by test/browser/plugins/server-plugin.mjs, reached over WebSockets from the
+ * page) and in local mode (the page-wide in-page hub). The kit's elements inside the sessions are
+ * the real ones, with no attribute: they find the session and live through the context.
+ */
+import { ContextEvent } from '@lit/context';
+import { expect, fixture, html, nextFrame, oneEvent, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import { liveContext, type LiveTarget } from '../../src/controllers/live-controller.js';
+import { createSession, ErrorCode, type Session } from '../../src/core/index.js';
+import '../../src/elements/applicant-list/applicant-list.js';
+import '../../src/elements/apply-button/apply-button.js';
+import '../../src/elements/live-core-view/live-core-view.js';
+import {
+  getLocalHub,
+  LiveSession,
+  SessionErrorEvent,
+  SessionReadyEvent,
+} from '../../src/elements/live-session/live-session.js';
+import { waitFor } from '../core/helpers.js';
+import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
+import { queryPart } from './shared/layers.js';
+
+// ── the real server, through the test runner's plugin ─────────────────────────────────────────
+
+interface TestServer {
+  readonly id: string;
+  /** `ws://127.0.0.1:<port>/ws` */
+  readonly url: string;
+  readonly httpUrl: string;
+  /** A same-origin path that forwards to the server's `/dev/token`. */
+  readonly tokenUrl: string;
+}
+
+interface Health {
+  readonly status: string;
+  readonly lives: number;
+  readonly connections: number;
+}
+
+function startServer(): Promise<TestServer> {
+  return executeServerCommand<TestServer, undefined>('server:start');
+}
+
+function stopServer(server: TestServer): Promise<{ stopped: true }> {
+  return executeServerCommand('server:stop', { id: server.id });
+}
+
+async function tokenFor(
+  server: TestServer,
+  userId: string,
+  options: { userName?: string; expiresIn?: number } = {},
+): Promise<string> {
+  const { token } = await executeServerCommand<
+    { token: string },
+    { id: string; userId: string; userName?: string; expiresIn?: number }
+  >('server:token', { id: server.id, userId, ...options });
+  return token;
+}
+
+function health(server: TestServer): Promise<Health> {
+  return executeServerCommand('server:health', { id: server.id });
+}
+
+/** Waits until the server reports `connections` authenticated connections. */
+async function connections(server: TestServer, expected: number): Promise<void> {
+  let last = -1;
+  await waitUntil(
+    async () => {
+      last = (await health(server)).connections;
+      return last === expected;
+    },
+    `the server counts ${expected} connections (last: ${last})`,
+    { interval: 20, timeout: 4000 },
+  );
+}
+
+// ── helpers ───────────────────────────────────────────────────────────────────────────────────
+
+let count = 0;
+
+/** A live id no other test of the page uses (the local hub is shared by the whole page). */
+function newLiveId(): string {
+  return `live-${++count}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Resolves once the element left `connecting`; fails the test unless it is `ready`. */
+async function ready(el: LiveSession): Promise<void> {
+  await el.updateComplete;
+  await waitUntil(() => el.state === 'ready' || el.state === 'error', 'the session settles', {
+    timeout: 4000,
+  });
+  expect(el.state, el.error?.errorMessage ?? '').to.equal('ready');
+}
+
+/** Resolves with the element's error once it is in its `error` state. */
+async function failed(el: LiveSession): Promise<{ errorCode: number; errorMessage: string }> {
+  await el.updateComplete;
+  await waitUntil(() => el.state === 'error' || el.state === 'ready', 'the session settles', {
+    timeout: 4000,
+  });
+  expect(el.state).to.equal('error');
+  return el.error!;
+}
+
+/** What the element provides to a descendant (a `context-request` from inside it). */
+function provided(inside: Element): LiveTarget | undefined {
+  let value: LiveTarget | undefined;
+  inside.dispatchEvent(
+    new ContextEvent(liveContext, inside, (target) => {
+      value = target;
+    }),
+  );
+  return value;
+}
+
+function part(root: Element, name: string): HTMLElement {
+  const found = queryPart(root, name);
+  if (found === null) throw new Error(`no part "${name}" in <${root.localName}>`);
+  return found;
+}
+
+function sessionOf(el: LiveSession): Session {
+  const session = el.session;
+  if (session === null) throw new Error('the element has no session');
+  return session;
+}
+
+/** The text the status region shows (what is hidden left out). */
+function statusText(el: LiveSession): string {
+  return part(el, 'status').innerText.replace(/\s+/g, ' ').trim();
+}
+
+/** `root` and every element below it, shadow trees included. */
+function deepElements(root: Element): Element[] {
+  const found: Element[] = [];
+  const stack: Element[] = [root];
+  while (stack.length > 0) {
+    const element = stack.pop()!;
+    found.push(element);
+    stack.push(...Array.from(element.children));
+    if (element.shadowRoot) stack.push(...Array.from(element.shadowRoot.children));
+  }
+  return found;
+}
+
+/** Axe once the elements have rendered and their colour transitions have finished. */
+async function accessible(el: Element): Promise<void> {
+  await nextFrame();
+  // getAnimations() flushes pending style changes, so transitions just triggered are included.
+  const running = deepElements(el)
+    .flatMap((element) => element.getAnimations())
+    .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity);
+  await Promise.all(running.map((animation) => animation.finished.catch(() => undefined)));
+  await expect(el).to.be.accessible();
+}
+
+/**
+ * The flow the issue asks for, with tags only: the audience member presses "Request to join", the
+ * host's list shows the request, the host presses Accept, the audience member is seated.
+ */
+async function applyAndAccept(host: LiveSession, audience: LiveSession, name: string): Promise<void> {
+  const liveId = host.liveId;
+  part(audience.querySelector('apply-button')!, 'button').click();
+  const list = host.querySelector('applicant-list')!;
+  await waitUntil(() => queryPart(list, 'accept-button') !== null, `the host's list shows ${name}`);
+  expect(part(list, 'name').textContent).to.equal(name);
+  part(list, 'accept-button').click();
+  await waitFor(
+    sessionOf(audience).coGuestStore(liveId).coGuestState.selfStatus,
+    (status) => status === 'connected',
+    `${name} is seated`,
+  );
+  await waitFor(
+    sessionOf(host).liveSeatStore(liveId).seatList,
+    (seats) => seats.some((seat) => seat.userInfo?.userName === name),
+    `the host sees ${name} on a seat`,
+  );
+}
+
+/** Counts WebSockets opened and fetches made by the page while `run` runs. */
+async function countNetwork(run: () => Promise<void>): Promise<number> {
+  const OriginalWebSocket = window.WebSocket;
+  const originalFetch = Object.getOwnPropertyDescriptor(window, 'fetch')!;
+  const fetchFrom = window.fetch.bind(window);
+  let attempts = 0;
+  window.WebSocket = class extends OriginalWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      attempts++;
+      super(url, protocols);
+    }
+  };
+  window.fetch = (...args: Parameters<typeof fetch>) => {
+    attempts++;
+    return fetchFrom(...args);
+  };
+  try {
+    await run();
+  } finally {
+    window.WebSocket = OriginalWebSocket;
+    Object.defineProperty(window, 'fetch', originalFetch);
+  }
+  return attempts;
+}
+
+/** A host and an audience member in local mode, in one page, with tags only. */
+async function localPage(liveId = newLiveId(), audienceName = 'Ada') {
+  const page = await fixture<HTMLElement>(
+    html`<div>
+      <live-session local user-id="host" user-name="Host" live-role="host" live-id=${liveId}>
+        <live-core-view></live-core-view>
+        <applicant-list></applicant-list>
+      </live-session>
+      <live-session local user-id="ada" user-name=${audienceName} live-id=${liveId}>
+        <live-core-view></live-core-view>
+        <apply-button></apply-button>
+      </live-session>
+    </div>`,
+  );
+  const [host, audience] = Array.from(page.querySelectorAll('live-session'));
+  await ready(host!);
+  await ready(audience!);
+  return { page, host: host!, audience: audience!, liveId };
+}
+
+describe('<live-session>', () => {
+  describe('accessibility', () => {
+    it('passes axe while connecting, ready and in error', async () => {
+      const liveId = newLiveId();
+      // An audience member waits for a live nobody has started: it stays `connecting`.
+      const audience = await fixture<LiveSession>(html`
+        <live-session local user-id="ada" live-id=${liveId}><apply-button></apply-button></live-session>
+      `);
+      expect(audience.state).to.equal('connecting');
+      await accessible(audience);
+
+      const host = await fixture<LiveSession>(html`
+        <live-session local user-id="host" live-role="host" live-id=${liveId}>
+          <applicant-list></applicant-list>
+        </live-session>
+      `);
+      await ready(host);
+      await ready(audience);
+      await accessible(audience);
+      await accessible(host);
+
+      const broken = await fixture<LiveSession>(html`
+        <live-session server-url="http://example.com/ws" token="x"></live-session>
+      `);
+      await failed(broken);
+      await accessible(broken);
+    });
+
+    it('says what it does in a status region that takes no room while quiet', async () => {
+      const waiting = await fixture<LiveSession>(
+        html`<live-session local user-id="ada" live-id=${newLiveId()}></live-session>`,
+      );
+      expect(part(waiting, 'status').getAttribute('role')).to.equal('status');
+      expect(statusText(waiting)).to.equal('Joining the live…');
+      expect(getComputedStyle(part(waiting, 'status')).position).to.equal('static');
+
+      const el = await fixture<LiveSession>(
+        html`<live-session local user-id="ada" live-id=${newLiveId()} join-timeout="0"></live-session>`,
+      );
+      await failed(el);
+      expect(statusText(el)).to.equal('This live does not exist or has ended');
+      const status = part(el, 'status');
+      expect(getComputedStyle(status).position).to.equal('static');
+
+      el.liveId = '';
+      await ready(el);
+      expect(statusText(el)).to.equal('');
+      // Visually hidden: out of the flow, so a grid or flex parent gets no extra item.
+      expect(getComputedStyle(status).position).to.equal('absolute');
+    });
+  });
+
+  describe('properties', () => {
+    it('is registered as <live-session> and lays out no box of its own', async () => {
+      expect(document.createElement('live-session')).to.be.instanceOf(LiveSession);
+      const el = await fixture<LiveSession>(html`<live-session></live-session>`);
+      expect(getComputedStyle(el).display).to.equal('contents');
+    });
+
+    it('provides its session and live to every element inside it', async () => {
+      const liveId = newLiveId();
+      const el = await fixture<LiveSession>(html`
+        <live-session local user-id="host" live-role="host" live-id=${liveId}>
+          <section><p>nested</p></section>
+        </live-session>
+      `);
+      const inner = el.querySelector('p')!;
+      // At once, before login: the session, no live yet (descendants never fall back to the page's
+      // default session).
+      expect(provided(inner)?.session === el.session).to.equal(true);
+      expect(provided(inner)?.liveId ?? null).to.equal(null);
+      await ready(el);
+      expect(provided(inner)?.session === el.session).to.equal(true);
+      expect(provided(inner)?.liveId).to.equal(liveId);
+    });
+
+    it('exposes its session, logged in as user-id (named user-id when user-name is empty) in local mode', async () => {
+      const el = await fixture<LiveSession>(html`<live-session local user-id="grace"></live-session>`);
+      await ready(el);
+      const user = sessionOf(el).loginStore.loginUserInfo.get();
+      expect(user?.userId).to.equal('grace');
+      expect(user?.userName).to.equal('grace');
+    });
+
+    it('creates the live with live-name, max-seats and seat-mode for a host', async () => {
+      const liveId = newLiveId();
+      const el = await fixture<LiveSession>(html`
+        <live-session
+          local
+          user-id="host"
+          live-role="host"
+          live-id=${liveId}
+          live-name="Friday show"
+          max-seats="4"
+          seat-mode="free"
+        ></live-session>
+      `);
+      await ready(el);
+      const live = sessionOf(el).liveSeatStore(liveId).liveInfo.get();
+      expect(live?.liveName).to.equal('Friday show');
+      expect(live?.maxSeatCount).to.equal(4);
+      expect(live?.seatMode).to.equal('free');
+      expect(live?.owner.userId).to.equal('host');
+    });
+
+    it('enters another live on the same session when live-id changes', async () => {
+      const first = newLiveId();
+      const second = newLiveId();
+      const hosts = await fixture<HTMLElement>(
+        html`<div>
+          <live-session local user-id="h1" live-role="host" live-id=${first}></live-session>
+          <live-session local user-id="h2" live-role="host" live-id=${second}></live-session>
+        </div>`,
+      );
+      for (const host of Array.from(hosts.querySelectorAll('live-session'))) await ready(host);
+      const el = await fixture<LiveSession>(
+        html`<live-session local user-id="ada" live-id=${first}><p></p></live-session>`,
+      );
+      await ready(el);
+      expect(provided(el.firstElementChild!)?.liveId).to.equal(first);
+      const session = el.session;
+      el.liveId = second;
+      await el.updateComplete;
+      await ready(el);
+      expect(provided(el.firstElementChild!)?.liveId).to.equal(second);
+      expect(el.session === session).to.equal(true);
+      expect(sessionOf(el).liveListStore.currentLive.get()?.liveId).to.equal(second);
+    });
+
+    it('logs in again with a new session when who logs in changes', async () => {
+      const el = await fixture<LiveSession>(html`<live-session local user-id="ada"></live-session>`);
+      await ready(el);
+      const first = sessionOf(el);
+      el.userId = 'grace';
+      await waitUntil(() => el.session !== first && el.state === 'ready', 'a new session');
+      expect(sessionOf(el).loginStore.loginUserInfo.get()?.userId).to.equal('grace');
+      expect(first.loginStore.loginStatus.get()).to.equal('loggedOut');
+    });
+
+    it("uses a session the page set: waits for the page's login, never logs it out", async () => {
+      const liveId = newLiveId();
+      const hub = await getLocalHub();
+      const host = createSession();
+      const el = await fixture<LiveSession>(html`
+        <live-session .session=${host} live-role="host" live-id=${liveId}></live-session>
+      `);
+      expect(el.session === host).to.equal(true);
+      expect(el.state).to.equal('connecting');
+      await host.loginStore.login({ hub, user: { userId: 'page-host', userName: 'Host', avatarUrl: '' } });
+      await ready(el);
+      expect(host.liveListStore.currentLive.get()?.liveId).to.equal(liveId);
+      el.remove();
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(host.loginStore.loginStatus.get()).to.equal('loggedIn');
+      expect(host.liveListStore.currentLive.get()?.liveId).to.equal(liveId);
+      host.dispose();
+    });
+
+    it("provides the session's current live when it has no live-id", async () => {
+      const liveId = newLiveId();
+      const host = await fixture<LiveSession>(
+        html`<live-session local user-id="host" live-role="host" live-id=${liveId}></live-session>`,
+      );
+      await ready(host);
+      const el = await fixture<LiveSession>(html`<live-session local user-id="ada"><p></p></live-session>`);
+      await ready(el);
+      const inner = el.querySelector('p')!;
+      expect(provided(inner)?.liveId ?? null).to.equal(null);
+      await sessionOf(el).liveListStore.joinLive(liveId);
+      expect(provided(inner)?.liveId).to.equal(liveId);
+    });
+
+    it('keeps its session when moved in the DOM within one task', async () => {
+      const page = await fixture<HTMLElement>(
+        html`<div>
+          <section></section>
+          <live-session local user-id="ada"></live-session>
+        </div>`,
+      );
+      const el = page.querySelector('live-session')!;
+      await ready(el);
+      const session = el.session;
+      page.querySelector('section')!.append(el);
+      await Promise.resolve();
+      await el.updateComplete;
+      expect(el.session === session).to.equal(true);
+      expect(el.state).to.equal('ready');
+    });
+  });
+
+  describe('slots', () => {
+    it('shows the connecting slot while connecting and the error slot on error', async () => {
+      const content = html`<span slot="connecting">Please wait</span><span slot="error">Sorry</span>`;
+      const slotted = (el: LiveSession, name: string) =>
+        el
+          .shadowRoot!.querySelector<HTMLSlotElement>(`slot[name="${name}"]`)!
+          .assignedElements()
+          .map((node) => node.textContent);
+      const waiting = await fixture<LiveSession>(
+        html`<live-session local user-id="ada" live-id=${newLiveId()}>${content}</live-session>`,
+      );
+      expect(slotted(waiting, 'connecting')).to.deep.equal(['Please wait']);
+      expect(part(waiting, 'connecting').hidden).to.equal(false);
+      expect(part(waiting, 'error').hidden).to.equal(true);
+
+      const el = await fixture<LiveSession>(
+        html`<live-session local user-id="ada" live-id=${newLiveId()} join-timeout="0"
+          >${content}</live-session
+        >`,
+      );
+      await failed(el);
+      expect(slotted(el, 'error')).to.deep.equal(['Sorry']);
+      expect(part(el, 'connecting').hidden).to.equal(true);
+      expect(part(el, 'error').hidden).to.equal(false);
+    });
+  });
+
+  describe('states', () => {
+    it('is connecting, then ready', async () => {
+      const liveId = newLiveId();
+      const el = await fixture<LiveSession>(
+        html`<live-session local user-id="ada" live-id=${liveId}></live-session>`,
+      );
+      expect(el.matches(':state(connecting)')).to.equal(true);
+      expect(el.matches(':state(ready)')).to.equal(false);
+      const host = await fixture<LiveSession>(
+        html`<live-session local user-id="host" live-role="host" live-id=${liveId}></live-session>`,
+      );
+      await ready(host);
+      await ready(el);
+      expect(el.matches(':state(ready)')).to.equal(true);
+      expect(el.matches(':state(connecting)')).to.equal(false);
+    });
+
+    it('is in error for settings it refuses, before any network access', async () => {
+      // Plain markup, as a page would write it (the invalid values are the point).
+      const cases: readonly [string, string][] = [
+        ['no server', '<live-session token="x"></live-session>'],
+        ['an http server-url', '<live-session server-url="http://127.0.0.1:1/ws" token="x"></live-session>'],
+        [
+          'a javascript: server-url',
+          '<live-session server-url="javascript:alert(1)" token="x"></live-session>',
+        ],
+        ['no token', '<live-session server-url="ws://127.0.0.1:1/ws"></live-session>'],
+        [
+          'a javascript: token-url',
+          '<live-session server-url="ws://127.0.0.1:1/ws" token-url="javascript:alert(1)"></live-session>',
+        ],
+        [
+          'a data: token-url',
+          '<live-session server-url="ws://127.0.0.1:1/ws" token-url="data:application/json,{}"></live-session>',
+        ],
+        ['local mode without user-id', '<live-session local></live-session>'],
+        ['an unknown live-role', '<live-session local user-id="a" live-role="boss"></live-session>'],
+        ['a host with no live-id', '<live-session local user-id="a" live-role="host"></live-session>'],
+        [
+          'an unknown seat-mode',
+          '<live-session local user-id="a" live-role="host" live-id="x" seat-mode="any"></live-session>',
+        ],
+        [
+          'max-seats that is not a number',
+          '<live-session local user-id="a" live-role="host" live-id="x" max-seats="many"></live-session>',
+        ],
+      ];
+      for (const [label, template] of cases) {
+        let el!: LiveSession;
+        const attempts = await countNetwork(async () => {
+          el = await fixture<LiveSession>(template);
+          await failed(el);
+        });
+        expect(el.error?.errorCode, label).to.equal(ErrorCode.INVALID_ARGUMENT);
+        expect(el.matches(':state(error)'), label).to.equal(true);
+        expect(attempts, `${label}: no network`).to.equal(0);
+        expect(statusText(el), label).to.equal('Cannot join the live: the page gives invalid settings');
+      }
+    });
+
+    it('tries again when a refused setting is fixed', async () => {
+      const el = await fixture<LiveSession>(
+        '<live-session local user-id="a" live-role="boss"></live-session>',
+      );
+      await failed(el);
+      el.liveRole = 'audience';
+      await ready(el);
+    });
+
+    it('is ended once the live it entered ends', async () => {
+      const { host, audience } = await localPage();
+      expect(audience.matches(':state(ended)')).to.equal(false);
+      host.remove();
+      await waitUntil(() => audience.matches(':state(ended)'), 'the audience sees the live end');
+      expect(audience.state).to.equal('ready');
+    });
+  });
+
+  describe('events', () => {
+    it('fires session-ready with the session and the live', async () => {
+      const liveId = newLiveId();
+      const el = document.createElement('live-session');
+      el.local = true;
+      el.userId = 'host';
+      el.liveRole = 'host';
+      el.liveId = liveId;
+      const fired = oneEvent<SessionReadyEvent>(el, SessionReadyEvent.type);
+      document.body.append(el);
+      try {
+        const event = await fired;
+        expect(event).to.be.instanceOf(SessionReadyEvent);
+        expect(event.session === el.session).to.equal(true);
+        expect(event.liveId).to.equal(liveId);
+        expect(event.bubbles && event.composed).to.equal(true);
+      } finally {
+        el.remove();
+      }
+    });
+
+    it('fires session-error with the code and a message', async () => {
+      const el = document.createElement('live-session');
+      el.local = true;
+      el.userId = 'ada';
+      el.liveId = newLiveId();
+      el.joinTimeout = 0;
+      const fired = oneEvent<SessionErrorEvent>(el, SessionErrorEvent.type);
+      document.body.append(el);
+      try {
+        const event = await fired;
+        expect(event).to.be.instanceOf(SessionErrorEvent);
+        expect(event.errorCode).to.equal(ErrorCode.LIVE_NOT_FOUND);
+        expect(event.errorMessage).to.be.a('string').and.not.equal('');
+        expect(event.bubbles && event.composed).to.equal(true);
+        expect(el.error?.errorCode).to.equal(ErrorCode.LIVE_NOT_FOUND);
+      } finally {
+        el.remove();
+      }
+    });
+  });
+
+  describe('with the real server', () => {
+    let server: TestServer;
+
+    before(async () => {
+      server = await startServer();
+    });
+
+    after(async () => {
+      await stopServer(server);
+    });
+
+    it('a host and an audience member, tags only: apply, accept, seated', async () => {
+      const liveId = newLiveId();
+      const hostToken = await tokenFor(server, 'host', { userName: 'Host' });
+      const adaToken = await tokenFor(server, 'ada', { userName: 'Ada' });
+      const page = await fixture<HTMLElement>(
+        html`<div>
+          <live-session server-url=${server.url} token=${hostToken} live-role="host" live-id=${liveId}>
+            <live-core-view></live-core-view>
+            <applicant-list></applicant-list>
+          </live-session>
+          <live-session server-url=${server.url} token=${adaToken} live-id=${liveId}>
+            <live-core-view></live-core-view>
+            <apply-button></apply-button>
+          </live-session>
+        </div>`,
+      );
+      const [host, audience] = Array.from(page.querySelectorAll('live-session'));
+      await ready(host!);
+      await ready(audience!);
+      expect((await health(server)).lives).to.be.greaterThan(0);
+      await applyAndAccept(host!, audience!, 'Ada');
+      const stage = audience!.querySelector('live-core-view')!;
+      await waitUntil(
+        () => stage.shadowRoot!.querySelectorAll('guest-seat-tile').length === 2,
+        "Ada's stage shows the host and Ada",
+      );
+      await accessible(page);
+    });
+
+    it('an audience member who arrives first waits for the host to start the live', async () => {
+      const liveId = newLiveId();
+      const audience = await fixture<LiveSession>(html`
+        <live-session server-url=${server.url} token=${await tokenFor(server, 'early')} live-id=${liveId}>
+        </live-session>
+      `);
+      await waitFor(sessionOf(audience).$connection, (state) => state === 'connected', 'early is logged in');
+      expect(audience.state).to.equal('connecting');
+      const host = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'host')}
+          live-role="host"
+          live-id=${liveId}
+        ></live-session>
+      `);
+      await ready(host);
+      await ready(audience);
+    });
+
+    it('a refused token: error, NOT_LOGGED_IN', async () => {
+      const el = await fixture<LiveSession>(html`
+        <live-session server-url=${server.url} token="not-a-token" live-id=${newLiveId()}></live-session>
+      `);
+      const error = await failed(el);
+      expect(error.errorCode).to.equal(ErrorCode.NOT_LOGGED_IN);
+      expect(statusText(el)).to.equal('Could not sign in');
+    });
+
+    it('an expired token: error, NOT_LOGGED_IN', async () => {
+      const token = await tokenFor(server, 'ada', { expiresIn: -60 });
+      const el = await fixture<LiveSession>(
+        html`<live-session server-url=${server.url} token=${token}></live-session>`,
+      );
+      expect((await failed(el)).errorCode).to.equal(ErrorCode.NOT_LOGGED_IN);
+    });
+
+    it('a live that does not exist: error, LIVE_NOT_FOUND', async () => {
+      const el = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'ada')}
+          live-id=${newLiveId()}
+          join-timeout="0"
+        ></live-session>
+      `);
+      expect((await failed(el)).errorCode).to.equal(ErrorCode.LIVE_NOT_FOUND);
+      expect(statusText(el)).to.equal('This live does not exist or has ended');
+    });
+
+    it("a host whose live id another user's live has: error, LIVE_ID_OCCUPIED", async () => {
+      const liveId = newLiveId();
+      const first = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'first')}
+          live-role="host"
+          live-id=${liveId}
+        ></live-session>
+      `);
+      await ready(first);
+      const second = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'second')}
+          live-role="host"
+          live-id=${liveId}
+        ></live-session>
+      `);
+      expect((await failed(second)).errorCode).to.equal(ErrorCode.LIVE_ID_OCCUPIED);
+      expect(sessionOf(second).liveListStore.currentLive.get()).to.equal(null);
+    });
+
+    it('token-url: gets a token from the page origin, with user-id, user-name and avatar-url in the query', async () => {
+      const el = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token-url=${server.tokenUrl}
+          user-id="grace"
+          user-name="Grace Hopper"
+          avatar-url="https://example.com/grace.png"
+        ></live-session>
+      `);
+      await ready(el);
+      const user = sessionOf(el).loginStore.loginUserInfo.get();
+      expect(user).to.deep.equal({
+        userId: 'grace',
+        userName: 'Grace Hopper',
+        avatarUrl: 'https://example.com/grace.png',
+      });
+    });
+
+    it('token-url answering 4xx: error, NOT_LOGGED_IN, and no socket opened', async () => {
+      let el!: LiveSession;
+      const attempts = await countNetwork(async () => {
+        el = await fixture<LiveSession>(html`
+          <live-session
+            server-url=${server.url}
+            token-url=${server.tokenUrl}
+            user-id="not an id!"
+          ></live-session>
+        `);
+        await failed(el);
+      });
+      expect(el.error?.errorCode).to.equal(ErrorCode.NOT_LOGGED_IN);
+      expect(el.error?.errorMessage).to.contain('400');
+      expect(attempts, 'one fetch, no socket').to.equal(1);
+    });
+
+    it('never shows or reports the token', async () => {
+      const token = await tokenFor(server, 'ada');
+      const broken = `${token}x`;
+      const errors: SessionErrorEvent[] = [];
+      const el = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${broken}
+          @session-error=${(event: SessionErrorEvent) => errors.push(event)}
+        ></live-session>
+      `);
+      await failed(el);
+      expect(errors.length).to.equal(1);
+      expect(errors[0]!.errorMessage).not.to.contain(token);
+      expect(el.error?.errorMessage).not.to.contain(token);
+      expect(el.shadowRoot!.innerHTML).not.to.contain(token);
+      expect(el.getAttribute('token')).to.equal(broken);
+      expect(el.attributes.length, 'it adds no attribute').to.equal(2);
+    });
+
+    it('hostile names given through the attributes render inert through the flow', async () => {
+      const liveId = newLiveId();
+      const host = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'host')}
+          live-role="host"
+          live-id=${liveId}
+        >
+          <live-core-view></live-core-view>
+          <applicant-list></applicant-list>
+        </live-session>
+      `);
+      await ready(host);
+      for (const [index, name] of HOSTILE_STRINGS.entries()) {
+        const audience = await fixture<LiveSession>(html`
+          <live-session
+            server-url=${server.url}
+            token-url=${server.tokenUrl}
+            user-id=${`guest-${index}`}
+            user-name=${name}
+            live-id=${liveId}
+          >
+            <live-core-view></live-core-view>
+            <apply-button></apply-button>
+          </live-session>
+        `);
+        await ready(audience);
+        expect(sessionOf(audience).loginStore.loginUserInfo.get()?.userName).to.equal(name);
+        await applyAndAccept(host, audience, name);
+        expect(inertIn(host).problem, name).to.equal('');
+        expect(inertIn(audience).problem, name).to.equal('');
+        audience.remove();
+        await waitFor(
+          sessionOf(host).liveSeatStore(liveId).seatList,
+          (seats) => seats.every((seat) => seat.userInfo === null || seat.userInfo.userId === 'host'),
+          `guest-${index} left the seat`,
+        );
+      }
+    });
+
+    it('removing the element disposes its session: the server counts one connection less, a host ends its live', async () => {
+      const own = await startServer();
+      try {
+        const liveId = newLiveId();
+        const host = await fixture<LiveSession>(html`
+          <live-session
+            server-url=${own.url}
+            token=${await tokenFor(own, 'host')}
+            live-role="host"
+            live-id=${liveId}
+          ></live-session>
+        `);
+        const audience = await fixture<LiveSession>(html`
+          <live-session
+            server-url=${own.url}
+            token=${await tokenFor(own, 'ada')}
+            live-id=${liveId}
+          ></live-session>
+        `);
+        await ready(host);
+        await ready(audience);
+        await connections(own, 2);
+        expect((await health(own)).lives).to.equal(1);
+
+        audience.remove();
+        await connections(own, 1);
+        expect(audience.state).to.equal('idle');
+
+        host.remove();
+        await connections(own, 0);
+        expect((await health(own)).lives).to.equal(0);
+      } finally {
+        await stopServer(own);
+      }
+    });
+
+    it('a server that is down: error, DISCONNECTED', async () => {
+      const gone = await startServer();
+      const token = await tokenFor(gone, 'ada');
+      await stopServer(gone);
+      const el = await fixture<LiveSession>(
+        html`<live-session server-url=${gone.url} token=${token}></live-session>`,
+      );
+      expect((await failed(el)).errorCode).to.equal(ErrorCode.DISCONNECTED);
+      expect(statusText(el)).to.equal('Could not reach the live server');
+    });
+  });
+
+  describe('local mode', () => {
+    it('a host and an audience member in one page, tags only: apply, accept, seated', async () => {
+      const { page, host, audience } = await localPage();
+      await applyAndAccept(host, audience, 'Ada');
+      await accessible(page);
+    });
+
+    it('every <live-session local> of the page shares one in-page hub', async () => {
+      const hub = await getLocalHub();
+      await waitUntil(() => hub.connectionCount === 0, 'no connection is left from earlier tests');
+      const before = hub.connectionCount;
+      const { host, audience } = await localPage();
+      expect(hub.connectionCount).to.equal(before + 2);
+      audience.remove();
+      await waitUntil(() => hub.connectionCount === before + 1, 'the audience connection closes');
+      host.remove();
+      await waitUntil(() => hub.connectionCount === before, 'the host connection closes');
+    });
+
+    it('hostile user names render inert through the flow', async () => {
+      for (const name of HOSTILE_STRINGS) {
+        const { page, host, audience } = await localPage(newLiveId(), name);
+        await applyAndAccept(host, audience, name);
+        expect(inertIn(host).problem, name).to.equal('');
+        expect(inertIn(audience).problem, name).to.equal('');
+        page.remove();
+      }
+    });
+  });
+});
