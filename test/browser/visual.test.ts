@@ -1,6 +1,6 @@
 /**
- * Visual regression of the key stories (test/visual/key-stories.ts): each one is rendered in this
- * page as in test/browser/stories.test.ts, in the light and the dark theme, inside a fixed frame
+ * Visual regression of the key stories (test/visual/key-stories.ts): each one is rendered and
+ * played in this page as in test/browser/stories.test.ts, in the light and the dark theme, inside a fixed frame
  * (DejaVu Sans, the page's Canvas colour, reduced motion, video frames replaced by grey), screenshotted by
  * Playwright and compared with test/visual/baselines/<id>--<theme>.png (scripts/story-tests.mjs).
  *
@@ -68,6 +68,9 @@ async function withStory(
   try {
     const mounted = await story.mount(frame, { globals: { theme } });
     try {
+      await settle(frame);
+      // The picture is the story's state once played, as Storybook shows it.
+      await mounted.play();
       await settle(frame);
       await imagesLoaded(frame);
       stillVideos(frame);

@@ -5,8 +5,12 @@
  *
  * To add one: add its id here, run `npm run screenshots:update`, look at the two new pictures in
  * test/visual/baselines/ and commit them with the change. Pick stories whose picture does not
- * depend on the clock (waiting times, countdowns) and the main states of each element; video is
- * painted over (grey) in the pictures, so a synthetic camera never makes a difference.
+ * depend on the clock (waiting times, countdowns) nor show Chinese or Korean text (the pictures are
+ * made with Debian's DejaVu fonts only; a machine with CJK fonts would draw those differently), and
+ * the main states of each element; video is
+ * shown as flat grey in the pictures, so a synthetic camera never makes a difference. The story's
+ * `play` runs before the picture is taken. Content outside the frame's box (a popover in the top
+ * layer, a fixed overlay) is not in the picture.
  */
 export const KEY_STORIES: readonly string[] = [
   'elements-guest-seat-tile--empty',
@@ -15,4 +19,10 @@ export const KEY_STORIES: readonly string[] = [
   'elements-guest-seat-tile--with-avatar',
   'elements-guest-seat-tile--speaking',
   'elements-guest-seat-tile--connection-lost',
+  'elements-apply-button--idle',
+  'elements-apply-button--connected',
+  'elements-connection-status--offline',
+  'elements-invitation-prompt--without-deadline',
+  'elements-live-notifications--for-host',
+  'elements-live-core-view--dynamic-grid',
 ];
