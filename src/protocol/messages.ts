@@ -5,7 +5,15 @@
 import * as v from 'valibot';
 import { ErrorCode } from './errors.js';
 import { fail, ok, type Result } from './result.js';
-import type { EventEnvelope, LiveEvent, LiveInfo, LiveSnapshot, SeatMode, UserInfo } from './types.js';
+import type {
+  EventEnvelope,
+  LiveEvent,
+  LiveInfo,
+  LiveSnapshot,
+  SeatMode,
+  SignalData,
+  UserInfo,
+} from './types.js';
 
 export { PROTOCOL_VERSION } from './version.js';
 
@@ -33,6 +41,64 @@ const id = v.pipe(v.string(), v.regex(ID_PATTERN, 'must be 1..64 characters of A
 const seatIndex = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SEATS - 1));
 const seatIndexOrAny = v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(MAX_SEATS - 1));
 const device = v.picklist(['microphone', 'camera']);
+
+/** Largest `media.signal` `data`, in bytes of JSON (UTF-8). An SDP is at most this long too. */
+export const MAX_SIGNAL_BYTES = 12 * 1024;
+/** Longest ICE `candidate` line accepted in a signal. */
+export const MAX_CANDIDATE_LENGTH = 1024;
+
+const encoder = new TextEncoder();
+
+/** simple-peer's signal objects, by shape (`docs/media.md`). `v.object` drops unknown fields. */
+const signalData = v.pipe(
+  v.variant('type', [
+    v.object({
+      type: v.picklist(['offer', 'answer']),
+      sdp: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SIGNAL_BYTES)),
+    }),
+    v.object({
+      type: v.literal('candidate'),
+      candidate: v.object({
+        candidate: v.pipe(v.string(), v.maxLength(MAX_CANDIDATE_LENGTH)),
+        sdpMLineIndex: v.optional(
+          v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1023))),
+        ),
+        sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+        usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
+      }),
+    }),
+    v.object({ type: v.literal('renegotiate'), renegotiate: v.literal(true) }),
+    v.object({
+      type: v.literal('transceiverRequest'),
+      transceiverRequest: v.object({
+        kind: v.picklist(['audio', 'video']),
+        init: v.optional(
+          v.object({
+            direction: v.optional(v.picklist(['sendrecv', 'sendonly', 'recvonly', 'inactive'])),
+            sendEncodings: v.optional(
+              v.pipe(
+                v.array(
+                  v.object({
+                    rid: v.optional(v.pipe(v.string(), v.maxLength(16))),
+                    active: v.optional(v.boolean()),
+                    maxBitrate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(1e9))),
+                    maxFramerate: v.optional(v.pipe(v.number(), v.minValue(0), v.maxValue(240))),
+                    scaleResolutionDownBy: v.optional(v.pipe(v.number(), v.minValue(1), v.maxValue(64))),
+                  }),
+                ),
+                v.maxLength(8),
+              ),
+            ),
+          }),
+        ),
+      }),
+    }),
+  ]),
+  v.check(
+    (data) => encoder.encode(JSON.stringify(data)).length <= MAX_SIGNAL_BYTES,
+    `must be at most ${MAX_SIGNAL_BYTES} bytes of JSON`,
+  ),
+);
 
 function commandSchemas(limits: ProtocolLimits) {
   const extraInfo = v.optional(v.pipe(v.string(), v.maxLength(limits.maxExtraInfoLength)), '');
@@ -91,6 +157,9 @@ function commandSchemas(limits: ProtocolLimits) {
     }),
     'device.closeRemote': v.object({ ...live, userId: id, device }),
     'device.setRemoteAllowed': v.object({ ...live, userId: id, device, allowed: v.boolean() }),
+    'media.watch': v.object({ ...live, publisherId: id }),
+    'media.unwatch': v.object({ ...live, publisherId: id }),
+    'media.signal': v.object({ ...live, to: id, data: signalData }),
   } as const;
 }
 
@@ -124,6 +193,10 @@ export interface CommandData {
   'live.list': { readonly lives: readonly LiveSummary[] };
   'guest.apply': { readonly requestId: string };
   'guest.invite': { readonly requestId: string };
+  /** How many viewers the publisher has now, the caller included. */
+  'media.watch': { readonly viewers: number };
+  /** Whether the signal reached a connection of `to` (`false`: `to` is offline, in its grace period). */
+  'media.signal': { readonly delivered: boolean };
 }
 
 export type DataOf<N extends CommandName> = N extends keyof CommandData ? CommandData[N] : undefined;
@@ -185,7 +258,19 @@ export interface ByeMessage {
   readonly message: string;
 }
 
-export type ServerMessage = WelcomeMessage | ReplyMessage | ServerEvent | ErrorMessage | ByeMessage;
+/**
+ * A WebRTC signal relayed inside a watch pair. Not sequenced, not replayed: signaling is ephemeral
+ * (after a resume, peers renegotiate). `from` is the sender as the server authenticated it.
+ */
+export interface SignalMessage {
+  readonly type: 'signal';
+  readonly liveId: string;
+  readonly from: string;
+  readonly data: SignalData;
+}
+
+export type ServerMessage =
+  WelcomeMessage | ReplyMessage | ServerEvent | SignalMessage | ErrorMessage | ByeMessage;
 
 export function toServerEvent(envelope: EventEnvelope): ServerEvent {
   return { type: 'event', liveId: envelope.liveId, seq: envelope.seq, event: envelope.event };

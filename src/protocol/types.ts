@@ -178,10 +178,66 @@ export type LiveEvent =
       readonly action: 'closed' | 'forbidden' | 'allowed';
       readonly by: UserInfo;
     }
+  | MediaViewerEvent
   | { readonly type: 'snapshot'; readonly snapshot: LiveSnapshot }
   | { readonly type: 'live.ended'; readonly reason: LiveEndReason };
 
 export type LiveEventType = LiveEvent['type'];
+
+// ── media ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A watch pair began or ended: sent (sequenced, to the publisher only) so the publisher creates or
+ * closes its peer connection for that viewer. See `docs/media.md`.
+ */
+export interface MediaViewerEvent {
+  readonly type: 'media.viewer';
+  /** The seat holder who sends media to the viewer. */
+  readonly publisherId: string;
+  /** The member who watches. */
+  readonly viewerId: string;
+  readonly action: 'joined' | 'left';
+}
+
+/** One ICE candidate, as `RTCIceCandidate.toJSON()` gives it. */
+export interface IceCandidateData {
+  /** The `candidate:` line; `''` marks the end of candidates. */
+  readonly candidate: string;
+  readonly sdpMLineIndex?: number | null;
+  readonly sdpMid?: string | null;
+  readonly usernameFragment?: string | null;
+}
+
+/** The part of `RTCRtpEncodingParameters` a transceiver request may carry. */
+export interface EncodingData {
+  readonly rid?: string;
+  readonly active?: boolean;
+  readonly maxBitrate?: number;
+  readonly maxFramerate?: number;
+  readonly scaleResolutionDownBy?: number;
+}
+
+/** The part of `RTCRtpTransceiverInit` a transceiver request may carry (streams do not cross the wire). */
+export interface TransceiverInitData {
+  readonly direction?: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+  readonly sendEncodings?: readonly EncodingData[];
+}
+
+/**
+ * A WebRTC signaling message between the two sides of a watch pair: simple-peer's `signal` data,
+ * validated by shape by the server (unknown fields are dropped) and relayed as is.
+ */
+export type SignalData =
+  | { readonly type: 'offer' | 'answer'; readonly sdp: string }
+  | { readonly type: 'candidate'; readonly candidate: IceCandidateData }
+  | { readonly type: 'renegotiate'; readonly renegotiate: true }
+  | {
+      readonly type: 'transceiverRequest';
+      readonly transceiverRequest: {
+        readonly kind: 'audio' | 'video';
+        readonly init?: TransceiverInitData;
+      };
+    };
 
 /**
  * Who receives an event. `managers` = owner and administrators. `users` lists user ids.
