@@ -160,6 +160,12 @@ export class LiveRoom implements LiveRoomApi {
         'The limit graceMs must be a non-negative number of milliseconds.',
       );
     }
+    if (!isNonNegativeInteger(limits.maxViewersPerPublisher)) {
+      return fail(
+        ErrorCode.INVALID_ARGUMENT,
+        'The limit maxViewersPerPublisher must be a non-negative integer.',
+      );
+    }
     const live: LiveInfo = {
       liveId: settings.liveId,
       liveName: settings.liveName ?? '',
@@ -188,6 +194,8 @@ export class LiveRoom implements LiveRoomApi {
   readonly #applications = new Map<string, PendingApplication>();
   /** Pending invitations in creation order. */
   readonly #invitations = new Map<string, PendingInvitation>();
+  /** Watch pairs: publisher id → viewer ids, in the order they started watching. */
+  readonly #viewers = new Map<string, Set<string>>();
   #seq = 0;
   #ended = false;
   #nextApplicationId = 1;
@@ -238,6 +246,15 @@ export class LiveRoom implements LiveRoomApi {
 
   isMember(userId: string): boolean {
     return this.#members.has(userId);
+  }
+
+  canSignal(fromId: string, toId: string): boolean {
+    if (this.#ended || fromId === toId) return false;
+    return this.#viewers.get(fromId)?.has(toId) === true || this.#viewers.get(toId)?.has(fromId) === true;
+  }
+
+  viewersOf(publisherId: string): readonly string[] {
+    return [...(this.#viewers.get(publisherId) ?? [])];
   }
 
   snapshotFor(userId: string): LiveSnapshot {
@@ -317,7 +334,7 @@ export class LiveRoom implements LiveRoomApi {
   }
 
   execute(actorId: string, command: RoomCommand): Result<unknown> {
-    return this.#guard(String((command as { name?: unknown } | null)?.name), () => {
+    return this.#guard<unknown>(String((command as { name?: unknown } | null)?.name), () => {
       if (this.#ended) return this.#endedFailure();
       const actor = this.#members.get(actorId);
       if (actor === undefined) return this.#notInLive();
@@ -359,6 +376,10 @@ export class LiveRoom implements LiveRoomApi {
           return this.#closeRemote(actor, command.args);
         case 'device.setRemoteAllowed':
           return this.#setRemoteAllowed(actor, command.args);
+        case 'media.watch':
+          return this.#watch(actor, command.args);
+        case 'media.unwatch':
+          return this.#unwatch(actor, command.args);
         default: {
           const name = String((command as { name?: unknown }).name);
           return fail(ErrorCode.INVALID_ARGUMENT, `Unknown command "${name.slice(0, 64)}".`);
@@ -716,6 +737,7 @@ export class LiveRoom implements LiveRoomApi {
     if (actor.seatIndex === null) return this.#notOnSeat(actor, actor.user.userId);
     this.#unplace(actor);
     this.#emitSeats();
+    this.#endPublishing(actor, true);
     return ok();
   }
 
@@ -740,6 +762,7 @@ export class LiveRoom implements LiveRoomApi {
       reason: 'kicked',
       by: actor.user,
     });
+    this.#endPublishing(target, true);
     return ok();
   }
 
@@ -823,6 +846,7 @@ export class LiveRoom implements LiveRoomApi {
       });
     }
     for (const notice of notices) this.#emitNotice(notice);
+    if (replaced !== null) this.#endPublishing(replaced, true);
     return ok();
   }
 
@@ -922,6 +946,65 @@ export class LiveRoom implements LiveRoomApi {
     return notices;
   }
 
+  // ── media: watch pairs ─────────────────────────────────────────────────────────────────────
+
+  #watch(actor: Member, args: CommandArgs<'media.watch'>): Result<{ viewers: number }> {
+    if (args.publisherId === actor.user.userId) {
+      return fail(
+        ErrorCode.INVALID_ARGUMENT,
+        'You cannot watch yourself: your own camera is shown from your device.',
+      );
+    }
+    const publisher = this.#members.get(args.publisherId);
+    if (publisher === undefined || publisher.seatIndex === null) {
+      return this.#notOnSeat(actor, args.publisherId);
+    }
+    const viewers = this.#viewers.get(args.publisherId) ?? new Set<string>();
+    if (viewers.has(actor.user.userId)) return ok({ viewers: viewers.size });
+    const cap = this.#limits.maxViewersPerPublisher;
+    if (viewers.size >= cap) {
+      return fail(
+        ErrorCode.VIEWER_LIMIT,
+        `User ${args.publisherId} already sends media to ${cap} viewers, the most this live allows; try again when one stops watching.`,
+      );
+    }
+    viewers.add(actor.user.userId);
+    this.#viewers.set(args.publisherId, viewers);
+    this.#emitViewer(args.publisherId, actor.user.userId, 'joined');
+    return ok({ viewers: viewers.size });
+  }
+
+  #unwatch(actor: Member, args: CommandArgs<'media.unwatch'>): Result {
+    const viewers = this.#viewers.get(args.publisherId);
+    if (viewers?.delete(actor.user.userId) !== true) return ok();
+    if (viewers.size === 0) this.#viewers.delete(args.publisherId);
+    this.#emitViewer(args.publisherId, actor.user.userId, 'left');
+    return ok();
+  }
+
+  /** The member stopped publishing (lost the seat or left): its pairs end, in watch order. */
+  #endPublishing(member: Member, notify: boolean): void {
+    const publisherId = member.user.userId;
+    const viewers = this.#viewers.get(publisherId);
+    if (viewers === undefined) return;
+    this.#viewers.delete(publisherId);
+    if (notify) for (const viewerId of viewers) this.#emitViewer(publisherId, viewerId, 'left');
+  }
+
+  /** The member left: every pair it watched ends, and its publisher is told. */
+  #endWatching(member: Member): void {
+    const viewerId = member.user.userId;
+    for (const [publisherId, viewers] of [...this.#viewers]) {
+      if (!viewers.delete(viewerId)) continue;
+      if (viewers.size === 0) this.#viewers.delete(publisherId);
+      this.#emitViewer(publisherId, viewerId, 'left');
+    }
+  }
+
+  #emitViewer(publisherId: string, viewerId: string, action: 'joined' | 'left'): void {
+    this.#emit(users(publisherId), { type: 'media.viewer', publisherId, viewerId, action });
+  }
+
   // ── presence and lifecycle ─────────────────────────────────────────────────────────────────
 
   #markOffline(member: Member): void {
@@ -959,6 +1042,9 @@ export class LiveRoom implements LiveRoomApi {
         this.#emit(ALL, { type: 'seat.lost', userId, seatIndex, reason: 'connectionLost', by: null });
       }
     }
+    // The pairs it published end silently (it is gone); the publishers it watched are told.
+    this.#endPublishing(member, false);
+    this.#endWatching(member);
     const memberCount = this.#members.size;
     this.#emit(MANAGERS, { type: 'member.left', userId, reason, memberCount });
     this.#emit(OTHERS, { type: 'member.count', memberCount });
@@ -966,6 +1052,8 @@ export class LiveRoom implements LiveRoomApi {
 
   #end(reason: LiveEndReason): void {
     this.#ended = true;
+    // Every pair ends with the live; `live.ended` tells both sides.
+    this.#viewers.clear();
     for (const member of this.#members.values()) {
       this.#clearTimer(member.graceTimer);
       member.graceTimer = null;

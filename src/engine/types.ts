@@ -11,21 +11,31 @@ export interface RoomLimits {
   readonly maxPendingApplications: number;
   /** How long a member who lost its connection keeps its seat and requests, in ms. Default 20,000. */
   readonly graceMs: number;
+  /**
+   * Viewers one publisher (a seat holder) sends media to, each a peer connection and an upload of
+   * its video. Default 8 (about what a 10 Mbit/s home uplink carries at 360p–720p). `0` turns media
+   * off.
+   */
+  readonly maxViewersPerPublisher: number;
 }
 
 export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxMembers: 10_000,
   maxPendingApplications: 1_000,
   graceMs: 20_000,
+  maxViewersPerPublisher: 8,
 };
 
 /** The settings of `live.create` after validation. */
 export type CreateLiveSettings = CommandArgs<'live.create'>;
 
-/** Commands that act inside an existing room (everything but create, join, leave, end and list). */
+/**
+ * Commands that act inside an existing room: everything but create, join, leave, end and list,
+ * and `media.signal`, which the hub relays outside the room's sequence (see `canSignal`).
+ */
 export type RoomCommandName = Exclude<
   CommandName,
-  'live.create' | 'live.join' | 'live.leave' | 'live.end' | 'live.list'
+  'live.create' | 'live.join' | 'live.leave' | 'live.end' | 'live.list' | 'media.signal'
 >;
 
 /** One command for `LiveRoom.execute`, with its validated arguments. */
@@ -65,6 +75,13 @@ export interface LiveRoomApi {
   end(userId: string): Result;
   /** Runs one command for `actorId`. The actor is never taken from the arguments. */
   execute(actorId: string, command: RoomCommand): Result<unknown>;
+  /**
+   * Whether `fromId` may send WebRTC signals to `toId`: only inside a watch pair, in either
+   * direction, while the live goes on.
+   */
+  canSignal(fromId: string, toId: string): boolean;
+  /** The viewers of `publisherId`, in the order they started watching (empty for a non-publisher). */
+  viewersOf(publisherId: string): readonly string[];
   /** The member's connection dropped (`false`) or came back (`true`); drives the grace period. */
   setOnline(userId: string, online: boolean): void;
   /** Ends the live with `endedByServer` (server shutdown) and clears every timer. */

@@ -46,6 +46,7 @@ interface Config {
   readonly graceMs: number;
   readonly maxPendingApplications: number;
   readonly maxMembers: number;
+  readonly maxViewersPerPublisher: number;
 }
 
 /**
@@ -81,6 +82,7 @@ const configArb: fc.Arbitrary<Config> = fc.record({
   graceMs: fc.constantFrom(0, 3_000, 3_000, 20_000),
   maxPendingApplications: fc.constantFrom(2, 1_000),
   maxMembers: fc.constantFrom(6, 10_000),
+  maxViewersPerPublisher: fc.constantFrom(0, 1, 2, 8),
 });
 
 const userArb = fc.constantFrom<UserId>(...USERS);
@@ -171,6 +173,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     fc.record({ userId: targetArb, device: deviceArb, allowed: fc.boolean() }),
   ),
   cmd(2, pickArb('manager'), 'member.setAdmin', fc.record({ userId: anyoneArb, admin: fc.boolean() })),
+  cmd(5, anyoneArb, 'media.watch', fc.record({ publisherId: pickArb('seated', 'member') })),
+  cmd(2, anyoneArb, 'media.unwatch', fc.record({ publisherId: pickArb('seated', 'member') })),
   {
     weight: 8,
     arbitrary: fc.record({
@@ -233,7 +237,7 @@ function resolveCommand(template: CommandTemplate, snapshot: LiveSnapshot, actor
   const args: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(template.args)) {
     args[key] =
-      key === 'userId' || key === 'inviteeId' || key === 'inviterId'
+      key === 'userId' || key === 'inviteeId' || key === 'inviterId' || key === 'publisherId'
         ? resolvePick(value as Pick, snapshot, actor)
         : value;
   }
@@ -300,7 +304,20 @@ function apply(replica: Replica, envelope: EventEnvelope): void {
     case 'seat.lost':
     case 'device.admin':
     case 'live.ended':
+    case 'media.viewer':
       break;
+  }
+}
+
+/** A publisher's viewers as its `media.viewer` events tell them. */
+function applyViewers(viewers: Set<string>, envelope: EventEnvelope): void {
+  const event = envelope.event;
+  if (event.type !== 'media.viewer') return;
+  if (event.action === 'joined') {
+    assert.ok(!viewers.has(event.viewerId), `${event.viewerId} joined ${event.publisherId} twice`);
+    viewers.add(event.viewerId);
+  } else {
+    assert.ok(viewers.delete(event.viewerId), `${event.viewerId} left ${event.publisherId} unseen`);
   }
 }
 
@@ -420,6 +437,8 @@ function run(config: Config, steps: readonly Step[]): void {
   const scheduler = new ManualScheduler();
   const envelopes: EventEnvelope[] = [];
   const replicas = new Map<string, Replica>();
+  /** Each member's viewers, from the `media.viewer` events delivered to it. */
+  const viewerReplicas = new Map<string, Set<string>>();
   /** requestId → resolved events seen. */
   const resolvedCount = new Map<string, number>();
   /** Every pending request as the event stream tells it, in arrival order. */
@@ -451,8 +470,15 @@ function run(config: Config, steps: readonly Step[]): void {
     const room = roomRef.current;
     if (room === undefined) return;
     for (const [userId, replica] of replicas) {
-      if (room.isMember(userId) && includes(envelope.to, userId, room.roleOf(userId)))
+      if (room.isMember(userId) && includes(envelope.to, userId, room.roleOf(userId))) {
         apply(replica, envelope);
+        const viewers = viewerReplicas.get(userId);
+        if (viewers) applyViewers(viewers, envelope);
+      }
+    }
+    if (event.type === 'media.viewer') {
+      assert.deepEqual(envelope.to, { kind: 'users', userIds: [event.publisherId] }, 'to the publisher');
+      assert.ok(room.isMember(event.publisherId), 'only a publisher still in the live is told');
     }
   };
 
@@ -470,6 +496,7 @@ function run(config: Config, steps: readonly Step[]): void {
       graceMs: config.graceMs,
       maxPendingApplications: config.maxPendingApplications,
       maxMembers: config.maxMembers,
+      maxViewersPerPublisher: config.maxViewersPerPublisher,
     },
     emit,
     onError: (error) => {
@@ -480,13 +507,17 @@ function run(config: Config, steps: readonly Step[]): void {
   const liveRoom = created.data;
   roomRef.current = liveRoom;
   replicas.set(OWNER, replicaOf(liveRoom.snapshotFor(OWNER)));
+  viewerReplicas.set(OWNER, new Set());
   online.set(OWNER, true);
 
   const join = (userId: string) => {
     const result = liveRoom.join(info(userId));
     if (result.isSuccess) {
       online.set(userId, true);
-      if (!replicas.has(userId)) replicas.set(userId, replicaOf(result.data));
+      if (!replicas.has(userId)) {
+        replicas.set(userId, replicaOf(result.data));
+        viewerReplicas.set(userId, new Set());
+      }
       assert.equal(result.data.seq, liveRoom.seq);
     }
     return result;
@@ -495,6 +526,7 @@ function run(config: Config, steps: readonly Step[]): void {
     for (const userId of [...replicas.keys()]) {
       if (!liveRoom.isMember(userId)) {
         replicas.delete(userId);
+        viewerReplicas.delete(userId);
         online.delete(userId);
       }
     }
@@ -636,6 +668,30 @@ function run(config: Config, steps: readonly Step[]): void {
       for (const application of snapshot.applications) {
         if (application.deadline !== null) assert.ok(application.deadline > scheduler.now());
       }
+    }
+    // Watch pairs: a seated publisher, at most the cap of viewers, all members, never itself; none
+    // after the end; signals exactly inside pairs; the publisher's events tell it its viewers.
+    const pairs = new Map(USERS.map((userId) => [userId as string, liveRoom.viewersOf(userId)]));
+    for (const publisherId of USERS) {
+      const viewers = pairs.get(publisherId) ?? [];
+      if (liveRoom.ended) {
+        assert.deepEqual(viewers, [], 'no pair after the end');
+        continue;
+      }
+      if (viewers.length > 0) {
+        assert.ok(seated.has(publisherId), `${publisherId} publishes without a seat`);
+        assert.ok(viewers.length <= config.maxViewersPerPublisher, `over the cap for ${publisherId}`);
+      }
+      for (const viewerId of viewers) {
+        assert.ok(liveRoom.isMember(viewerId), `${viewerId} watches after leaving`);
+        assert.notEqual(viewerId, publisherId);
+      }
+      for (const otherId of USERS) {
+        const paired = viewers.includes(otherId) || (pairs.get(otherId) ?? []).includes(publisherId);
+        assert.equal(liveRoom.canSignal(publisherId, otherId), paired, `${publisherId} → ${otherId}`);
+      }
+      const told = viewerReplicas.get(publisherId);
+      if (told) assert.deepEqual([...told].sort(), [...viewers].sort(), `viewers of ${publisherId}`);
     }
     // Replicas from delivered events equal what the engine would show each member now.
     for (const [userId, replica] of replicas) {
