@@ -35,6 +35,7 @@ const OUT_DIR = join(ROOT, 'screenshots');
 const THEMES = ['light', 'dark'];
 /** Pages working at once (the machine has 2 cores). */
 const PARALLEL = 2;
+const VIEWPORT = { width: 1024, height: 768 };
 /** Longest wait for one story to load, render and play. */
 const STORY_TIMEOUT_MS = 15_000;
 
@@ -145,7 +146,7 @@ async function main() {
     ],
   });
   const context = await browser.newContext({
-    viewport: { width: 1024, height: 768 },
+    viewport: VIEWPORT,
     reducedMotion: 'reduce',
     colorScheme: 'light',
   });
@@ -192,18 +193,34 @@ async function main() {
         problems.push(`the story did not finish within ${STORY_TIMEOUT_MS / 1000} s`);
       }
       try {
-        // The story's own box (with the canvas padding); the whole viewport when the story draws
-        // nothing in it (fixed overlays, an error display).
-        const box = await page.locator('#storybook-root').boundingBox();
-        const visible = box !== null && box.width > 0 && box.height > 0;
+        // Down to the lowest box the story draws (shadow trees and popovers included, plus the
+        // canvas padding); the whole viewport when it draws nothing (an error display).
+        const bottom = await page.evaluate(() => {
+          // Runs in the page.
+          const { document, scrollY } = /** @type {any} */ (globalThis);
+          let lowest = 0;
+          /** @param {Element | ShadowRoot} scope */
+          const visit = (scope) => {
+            for (const element of Array.from(scope.children)) {
+              const rect = element.getBoundingClientRect();
+              if (rect.width > 0 && rect.height > 0) lowest = Math.max(lowest, rect.bottom + scrollY);
+              if (element.shadowRoot !== null) visit(element.shadowRoot);
+              visit(element);
+            }
+          };
+          const root = document.querySelector('#storybook-root');
+          if (root !== null) visit(root);
+          return lowest;
+        });
+        const height = Math.ceil(bottom + 16);
         await page.screenshot({
           path: join(OUT_DIR, file),
           animations: 'disabled',
           caret: 'hide',
-          fullPage: true,
-          ...(visible
-            ? { clip: { x: 0, y: 0, width: 1024, height: Math.ceil(box.y + box.height + 16) } }
-            : {}),
+          // Popovers in the top layer do not make the page longer: within the viewport, clip the
+          // viewport; past it, clip the full page.
+          fullPage: height > VIEWPORT.height,
+          ...(bottom > 0 ? { clip: { x: 0, y: 0, width: VIEWPORT.width, height } } : {}),
         });
       } catch (error) {
         problems.push(`no screenshot: ${error instanceof Error ? error.message : String(error)}`);
