@@ -285,19 +285,34 @@ describe('<live-session>', () => {
 
     it('provides its session and live to every element inside it', async () => {
       const liveId = newLiveId();
-      const el = await fixture<LiveSession>(html`
-        <live-session local user-id="host" live-role="host" live-id=${liveId}>
-          <section><p>nested</p></section>
-        </live-session>
-      `);
-      const inner = el.querySelector('p')!;
-      // At once, before login: the session, no live yet (descendants never fall back to the page's
-      // default session).
-      expect(provided(inner)?.session === el.session).to.equal(true);
-      expect(provided(inner)?.liveId ?? null).to.equal(null);
-      await ready(el);
-      expect(provided(inner)?.session === el.session).to.equal(true);
-      expect(provided(inner)?.liveId).to.equal(liveId);
+      const el = document.createElement('live-session');
+      Object.assign(el, { local: true, userId: 'host', liveRole: 'host', liveId });
+      const inner = document.createElement('p');
+      el.append(document.createElement('section'));
+      el.firstElementChild!.append(inner);
+      document.body.append(el);
+      try {
+        // At once, before login: the session, no live yet (descendants never fall back to the
+        // page's default session).
+        expect(provided(inner)?.session === el.session).to.equal(true);
+        expect(el.session === null).to.equal(false);
+        expect(provided(inner)?.liveId ?? null).to.equal(null);
+        await ready(el);
+        expect(provided(inner)?.session === el.session).to.equal(true);
+        expect(provided(inner)?.liveId).to.equal(liveId);
+      } finally {
+        el.remove();
+      }
+    });
+
+    it('in local mode, updateComplete waits for the outcome; with a server, for rendering only', async () => {
+      const local = await fixture<LiveSession>(html`<live-session local user-id="ada"></live-session>`);
+      expect(local.state).to.equal('ready');
+      const remote = await fixture<LiveSession>(
+        html`<live-session server-url="ws://127.0.0.1:9/ws" token="x"></live-session>`,
+      );
+      expect(remote.state).to.equal('connecting');
+      await failed(remote);
     });
 
     it('exposes its session, logged in as user-id (named user-id when user-name is empty) in local mode', async () => {

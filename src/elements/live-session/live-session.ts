@@ -311,6 +311,8 @@ export class LiveSession extends LitElement {
   #sessionCleanups: (() => void)[] = [];
   /** Undone when the element enters another live. */
   #liveCleanups: (() => void)[] = [];
+  /** While a local-mode start runs (see `getUpdateComplete`), or `null`. */
+  #settled: Promise<void> | null = null;
 
   constructor() {
     super();
@@ -340,6 +342,19 @@ export class LiveSession extends LitElement {
   /** Why the element is in its `error` state, or `null`. */
   get error(): LiveSessionError | null {
     return this.#error;
+  }
+
+  /**
+   * In `local` mode, also waits until the element is `ready`, in `error`, or waiting for a live
+   * that has not started: nothing there waits on a network, so `await el.updateComplete` (and a
+   * test's `fixture`) sees the outcome. With a server it waits for rendering only.
+   */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const updated = await super.getUpdateComplete();
+    const settled = this.#settled;
+    if (settled === null) return updated;
+    await settled;
+    return this.getUpdateComplete();
   }
 
   override connectedCallback(): void {
@@ -460,6 +475,29 @@ export class LiveSession extends LitElement {
     this.#liveAbort.abort();
     const abort = new AbortController();
     this.#liveAbort = abort;
+    // In local mode nothing waits on a network: `updateComplete` waits for the outcome.
+    const settled = this.local && this.#owned ? this.#settling() : (): void => undefined;
+    try {
+      await this.#run(generation, session, abort.signal, settled);
+    } finally {
+      settled();
+    }
+  }
+
+  /** Marks the element settling (see `getUpdateComplete`); the function returned ends it. */
+  #settling(): () => void {
+    let done = (): void => undefined;
+    const settling = new Promise<void>((resolve) => {
+      done = () => {
+        if (this.#settled === settling) this.#settled = null;
+        resolve();
+      };
+    });
+    this.#settled = settling;
+    return done;
+  }
+
+  async #run(generation: number, session: Session, signal: AbortSignal, waiting: () => void): Promise<void> {
     this.#undo(this.#liveCleanups);
     this.#ended.setStore(NOT_ENDED);
     this.#error = null;
@@ -476,7 +514,9 @@ export class LiveSession extends LitElement {
       this.#fail(generation, login);
       return;
     }
-    const entered = await this.#serially(() => this.#enterLive(generation, session, live.data, abort.signal));
+    const entered = await this.#serially(() =>
+      this.#enterLive(generation, session, live.data, signal, waiting),
+    );
     if (generation !== this.#generation) return;
     if (!entered.isSuccess) {
       this.#fail(generation, entered);
@@ -513,6 +553,7 @@ export class LiveSession extends LitElement {
     session: Session,
     plan: LivePlan,
     signal: AbortSignal,
+    waiting: () => void,
   ): Promise<Result<string | null>> {
     if (generation !== this.#generation) return ok(null);
     if (plan.liveId === '') {
@@ -524,7 +565,9 @@ export class LiveSession extends LitElement {
       return ok(null);
     }
     const entered =
-      plan.role === 'host' ? await this.#create(session, plan) : await this.#join(session, plan, signal);
+      plan.role === 'host'
+        ? await this.#create(session, plan)
+        : await this.#join(session, plan, signal, waiting);
     if (!entered.isSuccess) return entered;
     this.#entered = plan.liveId;
     return ok(plan.liveId);
@@ -547,13 +590,19 @@ export class LiveSession extends LitElement {
   }
 
   /** Joins the live; while it has not started (`LIVE_NOT_FOUND`), asks again until `join-timeout`. */
-  async #join(session: Session, plan: LivePlan, signal: AbortSignal): Promise<Result<LiveInfo>> {
+  async #join(
+    session: Session,
+    plan: LivePlan,
+    signal: AbortSignal,
+    waiting: () => void,
+  ): Promise<Result<LiveInfo>> {
     const deadline = Date.now() + plan.joinTimeoutMs;
     for (let attempt = 0; ; attempt++) {
       const joined = await session.liveListStore.joinLive(plan.liveId);
       if (joined.isSuccess || joined.errorCode !== ErrorCode.LIVE_NOT_FOUND) return joined;
       const delay = backoffDelay(attempt, WAIT_FOR_LIVE);
       if (signal.aborted || Date.now() + delay > deadline) return joined;
+      waiting();
       await pause(delay, signal);
       if (signal.aborted) return joined;
     }
