@@ -532,6 +532,7 @@ describe('<live-session>', () => {
       host.remove();
       await waitUntil(() => audience.matches(':state(ended)'), 'the audience sees the live end');
       expect(audience.state).to.equal('ready');
+      await accessible(audience);
     });
   });
 
