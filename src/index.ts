@@ -2,8 +2,8 @@
  * `co-guest-kit`: everything for a page. Importing it registers the kit's custom elements and
  * re-exports the headless client, the local (in-page) mode, the i18n layer and the controllers.
  *
- * `<live-core-view>` is registered first: elements inside a view that upgrade with it then find
- * the view's context at once.
+ * `<live-session>` and `<live-core-view>` are registered first: elements inside them that upgrade
+ * with them then find their context at once.
  */
 export * from './core/index.js';
 export * from './local/index.js';
@@ -19,6 +19,15 @@ export {
 } from './controllers/live-controller.js';
 export { ClockController, formatDuration, secondsLeft } from './controllers/clock-controller.js';
 export { ActionErrorEvent } from './elements/shared/events.js';
+export {
+  getLocalHub,
+  LiveSession,
+  SessionErrorEvent,
+  SessionReadyEvent,
+  type LiveSessionError,
+  type LiveSessionRole,
+  type LiveSessionState,
+} from './elements/live-session/live-session.js';
 export {
   LiveCoreView,
   SeatApplyRequestEvent,
