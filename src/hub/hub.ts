@@ -21,6 +21,7 @@ import {
   type ReplyMessage,
   type ServerEvent,
   type ServerMessage,
+  type SignalMessage,
   type WelcomeMessage,
 } from '../protocol/messages.js';
 import { fail, ok, type Result } from '../protocol/result.js';
@@ -31,7 +32,7 @@ import { PROTOCOL_VERSION } from '../protocol/version.js';
 export interface HubOptions {
   /** The clock and timers of every room. Default `realScheduler`; tests pass a `ManualScheduler`. */
   scheduler?: Scheduler;
-  /** Limits of each room; missing fields take `DEFAULT_ROOM_LIMITS` (10,000 members, 1,000 pending applications, 20,000 ms grace). */
+  /** Limits of each room; missing fields take `DEFAULT_ROOM_LIMITS` (10,000 members, 1,000 pending applications, 20,000 ms grace, 8 viewers per publisher). */
   roomLimits?: Partial<RoomLimits>;
   /** Limits on strings in commands; missing fields take `DEFAULT_PROTOCOL_LIMITS` (extraInfo 256, liveName 64, timeout 600 s). */
   protocolLimits?: Partial<ProtocolLimits>;
@@ -196,7 +197,7 @@ class Connection implements HubConnection {
 function resolveRoomLimits(limits: Partial<RoomLimits> | undefined): Partial<RoomLimits> | undefined {
   if (!limits) return undefined;
   const out: { -readonly [K in keyof RoomLimits]?: RoomLimits[K] } = {};
-  for (const key of ['maxMembers', 'maxPendingApplications', 'graceMs'] as const) {
+  for (const key of ['maxMembers', 'maxPendingApplications', 'graceMs', 'maxViewersPerPublisher'] as const) {
     if (limits[key] !== undefined) out[key] = limits[key];
   }
   return out;
@@ -384,7 +385,9 @@ class HubImpl implements Hub {
       this.reportError(error);
       result = fail(ErrorCode.SERVER_ERROR, 'the server failed to process the command');
     }
-    this.#reply(connection, message.id, result);
+    // Signals are ephemeral and many: their replies are not remembered, so they never push the
+    // replies of commands that change state out of the cache.
+    this.#reply(connection, message.id, result, message.name !== 'media.signal');
   }
 
   #resendCached(connection: Connection, id: string): boolean {
@@ -394,9 +397,13 @@ class HubImpl implements Hub {
     return true;
   }
 
-  #reply(connection: Connection, id: string, result: Result<unknown>): void {
+  #reply(connection: Connection, id: string, result: Result<unknown>, remember = true): void {
     const reply: ReplyMessage = { type: 'reply', id, result };
     const text = this.#text(reply);
+    if (!remember) {
+      connection.send(text);
+      return;
+    }
     const replies = connection.record.replies;
     replies.set(id, text);
     while (replies.size > this.#replyCacheSize) {
@@ -440,6 +447,8 @@ class HubImpl implements Hub {
       }
       case 'live.end':
         return room.end(actor.userId);
+      case 'media.signal':
+        return this.#signal(connection, room, message as CommandMessage<'media.signal'>);
       default:
         return room.execute(actor.userId, { name: message.name, args: message.args } as RoomCommand);
     }
@@ -518,6 +527,31 @@ class HubImpl implements Hub {
     }
     const snapshot = joined.data.seq === seq ? joined.data : room.snapshotFor(user.userId);
     return ok({ kind: 'snapshot', snapshot });
+  }
+
+  /**
+   * Relays a WebRTC signal inside a watch pair, outside the room's sequence. The sender is the
+   * connection's user; nothing in the arguments can change it.
+   */
+  #signal(
+    connection: Connection,
+    room: LiveRoomApi,
+    message: CommandMessage<'media.signal'>,
+  ): Result<{ delivered: boolean }> {
+    const { liveId, to, data } = message.args;
+    const from = connection.user.userId;
+    if (!room.canSignal(from, to)) {
+      return fail(
+        ErrorCode.MEDIA_NOT_ALLOWED,
+        `no watch pair joins you and "${to}" in live "${liveId}": signal only a publisher you watch or a viewer of yours`,
+      );
+    }
+    const target = this.#users.get(to)?.connection;
+    // A user in its grace period has no connection: the signal is dropped, the sender told so.
+    if (!target?.open || !target.subscribed.has(liveId)) return ok({ delivered: false });
+    const signal: SignalMessage = { type: 'signal', liveId, from, data };
+    target.send(this.#text(signal));
+    return ok({ delivered: true });
   }
 
   // ── membership and subscriptions ────────────────────────────────────────────────────────────

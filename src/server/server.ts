@@ -47,6 +47,14 @@ export interface ServerOptions {
    * one second closes the socket with 4008. Default 20.
    */
   messagesPerSecond?: number;
+  /**
+   * `media.signal` commands per second per connection, counted apart from every other message: a
+   * token bucket refilled at this rate with a burst of six times it (trickle ICE sends an SDP and
+   * several candidates per peer connection, for up to two dozen connections when a member joins).
+   * Signals over the budget get a `RATE_LIMITED` reply; more than twelve times the rate within one
+   * second closes the socket with 4008. Default 50 (burst 300).
+   */
+  signalsPerSecond?: number;
   /** Open sockets (authenticated or not) above which new upgrades are refused with HTTP 503. Default 10,000. */
   maxConnections?: number;
   /** Time for the client to send `hello` after the socket opens; else close 4003. Default 5,000 ms. */
@@ -91,6 +99,7 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_MAX_MESSAGE_BYTES = 16_384;
 export const DEFAULT_MESSAGES_PER_SECOND = 20;
+export const DEFAULT_SIGNALS_PER_SECOND = 50;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
@@ -119,12 +128,41 @@ interface Client {
   expiryTimer: ReturnType<typeof setTimeout> | null;
   /** Messages that arrived while the token was being verified. */
   readonly early: string[];
-  /** Token bucket. */
+  /** Every message but `media.signal`. */
+  readonly messages: Budget;
+  /** `media.signal` commands. */
+  readonly signals: Budget;
+}
+
+/** A token bucket and the one-second window of the flood check. */
+interface Budget {
   tokens: number;
   refilledAt: number;
-  /** Abuse window. */
   windowStart: number;
   windowCount: number;
+}
+
+function budget(burst: number, now: number): Budget {
+  return { tokens: burst, refilledAt: now, windowStart: now, windowCount: 0 };
+}
+
+/**
+ * Whether `text` is a `media.signal` command, which has its own budget. Parsed for real, so that no
+ * other message can borrow that budget by mentioning the name.
+ */
+function isSignal(text: string): boolean {
+  if (!text.includes('media.signal')) return false;
+  try {
+    const raw: unknown = JSON.parse(text);
+    return (
+      typeof raw === 'object' &&
+      raw !== null &&
+      (raw as { type?: unknown }).type === 'cmd' &&
+      (raw as { name?: unknown }).name === 'media.signal'
+    );
+  } catch {
+    return false;
+  }
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -184,6 +222,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     DEFAULT_MESSAGES_PER_SECOND,
     'messagesPerSecond',
   );
+  const signalsPerSecond = positive(options.signalsPerSecond, DEFAULT_SIGNALS_PER_SECOND, 'signalsPerSecond');
   const maxConnections = Math.floor(
     positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections'),
   );
@@ -200,6 +239,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   const closeTimeoutMs = positive(options.closeTimeoutMs, DEFAULT_CLOSE_TIMEOUT_MS, 'closeTimeoutMs');
   const burst = messagesPerSecond * 2;
   const abuseLimit = messagesPerSecond * 5;
+  const signalBurst = signalsPerSecond * 6;
+  const signalAbuseLimit = signalsPerSecond * 12;
   const serialize = options.serialize ?? ((message: ServerMessage) => JSON.stringify(message));
 
   const hubOptions: HubOptions = {
@@ -274,18 +315,24 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   // ── rate limiting ───────────────────────────────────────────────────────────────────────────
 
   /** `'ok'`, `'limited'` (refuse this message) or `'abuse'` (close). */
-  function admit(client: Client): 'ok' | 'limited' | 'abuse' {
+  function admit(client: Client, text: string): 'ok' | 'limited' | 'abuse' {
     const now = performance.now();
-    if (now - client.windowStart >= 1000) {
-      client.windowStart = now;
-      client.windowCount = 0;
+    const signal = isSignal(text);
+    const bucket = signal ? client.signals : client.messages;
+    const rate = signal ? signalsPerSecond : messagesPerSecond;
+    if (now - bucket.windowStart >= 1000) {
+      bucket.windowStart = now;
+      bucket.windowCount = 0;
     }
-    client.windowCount++;
-    if (client.windowCount > abuseLimit) return 'abuse';
-    client.tokens = Math.min(burst, client.tokens + ((now - client.refilledAt) / 1000) * messagesPerSecond);
-    client.refilledAt = now;
-    if (client.tokens < 1) return 'limited';
-    client.tokens -= 1;
+    bucket.windowCount++;
+    if (bucket.windowCount > (signal ? signalAbuseLimit : abuseLimit)) return 'abuse';
+    bucket.tokens = Math.min(
+      signal ? signalBurst : burst,
+      bucket.tokens + ((now - bucket.refilledAt) / 1000) * rate,
+    );
+    bucket.refilledAt = now;
+    if (bucket.tokens < 1) return 'limited';
+    bucket.tokens -= 1;
     return 'ok';
   }
 
@@ -298,7 +345,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     } catch {
       // No id to answer to.
     }
-    const message = `more than ${messagesPerSecond} messages per second; slow down`;
+    const message = isSignal(text)
+      ? `more than ${signalsPerSecond} signals per second; slow down`
+      : `more than ${messagesPerSecond} messages per second; slow down`;
     const reply: ServerMessage =
       id === null
         ? { type: 'error', code: ErrorCode.RATE_LIMITED, message }
@@ -409,7 +458,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       return;
     }
     const text = rawText(data);
-    const admitted = admit(client);
+    const admitted = admit(client, text);
     if (admitted === 'abuse') {
       logger.warn(`closing ${client.remote}: message flood`);
       closeClient(client, CloseCode.RATE_LIMITED, 'rate limit exceeded');
@@ -448,10 +497,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       handshakeTimer: null,
       expiryTimer: null,
       early: [],
-      tokens: burst,
-      refilledAt: now,
-      windowStart: now,
-      windowCount: 0,
+      messages: budget(burst, now),
+      signals: budget(signalBurst, now),
     };
     clients.add(client);
     ws.on('error', (error) => {
