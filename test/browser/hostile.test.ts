@@ -88,9 +88,7 @@ describe('hostile user data in every element', () => {
     );
     type Updating = HTMLElement & { updateComplete: Promise<unknown> };
     const elements = Array.from(page.querySelectorAll<Updating>('section > *'));
-    await Promise.all(
-      elements.map((el) => (el).updateComplete),
-    );
+    await Promise.all(elements.map((el) => el.updateComplete));
 
     // Something arrives after the elements are on the page: a notification with a hostile name.
     const late = USERS[USERS.length - 1]!;
@@ -100,8 +98,7 @@ describe('hostile user data in every element', () => {
       (list) => !list.some((item) => item.userId === late.userId),
       'the late application is rejected',
     );
-    for (const el of elements)
-      await (el).updateComplete;
+    for (const el of elements) await el.updateComplete;
 
     for (const el of elements) {
       const result = inertIn(el);
