@@ -26,7 +26,9 @@ export {
   Session,
   type ConnectionError,
   type ConnectionStatus,
+  type IceServer,
   type SessionOptions,
+  type SignalListener,
 } from './session.js';
 export {
   type HubConnectionLike,
@@ -39,4 +41,4 @@ export { ErrorCode, CloseCode, errorName } from '../protocol/errors.js';
 export { fail, ok, type Failure, type Result, type Success } from '../protocol/result.js';
 export { PROTOCOL_VERSION } from '../protocol/version.js';
 export type * from '../protocol/types.js';
-export type { LiveSummary } from '../protocol/messages.js';
+export type { DataOf, LiveSummary, SignalMessage } from '../protocol/messages.js';

@@ -221,6 +221,9 @@ export class LiveReplica {
       case 'device.admin':
         // Listener-only: the seats that changed arrive in a `seats` event.
         break;
+      case 'media.viewer':
+        // Listener-only: the publisher's media layer opens or closes a peer (`onEvent`).
+        break;
     }
   }
 }

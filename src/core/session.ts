@@ -13,9 +13,10 @@ import type {
   JoinData,
   LiveSummary,
   ServerMessage,
+  SignalMessage,
   WelcomeMessage,
 } from '../protocol/messages.js';
-import type { LiveEndReason, LiveInfo, Role, UserInfo } from '../protocol/types.js';
+import type { LiveEndReason, LiveEvent, LiveInfo, Role, SignalData, UserInfo } from '../protocol/types.js';
 import { backoffDelay, DEFAULT_RECONNECT, type ReconnectOptions } from './backoff.js';
 import { CoGuestStore } from './co-guest-store.js';
 import type { LiveArgs, SessionContext } from './context.js';
@@ -44,6 +45,22 @@ export interface ConnectionError {
   readonly reason: string;
 }
 
+/**
+ * One STUN or TURN server for WebRTC, as `RTCIceServer` (the media layer passes the list to every
+ * peer connection).
+ */
+export interface IceServer {
+  /** `stun:host:port`, `turn:host:port?transport=udp`, `turns:…`; one URL or several. */
+  readonly urls: string | string[];
+  /** For TURN. */
+  readonly username?: string;
+  /** For TURN. */
+  readonly credential?: string;
+}
+
+/** Receives one WebRTC signal of a live: `from` is the sender as the server authenticated it. */
+export type SignalListener = (from: string, data: SignalData) => void;
+
 /** Options of `createSession`. Every one is optional. */
 export interface SessionOptions {
   /**
@@ -57,6 +74,11 @@ export interface SessionOptions {
   reconnect?: Partial<ReconnectOptions> | false;
   /** Receives exceptions thrown by listeners and subscribers, and server `error` messages. Default: ignored. */
   onError?: (error: unknown) => void;
+  /**
+   * STUN and TURN servers for the media layer's peer connections. Default `[]`: no server, which
+   * works on one machine and on a LAN. No public STUN server is ever a default.
+   */
+  iceServers?: readonly IceServer[];
 }
 
 interface Pending {
@@ -115,6 +137,8 @@ export class Session {
   readonly loginStore: LoginStore;
   /** Create, join, leave, end and list lives (Tencent `LiveListStore`). */
   readonly liveListStore: LiveListStore;
+  /** The STUN and TURN servers given to `createSession` (`[]` when none), for the media layer. */
+  readonly iceServers: readonly IceServer[];
 
   readonly #requestTimeoutMs: number;
   readonly #reconnect: ReconnectOptions | null;
@@ -149,12 +173,20 @@ export class Session {
   readonly #coGuestStores = new Map<string, CoGuestStore>();
   readonly #liveSeatStores = new Map<string, LiveSeatStore>();
   readonly #liveAudienceStores = new Map<string, LiveAudienceStore>();
+  readonly #signalListeners = new Map<string, Set<SignalListener>>();
   readonly #context: SessionContext;
 
   constructor(options: SessionOptions = {}) {
     this.#requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
     this.#reconnect = options.reconnect === false ? null : { ...DEFAULT_RECONNECT, ...options.reconnect };
     this.#WebSocket = options.WebSocket;
+    // A copy: changing the caller's list later does not reach peer connections made from this one.
+    this.iceServers = Object.freeze(
+      (options.iceServers ?? []).map((server) => ({
+        ...server,
+        urls: typeof server.urls === 'string' ? server.urls : [...server.urls],
+      })),
+    );
     const onError = options.onError;
     this.#onError = (error) => {
       try {
@@ -206,6 +238,34 @@ export class Session {
   /** The member store of `liveId` on this session (one instance per live). */
   liveAudienceStore(liveId: string): LiveAudienceStore {
     return cached(this.#liveAudienceStores, liveId, () => new LiveAudienceStore(this.#context, liveId));
+  }
+
+  /**
+   * Calls `listener` with every WebRTC signal relayed to this user in `liveId` (the server relays
+   * only inside a watch pair; see `docs/media.md`). Signals are not sequenced and not replayed.
+   * Send one with `request('media.signal', { liveId, to, data })`. Returns the unsubscribe function.
+   */
+  onSignal(liveId: string, listener: SignalListener): () => void {
+    let listeners = this.#signalListeners.get(liveId);
+    if (!listeners) {
+      listeners = new Set();
+      this.#signalListeners.set(liveId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const current = this.#signalListeners.get(liveId);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.#signalListeners.delete(liveId);
+    };
+  }
+
+  /**
+   * Calls `listener` after each event of `liveId` is applied to the session's copy of the live,
+   * including the events only this user receives (`media.viewer` for a publisher, `device.admin`).
+   * Returns the unsubscribe function.
+   */
+  onLiveEvent(liveId: string, listener: (event: LiveEvent) => void): () => void {
+    return this.#replica(liveId).onEvent(listener);
   }
 
   /** The server's clock (epoch ms), estimated from the last `welcome`: compare deadlines with it. */
@@ -429,6 +489,9 @@ export class Session {
       case 'event':
         this.#guard(() => this.#replicas.get(message.liveId)?.receive(message.seq, message.event));
         return;
+      case 'signal':
+        this.#onSignal(message);
+        return;
       case 'bye':
         this.#bye = message.reason;
         return;
@@ -438,6 +501,15 @@ export class Session {
       default:
         return;
     }
+  }
+
+  #onSignal(message: SignalMessage): void {
+    const { liveId, from, data } = message as Partial<SignalMessage>;
+    if (typeof liveId !== 'string' || typeof from !== 'string') return;
+    if (typeof data !== 'object' || data === null) return;
+    const listeners = this.#signalListeners.get(liveId);
+    if (!listeners) return;
+    for (const listener of [...listeners]) this.#guard(() => listener(from, data));
   }
 
   #onConnectionLost(code: number, reason: string): void {
