@@ -169,6 +169,35 @@ export const en = {
   'connection.expired': 'Your sign-in has expired',
   'connection.refused': 'The server refused the sign-in',
 
+  // <device-toggle>, <camera-switch>
+  /** The toggle's label states what pressing it does. */
+  'device.cameraOn': 'Turn camera on',
+  'device.cameraOff': 'Turn camera off',
+  'device.microphoneOn': 'Unmute',
+  'device.microphoneOff': 'Mute',
+  'device.screenOn': 'Share screen',
+  'device.screenOff': 'Stop sharing',
+  /** Why the toggle is disabled: the host forbids the device on the user's seat. */
+  'device.cameraLocked': 'The host has blocked your camera on this seat',
+  'device.microphoneLocked': 'The host has blocked your microphone on this seat',
+  /** Why the toggle is disabled: the browser cannot capture here (no camera API, not https). */
+  'device.cameraUnsupported': 'This browser cannot use a camera on this page',
+  'device.microphoneUnsupported': 'This browser cannot use a microphone on this page',
+  'device.screenUnsupported': 'This browser cannot share the screen',
+  'device.cameraDenied': 'Camera access is blocked: allow it in the browser, then try again',
+  'device.cameraNotFound': 'No camera was found',
+  'device.cameraBusy': 'The camera is in use by another app',
+  'device.cameraFailed': 'The camera could not start',
+  'device.microphoneDenied': 'Microphone access is blocked: allow it in the browser, then try again',
+  'device.microphoneNotFound': 'No microphone was found',
+  'device.microphoneBusy': 'The microphone is in use by another app',
+  'device.microphoneFailed': 'The microphone could not start',
+  'device.screenFailed': 'Screen sharing could not start',
+  'device.connectionError': 'No connection to the server: try again',
+  'device.failed': 'Something went wrong: try again',
+  'device.switchToBack': 'Switch to the back camera',
+  'device.switchToFront': 'Switch to the front camera',
+
   // <live-session>
   /** While it logs in and enters the live. */
   'session.connecting': 'Joining the live…',
