@@ -1,0 +1,200 @@
+import { html, LitElement, nothing, svg } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+import { LiveController } from '../../controllers/live-controller.js';
+import { ThemeController } from '../../controllers/theme-controller.js';
+import type { Session } from '../../core/session.js';
+import { LocalizeController } from '../../i18n/localize-controller.js';
+import type { MessageArgs, MessageKey } from '../../i18n/messages.js';
+import { DeviceStore } from '../../media/device-store.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import { base, tokens } from '../../styles/tokens.js';
+import { setStates } from '../../utils/custom-states.js';
+import { perform } from '../shared/events.js';
+import styles from './camera-switch.styles.js';
+
+/** The user asks to switch cameras. Cancelable: `preventDefault()` and nothing happens. */
+export class CameraSwitchEvent extends Event {
+  static readonly type = 'camera-switch';
+
+  /** The camera asked for: `true` for the one facing the user, `false` for the one facing the world. */
+  readonly isFront: boolean;
+
+  constructor(isFront: boolean) {
+    super(CameraSwitchEvent.type, { bubbles: true, composed: true, cancelable: true });
+    this.isFront = isFront;
+  }
+}
+
+/** A message without placeholders. */
+type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
+
+/** The text shown for a failed switch, by error code. */
+function failureText(code: number): PlainMessage {
+  switch (code) {
+    case ErrorCode.CAMERA_NOT_AUTHORIZED:
+      return 'device.cameraDenied';
+    case ErrorCode.CAMERA_NOT_FOUND:
+      return 'device.cameraNotFound';
+    case ErrorCode.CAMERA_OCCUPIED:
+      return 'device.cameraBusy';
+    case ErrorCode.CAMERA_START_FAILED:
+      return 'device.cameraFailed';
+    case ErrorCode.NOT_SUPPORTED:
+      return 'device.cameraUnsupported';
+    case ErrorCode.DISCONNECTED:
+    case ErrorCode.SERVER_TIMEOUT:
+    case ErrorCode.NOT_LOGGED_IN:
+      return 'device.connectionError';
+    default:
+      return 'device.failed';
+  }
+}
+
+const switchIcon = html`<svg
+  viewBox="0 0 24 24"
+  width="24"
+  height="24"
+  fill="none"
+  stroke="currentColor"
+  stroke-width="2"
+  stroke-linecap="round"
+  stroke-linejoin="round"
+  focusable="false"
+  aria-hidden="true"
+>
+  ${svg`
+    <path d="M3 8a2 2 0 0 1 2-2h2l2-2h6l2 2h2a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z"></path>
+    <path d="M8.5 12a3.5 3.5 0 0 1 6.2-2.2M15.5 14a3.5 3.5 0 0 1-6.2 2.2"></path>
+    <path d="M15 7.5v2.5h-2.5M9 18.5V16h2.5"></path>
+  `}
+</svg>`;
+
+/**
+ * Switches between the front and the back camera (Tencent `DeviceStore.switchCamera`). The video
+ * track is replaced in the same local stream, so the user's tile and their viewers follow. While
+ * the camera is off, it chooses the camera the next opening uses. Its state comes from the
+ * session's `DeviceStore` (`isFrontCamera`, `cameras`).
+ *
+ * The element is hidden (`:state(hidden)`) while there is at most one camera. Browsers list every
+ * camera only once the user granted camera access: before that it stays hidden. With two cameras
+ * that do not say which way they face (desktops), the first is "front" and the second "back".
+ *
+ * Finds its session like every element of the kit: `session`, an enclosing `<live-core-view>`, or
+ * the default session.
+ *
+ * @summary Switches between the front and the back camera.
+ *
+ * @csspart button - The `<button>`.
+ * @csspart icon - The switch icon.
+ * @csspart label - The button's text: the camera it switches to.
+ * @csspart status - The polite live region with the last failure.
+ *
+ * @cssproperty [--camera-switch-background=var(--cg-color-surface)] - Fill of the button.
+ * @cssproperty [--camera-switch-color=var(--cg-color-text)] - Text and icon of the button.
+ * @cssproperty [--camera-switch-radius=var(--cg-radius-full)] - Corner radius of the button.
+ *
+ * @cssstate front - The front camera is chosen (the button switches to the back one).
+ * @cssstate back - The back camera is chosen.
+ * @cssstate busy - A switch is in flight.
+ * @cssstate error - The last switch failed (the status says why).
+ * @cssstate hidden - There is at most one camera: the element is not shown.
+ *
+ * @fires {CameraSwitchEvent} camera-switch - Before switching. Cancelable: `preventDefault()` and
+ *   nothing happens. Carries `isFront` (the camera asked for).
+ * @fires {ActionErrorEvent} action-error - `switchCamera` failed.
+ */
+@customElement('camera-switch')
+export class CameraSwitch extends LitElement {
+  static override styles = [tokens, base, styles];
+
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  };
+
+  /** An explicit session; `null` (default) takes it from `<live-core-view>` or the default session. */
+  @property({ attribute: false }) session: Session | null = null;
+
+  /** The live; `null` (default) takes it from `<live-core-view>`. It only picks the session. */
+  @property({ attribute: 'live-id' }) liveId: string | null = null;
+
+  #internals = this.attachInternals();
+  #i18n = new LocalizeController(this);
+  #live = new LiveController(this);
+  #cameras = this.#live.bindSession((session) => DeviceStore.for(session).cameras);
+  #isFront = this.#live.bindSession((session) => DeviceStore.for(session).isFrontCamera);
+  #busy = false;
+  /** The last failure, announced in the status part; cleared by the next switch. */
+  #message: PlainMessage | null = null;
+
+  constructor() {
+    super();
+    new ThemeController(this);
+  }
+
+  protected override willUpdate(): void {
+    const isFront = this.#isFront.value;
+    setStates(this.#internals, {
+      front: isFront,
+      back: !isFront,
+      busy: this.#busy,
+      error: this.#message !== null,
+      hidden: this.#cameras.value.length <= 1,
+    });
+  }
+
+  protected override render() {
+    const isFront = this.#isFront.value;
+    return html`
+      <div class="base" lang=${this.#i18n.lang}>
+        <button
+          class="button"
+          part="button"
+          type="button"
+          aria-disabled=${this.#busy ? 'true' : 'false'}
+          aria-describedby=${this.#message === null ? nothing : 'status'}
+          @click=${this.#onClick}
+        >
+          <span class="icon" part="icon" aria-hidden="true">${switchIcon}</span>
+          <span class="label" part="label"
+            >${this.#i18n.t(isFront ? 'device.switchToBack' : 'device.switchToFront')}</span
+          >
+        </button>
+        <p id="status" class="status" part="status" role="status" aria-live="polite">
+          ${this.#message === null ? nothing : this.#i18n.t(this.#message)}
+        </p>
+      </div>
+    `;
+  }
+
+  #onClick(): void {
+    if (this.#busy) return;
+    const isFront = !this.#isFront.value;
+    if (!this.dispatchEvent(new CameraSwitchEvent(isFront))) return;
+    const store = DeviceStore.for(this.#live.session);
+    void this.#switch(store, isFront);
+  }
+
+  async #switch(store: DeviceStore, isFront: boolean): Promise<void> {
+    this.#busy = true;
+    this.#message = null;
+    this.requestUpdate();
+    try {
+      const result = await perform(this, 'switchCamera', () => store.switchCamera(isFront));
+      if (!result.isSuccess) this.#message = failureText(result.errorCode);
+    } finally {
+      this.#busy = false;
+      this.requestUpdate();
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'camera-switch': CameraSwitch;
+  }
+
+  interface GlobalEventHandlersEventMap {
+    'camera-switch': CameraSwitchEvent;
+  }
+}
