@@ -8,6 +8,7 @@ export {
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MESSAGES_PER_SECOND,
   DEFAULT_PORT,
+  DEFAULT_SIGNALS_PER_SECOND,
   type ServerHandle,
   type ServerLogger,
   type ServerOptions,
