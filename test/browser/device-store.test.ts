@@ -644,6 +644,18 @@ describe('DeviceStore', () => {
       expect(recorder.tracks.every((track) => track.readyState === 'ended')).to.equal(true);
     });
 
+    it('a dropped connection that resumes keeps capture (the seat is held)', async () => {
+      const { devices, live: test } = await seated();
+      await devices.openLocalCamera();
+      const track = devices.localStream.get()!.getVideoTracks()[0]!;
+      const session = test.session('alice');
+      test.hub.dropConnections('alice');
+      await waitFor(session.$connection, (state) => state === 'reconnecting', 'reconnecting');
+      await waitFor(session.$connection, (state) => state === 'connected', 'connected again');
+      expect(track.readyState).to.equal('live');
+      expect(devices.cameraStatus.get()).to.equal('on');
+    });
+
     it('logging out stops capture', async () => {
       room = await startLive({ audience: ['alice'] });
       const { devices, spy: recorder } = store({ session: room.session('alice') });

@@ -48,9 +48,16 @@ function states(el: DeviceToggle): string[] {
   return STATES.filter((state) => el.matches(`:state(${state})`));
 }
 
+/** Resolves once the colour transitions inside `el` have finished (axe reads the colours). */
+async function settled(el: HTMLElement): Promise<void> {
+  const animations = el.shadowRoot?.getAnimations() ?? [];
+  await Promise.all(animations.map((animation) => animation.finished.catch(() => undefined)));
+}
+
 async function until(el: DeviceToggle, state: State): Promise<void> {
   await waitUntil(() => el.matches(`:state(${state})`), `the toggle is ${state}`, { timeout: 3000 });
   await el.updateComplete;
+  await settled(el);
 }
 
 /** The real devices, with every getUserMedia waiting for `gate` when one is set. */
