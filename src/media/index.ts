@@ -1,6 +1,7 @@
 /**
- * The media layer (browser): local devices today (`DeviceStore`); peers and remote streams follow
- * (`docs/media.md`).
+ * The media layer (browser): local devices (`DeviceStore`) and the peer connections of a live
+ * (`LiveMedia`, `mediaFor`); see `docs/media.md`. simple-peer is not in this graph: `LiveMedia`
+ * loads it lazily.
  */
 export {
   DeviceStore,
@@ -16,3 +17,18 @@ export {
   type DeviceError,
   type MediaDevicesLike,
 } from './devices.js';
+export {
+  CONNECT_TIMEOUT_MS,
+  LiveMedia,
+  MAX_WATCH_ATTEMPTS,
+  mediaFor,
+  type LiveMediaView,
+  type ViewerStatus,
+} from './live-media.js';
+export {
+  SPEAKING_HOLD_MS,
+  SPEAKING_OFF_LEVEL,
+  SPEAKING_ON_LEVEL,
+  SPEAKING_POLL_MS,
+  SpeakingMeter,
+} from './speaking.js';
