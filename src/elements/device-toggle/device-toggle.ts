@@ -144,8 +144,10 @@ interface View {
  * `cameraLocked`, `microphoneLocked`), so it follows the device whoever turns it on or off: the
  * user, the page's code, a host closing it, or the user leaving the seat.
  *
- * It is a toggle button: `aria-pressed` is `true` while the device is on, and its label states the
- * action ("Turn camera off", "Mute", "Stop sharing"). While the host forbids the device on the
+ * It is an action button whose label states what pressing it does ("Turn camera off", "Mute",
+ * "Stop sharing"); the device's state is in its custom states (`on`, `off`). It has no
+ * `aria-pressed`: a pressed state with a label that changes would read "Mute, pressed" for a
+ * microphone that is on (ADR 11). While the host forbids the device on the
  * user's seat, or the browser cannot capture it, the button is disabled (`aria-disabled`, it keeps
  * focus) and the reason is its description and is announced. The last failure of the device
  * (access denied, no device, in use...) is announced in a polite status next to the button. While
@@ -271,7 +273,6 @@ export class DeviceToggle extends LitElement {
           class="button"
           part="button"
           type="button"
-          aria-pressed=${on ? 'true' : 'false'}
           aria-disabled=${inert ? 'true' : 'false'}
           aria-describedby=${message === null ? nothing : 'status'}
           @click=${this.#onClick}
