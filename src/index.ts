@@ -95,3 +95,12 @@ export {
   type NotificationKind,
 } from './elements/live-notifications/live-notifications.js';
 export { ConnectionStatus } from './elements/connection-status/connection-status.js';
+export {
+  DeviceStore,
+  type DeviceErrors,
+  type DeviceStoreOptions,
+  type OpenCameraOptions,
+} from './media/device-store.js';
+export { type CaptureDevice, type DeviceError, type MediaDevicesLike } from './media/devices.js';
+export { DeviceToggle, DeviceToggleEvent } from './elements/device-toggle/device-toggle.js';
+export { CameraSwitch, CameraSwitchEvent } from './elements/camera-switch/camera-switch.js';
