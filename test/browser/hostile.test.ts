@@ -83,6 +83,8 @@ describe('hostile user data in every element', () => {
           <apply-button .session=${audience} live-id=${live.liveId}></apply-button>
           <live-notifications .session=${audience} live-id=${live.liveId} duration="0"></live-notifications>
           <connection-status .session=${audience} show-connected></connection-status>
+          <device-toggle .session=${audience} live-id=${live.liveId} device="microphone"></device-toggle>
+          <camera-switch .session=${audience} live-id=${live.liveId}></camera-switch>
         </section>
       </div>`,
     );
