@@ -1,3 +1,4 @@
+import { DeviceStore } from '../../src/media/device-store.js';
 import { ContextProvider } from '@lit/context';
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -567,6 +568,14 @@ describe('<apply-button>', () => {
           ),
         'the host sees alice with camera and microphone on',
       );
+      const stream = DeviceStore.for(live.session('alice')).localStream.get();
+      expect(
+        stream
+          ?.getTracks()
+          .map((track) => `${track.kind}:${track.readyState}`)
+          .sort(),
+        'the real camera and microphone are captured',
+      ).to.deep.equal(['audio:live', 'video:live']);
     });
 
     it('opens only the microphone for devices="microphone" (the seed\'s voice-only guest)', async () => {
@@ -582,6 +591,9 @@ describe('<apply-button>', () => {
         'the microphone is on',
       );
       expect((await seatOf('alice')).userInfo!.cameraStatus).to.equal('off');
+      const stream = DeviceStore.for(live.session('alice')).localStream.get();
+      expect(stream?.getVideoTracks().length ?? 0, 'no camera captured').to.equal(0);
+      expect(stream?.getAudioTracks()[0]?.readyState, 'the microphone is captured').to.equal('live');
     });
 
     it('opens nothing for devices=""', async () => {

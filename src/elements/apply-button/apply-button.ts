@@ -12,6 +12,7 @@ import type { Result } from '../../protocol/result.js';
 import type { Device, Role, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
+import { openDevices } from '../shared/devices.js';
 import { perform } from '../shared/events.js';
 import styles from './apply-button.styles.js';
 
@@ -59,7 +60,7 @@ export class ApplicationAcceptedEvent extends Event {
   /** The host who accepted (the owner when the live seats people without a host, `free` mode). */
   readonly hostUser: UserInfo;
   /**
-   * The devices this element publishes as on (from its `devices` attribute); empty when the
+   * The devices this element opens (from its `devices` attribute); empty when the
    * request was not sent by this element.
    */
   readonly devices: readonly Device[];
@@ -202,11 +203,10 @@ const RING_LENGTH = 2 * Math.PI * 10;
  * outcomes (accepted, rejected, timed out, failed, taken off the seat) arrive through a
  * `GuestListener` and are announced in a polite live region next to the button.
  *
- * When the user is seated through a request this element sent, it publishes the devices named in
- * `devices` as on (`liveSeatStore.publishDeviceStatus`), as the seed opens the camera and microphone
- * in `onApplicationAccepted`. It publishes the status only; capturing the real camera and microphone
- * is the media layer's job, which will read the same attribute. A user seated by an invitation is
- * handled by `<invitation-prompt>`, which has its own `devices`.
+ * When the user is seated through a request this element sent, it opens the devices named in
+ * `devices` on the session's `DeviceStore` (`openLocalCamera`, `openLocalMicrophone`), which
+ * publishes them to the seat, as the seed opens camera and microphone in `onApplicationAccepted`.
+ * A user seated by an invitation is handled by `<invitation-prompt>`, which has its own `devices`.
  *
  * The button is hidden for the live's owner and administrators (`:state(host)`), and disabled
  * (`aria-disabled`, it keeps focus) before the user joined the live, while an invitation waits for an
@@ -244,14 +244,14 @@ const RING_LENGTH = 2 * Math.PI * 10;
  * @fires {ApplyCancelEvent} apply-cancel - Before withdrawing the request. Cancelable.
  * @fires {SeatLeaveEvent} seat-leave - Before leaving the seat. Cancelable.
  * @fires {ApplicationAcceptedEvent} application-accepted - A host accepted; carries `hostUser` and
- *   the `devices` published as on.
+ *   the `devices` it opens.
  * @fires {ApplicationRejectedEvent} application-rejected - A host rejected; carries `hostUser`.
  * @fires {ApplicationTimeoutEvent} application-timeout - The request timed out.
  * @fires {ApplicationFailedEvent} application-failed - The request could not complete; carries
  *   `errorCode` and `errorMessage`.
  * @fires {KickedOffSeatEvent} kicked-off-seat - A host took the user off the seat.
  * @fires {ActionErrorEvent} action-error - A store action failed (`applyForSeat`,
- *   `cancelApplication`, `disconnect`, `publishDeviceStatus`).
+ *   `cancelApplication`, `disconnect`, `openLocalCamera`, `openLocalMicrophone`).
  */
 @customElement('apply-button')
 export class ApplyButton extends LitElement {
@@ -443,10 +443,7 @@ export class ApplyButton extends LitElement {
     const devices = this.#ownRequest ? parseDevices(this.devices) : [];
     this.#ownRequest = false;
     const live = this.#live.stores;
-    if (devices.length > 0 && live !== null) {
-      const status = Object.fromEntries(devices.map((device) => [device, 'on' as const]));
-      void perform(this, 'publishDeviceStatus', () => live.seats.publishDeviceStatus(status));
-    }
+    if (devices.length > 0 && live !== null) void openDevices(this, live.session, devices);
     this.#announce('apply.accepted', new ApplicationAcceptedEvent(hostUser, devices));
   }
 

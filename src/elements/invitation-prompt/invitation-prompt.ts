@@ -14,6 +14,7 @@ import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { personIcon } from '../../utils/icons.js';
 import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
+import { openDevices } from '../shared/devices.js';
 import { perform } from '../shared/events.js';
 import styles from './invitation-prompt.styles.js';
 
@@ -122,10 +123,10 @@ function deepActiveElement(): HTMLElement | null {
  * a countdown to its deadline, and Accept / Decline. It shows while `coGuestState.selfInvitation` is
  * set, and hides itself otherwise (`:state(open)`; it never touches the page's attributes).
  *
- * Accept calls `acceptInvitation(inviterId)`: the user is seated, and the element publishes the
- * devices named in `devices` as on (`liveSeatStore.publishDeviceStatus`), as the seed opens camera
- * and microphone after accepting. It publishes the status only; capturing the real devices is the
- * media layer's job, which will read the same attribute. Decline calls `rejectInvitation`.
+ * Accept calls `acceptInvitation(inviterId)`: the user is seated, and the element opens the devices
+ * named in `devices` on the session's `DeviceStore` (`openLocalCamera`, `openLocalMicrophone`),
+ * which publishes them to the seat, as the seed opens camera and microphone after accepting.
+ * Decline calls `rejectInvitation`.
  *
  * Focus: when the card opens, focus moves to Accept (without scrolling the page) and the element
  * remembers where focus was; when it closes (accepted, declined, withdrawn by the host, expired),
@@ -166,7 +167,7 @@ function deepActiveElement(): HTMLElement | null {
  * @fires {InvitationCancelledEvent} invitation-cancelled - The host withdrew the invitation.
  * @fires {InvitationTimeoutEvent} invitation-timeout - The invitation expired unanswered.
  * @fires {ActionErrorEvent} action-error - `acceptInvitation`, `rejectInvitation` or
- *   `publishDeviceStatus` failed.
+ *   `openLocalCamera` or `openLocalMicrophone` failed.
  *
  * Every event bubbles, is composed, and carries `invitation` and `inviter`.
  */
@@ -371,8 +372,7 @@ export class InvitationPrompt extends LitElement {
     if (!accepted || choice !== 'accept') return;
     const devices = parseDevices(this.devices);
     if (devices.length === 0) return;
-    const status = Object.fromEntries(devices.map((device) => [device, 'on' as const]));
-    await perform(this, 'publishDeviceStatus', () => live.seats.publishDeviceStatus(status));
+    await openDevices(this, live.session, devices);
   }
 
   /** Runs a store action while busy, and shows its error. Resolves to whether it succeeded. */
