@@ -157,11 +157,17 @@ export class LiveMedia {
     return this.#$running;
   }
 
-  /** The connections open now, this user's published ones and watched ones (diagnostics, tests). */
-  get peerCount(): number {
-    let count = this.#outgoing.size;
-    for (const watch of this.#watches.values()) if (watch.peer !== null) count++;
-    return count;
+  /**
+   * The users this session has a connection with now, each way: `publishing` to its viewers,
+   * `watching` the seat holders whose offer it took (for diagnostics and tests).
+   */
+  get connections(): { readonly publishing: readonly string[]; readonly watching: readonly string[] } {
+    return {
+      publishing: [...this.#outgoing.keys()],
+      watching: [...this.#watches.values()].flatMap((watch) =>
+        watch.peer === null ? [] : [watch.publisherId],
+      ),
+    };
   }
 
   /** Runs the media (see the class). Idempotent; `stop()` ends it. */
@@ -239,7 +245,10 @@ export class LiveMedia {
     const session = this.session;
     const seats = session.liveSeatStore(this.liveId);
     this.#seatKey = '';
-    this.#inside = [
+    const inside: (() => void)[] = [];
+    // Set before subscribing: the subscriptions below call back at once.
+    this.#inside = inside;
+    inside.push(
       session.onSignal(this.liveId, (from, data) => {
         this.#onSignal(from, data);
       }),
@@ -259,7 +268,7 @@ export class LiveMedia {
         for (const remote of this.#remotes.values())
           if (remote.audio) this.#applySpeaker(remote.audio, speaker);
       }),
-    ];
+    );
   }
 
   /** Leaves: every connection closes, the stores empty. `unwatch`: tell the server (still a member). */
@@ -574,7 +583,11 @@ export class LiveMedia {
 
   #addRemote(userId: string, stream: MediaStream): void {
     const existing = this.#remotes.get(userId);
-    if (existing?.stream === stream) return;
+    if (existing?.stream === stream) {
+      // A track came back (browsers do not always fire `addtrack` for it).
+      existing.onTracks();
+      return;
+    }
     if (existing !== undefined) this.#dropRemote(userId);
     const onTracks = (): void => {
       // Same stream, other tracks: tell subscribers, measure the new audio track.

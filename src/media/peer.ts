@@ -31,7 +31,7 @@ export interface PeerOptions {
   readonly video?: MediaStreamTrack | null;
   /** A signal to relay to the other side (`media.signal`). */
   readonly onSignal: (data: SignalData) => void;
-  /** Viewer: the publisher's stream, once its first track arrives (one stream per publisher). */
+  /** Viewer: the publisher's stream, each time a track arrives in it (one stream per publisher). */
   readonly onStream?: (stream: MediaStream) => void;
   /** The connection is up (ICE connected and the data channel open). */
   readonly onConnect?: () => void;
@@ -100,7 +100,8 @@ class Peer implements MediaPeer {
     peer.on('connect', () => {
       options.onConnect?.();
     });
-    peer.on('stream', (stream) => {
+    // Every track, not only a stream's first: a section turned back on re-adds its track.
+    peer.on('track', (_track, stream) => {
       if (!this.#closed) options.onStream?.(stream);
     });
     peer.on('error', (error) => {

@@ -1,0 +1,447 @@
+/**
+ * LiveMedia in Chromium: real WebRTC on loopback between sessions of one page, on the in-page hub.
+ * Chromium's fake camera and microphone (web-test-runner.config.mjs) feed the seat holders; no ICE
+ * server is used (`iceServers: []`: host candidates on loopback, --allow-loopback-in-peer-connection).
+ */
+import { expect, waitUntil } from '@open-wc/testing';
+import { ErrorCode, type Session } from '../../src/core/index.js';
+import { DeviceStore, LiveMedia, mediaFor } from '../../src/media/index.js';
+import { waitFor } from '../core/helpers.js';
+import { startLive, type TestLive } from './shared/live.js';
+
+/** Every `RTCPeerConnection` the page made, so a test can count those still open. */
+const connections: RTCPeerConnection[] = [];
+const NativePeerConnection = globalThis.RTCPeerConnection;
+globalThis.RTCPeerConnection = class extends NativePeerConnection {
+  constructor(configuration?: RTCConfiguration) {
+    super(configuration);
+    connections.push(this);
+  }
+};
+
+const openConnections = (): RTCPeerConnection[] =>
+  connections.filter((connection) => connection.signalingState !== 'closed');
+
+/** Listeners on `MediaStream`s, added minus removed, by event type (none is added twice here). */
+const streamListeners = new Map<string, number>();
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with the stream as `this`
+const { addEventListener: nativeAdd, removeEventListener: nativeRemove } = MediaStream.prototype;
+MediaStream.prototype.addEventListener = function (this: MediaStream, ...args: Parameters<typeof nativeAdd>) {
+  streamListeners.set(args[0], (streamListeners.get(args[0]) ?? 0) + 1);
+  nativeAdd.apply(this, args);
+};
+MediaStream.prototype.removeEventListener = function (
+  this: MediaStream,
+  ...args: Parameters<typeof nativeRemove>
+) {
+  streamListeners.set(args[0], (streamListeners.get(args[0]) ?? 0) - 1);
+  nativeRemove.apply(this, args);
+};
+
+/** Resolves on the video's next painted frame; rejects after `timeoutMs`. */
+function nextFrame(video: HTMLVideoElement, timeoutMs = 4000): Promise<VideoFrameCallbackMetadata> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no video frame within ${timeoutMs} ms`));
+    }, timeoutMs);
+    video.requestVideoFrameCallback((_now, metadata) => {
+      clearTimeout(timer);
+      resolve(metadata);
+    });
+  });
+}
+
+/** Whether the stream carries a live video track (it may still be muted until frames come). */
+const hasVideo = (stream: MediaStream | undefined): boolean =>
+  stream?.getVideoTracks().some((track) => track.readyState === 'live') ?? false;
+
+/** Counts the session's signal and live-event subscriptions still attached. */
+function countSubscriptions(session: Session): () => number {
+  let active = 0;
+  const counted = (off: () => void) => {
+    active++;
+    let done = false;
+    return () => {
+      if (!done) active--;
+      done = true;
+      off();
+    };
+  };
+  const onSignal = session.onSignal.bind(session);
+  const onLiveEvent = session.onLiveEvent.bind(session);
+  session.onSignal = (liveId, listener) => counted(onSignal(liveId, listener));
+  session.onLiveEvent = (liveId, listener) => counted(onLiveEvent(liveId, listener));
+  return () => active;
+}
+
+describe('LiveMedia', () => {
+  let live: TestLive;
+  let videos: HTMLVideoElement[] = [];
+  const medias: LiveMedia[] = [];
+
+  /** The started media of `userId` (stopped after the test). */
+  function media(userId: string): LiveMedia {
+    const item = LiveMedia.for(live.session(userId), live.liveId);
+    medias.push(item);
+    item.start();
+    return item;
+  }
+
+  function devices(userId: string): DeviceStore {
+    return DeviceStore.for(live.session(userId));
+  }
+
+  async function remoteOf(item: LiveMedia, userId: string): Promise<MediaStream> {
+    const streams = await waitFor(
+      item.remoteStreams,
+      (value) => hasVideo(value.get(userId)),
+      `the video of ${userId}`,
+    );
+    return streams.get(userId)!;
+  }
+
+  /** A muted, playing `<video>` of `stream` in the document. */
+  function show(stream: MediaStream): HTMLVideoElement {
+    const video = document.createElement('video');
+    video.muted = true;
+    video.autoplay = true;
+    video.srcObject = stream;
+    document.body.append(video);
+    videos.push(video);
+    return video;
+  }
+
+  /** Resolves once `video` painted two frames, the second one later in the stream than the first. */
+  async function playing(video: HTMLVideoElement): Promise<void> {
+    const first = await nextFrame(video);
+    const later = await nextFrame(video);
+    expect(video.videoWidth, 'frame width').to.be.greaterThan(0);
+    expect(later.mediaTime, 'frames advance').to.be.greaterThan(first.mediaTime);
+  }
+
+  afterEach(() => {
+    for (const item of medias.splice(0)) item.stop();
+    for (const video of videos) {
+      video.srcObject = null;
+      video.remove();
+    }
+    videos = [];
+    live.close();
+  });
+
+  describe('connections', () => {
+    it("sends a seated guest's camera to a viewer: frames arrive and advance, without ICE servers", async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      const before = connections.length;
+      const guest = media('guest');
+      const viewer = media('viewer');
+      media('host');
+      const opened = await devices('guest').openLocalCamera();
+      expect(opened.isSuccess, 'the guest opens the camera').to.equal(true);
+
+      await playing(show(await remoteOf(viewer, 'guest')));
+      await waitFor(viewer.viewerStatus, (value) => value.get('guest') === 'live', 'the viewer is live');
+      expect(guest.connections.publishing).to.have.members(['host', 'viewer']);
+      expect(viewer.connections.watching).to.have.members(['host', 'guest']);
+      const made = connections.slice(before);
+      expect(made.length, 'one connection each way per pair').to.equal(8);
+      for (const connection of made) expect(connection.getConfiguration().iceServers ?? []).to.deep.equal([]);
+    });
+
+    it('connects two seat holders both ways: each sees the other', async () => {
+      live = await startLive({ audience: ['guest'] });
+      await live.seat('guest');
+      const host = media('host');
+      const guest = media('guest');
+      expect((await devices('host').openLocalCamera()).isSuccess).to.equal(true);
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+
+      await playing(show(await remoteOf(host, 'guest')));
+      await playing(show(await remoteOf(guest, 'host')));
+      expect(host.connections).to.deep.equal({ publishing: ['guest'], watching: ['guest'] });
+      expect(guest.connections).to.deep.equal({ publishing: ['host'], watching: ['host'] });
+    });
+
+    it('reaches a viewer who starts after the publisher opened its devices', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      const viewer = media('viewer');
+      await playing(show(await remoteOf(viewer, 'guest')));
+    });
+
+    it('gives the viewer a stream without video while the publisher sends none', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      await waitFor(viewer.viewerStatus, (value) => value.get('guest') === 'live', 'the viewer is live');
+      expect(viewer.remoteStreams.get().get('guest')?.getVideoTracks() ?? []).to.have.length(0);
+    });
+  });
+
+  describe('devices', () => {
+    it('camera off: the stream loses its video on the same connection; on again: frames come back', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      const stream = await remoteOf(viewer, 'guest');
+      await playing(show(stream));
+      const made = connections.length;
+
+      expect((await devices('guest').closeLocalCamera()).isSuccess).to.equal(true);
+      await waitFor(viewer.remoteStreams, (value) => !hasVideo(value.get('guest')), 'the video goes');
+      expect(viewer.viewerStatus.get().get('guest')).to.equal('live');
+
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      // The stream emptied, so the browser may hand a new one for the same publisher.
+      await playing(show(await remoteOf(viewer, 'guest')));
+      expect(viewer.viewerStatus.get().get('guest')).to.equal('live');
+      expect(connections.length, 'no new connection').to.equal(made);
+    });
+
+    it('switching the camera replaces the sent track: frames keep coming on the same connection', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      const guestDevices = devices('guest');
+      expect((await guestDevices.openLocalCamera()).isSuccess).to.equal(true);
+      const video = show(await remoteOf(viewer, 'guest'));
+      await playing(video);
+      const made = connections.length;
+      const before = guestDevices.localStream.get()?.getVideoTracks()[0];
+
+      expect((await guestDevices.switchCamera(false)).isSuccess).to.equal(true);
+      const after = guestDevices.localStream.get()?.getVideoTracks()[0];
+      expect(after === before, 'a new local track').to.equal(false);
+      await waitUntil(
+        () =>
+          openConnections()
+            .flatMap((connection) => connection.getSenders())
+            .some((sender) => sender.track === after),
+        'the connection sends the new track',
+      );
+      await playing(video);
+      expect(connections.length, 'no new connection').to.equal(made);
+    });
+
+    it('sends the microphone: the viewer gets audio and hears the guest speak', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      const stop = viewer.speakingUsers.listen(() => undefined);
+      try {
+        expect((await devices('guest').openLocalMicrophone()).isSuccess).to.equal(true);
+        await waitFor(
+          viewer.remoteStreams,
+          (value) => (value.get('guest')?.getAudioTracks().length ?? 0) > 0,
+          'the audio of guest',
+        );
+        await waitFor(viewer.speakingUsers, (value) => value.has('guest'), 'the guest speaks', 8000);
+      } finally {
+        stop();
+      }
+    });
+  });
+
+  describe('audio', () => {
+    it('autoplayBlocked when the browser refuses to play remote audio; resumeAudio() plays it', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      // The browser's refusal before a user gesture (this test browser allows autoplay).
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
+      const play = HTMLMediaElement.prototype.play;
+      let refuse = true;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        return refuse ? Promise.reject(new DOMException('no gesture', 'NotAllowedError')) : play.call(this);
+      };
+      try {
+        expect((await devices('guest').openLocalMicrophone()).isSuccess).to.equal(true);
+        await waitFor(viewer.autoplayBlocked, (blocked) => blocked, 'autoplay blocked');
+        expect(await viewer.resumeAudio(), 'still refused').to.equal(false);
+        expect(viewer.autoplayBlocked.get()).to.equal(true);
+        refuse = false;
+        expect(await viewer.resumeAudio(), 'plays after a gesture').to.equal(true);
+        expect(viewer.autoplayBlocked.get()).to.equal(false);
+      } finally {
+        HTMLMediaElement.prototype.play = play;
+      }
+    });
+
+    it("mediaFor's speakingUsers hears the local microphone too", async () => {
+      live = await startLive({ audience: ['guest'] });
+      await live.seat('guest');
+      const view = mediaFor(live.session('guest'), live.liveId);
+      const stop = view.speakingUsers.listen(() => undefined);
+      try {
+        expect((await devices('guest').openLocalMicrophone()).isSuccess).to.equal(true);
+        await waitFor(view.speakingUsers, (value) => value.has('guest'), 'the guest speaks', 8000);
+        expect((await devices('guest').closeLocalMicrophone()).isSuccess).to.equal(true);
+        await waitFor(view.speakingUsers, (value) => !value.has('guest'), 'the guest is silent');
+      } finally {
+        stop();
+      }
+    });
+  });
+
+  describe('closing', () => {
+    it("kick: the guest's connections close on both sides and its capture ends; it still watches", async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      const guest = media('guest');
+      const viewer = media('viewer');
+      const host = media('host');
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      await remoteOf(viewer, 'guest');
+      await remoteOf(host, 'guest');
+      await waitUntil(() => guest.connections.watching.includes('host'), 'the guest watches the host');
+      const track = devices('guest').localStream.get()?.getVideoTracks()[0];
+      const open = openConnections().length;
+
+      const kicked = await live.host.liveSeatStore(live.liveId).kickUserOutOfSeat('guest');
+      expect(kicked.isSuccess).to.equal(true);
+      await waitUntil(() => guest.connections.publishing.length === 0, 'the guest publishes to no one');
+      await waitFor(viewer.remoteStreams, (value) => !value.has('guest'), 'the viewer drops the stream');
+      await waitUntil(() => !host.connections.watching.includes('guest'), 'the host stops watching');
+      await waitUntil(() => openConnections().length === open - 4, 'both sides of two pairs close');
+      expect(viewer.viewerStatus.get().has('guest')).to.equal(false);
+      expect(track?.readyState).to.equal('ended');
+      expect(guest.connections.watching).to.deep.equal(['host']);
+    });
+
+    it('the live ends: every connection closes and the stores empty', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('host');
+      media('guest');
+      const viewer = media('viewer');
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      await remoteOf(viewer, 'guest');
+      const open = openConnections().length;
+      expect(open).to.be.greaterThan(0);
+
+      expect((await live.host.liveListStore.endLive()).isSuccess).to.equal(true);
+      await waitFor(viewer.remoteStreams, (value) => value.size === 0, 'no stream');
+      await waitFor(viewer.viewerStatus, (value) => value.size === 0, 'no status');
+      await waitUntil(() => openConnections().length === 0, 'every connection closed');
+    });
+
+    it('stop() closes what start() opened; mediaFor runs the media while someone listens', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = LiveMedia.for(live.session('viewer'), live.liveId);
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+
+      const view = mediaFor(live.session('viewer'), live.liveId);
+      const stop = view.streams.listen(() => undefined);
+      expect(viewer.running.get(), 'running for a subscriber').to.equal(true);
+      await waitFor(view.streams, (value) => hasVideo(value.get('guest')), 'the view gets the guest');
+      const own = mediaFor(live.session('guest'), live.liveId).streams.get().get('guest');
+      expect(own === devices('guest').localStream.get(), "the guest's own stream is its local one").to.equal(
+        true,
+      );
+      viewer.start();
+      stop();
+      await waitFor(viewer.running, (running) => !running, 'no subscriber, not started').then(
+        () => expect.fail('still started: must keep running'),
+        () => undefined,
+      );
+      viewer.stop();
+      await waitFor(viewer.running, (running) => !running, 'stopped');
+      expect(viewer.remoteStreams.get().size).to.equal(0);
+      expect(viewer.connections).to.deep.equal({ publishing: [], watching: [] });
+    });
+  });
+
+  describe('rules', () => {
+    it('refuses signals between audience members (MEDIA_NOT_ALLOWED) and watching a non seat holder', async () => {
+      live = await startLive({ audience: ['ann', 'bob'] });
+      const ann = live.session('ann');
+      const signal = await ann.request('media.signal', {
+        liveId: live.liveId,
+        to: 'bob',
+        data: { type: 'offer', sdp: 'v=0\r\n' },
+      });
+      expect(signal.isSuccess).to.equal(false);
+      if (!signal.isSuccess) expect(signal.errorCode).to.equal(ErrorCode.MEDIA_NOT_ALLOWED);
+      const watch = await ann.request('media.watch', { liveId: live.liveId, publisherId: 'bob' });
+      expect(watch.isSuccess).to.equal(false);
+      if (!watch.isSuccess) expect(watch.errorCode).to.equal(ErrorCode.NOT_ON_SEAT);
+      media('host');
+      const viewer = media('ann');
+      await waitFor(viewer.viewerStatus, (value) => value.get('host') === 'live', 'ann watches the host');
+      expect([...viewer.viewerStatus.get().keys()]).to.deep.equal(['host']);
+    });
+
+    it('a viewer over the cap is capped, and connects once a slot frees', async () => {
+      live = await startLive({
+        audience: ['guest', 'first', 'late'],
+        hub: { roomLimits: { maxViewersPerPublisher: 2 } },
+      });
+      await live.seat('guest');
+      media('guest');
+      const first = media('first');
+      media('host');
+      await waitFor(first.viewerStatus, (value) => value.get('guest') === 'live', 'first is live');
+      const late = media('late');
+      await waitFor(late.viewerStatus, (value) => value.get('guest') === 'capped', 'late is capped');
+
+      expect((await live.session('first').liveListStore.leaveLive()).isSuccess).to.equal(true);
+      await waitFor(late.viewerStatus, (value) => value.get('guest') === 'live', 'late is live');
+    });
+  });
+
+  describe('leaks', () => {
+    it('20 seat cycles leave no connection, listener, stream or capture behind', async function () {
+      this.timeout(90_000);
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      const subscriptions = countSubscriptions(live.session('viewer'));
+      const guestSubscriptions = countSubscriptions(live.session('guest'));
+      const guest = media('guest');
+      const viewer = media('viewer');
+      media('host');
+      await waitFor(
+        viewer.viewerStatus,
+        (value) => value.get('host') === 'live',
+        'the viewer watches the host',
+      );
+      const open = openConnections().length;
+      const listeners = new Map(streamListeners);
+      const subscribed = [subscriptions(), guestSubscriptions()];
+      const captured: MediaStreamTrack[] = [];
+
+      for (let cycle = 0; cycle < 20; cycle++) {
+        await live.seat('guest');
+        const guestDevices = devices('guest');
+        expect((await guestDevices.openLocalCamera()).isSuccess, `cycle ${cycle}: camera`).to.equal(true);
+        expect((await guestDevices.openLocalMicrophone()).isSuccess, `cycle ${cycle}: mic`).to.equal(true);
+        captured.push(...(guestDevices.localStream.get()?.getTracks() ?? []));
+        await remoteOf(viewer, 'guest');
+        const left =
+          cycle % 2 === 0
+            ? await live.session('guest').liveSeatStore(live.liveId).leaveSeat()
+            : await live.host.liveSeatStore(live.liveId).kickUserOutOfSeat('guest');
+        expect(left.isSuccess, `cycle ${cycle}: off the seat`).to.equal(true);
+        await waitFor(viewer.remoteStreams, (value) => !value.has('guest'), `cycle ${cycle}: stream gone`);
+        await waitUntil(() => openConnections().length === open, `cycle ${cycle}: connections closed`);
+      }
+
+      expect(guest.connections).to.deep.equal({ publishing: [], watching: ['host'] });
+      expect(viewer.connections).to.deep.equal({ publishing: [], watching: ['host'] });
+      expect(viewer.remoteStreams.get().size).to.equal(0);
+      expect(Object.fromEntries(streamListeners)).to.deep.equal(Object.fromEntries(listeners));
+      expect([subscriptions(), guestSubscriptions()]).to.deep.equal(subscribed);
+      expect(captured.length).to.equal(40);
+      expect(captured.filter((track) => track.readyState !== 'ended')).to.have.length(0);
+    });
+  });
+});
