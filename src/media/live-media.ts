@@ -42,7 +42,11 @@ let peerModule: Promise<PeerModule> | null = null;
 
 /** simple-peer and the peer wrapper, loaded on first use (its own chunk in a consumer's bundle). */
 function loadPeerModule(): Promise<PeerModule> {
-  peerModule ??= import('./peer.js');
+  peerModule ??= import('./peer.js').catch((error: unknown) => {
+    // Not cached: a later connection tries again (the chunk may load once the network is back).
+    peerModule = null;
+    throw error;
+  });
   return peerModule;
 }
 
@@ -481,11 +485,16 @@ export class LiveMedia {
       .seatList.get()
       .some((seat) => seat.userInfo?.userId === selfId);
     if (!seated) return;
-    void loadPeerModule().then((peers) => {
-      this.#peers = peers;
-      this.#drainInbox();
-      if (this.#inside !== null) this.#openOutgoing(event.viewerId, peers);
-    });
+    loadPeerModule().then(
+      (peers) => {
+        this.#peers = peers;
+        this.#drainInbox();
+        if (this.#inside !== null) this.#openOutgoing(event.viewerId, peers);
+      },
+      () => {
+        // No connection for this viewer: its watch times out and asks again.
+      },
+    );
   }
 
   #openOutgoing(viewerId: string, peers: PeerModule): void {
