@@ -14,6 +14,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { storyTestsPlugin } from './scripts/story-tests.mjs';
 import { serverPlugin } from './test/browser/plugins/server-plugin.mjs';
+import { simplePeerPlugin } from './scripts/bundle-peer.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
@@ -81,6 +82,8 @@ export default {
     esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }),
     // Story tests: the stories modules on disk, visual comparisons (docs/decisions/0009).
     storyTestsPlugin(),
+    // simple-peer is CommonJS: the page gets the same bundle the build ships (scripts/bundle-peer.mjs).
+    simplePeerPlugin(),
     // The real signaling server for tests that need one (`server:*` commands, test/browser/plugins).
     serverPlugin(),
   ],

@@ -102,5 +102,6 @@ export {
   type OpenCameraOptions,
 } from './media/device-store.js';
 export { type CaptureDevice, type DeviceError, type MediaDevicesLike } from './media/devices.js';
+export { LiveMedia, mediaFor, type LiveMediaView, type ViewerStatus } from './media/live-media.js';
 export { DeviceToggle, DeviceToggleEvent } from './elements/device-toggle/device-toggle.js';
 export { CameraSwitch, CameraSwitchEvent } from './elements/camera-switch/camera-switch.js';

@@ -273,10 +273,12 @@ describe('<guest-seat-tile>', () => {
       expect(video.srcObject === stream, 'the stream').to.equal(true);
       expect(video.autoplay).to.equal(true);
       expect(video.playsInline).to.equal(true);
-      expect(video.muted, 'a remote user is heard').to.equal(false);
+      // Sound is played by the media layer (LiveMedia), once per user: a tile never doubles it, and a
+      // muted video is never held back by the browser's autoplay policy.
+      expect(video.muted, 'the picture only').to.equal(true);
     });
 
-    it("keeps playing the stream's audio while the camera is off", async () => {
+    it('keeps the stream while the camera is off', async () => {
       const stream = liveVideoStream();
       const el = await tile({ seat: seat(user({ cameraStatus: 'off' })), stream });
       const video = part(el, 'video') as HTMLVideoElement;

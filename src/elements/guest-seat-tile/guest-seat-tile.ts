@@ -126,12 +126,13 @@ export class GuestSeatTile extends LitElement {
   @property({ attribute: false }) seat: SeatInfo | null = null;
 
   /**
-   * The seat user's media. Video shows while it has a live video track and the user's camera is on;
-   * its audio plays (unless `local`).
+   * The seat user's media. Video shows while it has a live video track and the user's camera is on.
+   * The tile plays the picture only (its video is muted): the media layer (`LiveMedia`) plays each
+   * user's sound once, whatever number of tiles show them.
    */
   @property({ attribute: false }) stream: MediaStream | null = null;
 
-  /** The tile shows the local user: their own video is mirrored and muted. */
+  /** The tile shows the local user: their own video is mirrored. */
   @property({ type: Boolean }) local = false;
 
   /** The seat's user is speaking (from an audio level meter); shown only while their mic is on. */
@@ -238,7 +239,7 @@ export class GuestSeatTile extends LitElement {
           part="video"
           ?hidden=${!hasVideo}
           .srcObject=${empty ? null : this.stream}
-          .muted=${this.local}
+          .muted=${true}
           autoplay
           playsinline
           disablepictureinpicture

@@ -18,6 +18,7 @@ import { setStates } from '../../utils/custom-states.js';
 import { plusIcon } from '../../utils/icons.js';
 import '../guest-seat-tile/guest-seat-tile.js';
 import '../seat-menu/seat-menu.js';
+import { mediaFor } from '../../media/live-media.js';
 import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
@@ -87,6 +88,8 @@ const NO_ROLE = atom<Role | null>(null);
 const IDLE = atom<SelfStatus>('idle');
 const NO_USER = atom<UserInfo | null>(null);
 const NO_LIVE_ID = atom<string | null>(null);
+const NO_STREAMS = atom<ReadonlyMap<string, MediaStream>>(new Map());
+const NO_SPEAKERS = atom<ReadonlySet<string>>(new Set());
 
 /** The tile's parts, exported with a `seat-` prefix. */
 const TILE_PARTS = [
@@ -248,10 +251,14 @@ export class LiveCoreView extends LitElement {
   /** Builds per-seat layer views (the seed's `VideoWidgetBuilder`); wins over `<template>` children. */
   @property({ attribute: false }) videoWidgetBuilder: VideoWidgetBuilder | null = null;
 
-  /** Each seated user's media, by user id (fed by the media layer). */
+  /**
+   * Each seated user's media, by user id. `null` (default): the live's own media (`LiveMedia`: peer
+   * connections to the seat holders, and the user's own camera), started when the view shows a
+   * live. Set a map to show other streams (stories, tests); the view then starts no media.
+   */
   @property({ attribute: false }) streams: ReadonlyMap<string, MediaStream> | null = null;
 
-  /** The user ids of those speaking now (from an audio level meter). */
+  /** Who speaks now, by user id. `null` (default): from the live's media (`LiveMedia` audio levels). */
   @property({ attribute: false }) speakingUsers: ReadonlySet<string> | null = null;
 
   readonly #internals = this.attachInternals();
@@ -265,6 +272,9 @@ export class LiveCoreView extends LitElement {
   readonly #ended = new StoreController(this, NOT_ENDED);
   readonly #selfRole = new StoreController(this, NO_ROLE);
   readonly #selfStatus = new StoreController(this, IDLE);
+  /** The live's media (`LiveMedia`), read only while `streams` / `speakingUsers` are `null`. */
+  readonly #mediaStreams = new StoreController(this, NO_STREAMS);
+  readonly #mediaSpeaking = new StoreController(this, NO_SPEAKERS);
   readonly #views = new SeatViews(this);
   readonly #observer = new MutationObserver(() => {
     this.#readTemplates();
@@ -302,6 +312,7 @@ export class LiveCoreView extends LitElement {
    */
   protected override update(changed: PropertyValues<this>): void {
     this.#retarget();
+    this.#retargetMedia();
     const seats = this.#seatList.value;
     const layout = resolveLayout(this.layout, this.#liveInfo.value?.maxSeatCount);
     const shown = shownSeats(layout, seats, this.showEmptySeats);
@@ -371,9 +382,9 @@ export class LiveCoreView extends LitElement {
           selectable
           action-label=${this.#actionLabel(seat)}
           .seat=${seat}
-          .stream=${user === null ? null : (this.streams?.get(user.userId) ?? null)}
+          .stream=${user === null ? null : ((this.streams ?? this.#mediaStreams.value).get(user.userId) ?? null)}
           ?local=${user !== null && user.userId === this.#user.value?.userId}
-          ?speaking=${user !== null && (this.speakingUsers?.has(user.userId) ?? false)}
+          ?speaking=${user !== null && (this.speakingUsers ?? this.#mediaSpeaking.value).has(user.userId)}
           @empty-seat-select=${this.#onEmptySeatSelect}
         >
           ${user === null ? this.#renderEmptyAction(seat) : nothing}${this.#renderLayerSlot(seat, 'foreground')}${this.#renderLayerSlot(seat, 'background')}
@@ -479,6 +490,20 @@ export class LiveCoreView extends LitElement {
     this.#ended.setStore(seats.liveEnded);
     this.#selfRole.setStore(session.liveAudienceStore(liveId).selfRole);
     this.#selfStatus.setStore(session.coGuestStore(liveId).coGuestState.selfStatus);
+  }
+
+  /**
+   * Reads the live's media while the page gives no `streams` / `speakingUsers` of its own; reading
+   * them starts the media (peer connections), so a page that passes its own never starts it.
+   */
+  #retargetMedia(): void {
+    const target = this.#target;
+    const liveId = target?.liveId ?? null;
+    const media = target === null || liveId === null ? null : mediaFor(target.session, liveId);
+    this.#mediaStreams.setStore(media !== null && this.streams === null ? media.streams : NO_STREAMS);
+    this.#mediaSpeaking.setStore(
+      media !== null && this.speakingUsers === null ? media.speakingUsers : NO_SPEAKERS,
+    );
   }
 
   /** Finds the layer templates among the children (the first of each); re-renders when they change. */
