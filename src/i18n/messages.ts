@@ -38,6 +38,7 @@ export const en = {
   /** Shown while no seat is shown (dynamic layouts, nobody seated). */
   'stage.noSeats': 'No one is on a seat yet',
   'stage.ended': 'The live has ended',
+  'stage.unmute': 'Tap to unmute',
 
   // <apply-button>
   'apply.request': 'Request to join',

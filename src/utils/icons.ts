@@ -48,3 +48,9 @@ export const lockIcon = icon(svg`
   <rect x="5" y="11" width="14" height="10" rx="2"></rect>
   <path d="M8 11V7a4 4 0 0 1 8 0v4"></path>
 `);
+
+export const speakerIcon = icon(svg`
+  <path d="M4 9v6h4l5 4V5L8 9z"></path>
+  <path d="M16 9a4 4 0 0 1 0 6"></path>
+  <path d="M18.5 6.5a7.5 7.5 0 0 1 0 11"></path>
+`);

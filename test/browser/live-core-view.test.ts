@@ -28,6 +28,8 @@ import {
   type StageLayoutOption,
 } from '../../src/elements/live-core-view/live-core-view.js';
 import type { SeatMenu } from '../../src/elements/seat-menu/seat-menu.js';
+import { DeviceStore } from '../../src/media/device-store.js';
+import { LiveMedia } from '../../src/media/live-media.js';
 import { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { waitFor } from '../core/helpers.js';
@@ -118,6 +120,10 @@ function click(tile: GuestSeatTile): void {
 /** Waits until the view shows exactly the seats `indexes`. */
 async function showsSeats(el: LiveCoreView, indexes: readonly number[]): Promise<void> {
   await waitUntil(() => shown(el).join() === indexes.join(), `the view shows seats ${indexes.join()}`);
+}
+
+function isShownButton(button: HTMLElement): boolean {
+  return button.checkVisibility();
 }
 
 function columns(el: LiveCoreView): number {
@@ -742,6 +748,61 @@ describe('<live-core-view>', () => {
       );
       const probe = el.querySelector<StageProbe>('stage-probe')!;
       await waitUntil(() => probe.seen === 'elsewhere/host/0', 'the probe keeps its own live');
+    });
+  });
+
+  describe('sound', function () {
+    // Real peer connections on loopback (the view's own media).
+    this.timeout(20_000);
+
+    it('shows "Tap to unmute" while the browser holds the sound back, and a press starts it', async () => {
+      await begin({ audience: ['alice', 'bob'] });
+      await live.seat('alice', 1);
+      // The browser's refusal before a user gesture (this test browser allows autoplay).
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
+      const play = HTMLMediaElement.prototype.play;
+      let refuse = true;
+      HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+        return refuse ? Promise.reject(new DOMException('no gesture', 'NotAllowedError')) : play.call(this);
+      };
+      try {
+        // Alice publishes (her own page would run her media through its view).
+        LiveMedia.for(live.session('alice'), live.liveId).start();
+        const el = await view('bob');
+        await showsSeats(el, [0, 1]);
+        const button = el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="unmute-button"]')!;
+        expect(isShownButton(button), 'hidden while nothing is held back').to.equal(false);
+        expect((await DeviceStore.for(live.session('alice')).openLocalMicrophone()).isSuccess).to.equal(true);
+        await waitUntil(() => el.matches(':state(audio-blocked)'), 'the sound is held back', {
+          timeout: 15_000,
+        });
+        await el.updateComplete;
+        expect(isShownButton(button), 'the button shows').to.equal(true);
+        expect(text(button)).to.equal('Tap to unmute');
+        await expect(el).to.be.accessible();
+        refuse = false;
+        button.click();
+        await waitUntil(() => !el.matches(':state(audio-blocked)'), 'the sound plays', { timeout: 15_000 });
+        await el.updateComplete;
+        expect(isShownButton(button), 'hidden once the sound plays').to.equal(false);
+      } finally {
+        HTMLMediaElement.prototype.play = play;
+      }
+    });
+
+    it('starts no media of its own when the page gives streams and speakers', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view
+          .session=${live.host}
+          live-id=${live.liveId}
+          .streams=${new Map()}
+          .speakingUsers=${new Set()}
+        ></live-core-view>`,
+      );
+      await showsSeats(el, [0, 1]);
+      expect(LiveMedia.for(live.host, live.liveId).running.get(), 'no media started').to.equal(false);
     });
   });
 

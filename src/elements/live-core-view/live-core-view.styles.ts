@@ -177,6 +177,38 @@ export default css`
     pointer-events: none;
   }
 
+  .unmute {
+    position: absolute;
+    inset-block-start: var(--_cg-space-2);
+    inset-inline-start: 50%;
+    translate: -50% 0;
+    z-index: 3;
+    display: inline-flex;
+    align-items: center;
+    gap: var(--_cg-space-1);
+    padding: var(--_cg-space-1) var(--_cg-space-3);
+    border: 0;
+    border-radius: var(--_cg-radius-full);
+    background: var(--_cg-color-accent);
+    color: var(--_cg-color-on-accent);
+    font: inherit;
+    cursor: pointer;
+  }
+
+  .unmute[hidden] {
+    display: none;
+  }
+
+  .unmute:focus-visible {
+    outline: 2px solid var(--_cg-color-accent);
+    outline-offset: 2px;
+  }
+
+  .unmute svg {
+    width: 1.25em;
+    height: 1.25em;
+  }
+
   .overlay {
     position: absolute;
     inset: auto 0 0;

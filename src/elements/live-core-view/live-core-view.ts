@@ -15,10 +15,10 @@ import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { LiveInfo, Role, SeatInfo, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
-import { plusIcon } from '../../utils/icons.js';
+import { plusIcon, speakerIcon } from '../../utils/icons.js';
 import '../guest-seat-tile/guest-seat-tile.js';
 import '../seat-menu/seat-menu.js';
-import { mediaFor } from '../../media/live-media.js';
+import { LiveMedia, mediaFor } from '../../media/live-media.js';
 import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
@@ -90,6 +90,7 @@ const NO_USER = atom<UserInfo | null>(null);
 const NO_LIVE_ID = atom<string | null>(null);
 const NO_STREAMS = atom<ReadonlyMap<string, MediaStream>>(new Map());
 const NO_SPEAKERS = atom<ReadonlySet<string>>(new Set());
+const NOT_BLOCKED = atom(false);
 
 /** The tile's parts, exported with a `seat-` prefix. */
 const TILE_PARTS = [
@@ -192,6 +193,8 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * @csspart empty-action-label - The text of `empty-action`.
  * @csspart message - "No one is on a seat yet" or "The live has ended", over the stage.
  * @csspart overlay - The box of the default slot, over the bottom of the stage.
+ * @csspart unmute-button - "Tap to unmute", over the stage while the browser holds the live's sound
+ *   back until a user gesture (autoplay policy); pressing it starts the sound.
  *
  * @cssproperty [--live-gap=var(--cg-space-1, 4px)] - Space between cells and around floating
  *   tiles.
@@ -209,6 +212,8 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * @cssstate landscape - The active layout is `landscape`.
  * @cssstate empty - No one is on a seat (or there is no live).
  * @cssstate ended - The live has ended (`liveSeatStore.liveEnded`).
+ * @cssstate audio-blocked - The browser holds the live's sound back until a user gesture; the
+ *   `unmute-button` shows.
  *
  * @fires {SeatApplyRequestEvent} seat-apply-request - An audience member activated an empty seat.
  *   Cancelable; by default the view applies for that seat. Bubbles, composed.
@@ -254,7 +259,8 @@ export class LiveCoreView extends LitElement {
   /**
    * Each seated user's media, by user id. `null` (default): the live's own media (`LiveMedia`: peer
    * connections to the seat holders, and the user's own camera), started when the view shows a
-   * live. Set a map to show other streams (stories, tests); the view then starts no media.
+   * live. Set a map to show other streams (stories, tests); with `speakingUsers` set too, the view
+   * starts no media.
    */
   @property({ attribute: false }) streams: ReadonlyMap<string, MediaStream> | null = null;
 
@@ -275,6 +281,7 @@ export class LiveCoreView extends LitElement {
   /** The live's media (`LiveMedia`), read only while `streams` / `speakingUsers` are `null`. */
   readonly #mediaStreams = new StoreController(this, NO_STREAMS);
   readonly #mediaSpeaking = new StoreController(this, NO_SPEAKERS);
+  readonly #autoplayBlocked = new StoreController(this, NOT_BLOCKED);
   readonly #views = new SeatViews(this);
   readonly #observer = new MutationObserver(() => {
     this.#readTemplates();
@@ -329,6 +336,7 @@ export class LiveCoreView extends LitElement {
       ...Object.fromEntries(STAGE_LAYOUTS.map((name) => [name, name === layout])),
       empty: !seats.some(occupied),
       ended: this.#ended.value,
+      'audio-blocked': this.#autoplayBlocked.value,
     });
     super.update(changed);
   }
@@ -363,6 +371,15 @@ export class LiveCoreView extends LitElement {
           )}
         </div>
         <p class="message" part="message" role="status">${message}</p>
+        <button
+          type="button"
+          class="unmute"
+          part="unmute-button"
+          ?hidden=${!this.#autoplayBlocked.value}
+          @click=${this.#onUnmute}
+        >
+          <span aria-hidden="true">${speakerIcon}</span>${this.#i18n.t('stage.unmute')}
+        </button>
         <div class="overlay" part="overlay"><slot></slot></div>
       </div>
     `;
@@ -504,6 +521,16 @@ export class LiveCoreView extends LitElement {
     this.#mediaSpeaking.setStore(
       media !== null && this.speakingUsers === null ? media.speakingUsers : NO_SPEAKERS,
     );
+    const own = media !== null && this.streams === null && target !== null && liveId !== null;
+    this.#autoplayBlocked.setStore(own ? LiveMedia.for(target.session, liveId).autoplayBlocked : NOT_BLOCKED);
+  }
+
+  /** "Tap to unmute": the user's gesture lets the browser play the live's sound. */
+  #onUnmute(): void {
+    const target = this.#target;
+    const liveId = target?.liveId ?? null;
+    if (target === null || liveId === null) return;
+    void LiveMedia.for(target.session, liveId).resumeAudio();
   }
 
   /** Finds the layer templates among the children (the first of each); re-renders when they change. */

@@ -20,6 +20,7 @@ export const ko: Messages = {
   'stage.invite': '초대',
   'stage.noSeats': '아직 자리에 아무도 없습니다',
   'stage.ended': '라이브가 종료되었습니다',
+  'stage.unmute': '탭하여 소리 켜기',
 
   'apply.request': '참여 요청',
   'apply.cancel': '요청 취소',

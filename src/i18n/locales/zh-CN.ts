@@ -20,6 +20,7 @@ export const zhCN: Messages = {
   'stage.invite': '邀请',
   'stage.noSeats': '还没有人上麦',
   'stage.ended': '直播已结束',
+  'stage.unmute': '点按以开启声音',
 
   'apply.request': '申请连麦',
   'apply.cancel': '取消申请',
