@@ -23,6 +23,7 @@ export const en = {
   'tile.locked': 'Locked',
   'tile.you': 'You',
   'tile.connectionLost': 'Connection lost',
+  'tile.viewerLimit': 'Viewer limit reached',
   /** Joins the parts of a tile's accessible name ("Seat 2, Ada, Microphone off"). */
   'tile.separator': ', ',
 

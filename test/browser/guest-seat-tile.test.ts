@@ -146,6 +146,20 @@ describe('<guest-seat-tile>', () => {
       expect(plainLabel(el), 'occupied: no action').to.not.include('Request to join');
     });
 
+    it('says when the viewer limit keeps the video away', async () => {
+      const el = await tile({ seat: seat(user({ cameraStatus: 'on' })) });
+      el.viewerLimit = true;
+      await el.updateComplete;
+      expect(plainLabel(el)).to.include('Viewer limit reached');
+      expect(isShown(part(el, 'limit-badge')), 'the badge shows').to.equal(true);
+      expect(el.matches(':state(viewer-limit)')).to.equal(true);
+      await expect(el).to.be.accessible();
+      el.stream = liveVideoStream();
+      await el.updateComplete;
+      expect(isShown(part(el, 'limit-badge')), 'video arrived: no badge').to.equal(false);
+      expect(el.matches(':state(viewer-limit)')).to.equal(false);
+    });
+
     it('isolates the user name in its accessible name', async () => {
       const el = await tile({ seat: seat(user({ userName: '\u202Eevil' })) });
       expect(label(el)).to.include('\u2068\u202Eevil\u2069');

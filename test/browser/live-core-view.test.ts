@@ -790,6 +790,31 @@ describe('<live-core-view>', () => {
       }
     });
 
+    it("says on a seat's tile when the viewer limit keeps its video away", async () => {
+      await begin({
+        audience: ['alice', 'bob', 'carol'],
+        hub: { roomLimits: { maxViewersPerPublisher: 1 } },
+      });
+      await live.seat('alice', 1);
+      LiveMedia.for(live.session('alice'), live.liveId).start();
+      const first = await view('bob');
+      await showsSeats(first, [0, 1]);
+      await waitFor(
+        LiveMedia.for(live.session('bob'), live.liveId).viewerStatus,
+        (status) => status.get('alice') === 'live' || status.get('alice') === 'connecting',
+        'bob takes the one slot',
+      );
+      const second = await view('carol');
+      await showsSeats(second, [0, 1]);
+      await waitUntil(() => tileOf(second, 1).matches(':state(viewer-limit)'), 'carol is over the limit', {
+        timeout: 10_000,
+      });
+      expect(tileOf(first, 1).matches(':state(viewer-limit)'), 'bob is not').to.equal(false);
+      expect(queryPart(tileOf(second, 1), 'tile')!.getAttribute('aria-label')).to.include(
+        'Viewer limit reached',
+      );
+    });
+
     it('starts no media of its own when the page gives streams and speakers', async () => {
       await begin({ audience: ['alice'] });
       await live.seat('alice', 1);

@@ -163,6 +163,11 @@ export default css`
     right: var(--_cg-space-2);
   }
 
+  .badge.limit {
+    right: auto;
+    left: var(--_cg-space-2);
+  }
+
   .tag-name {
     min-width: 0;
     overflow: hidden;

@@ -91,6 +91,8 @@ interface View {
  * @csspart you-badge - "You" in the name tag of the local user's tile.
  * @csspart speaking-ring - The ring drawn while the user speaks (default foreground).
  * @csspart connection-badge - "Connection lost" while the user is disconnected (default foreground).
+ * @csspart limit-badge - "Viewer limit reached" while `viewer-limit` keeps the video away (default
+ *   foreground).
  *
  * @cssproperty [--seat-radius=var(--cg-radius-l, 12px)] - Corner radius of the tile.
  * @cssproperty [--seat-background=var(--cg-color-stage)] - Fill behind the layers.
@@ -107,6 +109,7 @@ interface View {
  * @cssstate local - The tile shows the local user (`local` is set).
  * @cssstate locked - The seat is locked.
  * @cssstate connection-lost - The seat's user lost the connection; the seat is held for them.
+ * @cssstate viewer-limit - The user's video cannot reach this viewer: the live's viewer limit.
  *
  * @fires {SeatSelectEvent} seat-select - A `selectable` occupied tile was activated by click,
  *   Enter or Space. Bubbles, composed; carries `seatIndex` and `userInfo`.
@@ -146,6 +149,12 @@ export class GuestSeatTile extends LitElement {
    * accessible name so the name states the action. `''` (default) adds nothing.
    */
   @property({ attribute: 'action-label' }) actionLabel = '';
+
+  /**
+   * The viewer cannot receive this user's video because the user already sends to as many viewers as
+   * the live allows (`VIEWER_LIMIT`): the tile says so over its background layer.
+   */
+  @property({ type: Boolean, attribute: 'viewer-limit' }) viewerLimit = false;
 
   #internals = this.attachInternals();
   #i18n = new LocalizeController(this);
@@ -188,6 +197,7 @@ export class GuestSeatTile extends LitElement {
       local: this.local,
       locked: seat?.isLocked ?? false,
       'connection-lost': view.lost,
+      'viewer-limit': user !== null && this.viewerLimit && !view.hasVideo,
     });
   }
 
@@ -274,6 +284,9 @@ export class GuestSeatTile extends LitElement {
             <span class="badge" part="connection-badge" ?hidden=${!lost}
               >${this.#i18n.t('tile.connectionLost')}</span
             >
+            <span class="badge limit" part="limit-badge" ?hidden=${empty || hasVideo || !this.viewerLimit}
+              >${this.#i18n.t('tile.viewerLimit')}</span
+            >
           </slot>
         </div>
       </div>
@@ -326,6 +339,7 @@ export class GuestSeatTile extends LitElement {
       parts.push(t(hasVideo ? 'tile.cameraOn' : 'tile.cameraOff'));
       if (speaking) parts.push(t('tile.speaking'));
       if (lost) parts.push(t('tile.connectionLost'));
+      if (this.viewerLimit && !hasVideo) parts.push(t('tile.viewerLimit'));
     }
     return parts.join(t('tile.separator'));
   }

@@ -18,7 +18,7 @@ import { setStates } from '../../utils/custom-states.js';
 import { plusIcon, speakerIcon } from '../../utils/icons.js';
 import '../guest-seat-tile/guest-seat-tile.js';
 import '../seat-menu/seat-menu.js';
-import { LiveMedia, mediaFor } from '../../media/live-media.js';
+import { LiveMedia, mediaFor, type ViewerStatus } from '../../media/live-media.js';
 import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
@@ -91,6 +91,7 @@ const NO_LIVE_ID = atom<string | null>(null);
 const NO_STREAMS = atom<ReadonlyMap<string, MediaStream>>(new Map());
 const NO_SPEAKERS = atom<ReadonlySet<string>>(new Set());
 const NOT_BLOCKED = atom(false);
+const NO_VIEWER_STATUS = atom<ReadonlyMap<string, ViewerStatus>>(new Map());
 
 /** The tile's parts, exported with a `seat-` prefix. */
 const TILE_PARTS = [
@@ -282,6 +283,7 @@ export class LiveCoreView extends LitElement {
   readonly #mediaStreams = new StoreController(this, NO_STREAMS);
   readonly #mediaSpeaking = new StoreController(this, NO_SPEAKERS);
   readonly #autoplayBlocked = new StoreController(this, NOT_BLOCKED);
+  readonly #viewerStatus = new StoreController(this, NO_VIEWER_STATUS);
   readonly #views = new SeatViews(this);
   readonly #observer = new MutationObserver(() => {
     this.#readTemplates();
@@ -398,6 +400,7 @@ export class LiveCoreView extends LitElement {
           exportparts=${TILE_PARTS}
           selectable
           action-label=${this.#actionLabel(seat)}
+          ?viewer-limit=${user !== null && this.#viewerStatus.value.get(user.userId) === 'capped'}
           .seat=${seat}
           .stream=${user === null ? null : ((this.streams ?? this.#mediaStreams.value).get(user.userId) ?? null)}
           ?local=${user !== null && user.userId === this.#user.value?.userId}
@@ -522,7 +525,9 @@ export class LiveCoreView extends LitElement {
       media !== null && this.speakingUsers === null ? media.speakingUsers : NO_SPEAKERS,
     );
     const own = media !== null && this.streams === null && target !== null && liveId !== null;
-    this.#autoplayBlocked.setStore(own ? LiveMedia.for(target.session, liveId).autoplayBlocked : NOT_BLOCKED);
+    const live = own ? LiveMedia.for(target.session, liveId) : null;
+    this.#autoplayBlocked.setStore(live?.autoplayBlocked ?? NOT_BLOCKED);
+    this.#viewerStatus.setStore(live?.viewerStatus ?? NO_VIEWER_STATUS);
   }
 
   /** "Tap to unmute": the user's gesture lets the browser play the live's sound. */

@@ -12,6 +12,7 @@ export const ko: Messages = {
   'tile.locked': '잠김',
   'tile.you': '나',
   'tile.connectionLost': '연결 끊김',
+  'tile.viewerLimit': '시청자 수 제한에 도달함',
   'tile.separator': ', ',
 
   'stage.label': '자리',

@@ -12,6 +12,7 @@ export const zhCN: Messages = {
   'tile.locked': '已锁定',
   'tile.you': '我',
   'tile.connectionLost': '连接已断开',
+  'tile.viewerLimit': '观看人数已达上限',
   'tile.separator': '，',
 
   'stage.label': '麦位',
