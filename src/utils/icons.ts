@@ -54,3 +54,50 @@ export const speakerIcon = icon(svg`
   <path d="M16 9a4 4 0 0 1 0 6"></path>
   <path d="M18.5 6.5a7.5 7.5 0 0 1 0 11"></path>
 `);
+
+export const cameraIcon = icon(svg`
+  <rect x="2" y="6" width="14" height="12" rx="2"></rect>
+  <path d="M16 10l6-3v10l-6-3"></path>
+`);
+
+export const cameraOffIcon = icon(svg`
+  <path d="M10 6h4a2 2 0 0 1 2 2v4l6-5v10"></path>
+  <path d="M16 16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2h1"></path>
+  <path d="M3 3l18 18"></path>
+`);
+
+export const screenIcon = icon(svg`
+  <rect x="2" y="3" width="20" height="14" rx="2"></rect>
+  <path d="M8 21h8M12 17v4"></path>
+  <path d="M12 13V7M9 10l3-3 3 3"></path>
+`);
+
+export const screenOffIcon = icon(svg`
+  <rect x="2" y="3" width="20" height="14" rx="2"></rect>
+  <path d="M8 21h8M12 17v4"></path>
+  <path d="M9.5 7.5l5 5M14.5 7.5l-5 5"></path>
+`);
+
+/** Front/back camera (`<camera-switch>`). */
+export const cameraSwitchIcon = icon(svg`
+  <path d="M3 8a2 2 0 0 1 2-2h2l2-2h6l2 2h2a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z"></path>
+  <path d="M8.5 12a3.5 3.5 0 0 1 6.2-2.2M15.5 14a3.5 3.5 0 0 1-6.2 2.2"></path>
+  <path d="M15 7.5v2.5h-2.5M9 18.5V16h2.5"></path>
+`);
+
+/** Close / dismiss. */
+export const closeIcon = icon(svg`<path d="M6 6l12 12M18 6L6 18"></path>`);
+
+/** A vertical "more" icon (three dots), filled with `currentColor`. */
+export const moreIcon = html`<svg
+  viewBox="0 0 24 24"
+  width="24"
+  height="24"
+  fill="currentColor"
+  focusable="false"
+  aria-hidden="true"
+>
+  <circle cx="12" cy="5" r="2"></circle>
+  <circle cx="12" cy="12" r="2"></circle>
+  <circle cx="12" cy="19" r="2"></circle>
+</svg>`;

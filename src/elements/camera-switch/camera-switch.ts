@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, svg } from 'lit';
+import { html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
@@ -11,6 +11,7 @@ import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { perform } from '../shared/events.js';
 import styles from './camera-switch.styles.js';
+import { cameraSwitchIcon as switchIcon } from '../../utils/icons.js';
 
 /** The user asks to switch cameras. Cancelable: `preventDefault()` and nothing happens. */
 export class CameraSwitchEvent extends Event {
@@ -49,25 +50,6 @@ function failureText(code: number): PlainMessage {
       return 'device.failed';
   }
 }
-
-const switchIcon = html`<svg
-  viewBox="0 0 24 24"
-  width="24"
-  height="24"
-  fill="none"
-  stroke="currentColor"
-  stroke-width="2"
-  stroke-linecap="round"
-  stroke-linejoin="round"
-  focusable="false"
-  aria-hidden="true"
->
-  ${svg`
-    <path d="M3 8a2 2 0 0 1 2-2h2l2-2h6l2 2h2a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2z"></path>
-    <path d="M8.5 12a3.5 3.5 0 0 1 6.2-2.2M15.5 14a3.5 3.5 0 0 1-6.2 2.2"></path>
-    <path d="M15 7.5v2.5h-2.5M9 18.5V16h2.5"></path>
-  `}
-</svg>`;
 
 /**
  * Switches between the front and the back camera (Tencent `DeviceStore.switchCamera`). The video

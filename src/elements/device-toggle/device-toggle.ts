@@ -14,7 +14,7 @@ import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { lockIcon, microphoneIcon, microphoneOffIcon } from '../../utils/icons.js';
 import { perform } from '../shared/events.js';
-import { cameraIcon, cameraOffIcon, screenIcon, screenOffIcon } from './icons.js';
+import { cameraIcon, cameraOffIcon, screenIcon, screenOffIcon } from '../../utils/icons.js';
 import styles from './device-toggle.styles.js';
 
 /** The user asks to turn a device on or off. Cancelable: `preventDefault()` and nothing happens. */

@@ -13,6 +13,7 @@ import { base, tokens } from '../../styles/tokens.js';
 import { setStates, toggleState } from '../../utils/custom-states.js';
 import { displayName, isolate } from '../../utils/safe-url.js';
 import styles from './live-notifications.styles.js';
+import { closeIcon } from '../../utils/icons.js';
 
 /** Every kind of notification, in the order of the guest-connection flow. */
 export const NOTIFICATION_KINDS = [
@@ -91,20 +92,6 @@ interface Toast {
   started: number;
   timer: ReturnType<typeof setTimeout> | undefined;
 }
-
-const closeIcon = html`<svg
-  viewBox="0 0 24 24"
-  width="24"
-  height="24"
-  fill="none"
-  stroke="currentColor"
-  stroke-width="2"
-  stroke-linecap="round"
-  focusable="false"
-  aria-hidden="true"
->
-  <path d="M6 6l12 12M18 6L6 18"></path>
-</svg>`;
 
 /**
  * Toasts for what happens in the live, for hosts and audience alike: a new applicant, an

@@ -12,6 +12,7 @@ import { setStates, toggleState } from '../../utils/custom-states.js';
 import { displayName, isolate } from '../../utils/safe-url.js';
 import { perform } from '../shared/events.js';
 import styles from './seat-menu.styles.js';
+import { moreIcon } from '../../utils/icons.js';
 
 /**
  * What every `<seat-menu>` event carries. Each event type has its own subclass; all are fired
@@ -151,20 +152,6 @@ interface MenuGroup {
 
 /** Which item takes focus when the menu opens. */
 type FocusTarget = 'first' | 'last';
-
-/** A vertical "more" icon (three dots), drawn with `currentColor`. */
-const moreIcon = html`<svg
-  viewBox="0 0 24 24"
-  width="24"
-  height="24"
-  fill="currentColor"
-  focusable="false"
-  aria-hidden="true"
->
-  <circle cx="12" cy="5" r="2"></circle>
-  <circle cx="12" cy="12" r="2"></circle>
-  <circle cx="12" cy="19" r="2"></circle>
-</svg>`;
 
 const DEVICE_KEYS = {
   microphone: {
