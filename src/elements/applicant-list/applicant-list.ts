@@ -17,6 +17,7 @@ import { personIcon } from '../../utils/icons.js';
 import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
 import { perform } from '../shared/events.js';
 import { acceptAllPlan } from './accept-all.js';
+import { listStyles } from '../shared/list.styles.js';
 import styles from './applicant-list.styles.js';
 
 /** The host is about to accept one application. Cancel it to keep the application pending. */
@@ -134,7 +135,7 @@ const DEFAULT_ROW_HEIGHT = 56;
  */
 @customElement('applicant-list')
 export class ApplicantList extends LitElement {
-  static override styles = [tokens, base, styles];
+  static override styles = [tokens, base, listStyles, styles];
 
   /** An explicit session; `null` (default) to take it from `<live-core-view>` or the default session. */
   @property({ attribute: false }) session: Session | null = null;

@@ -16,6 +16,7 @@ import { setStates } from '../../utils/custom-states.js';
 import { personIcon } from '../../utils/icons.js';
 import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
 import { perform } from '../shared/events.js';
+import { listStyles } from '../shared/list.styles.js';
 import styles from './audience-list.styles.js';
 import { nameMatcher } from './search.js';
 
@@ -124,7 +125,7 @@ const STATUS_KEYS = {
  */
 @customElement('audience-list')
 export class AudienceList extends LitElement {
-  static override styles = [tokens, base, styles];
+  static override styles = [tokens, base, listStyles, styles];
 
   /** An explicit session; `null` (default) to take it from `<live-core-view>` or the default session. */
   @property({ attribute: false }) session: Session | null = null;
