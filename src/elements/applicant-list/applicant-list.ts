@@ -13,8 +13,8 @@ import type { Result } from '../../protocol/result.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
-import { personIcon } from '../../utils/icons.js';
-import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
+import { displayName, isolate } from '../../utils/safe-url.js';
+import { avatar } from '../shared/avatar.js';
 import { perform } from '../shared/events.js';
 import { acceptAllPlan } from './accept-all.js';
 import { listStyles } from '../shared/list.styles.js';
@@ -245,9 +245,6 @@ export class ApplicantList extends LitElement {
     const name = displayName(applicant);
     const label = isolate(name);
     const busy = this.#busy.has(applicant.userId) || this.#bulkBusy;
-    const avatarUrl = safeImageUrl(applicant.avatarUrl);
-    const showAvatar = avatarUrl !== '' && !this.#failedAvatars.has(avatarUrl);
-    const userInitials = initials(name);
     const height = this.#virtual.rowHeight;
     return html`
       <div
@@ -261,20 +258,7 @@ export class ApplicantList extends LitElement {
         data-index=${index}
         style=${styleMap({ top: `${this.#virtual.top(index)}px`, height: `${height}px` })}
       >
-        ${
-          showAvatar
-            ? html`<img
-                class="avatar"
-                part="avatar"
-                src=${avatarUrl}
-                alt=""
-                draggable="false"
-                @error=${this.#onAvatarError}
-              />`
-            : html`<span class="avatar initials" part="avatar" aria-hidden="true"
-                >${userInitials === '' ? personIcon : userInitials}</span
-              >`
-        }
+        ${avatar(name, applicant.avatarUrl, (url) => this.#failedAvatars.has(url), this.#onAvatarError)}
         <span class="text">
           <span class="line">
             <bdi class="name" part="name">${name}</bdi>

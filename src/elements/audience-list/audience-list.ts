@@ -13,8 +13,8 @@ import type { Result } from '../../protocol/result.js';
 import type { LiveMember } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
-import { personIcon } from '../../utils/icons.js';
-import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
+import { displayName, isolate } from '../../utils/safe-url.js';
+import { avatar } from '../shared/avatar.js';
 import { perform } from '../shared/events.js';
 import { listStyles } from '../shared/list.styles.js';
 import styles from './audience-list.styles.js';
@@ -252,9 +252,6 @@ export class AudienceList extends LitElement {
     const name = displayName(member);
     const label = isolate(name);
     const busy = this.#busy.has(member.userId);
-    const avatarUrl = safeImageUrl(member.avatarUrl);
-    const showAvatar = avatarUrl !== '' && !this.#failedAvatars.has(avatarUrl);
-    const userInitials = initials(name);
     const role =
       member.role === 'owner'
         ? t('audience.roleOwner')
@@ -273,20 +270,7 @@ export class AudienceList extends LitElement {
         data-index=${index}
         style=${styleMap({ top: `${this.#virtual.top(index)}px`, height: `${this.#virtual.rowHeight}px` })}
       >
-        ${
-          showAvatar
-            ? html`<img
-                class="avatar"
-                part="avatar"
-                src=${avatarUrl}
-                alt=""
-                draggable="false"
-                @error=${this.#onAvatarError}
-              />`
-            : html`<span class="avatar initials" part="avatar" aria-hidden="true"
-                >${userInitials === '' ? personIcon : userInitials}</span
-              >`
-        }
+        ${avatar(name, member.avatarUrl, (url) => this.#failedAvatars.has(url), this.#onAvatarError)}
         <span class="text">
           <span class="line">
             <bdi class="name" part="name">${name}</bdi>

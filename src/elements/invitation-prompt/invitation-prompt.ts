@@ -12,9 +12,9 @@ import type { Result } from '../../protocol/result.js';
 import type { Device, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
-import { personIcon } from '../../utils/icons.js';
-import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
+import { displayName, isolate } from '../../utils/safe-url.js';
 import { openDevices } from '../shared/devices.js';
+import { avatar } from '../shared/avatar.js';
 import { perform } from '../shared/events.js';
 import styles from './invitation-prompt.styles.js';
 
@@ -274,9 +274,6 @@ export class InvitationPrompt extends LitElement {
   #renderInvitation(invitation: InviteeInfo) {
     const inviter = invitation.inviter;
     const name = displayName(inviter);
-    const avatarUrl = safeImageUrl(inviter.avatarUrl);
-    const showAvatar = avatarUrl !== '' && avatarUrl !== this.#failedAvatarUrl;
-    const letters = initials(name);
     const seconds = secondsLeft(invitation.deadline, this.#clock.now());
     const t = this.#i18n;
     const message =
@@ -284,20 +281,7 @@ export class InvitationPrompt extends LitElement {
         ? t.t('invitation.message', { name: isolate(name) })
         : t.t('invitation.messageSeat', { name: isolate(name), index: invitation.seatIndex + 1 });
     return html`
-      ${
-        showAvatar
-          ? html`<img
-              class="avatar"
-              part="avatar"
-              src=${avatarUrl}
-              alt=""
-              draggable="false"
-              @error=${this.#onAvatarError}
-            />`
-          : html`<span class="avatar initials" part="avatar" aria-hidden="true"
-              >${letters === '' ? personIcon : letters}</span
-            >`
-      }
+      ${avatar(name, inviter.avatarUrl, (url) => url === this.#failedAvatarUrl, this.#onAvatarError)}
       <div class="body">
         <p class="message" id="message" part="message">${message}</p>
         <div class="details" id="details">
