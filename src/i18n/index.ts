@@ -18,6 +18,7 @@ export {
   type MessageParams,
   type Messages,
   type Placeholders,
+  type PlainMessage,
 } from './messages.js';
 export { ko } from './locales/ko.js';
 export { zhCN } from './locales/zh-CN.js';

@@ -236,3 +236,6 @@ export type MessageParams<K extends MessageKey> = Readonly<
 export type MessageArgs<K extends MessageKey> = [Placeholders<(typeof en)[K]>] extends [never]
   ? []
   : [params: MessageParams<K>];
+
+/** The keys of the messages without placeholders (what `t(key)` takes with no second argument). */
+export type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];

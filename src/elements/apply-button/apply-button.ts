@@ -6,7 +6,7 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import type { ApplicantInfo, GuestListener } from '../../core/co-guest-store.js';
 import type { ConnectionStatus, Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { MessageArgs, MessageKey } from '../../i18n/messages.js';
+import type { PlainMessage } from '../../i18n/messages.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { Result } from '../../protocol/result.js';
 import type { Device, Role, UserInfo } from '../../protocol/types.js';
@@ -125,9 +125,6 @@ export class KickedOffSeatEvent extends Event {
     this.hostUser = hostUser;
   }
 }
-
-/** A message without placeholders. */
-type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
 
 /** What the button does when pressed. */
 type Mode = 'idle' | 'pending' | 'connected';

@@ -4,7 +4,7 @@ import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { MessageArgs, MessageKey } from '../../i18n/messages.js';
+import type { PlainMessage } from '../../i18n/messages.js';
 import { DeviceStore } from '../../media/device-store.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { base, tokens } from '../../styles/tokens.js';
@@ -25,9 +25,6 @@ export class CameraSwitchEvent extends Event {
     this.isFront = isFront;
   }
 }
-
-/** A message without placeholders. */
-type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
 
 /** The text shown for a failed switch, by error code. */
 function failureText(code: number): PlainMessage {

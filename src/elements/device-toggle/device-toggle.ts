@@ -4,7 +4,7 @@ import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { MessageArgs, MessageKey } from '../../i18n/messages.js';
+import type { PlainMessage } from '../../i18n/messages.js';
 import { DeviceStore } from '../../media/device-store.js';
 import type { CaptureDevice } from '../../media/devices.js';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -32,9 +32,6 @@ export class DeviceToggleEvent extends Event {
     this.on = on;
   }
 }
-
-/** A message without placeholders. */
-type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
 
 /** The texts of one device. */
 interface DeviceTexts {

@@ -6,7 +6,7 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import type { GuestListener, InviteeInfo } from '../../core/co-guest-store.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { MessageArgs, MessageKey } from '../../i18n/messages.js';
+import type { PlainMessage } from '../../i18n/messages.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { Result } from '../../protocol/result.js';
 import type { Device, UserInfo } from '../../protocol/types.js';
@@ -78,9 +78,6 @@ export class InvitationTimeoutEvent extends InvitationEvent {
     super(InvitationTimeoutEvent.type, invitation, false);
   }
 }
-
-/** A message without placeholders. */
-type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
 
 const DEFAULT_DEVICES = 'camera microphone';
 const KNOWN_DEVICES: readonly Device[] = ['camera', 'microphone'];
