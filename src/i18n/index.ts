@@ -4,6 +4,7 @@ export {
   BUILT_IN_LOCALES,
   format,
   getLocale,
+  loadLocale,
   registerMessages,
   setLocale,
   translate,
@@ -20,5 +21,3 @@ export {
   type Placeholders,
   type PlainMessage,
 } from './messages.js';
-export { ko } from './locales/ko.js';
-export { zhCN } from './locales/zh-CN.js';

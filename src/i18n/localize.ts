@@ -1,13 +1,14 @@
 import { atom, computed, type ReadableAtom } from 'nanostores';
 import { en, type MessageArgs, type MessageKey, type Messages } from './messages.js';
-import { ko } from './locales/ko.js';
-import { zhCN } from './locales/zh-CN.js';
 
 /**
  * The kit's one localization layer.
  *
  * - `setLocale('zh-CN')` switches every element at runtime (they read `$messages` through a
- *   `LocalizeController` and re-render).
+ *   `LocalizeController` and re-render). English is built in; every other shipped catalog is a
+ *   separate module loaded on first use, so a page pays only for the languages it shows. Until it
+ *   has arrived the elements show English and re-render when it does; `await loadLocale('ko')`
+ *   before `setLocale('ko')` switches with no moment of English.
  * - `registerMessages(locale, partial)` overrides single strings, or adds a locale; it returns a
  *   function that removes the override again.
  * - A missing message falls back along the locale's subtags (`ko-KR` → `ko`), then to English.
@@ -40,7 +41,15 @@ interface Override {
   readonly messages: Partial<Record<MessageKey, string>>;
 }
 
-const BUILT_IN: Readonly<Record<string, Messages>> = { en, 'zh-CN': zhCN, ko };
+/** How each shipped catalog but English is fetched: one module each, loaded on first use. */
+const LOADERS: Readonly<Record<string, () => Promise<Messages>>> = {
+  'zh-CN': () => import('./locales/zh-CN.js').then((module) => module.zhCN),
+  ko: () => import('./locales/ko.js').then((module) => module.ko),
+};
+
+/** The shipped catalogs loaded so far. */
+const $catalogs = atom<Readonly<Record<string, Messages>>>({ en });
+const loading = new Map<string, Promise<void>>();
 
 /** Chinese in traditional script (`zh-Hant`, `zh-TW`, `zh-HK`, `zh-MO`): not given the shipped `zh-CN`. */
 const TRADITIONAL_CHINESE = /^zh(-[a-z]{3})?(-Hant|(-[A-Za-z]{4})?-(TW|HK|MO))\b/;
@@ -53,18 +62,35 @@ export const $locale: ReadableAtom<string> = $requested;
 
 /** The messages of the current locale, with fallbacks and overrides applied. */
 export const $messages: ReadableAtom<ResolvedMessages> = computed(
-  [$requested, $overrides],
-  (locale, overrides) => resolve(locale, overrides),
+  [$requested, $overrides, $catalogs],
+  (locale, overrides, catalogs) => resolve(locale, overrides, catalogs),
 );
 
 /**
  * Switches the kit's language; every element re-renders. Accepts any BCP 47 tag (case-insensitive,
  * `zh-cn` = `zh-CN`); a locale without messages shows English.
  *
+ * The switch itself is immediate. A shipped catalog that was not loaded yet is fetched (see
+ * `loadLocale`); until it arrives the elements show the fallback, then re-render.
+ *
  * @throws {RangeError} when `locale` is not a well-formed language tag (as `Intl` does).
  */
 export function setLocale(locale: string): void {
-  $requested.set(canonical(locale));
+  const tag = canonical(locale);
+  $requested.set(tag);
+  void load(tag);
+}
+
+/**
+ * Fetches the shipped messages of `locale` (and of its fallbacks) without switching to it, so that
+ * a later `setLocale(locale)` shows them at once.
+ *
+ * @returns A promise that settles once they are in (at once for English or a catalog already
+ *   loaded). It never rejects: a catalog that fails to load leaves the English fallback.
+ * @throws {RangeError} when `locale` is not a well-formed language tag.
+ */
+export function loadLocale(locale: string): Promise<void> {
+  return load(canonical(locale));
 }
 
 /** The current locale. */
@@ -142,7 +168,33 @@ function fallbackChain(locale: string): string[] {
   return chain;
 }
 
-function resolve(locale: string, overrides: readonly Override[]): ResolvedMessages {
+function load(locale: string): Promise<void> {
+  const pending = fallbackChain(locale).flatMap((tag) => {
+    const loader = LOADERS[tag];
+    if (loader === undefined || Object.hasOwn($catalogs.get(), tag)) return [];
+    let promise = loading.get(tag);
+    if (promise === undefined) {
+      promise = loader().then(
+        (messages) => {
+          $catalogs.set({ ...$catalogs.get(), [tag]: messages });
+        },
+        () => {
+          // Left to the English fallback; a later `setLocale` tries again.
+          loading.delete(tag);
+        },
+      );
+      loading.set(tag, promise);
+    }
+    return [promise];
+  });
+  return Promise.all(pending).then(() => undefined);
+}
+
+function resolve(
+  locale: string,
+  overrides: readonly Override[],
+  catalogs: Readonly<Record<string, Messages>>,
+): ResolvedMessages {
   // Least specific first, so that more specific layers are merged over it.
   const chain = [
     'en',
@@ -153,7 +205,7 @@ function resolve(locale: string, overrides: readonly Override[]): ResolvedMessag
   let messages: Partial<Record<MessageKey, string>> = {};
   let lang = 'en';
   for (const tag of chain) {
-    const layers = [BUILT_IN[tag], ...overrides.filter((o) => o.locale === tag).map((o) => o.messages)];
+    const layers = [catalogs[tag], ...overrides.filter((o) => o.locale === tag).map((o) => o.messages)];
     for (const layer of layers) {
       if (layer === undefined) continue;
       messages = { ...messages, ...layer };

@@ -7,14 +7,15 @@ import {
   en,
   format,
   getLocale,
-  ko,
+  loadLocale,
   LocalizeController,
   registerMessages,
   setLocale,
   translate,
-  zhCN,
   type MessageKey,
 } from '../../src/i18n/index.js';
+import { ko } from '../../src/i18n/locales/ko.js';
+import { zhCN } from '../../src/i18n/locales/zh-CN.js';
 
 @customElement('test-localized')
 class TestLocalized extends LitElement {
@@ -44,6 +45,25 @@ describe('i18n', () => {
     setLocale('en');
   });
 
+  // First in the file: the page has loaded no catalog but English yet.
+  describe('loading', () => {
+    it('loads a shipped catalog on first use and re-renders when it arrives', async () => {
+      const el = await fixture<TestLocalized>(html`<test-localized></test-localized>`);
+      setLocale('ko');
+      expect(translate('tile.emptySeat'), 'English until Korean is in').to.equal('Empty seat');
+      await loadLocale('ko');
+      await el.updateComplete;
+      expect(texts(el)).to.deep.equal(['빈 자리', 'Ada님이 게스트로 초대했습니다']);
+      expect(el.i18n.lang).to.equal('ko');
+    });
+
+    it('switches at once to a catalog loaded ahead of time', async () => {
+      await loadLocale('zh-Hans');
+      setLocale('zh-Hans');
+      expect(translate('tile.emptySeat')).to.equal('空麦位');
+    });
+  });
+
   describe('catalogs', () => {
     it('ships English, Simplified Chinese and Korean', () => {
       expect(BUILT_IN_LOCALES).to.deep.equal(['en', 'zh-CN', 'ko']);
@@ -71,6 +91,8 @@ describe('i18n', () => {
   });
 
   describe('runtime locale', () => {
+    before(() => Promise.all([loadLocale('zh-CN'), loadLocale('ko')]));
+
     it('starts in English', async () => {
       const el = await fixture<TestLocalized>(html`<test-localized></test-localized>`);
       expect(getLocale()).to.equal('en');
@@ -120,6 +142,8 @@ describe('i18n', () => {
   });
 
   describe('fallback', () => {
+    before(() => Promise.all([loadLocale('zh-CN'), loadLocale('ko')]));
+
     it('falls back to English for a locale without messages', async () => {
       setLocale('fr');
       const el = await fixture<TestLocalized>(html`<test-localized></test-localized>`);
@@ -153,6 +177,8 @@ describe('i18n', () => {
   });
 
   describe('registerMessages', () => {
+    before(() => Promise.all([loadLocale('zh-CN'), loadLocale('ko')]));
+
     it('overrides a single string and re-renders', async () => {
       const el = await fixture<TestLocalized>(html`<test-localized></test-localized>`);
       removals.push(registerMessages('en', { 'tile.emptySeat': 'Free seat' }));
