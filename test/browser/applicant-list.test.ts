@@ -16,7 +16,7 @@ import {
 } from '../../src/elements/applicant-list/applicant-list.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { acceptAllPlan } from '../../src/elements/applicant-list/accept-all.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import type { SeatInfo } from '../../src/protocol/types.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, HOSTILE_URLS, inertIn } from './shared/hostile.js';
@@ -614,6 +614,7 @@ describe('<applicant-list>', () => {
       await live.apply('alice', { seatIndex: 2 });
       const el = await list(live);
       await shows(el, ['Alice']);
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(part(el, 'count').textContent?.trim()).to.equal('1 条申请');
@@ -621,6 +622,7 @@ describe('<applicant-list>', () => {
       expect(plain(within(rows(el)[0]!, 'accept-button').getAttribute('aria-label'))).to.equal('同意 Alice');
       expect(part(el, 'list').getAttribute('aria-label')).to.equal('连麦申请');
       expect(part(el, 'header').closest('[lang]')?.getAttribute('lang')).to.equal('zh-CN');
+      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(within(rows(el)[0]!, 'accept-button').textContent?.trim()).to.equal('수락');

@@ -18,7 +18,7 @@ import {
 } from '../../src/elements/apply-button/apply-button.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { ManualScheduler } from '../../src/engine/scheduler.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
 import { isShown, queryPart } from './shared/layers.js';
@@ -705,11 +705,13 @@ describe('<apply-button>', () => {
   describe('i18n', () => {
     it('changes its texts when the locale changes at runtime', async () => {
       const el = await button('alice', { timeout: 0 });
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(text(el, 'button')).to.equal('申请连麦');
       await applyWith(el);
       expect(text(el, 'countdown')).to.equal('等待主播同意…');
+      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(text(el, 'button')).to.equal('요청 취소');

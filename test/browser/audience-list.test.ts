@@ -13,7 +13,7 @@ import {
 } from '../../src/elements/audience-list/audience-list.js';
 import { foldForSearch } from '../../src/elements/audience-list/search.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, HOSTILE_URLS, inertIn } from './shared/hostile.js';
 import { queryPart, queryPartAll } from './shared/layers.js';
@@ -516,6 +516,7 @@ describe('<audience-list>', () => {
     it('re-renders its texts when the locale changes', async () => {
       const el = await audience(await everyState());
       await shows(el, ['Host', 'Sam', 'Ivy', 'Ann', 'Max', 'Zoe']);
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(text(part(el, 'count'))).to.equal('6 位观众');
@@ -525,6 +526,7 @@ describe('<audience-list>', () => {
       );
       expect(text(within(rowOf(el, 'Sam'), 'status'))).to.equal('已上麦');
       expect(text((part(el, 'filter') as HTMLInputElement).labels?.[0] ?? null)).to.equal('筛选观众');
+      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(text(within(rowOf(el, 'Max'), 'role-badge'))).to.equal('관리자');

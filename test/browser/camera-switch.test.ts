@@ -11,7 +11,7 @@ import { liveContext, type LiveTarget } from '../../src/controllers/live-control
 import { createSession, ErrorCode, type Session } from '../../src/core/index.js';
 import { CameraSwitch, CameraSwitchEvent } from '../../src/elements/camera-switch/camera-switch.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { DeviceStore, type MediaDevicesLike } from '../../src/media/index.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
 import { queryPart } from './shared/layers.js';
@@ -219,9 +219,11 @@ describe('<camera-switch>', () => {
 
     it('speaks the page’s language', async () => {
       const { el } = await shown();
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(text(el, 'label')).to.equal('切换到后置摄像头');
+      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(text(el, 'label')).to.equal('후면 카메라로 전환');

@@ -11,7 +11,7 @@ import { liveContext, type LiveTarget } from '../../src/controllers/live-control
 import { createSession, ErrorCode, type Session } from '../../src/core/index.js';
 import { DeviceToggle, DeviceToggleEvent } from '../../src/elements/device-toggle/device-toggle.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { DeviceStore, type MediaDevicesLike } from '../../src/media/index.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
@@ -261,10 +261,12 @@ describe('<device-toggle>', () => {
     });
 
     it('speaks the page’s language', async () => {
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       const el = await toggle('microphone');
       expect(text(el, 'label')).to.equal('取消静音');
       expect(part(el, 'button').closest('[lang]')?.getAttribute('lang')).to.equal('zh-CN');
+      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(text(el, 'label')).to.equal('음소거 해제');

@@ -6,7 +6,7 @@ import {
   GuestSeatTile,
   SeatSelectEvent,
 } from '../../src/elements/guest-seat-tile/guest-seat-tile.js';
-import { BUILT_IN_LOCALES, registerMessages, setLocale } from '../../src/i18n/index.js';
+import { BUILT_IN_LOCALES, registerMessages, loadLocale, setLocale } from '../../src/i18n/index.js';
 import type { SeatInfo, SeatUserInfo } from '../../src/protocol/types.js';
 import {
   endedVideoStream,
@@ -671,11 +671,13 @@ describe('<guest-seat-tile>', () => {
 
     it('re-renders its texts and accessible name when the locale changes', async () => {
       const el = await tile({ seat: seat(null) });
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(label(el)).to.equal('3 号麦位，空麦位');
       expect(part(el, 'tile').getAttribute('lang')).to.equal('zh-CN');
       expect(part(el, 'empty').textContent).to.include('空麦位');
+      await loadLocale('ko');
       setLocale('ko');
       el.seat = seat(user({ microphoneStatus: 'off' }));
       await el.updateComplete;
@@ -694,6 +696,7 @@ describe('<guest-seat-tile>', () => {
 
     it('passes axe in every shipped language', async () => {
       for (const locale of BUILT_IN_LOCALES) {
+        await loadLocale(locale);
         setLocale(locale);
         const el = await tile({ seat: seat(user({ microphoneStatus: 'off' })), attrs: { local: true } });
         await expect(el).to.be.accessible();

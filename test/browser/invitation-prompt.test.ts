@@ -14,7 +14,7 @@ import {
 } from '../../src/elements/invitation-prompt/invitation-prompt.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { ManualScheduler } from '../../src/engine/scheduler.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { safeImageUrl } from '../../src/utils/safe-url.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, HOSTILE_URLS, inertIn } from './shared/hostile.js';
@@ -560,10 +560,12 @@ describe('<invitation-prompt>', () => {
       const { el } = await prompt();
       await invite();
       await opened(el);
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(text(el, 'message')).to.equal('Host 邀请你连麦');
       expect(text(el, 'accept-button')).to.equal('接受');
+      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(text(el, 'decline-button')).to.equal('거절');

@@ -13,7 +13,7 @@ import {
   LiveNotifications,
   NOTIFICATION_KINDS,
 } from '../../src/elements/live-notifications/live-notifications.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
 import { startLive, type TestLive } from './shared/live.js';
@@ -502,11 +502,13 @@ describe('<live-notifications>', () => {
       const host = await notifications(live.host);
       await live.apply('ada');
       await shows(host, 'Ada requests to join');
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await host.updateComplete;
       expect(messages(host)).to.deep.equal(['Ada 申请连麦']);
       expect(dismissButton(host).getAttribute('aria-label')).to.equal('关闭');
       expect(host.shadowRoot!.querySelector('[part~="region"]')!.getAttribute('lang')).to.equal('zh-CN');
+      await loadLocale('ko');
       setLocale('ko');
       await live.apply('grace');
       await shows(host, 'Grace님이 참여를 요청했습니다');

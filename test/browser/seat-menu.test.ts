@@ -16,7 +16,7 @@ import {
   SeatUnlockEvent,
 } from '../../src/elements/seat-menu/seat-menu.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
-import { setLocale } from '../../src/i18n/index.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import type { SeatInfo, SeatUserInfo } from '../../src/protocol/types.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
@@ -636,11 +636,13 @@ describe('<seat-menu>', () => {
     it('switches language at runtime', async () => {
       const el = await menu();
       await openWith(el);
+      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(plain(trigger(el).getAttribute('aria-label'))).to.equal('Ada 的操作');
       expect(labels(el)).to.include('踢下麦');
       expect(trigger(el).getAttribute('lang')).to.equal('zh-CN');
+      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(labels(el)).to.include('자리에서 내보내기');
