@@ -1,0 +1,492 @@
+/**
+ * The demo app: a landing page to start or join a live, then the host's or the viewer's view of
+ * it, built from the kit's elements inside one `<live-session>`. It renders into the light DOM so
+ * that demo.css styles it; every user-given string is bound as text or as an attribute, never as
+ * markup.
+ */
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
+import type { Session } from '../src/core/session.js';
+// Registers the kit's elements, which the templates below use.
+import '../src/index.js';
+import type { SessionReadyEvent } from '../src/elements/live-session/live-session.js';
+import { setLocale } from '../src/i18n/index.js';
+import { DeviceStore } from '../src/media/device-store.js';
+import type { SeatUserInfo } from '../src/protocol/types.js';
+import {
+  avatarOrNull,
+  liveInAddress,
+  loadEntry,
+  loadProfile,
+  MAX_NAME_LENGTH,
+  parseLiveInput,
+  randomId,
+  saveEntry,
+  savePreference,
+  saveProfile,
+  shareLink,
+  tabUserId,
+  type Entry,
+} from './state.js';
+import { isDemoLocale, LANGUAGES, stringsFor, type DemoLocale, type DemoStrings } from './strings.js';
+import { applyTheme, nextTheme, type ThemeMode } from './theme.js';
+
+/** Which form field an error belongs to. */
+type FieldError = { readonly field: 'name' | 'avatar' | 'live'; readonly text: keyof DemoStrings } | null;
+
+/** Seats of the lives the demo creates: 7 gives the float layout (the host large, guests beside). */
+const SEATS = 7;
+
+/** The own seat in a seat list, or `null`. */
+function ownSeat(session: Session, liveId: string): SeatUserInfo | null {
+  const userId = session.loginStore.loginUserInfo.get()?.userId;
+  if (userId === undefined) return null;
+  const seats = session.liveSeatStore(liveId).seatList.get();
+  return seats.find((seat) => seat.userInfo?.userId === userId)?.userInfo ?? null;
+}
+
+@customElement('demo-app')
+export class DemoApp extends LitElement {
+  /** The page's language. */
+  @state() locale: DemoLocale = 'en';
+  /** The theme the toggle shows. */
+  @state() theme: ThemeMode = 'system';
+
+  /** The live this tab is in, or `null` on the landing page. */
+  @state() private entry: Entry | null = null;
+  /** A live named in the address that this tab has not entered (a shared link). */
+  @state() private invitedTo: string | null = null;
+  @state() private fieldError: FieldError = null;
+  /** The session once `<live-session>` is ready. */
+  @state() private session: Session | null = null;
+  @state() private seated = false;
+  @state() private ended = false;
+  @state() private failed = false;
+  @state() private liveTitle = '';
+  @state() private copyStatus: 'copied' | 'failed' | null = null;
+
+  readonly #userId = tabUserId();
+  /** Undone when the tab leaves the live. */
+  #cleanups: (() => void)[] = [];
+  readonly #onPopState = (): void => this.#route();
+
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('popstate', this.#onPopState);
+    this.#route();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('popstate', this.#onPopState);
+    this.#forgetSession();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale')) {
+      setLocale(this.locale);
+      document.documentElement.lang = this.locale;
+    }
+    if (changed.has('theme')) applyTheme(document.documentElement, this.theme);
+  }
+
+  protected override render(): TemplateResult {
+    const t = stringsFor(this.locale);
+    return html`<header class="app-bar">
+        <a class="brand" href="/" @click=${this.#onHome}>
+          <span class="brand-mark" aria-hidden="true"></span>
+          <span class="brand-name">${t.brand}</span>
+          <span class="brand-tagline">${t.tagline}</span>
+        </a>
+        <div class="app-bar-tools">
+          <label class="language">
+            <span class="visually-hidden">${t.language}</span>
+            <select name="language" @change=${this.#onLanguage}>
+              ${LANGUAGES.map(
+                (language) =>
+                  html`<option value=${language.code} ?selected=${language.code === this.locale}>
+                    ${language.name}
+                  </option>`,
+              )}
+            </select>
+          </label>
+          <button type="button" class="ghost theme-toggle" @click=${this.#onTheme}>
+            <span class="theme-icon" aria-hidden="true"></span
+            ><span class="theme-label">${this.#themeLabel(t)}</span>
+          </button>
+        </div>
+      </header>
+      <main id="main">${this.entry === null ? this.#landing(t) : this.#liveView(t, this.entry)}</main>
+      <footer class="app-footer"><p>${t.devNote}</p></footer>`;
+  }
+
+  // ── landing ─────────────────────────────────────────────────────────────────────────────────
+
+  #landing(t: DemoStrings): TemplateResult {
+    const profile = loadProfile();
+    const invited = this.invitedTo;
+    const error = this.fieldError;
+    const errorFor = (field: 'name' | 'avatar' | 'live') =>
+      error?.field === field
+        ? html`<p class="field-error" id=${`${field}-error`} role="alert">${t[error.text]}</p>`
+        : nothing;
+    return html`<section class="hero">
+        <h1>${invited === null ? t.landingTitle : t.invitedTo}</h1>
+        ${
+          invited === null
+            ? html`<p class="lead">${t.landingLead}</p>`
+            : html`<p class="lead">${t.liveId}: <code class="live-code">${invited}</code></p>`
+        }
+      </section>
+      <form class="landing" novalidate @submit=${this.#onSubmit}>
+        <fieldset class="card profile">
+          <legend>${t.profileTitle}</legend>
+          <label class="field">
+            <span>${t.nameLabel}</span>
+            <input
+              name="userName"
+              autocomplete="nickname"
+              required
+              maxlength=${MAX_NAME_LENGTH}
+              placeholder=${t.namePlaceholder}
+              .value=${live(profile.userName)}
+              aria-invalid=${error?.field === 'name' ? 'true' : 'false'}
+              aria-describedby=${error?.field === 'name' ? 'name-error' : ''}
+            />
+          </label>
+          ${errorFor('name')}
+          <label class="field">
+            <span>${t.avatarLabel}</span>
+            <input
+              name="avatarUrl"
+              type="url"
+              inputmode="url"
+              placeholder="https://"
+              .value=${live(profile.avatarUrl)}
+              aria-invalid=${error?.field === 'avatar' ? 'true' : 'false'}
+              aria-describedby=${error?.field === 'avatar' ? 'avatar-error' : 'avatar-hint'}
+            />
+          </label>
+          <p class="hint" id="avatar-hint">${t.avatarHint}</p>
+          ${errorFor('avatar')}
+        </fieldset>
+        ${
+          invited === null
+            ? html`<section class="card host" aria-labelledby="host-title">
+                  <h2 id="host-title">${t.hostTitle}</h2>
+                  <p>${t.hostLead}</p>
+                  <label class="field">
+                    <span>${t.liveNameLabel}</span>
+                    <input name="liveName" maxlength="64" placeholder=${t.liveNamePlaceholder} />
+                  </label>
+                  <button class="primary" name="action" value="host">${t.startLive}</button>
+                </section>
+                <section class="card join" aria-labelledby="join-title">
+                  <h2 id="join-title">${t.joinTitle}</h2>
+                  <p>${t.joinLead}</p>
+                  <label class="field">
+                    <span>${t.joinLabel}</span>
+                    <input
+                      name="live"
+                      placeholder=${t.joinPlaceholder}
+                      autocomplete="off"
+                      aria-invalid=${error?.field === 'live' ? 'true' : 'false'}
+                      aria-describedby=${error?.field === 'live' ? 'live-error' : ''}
+                    />
+                  </label>
+                  ${errorFor('live')}
+                  <button class="secondary" name="action" value="join">${t.joinLive}</button>
+                </section>`
+            : html`<section class="card join" aria-labelledby="join-title">
+                <h2 id="join-title">${t.joinTitle}</h2>
+                <p>${t.viewerLead}</p>
+                <input type="hidden" name="live" .value=${invited} />
+                <button class="primary" name="action" value="join">${t.joinLive}</button>
+              </section>`
+        }
+      </form>`;
+  }
+
+  // ── a live ──────────────────────────────────────────────────────────────────────────────────
+
+  #liveView(t: DemoStrings, entry: Entry): TemplateResult {
+    const host = entry.role === 'host';
+    const link = shareLink(entry.liveId, location.href);
+    const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+    const title =
+      this.liveTitle !== '' ? this.liveTitle : entry.liveName !== '' ? entry.liveName : entry.liveId;
+    return html`<live-session
+      class="live"
+      server-url=${server}
+      token-url="/dev/token"
+      user-id=${this.#userId}
+      user-name=${entry.userName}
+      avatar-url=${entry.avatarUrl}
+      live-id=${entry.liveId}
+      live-role=${entry.role}
+      live-name=${entry.liveName}
+      max-seats=${SEATS}
+      @session-ready=${this.#onReady}
+      @session-error=${this.#onError}
+    >
+      <div class="live-layout" data-role=${entry.role}>
+        <section class="stage-column" aria-labelledby="live-title">
+          <div class="live-bar">
+            <div class="live-heading">
+              <span class="live-badge">LIVE</span>
+              <h1 id="live-title">${title}</h1>
+              <span class="role-badge">${host ? t.youAreHost : t.youAreViewer}</span>
+            </div>
+            <connection-status></connection-status>
+          </div>
+          <live-core-view class="stage" @seat-invite-request=${this.#onInviteRequest}></live-core-view>
+          <div class="controls" role="group" aria-label=${t.devicesTitle}>
+            ${host ? nothing : html`<apply-button timeout="30" devices="camera microphone"></apply-button>`}
+            <div class="device-controls" ?hidden=${!host && !this.seated}>
+              <device-toggle device="camera"></device-toggle>
+              <device-toggle device="microphone"></device-toggle>
+              <camera-switch></camera-switch>
+            </div>
+            <span class="spacer"></span>
+            <button type="button" class="danger exit" @click=${this.#onExit}>
+              ${host ? t.endLive : t.leaveLive}
+            </button>
+          </div>
+          ${host ? nothing : html`<invitation-prompt devices="camera microphone"></invitation-prompt>`}
+          ${
+            this.ended || this.failed
+              ? html`<div class="banner" role="alert">
+                  <p>${this.ended ? t.liveEnded : t.enterFailed}</p>
+                  <button type="button" class="primary" @click=${this.#exit}>${t.backToStart}</button>
+                </div>`
+              : nothing
+          }
+        </section>
+        <aside class="side">
+          <section class="card share" aria-labelledby="share-title">
+            <h2 id="share-title">${t.shareTitle}</h2>
+            <div class="share-row">
+              <label class="visually-hidden" for="share-link">${t.shareLabel}</label>
+              <input id="share-link" class="share-link" readonly .value=${link} @focus=${this.#selectLink} />
+              <button type="button" class="secondary copy" @click=${this.#onCopy}>${t.copyLink}</button>
+            </div>
+            <p class="copy-status" role="status">
+              ${this.copyStatus === 'copied' ? t.copied : this.copyStatus === 'failed' ? t.copyFailed : ''}
+            </p>
+          </section>
+          ${
+            host
+              ? html`<section class="card list-card" aria-labelledby="requests-title">
+                    <h2 id="requests-title">${t.requestsTitle}</h2>
+                    <applicant-list></applicant-list>
+                  </section>
+                  <section class="card list-card" aria-labelledby="viewers-title">
+                    <h2 id="viewers-title">${t.viewersTitle}</h2>
+                    <audience-list timeout="30"></audience-list>
+                  </section>`
+              : html`<section class="card about" aria-labelledby="about-title">
+                  <h2 id="about-title">${t.viewerTitle}</h2>
+                  <p>${t.viewerLead}</p>
+                </section>`
+          }
+        </aside>
+      </div>
+      <live-notifications class="toasts"></live-notifications>
+    </live-session>`;
+  }
+
+  // ── handlers ────────────────────────────────────────────────────────────────────────────────
+
+  readonly #onHome = (event: MouseEvent): void => {
+    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    // Inside a live, the brand does not leave it: reloads and links resume the live instead.
+    event.preventDefault();
+    if (this.entry === null && this.invitedTo !== null) {
+      history.pushState(null, '', '/');
+      this.#route();
+    }
+  };
+
+  readonly #onLanguage = (event: Event): void => {
+    const value = (event.target as HTMLSelectElement).value;
+    if (!isDemoLocale(value)) return;
+    this.locale = value;
+    savePreference('language', value);
+  };
+
+  readonly #onTheme = (): void => {
+    this.theme = nextTheme(this.theme);
+  };
+
+  readonly #onSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const form = event.currentTarget as HTMLFormElement;
+    const data = new FormData(form);
+    const field = (name: string): string => {
+      const value = data.get(name);
+      return typeof value === 'string' ? value : '';
+    };
+    const action = event.submitter instanceof HTMLButtonElement ? event.submitter.value : 'join';
+    const userName = field('userName').trim().slice(0, MAX_NAME_LENGTH);
+    const avatarUrl = avatarOrNull(field('avatarUrl'));
+    if (userName === '') return this.#refuse(form, { field: 'name', text: 'errorName' });
+    if (avatarUrl === null) return this.#refuse(form, { field: 'avatar', text: 'errorAvatar' });
+    saveProfile({ userName, avatarUrl });
+    if (action === 'host') {
+      const liveName = field('liveName').trim().slice(0, 64);
+      this.#enter({ liveId: randomId('live-'), role: 'host', userName, avatarUrl, liveName, fresh: true });
+      return;
+    }
+    const input = field('live');
+    if (input.trim() === '') return this.#refuse(form, { field: 'live', text: 'errorLive' });
+    const liveId = parseLiveInput(input);
+    if (liveId === null) return this.#refuse(form, { field: 'live', text: 'errorLiveInvalid' });
+    this.#enter({ liveId, role: 'audience', userName, avatarUrl, liveName: '', fresh: false });
+  };
+
+  readonly #onReady = (event: SessionReadyEvent): void => {
+    const entry = this.entry;
+    const liveId = event.liveId;
+    // The element may report a live this page already left (a late answer).
+    if (liveId === null || entry?.liveId !== liveId) return;
+    this.#forgetSession();
+    const session = event.session;
+    this.session = session;
+    this.failed = false;
+    const seats = session.liveSeatStore(liveId);
+    this.#cleanups.push(
+      seats.seatList.subscribe(() => {
+        this.seated = ownSeat(session, liveId) !== null;
+      }),
+      seats.liveInfo.subscribe((info) => {
+        this.liveTitle = info?.liveName ?? '';
+      }),
+      seats.liveEnded.subscribe((ended) => {
+        this.ended = ended;
+        if (ended) saveEntry(null);
+      }),
+    );
+    void this.#resumeDevices(session, entry);
+  };
+
+  /** `<live-session>` shows what failed; the page offers the way back and forgets the entry. */
+  readonly #onError = (): void => {
+    if (this.entry === null) return;
+    this.failed = true;
+    saveEntry(null);
+  };
+
+  readonly #onInviteRequest = (): void => {
+    this.querySelector('audience-list')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  };
+
+  readonly #onExit = async (): Promise<void> => {
+    const entry = this.entry;
+    const session = this.session;
+    if (entry?.role === 'host' && session !== null && !this.ended) {
+      await session.liveListStore.endLive();
+    }
+    this.#exit();
+  };
+
+  readonly #exit = (): void => {
+    saveEntry(null);
+    history.pushState(null, '', '/');
+    this.#route();
+  };
+
+  readonly #selectLink = (event: FocusEvent): void => {
+    (event.target as HTMLInputElement).select();
+  };
+
+  readonly #onCopy = async (): Promise<void> => {
+    const entry = this.entry;
+    if (entry === null) return;
+    try {
+      await navigator.clipboard.writeText(shareLink(entry.liveId, location.href));
+      this.copyStatus = 'copied';
+    } catch {
+      this.copyStatus = 'failed';
+      this.querySelector<HTMLInputElement>('#share-link')?.select();
+    }
+  };
+
+  // ── helpers ─────────────────────────────────────────────────────────────────────────────────
+
+  /** Shows the page the address and this tab's entry call for. */
+  #route(): void {
+    const named = liveInAddress(location.href);
+    const entry = loadEntry();
+    const next = entry !== null && entry.liveId === named ? entry : null;
+    if (next?.liveId !== this.entry?.liveId || next?.role !== this.entry?.role) {
+      this.#forgetSession();
+      this.entry = next;
+    }
+    this.invitedTo = next === null ? named : null;
+    this.fieldError = null;
+  }
+
+  #enter(entry: Entry): void {
+    saveEntry(entry);
+    const url = shareLink(entry.liveId, location.href);
+    history.pushState(null, '', url);
+    this.#route();
+  }
+
+  #refuse(form: HTMLFormElement, error: FieldError): void {
+    this.fieldError = error;
+    if (error === null) return;
+    const name = { name: 'userName', avatar: 'avatarUrl', live: 'live' }[error.field];
+    void this.updateComplete.then(() => form.querySelector<HTMLInputElement>(`[name="${name}"]`)?.focus());
+  }
+
+  /**
+   * After entering the live: a new host turns its camera and microphone on; anyone coming back to a
+   * seat (a reload) turns on again what the seat still shows on, so the others see them again.
+   */
+  async #resumeDevices(session: Session, entry: Entry): Promise<void> {
+    const devices = DeviceStore.for(session);
+    const seat = ownSeat(session, entry.liveId);
+    if (seat === null) return;
+    const fresh = entry.role === 'host' && entry.fresh;
+    if (fresh) saveEntry({ ...entry, fresh: false });
+    const camera = fresh || seat.cameraStatus === 'on';
+    const microphone = fresh || seat.microphoneStatus === 'on';
+    await Promise.all([
+      camera && devices.cameraStatus.get() === 'off' ? devices.openLocalCamera() : null,
+      microphone && devices.microphoneStatus.get() === 'off' ? devices.openLocalMicrophone() : null,
+    ]);
+  }
+
+  #forgetSession(): void {
+    for (const cleanup of this.#cleanups.splice(0)) cleanup();
+    this.session = null;
+    this.seated = false;
+    this.ended = false;
+    this.failed = false;
+    this.liveTitle = '';
+    this.copyStatus = null;
+  }
+
+  #themeLabel(t: DemoStrings): string {
+    switch (this.theme) {
+      case 'light':
+        return t.themeLight;
+      case 'dark':
+        return t.themeDark;
+      default:
+        return t.themeSystem;
+    }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'demo-app': DemoApp;
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * The demo's own texts (the kit's elements bring theirs through the kit's i18n layer). One table
+ * per language; every language has every key (the type checks it).
+ */
+
+const en = {
+  brand: 'co-guest-kit',
+  tagline: 'Guest connection demo',
+  language: 'Language',
+  themeSystem: 'Theme: system',
+  themeLight: 'Theme: light',
+  themeDark: 'Theme: dark',
+  landingTitle: 'Go live together',
+  landingLead:
+    'Start a live as its host, or join one from its link. Viewers ask for a seat, the host accepts or invites them, and everyone sees the same stage with real video.',
+  profileTitle: 'You',
+  nameLabel: 'Your name',
+  namePlaceholder: 'Ada',
+  avatarLabel: 'Avatar URL (optional)',
+  avatarHint: 'An http(s) image address; leave it empty to show your initials.',
+  hostTitle: 'Start a live',
+  hostLead: 'You are the host: you accept requests, invite viewers and manage the seats.',
+  liveNameLabel: 'Live title',
+  liveNamePlaceholder: 'Friday show',
+  startLive: 'Start live',
+  joinTitle: 'Join a live',
+  joinLead: 'Paste the link the host shared, or the live ID.',
+  joinLabel: 'Live link or ID',
+  joinPlaceholder: 'https://… or live-abc123',
+  joinLive: 'Join',
+  errorName: 'Enter your name.',
+  errorAvatar: 'The avatar must be an http:// or https:// address.',
+  errorLive: 'Enter the link or the ID of a live.',
+  errorLiveInvalid: 'That is not a live link or ID.',
+  invitedTo: 'You are invited to a live',
+  liveId: 'Live ID',
+  shareTitle: 'Invite viewers',
+  shareLabel: 'Link to this live',
+  copyLink: 'Copy link',
+  copied: 'Link copied.',
+  copyFailed: 'Could not copy: select the link and copy it.',
+  youAreHost: 'Host',
+  youAreViewer: 'Viewer',
+  endLive: 'End live',
+  endLiveConfirm: 'End the live for everyone?',
+  leaveLive: 'Leave',
+  requestsTitle: 'Requests to join',
+  viewersTitle: 'Viewers',
+  viewerTitle: 'On stage',
+  viewerLead:
+    'Ask the host for a seat. Once you are on a seat, your camera and microphone go to everyone in the live.',
+  devicesTitle: 'Your camera and microphone',
+  liveEnded: 'This live has ended.',
+  enterFailed: 'Could not enter the live.',
+  backToStart: 'Back to start',
+  devNote: 'Dev mode: the server gives a token to anyone. For local use only.',
+} as const;
+
+/** The demo's texts, one string per key. */
+export type DemoStrings = { readonly [K in keyof typeof en]: string };
+
+const zhCN: DemoStrings = {
+  brand: 'co-guest-kit',
+  tagline: '连麦演示',
+  language: '语言',
+  themeSystem: '主题：跟随系统',
+  themeLight: '主题：浅色',
+  themeDark: '主题：深色',
+  landingTitle: '一起直播',
+  landingLead:
+    '以主播身份开播，或通过链接加入直播。观众申请上麦，主播同意或邀请，所有人看到同一个舞台和真实的视频。',
+  profileTitle: '我',
+  nameLabel: '你的名字',
+  namePlaceholder: '小明',
+  avatarLabel: '头像地址（可选）',
+  avatarHint: 'http(s) 图片地址；留空则显示名字首字。',
+  hostTitle: '开始直播',
+  hostLead: '你是主播：处理上麦申请、邀请观众、管理麦位。',
+  liveNameLabel: '直播标题',
+  liveNamePlaceholder: '周五晚间秀',
+  startLive: '开播',
+  joinTitle: '加入直播',
+  joinLead: '粘贴主播分享的链接，或输入直播 ID。',
+  joinLabel: '直播链接或 ID',
+  joinPlaceholder: 'https://… 或 live-abc123',
+  joinLive: '加入',
+  errorName: '请输入名字。',
+  errorAvatar: '头像必须是 http:// 或 https:// 地址。',
+  errorLive: '请输入直播链接或 ID。',
+  errorLiveInvalid: '这不是有效的直播链接或 ID。',
+  invitedTo: '你被邀请观看直播',
+  liveId: '直播 ID',
+  shareTitle: '邀请观众',
+  shareLabel: '本场直播的链接',
+  copyLink: '复制链接',
+  copied: '链接已复制。',
+  copyFailed: '复制失败：请选中链接后手动复制。',
+  youAreHost: '主播',
+  youAreViewer: '观众',
+  endLive: '结束直播',
+  endLiveConfirm: '要为所有人结束直播吗？',
+  leaveLive: '离开',
+  requestsTitle: '上麦申请',
+  viewersTitle: '观众',
+  viewerTitle: '上麦',
+  viewerLead: '向主播申请麦位。上麦后，你的摄像头和麦克风会推送给直播间的所有人。',
+  devicesTitle: '你的摄像头和麦克风',
+  liveEnded: '直播已结束。',
+  enterFailed: '无法进入直播。',
+  backToStart: '返回首页',
+  devNote: '开发模式：服务器为任何人签发令牌，仅供本地使用。',
+};
+
+const ko: DemoStrings = {
+  brand: 'co-guest-kit',
+  tagline: '게스트 연결 데모',
+  language: '언어',
+  themeSystem: '테마: 시스템',
+  themeLight: '테마: 라이트',
+  themeDark: '테마: 다크',
+  landingTitle: '함께 라이브',
+  landingLead:
+    '호스트로 라이브를 시작하거나 링크로 참여하세요. 시청자는 자리를 신청하고, 호스트는 수락하거나 초대하며, 모두가 실제 영상과 함께 같은 무대를 봅니다.',
+  profileTitle: '나',
+  nameLabel: '이름',
+  namePlaceholder: '하나',
+  avatarLabel: '아바타 URL (선택)',
+  avatarHint: 'http(s) 이미지 주소입니다. 비워 두면 이니셜이 표시됩니다.',
+  hostTitle: '라이브 시작',
+  hostLead: '호스트는 신청을 수락하고, 시청자를 초대하고, 자리를 관리합니다.',
+  liveNameLabel: '라이브 제목',
+  liveNamePlaceholder: '금요일 쇼',
+  startLive: '라이브 시작',
+  joinTitle: '라이브 참여',
+  joinLead: '호스트가 공유한 링크나 라이브 ID를 붙여 넣으세요.',
+  joinLabel: '라이브 링크 또는 ID',
+  joinPlaceholder: 'https://… 또는 live-abc123',
+  joinLive: '참여',
+  errorName: '이름을 입력하세요.',
+  errorAvatar: '아바타는 http:// 또는 https:// 주소여야 합니다.',
+  errorLive: '라이브 링크나 ID를 입력하세요.',
+  errorLiveInvalid: '올바른 라이브 링크나 ID가 아닙니다.',
+  invitedTo: '라이브에 초대되었습니다',
+  liveId: '라이브 ID',
+  shareTitle: '시청자 초대',
+  shareLabel: '이 라이브의 링크',
+  copyLink: '링크 복사',
+  copied: '링크를 복사했습니다.',
+  copyFailed: '복사하지 못했습니다. 링크를 선택해 복사하세요.',
+  youAreHost: '호스트',
+  youAreViewer: '시청자',
+  endLive: '라이브 종료',
+  endLiveConfirm: '모두의 라이브를 종료할까요?',
+  leaveLive: '나가기',
+  requestsTitle: '참여 신청',
+  viewersTitle: '시청자',
+  viewerTitle: '무대에 오르기',
+  viewerLead: '호스트에게 자리를 신청하세요. 자리에 앉으면 카메라와 마이크가 라이브의 모두에게 전달됩니다.',
+  devicesTitle: '내 카메라와 마이크',
+  liveEnded: '라이브가 종료되었습니다.',
+  enterFailed: '라이브에 들어가지 못했습니다.',
+  backToStart: '처음으로',
+  devNote: '개발 모드: 서버가 누구에게나 토큰을 발급합니다. 로컬에서만 사용하세요.',
+};
+
+/** The languages of the demo, in the kit's codes, with their own names. */
+export const LANGUAGES = [
+  { code: 'en', name: 'English' },
+  { code: 'zh-CN', name: '简体中文' },
+  { code: 'ko', name: '한국어' },
+] as const;
+
+export type DemoLocale = (typeof LANGUAGES)[number]['code'];
+
+const TABLES: Readonly<Record<DemoLocale, DemoStrings>> = { en, 'zh-CN': zhCN, ko };
+
+/** The texts of `locale`. */
+export function stringsFor(locale: DemoLocale): DemoStrings {
+  return TABLES[locale];
+}
+
+/** The demo language closest to a browser language tag (`zh-Hans-CN` → `zh-CN`), else English. */
+export function matchLocale(tag: string): DemoLocale {
+  const lower = tag.toLowerCase();
+  if (lower.startsWith('zh')) return 'zh-CN';
+  if (lower.startsWith('ko')) return 'ko';
+  return 'en';
+}
+
+/** Whether `value` is one of the demo's languages. */
+export function isDemoLocale(value: string): value is DemoLocale {
+  return LANGUAGES.some((language) => language.code === value);
+}
