@@ -1,0 +1,531 @@
+/**
+ * Helpers for end-to-end tests with the real signaling server and Chromium (node:test, Playwright).
+ *
+ * - `startServer()`: the real server (`createServer` from src/server) on 127.0.0.1, a free port,
+ *   with a random secret; `server.token(userId)` signs a token for it (`createToken`).
+ * - `bundlePage({ entry, html })`: a fixture page bundled with esbuild from the TypeScript sources
+ *   (code splitting, so `src/media/peer.ts` stays a lazy chunk as in a consumer's app) into a
+ *   temporary folder; `serveStatic(dir)` serves a folder on 127.0.0.1 (no path leaves it).
+ * - `launchBrowser()`: Debian's Chromium (`CHROME_PATH` overrides it) with fake camera, microphone
+ *   and screen, no network but loopback. `newUserContext(browser)`: one user (own cookies and
+ *   storage), camera and microphone allowed, the page's console errors and warnings recorded, and
+ *   an init script that counts the page's `RTCPeerConnection`s and records every captured track.
+ * - Page helpers: `waitForDeep` (a selector through open shadow roots), `tileFor` / `tileStates`
+ *   (the `<guest-seat-tile>` of a user), `videoFlowing` / `waitForVideo` (width > 0 and frames
+ *   advancing), `peerConnections`, `capturedTracks`, `waitFor` (a condition polled until a deadline).
+ *
+ * WebRTC tests run in a loopback-only network namespace:
+ * `unshare -n bash -c 'ip link set lo up && node --import tsx --test test/e2e/<file>.test.ts'`.
+ * `assertLoopbackOnly()` fails fast with that hint when the process can reach another interface.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { extname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createServer, type ServerHandle, type ServerOptions } from '../../src/server/server.js';
+import { createToken } from '../../src/server/token.js';
+
+/** The repository's root folder. */
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Chromium's flags for every test: no sandbox (containers), no traffic but loopback, fake devices. */
+export const CHROMIUM_ARGS: readonly string[] = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--allow-loopback-in-peer-connection',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+];
+
+/** Default deadline of the waits below. Generous: the machine is shared and WebRTC is slow to start. */
+export const WAIT_MS = 20_000;
+
+// ---------------------------------------------------------------------------------------------
+// Network
+
+/** Throws unless the only network interface is loopback (run inside `unshare -n`). */
+export function assertLoopbackOnly(): void {
+  const names = Object.keys(networkInterfaces()).filter((name) => name !== 'lo');
+  if (names.length > 0) {
+    throw new Error(
+      `e2e: WebRTC tests run in a loopback-only namespace (found ${names.join(', ')}): ` +
+        "unshare -n bash -c 'ip link set lo up && <command>'",
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server
+
+/** A running signaling server and a way to sign tokens for it. */
+export interface TestServer {
+  readonly handle: ServerHandle;
+  /** The WebSocket endpoint (`ws://127.0.0.1:<port>/ws`). */
+  readonly url: string;
+  readonly secret: string;
+  /** A token for `userId` signed with the server's secret. */
+  token(userId: string, profile?: { userName?: string; avatarUrl?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** The real server on 127.0.0.1 and a free port, with a random secret (`options` may add dev mode, limits…). */
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
+  const secret = options.secret ?? randomBytes(32).toString('base64url');
+  const handle = await createServer({ ...options, port: 0, host: '127.0.0.1', secret });
+  return {
+    handle,
+    url: handle.url,
+    secret,
+    token: (userId, profile = {}) =>
+      createToken({
+        secret,
+        userId,
+        userName: profile.userName ?? userId,
+        ...(profile.avatarUrl === undefined ? {} : { avatarUrl: profile.avatarUrl }),
+      }),
+    close: () => handle.close(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages
+
+/** simple-peer logs through `debug`, which the kit never ships: a no-op, as in scripts/bundle-peer.mjs. */
+const noDebug: Plugin = {
+  name: 'e2e:no-debug',
+  setup(context) {
+    context.onResolve({ filter: /^debug$/ }, () => ({ path: 'debug', namespace: 'no-debug' }));
+    context.onLoad({ filter: /.*/, namespace: 'no-debug' }, () => ({
+      contents: 'const off = () => {}; off.enabled = false; export default () => off;',
+      loader: 'js',
+    }));
+  },
+};
+
+export interface BundleOptions {
+  /** The page's script, a path from the repository's root or absolute. Bundled as `main.js`. */
+  readonly entry: string;
+  /**
+   * The page (`index.html`); it loads `./main.js` with `<script type="module">`. Give it an icon
+   * (`<link rel="icon" href="data:," />`): a request for `/favicon.ico` would log a 404 in the console.
+   */
+  readonly html: string;
+  /** `process.env.NODE_ENV` in the bundle. Default `'production'` (no dev-mode warnings in the console). */
+  readonly nodeEnv?: 'production' | 'development';
+}
+
+/** A bundled page in a temporary folder. */
+export interface BundledPage {
+  readonly dir: string;
+  /** Removes the folder. */
+  remove(): Promise<void>;
+}
+
+/** Bundles a fixture page from the TypeScript sources (esbuild, ES modules, code splitting) into a temp folder. */
+export async function bundlePage(options: BundleOptions): Promise<BundledPage> {
+  const dir = await mkdtemp(join(tmpdir(), 'co-guest-kit-e2e-'));
+  const nodeEnv = options.nodeEnv ?? 'production';
+  try {
+    await build({
+      absWorkingDir: ROOT,
+      entryPoints: { main: isAbsolute(options.entry) ? options.entry : join(ROOT, options.entry) },
+      outdir: dir,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      sourcemap: 'linked',
+      define: { 'process.env.NODE_ENV': JSON.stringify(nodeEnv) },
+      conditions: nodeEnv === 'development' ? ['development'] : [],
+      tsconfig: join(ROOT, 'tsconfig.json'),
+      plugins: [noDebug],
+      logLevel: 'silent',
+    });
+    await writeFile(join(dir, 'index.html'), options.html);
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+};
+
+/** A static file server. */
+export interface StaticServer {
+  /** `http://127.0.0.1:<port>/` */
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `dir` on 127.0.0.1 and a free port: GET and HEAD only, `/` and folders map to `index.html`,
+ * and a path that would leave `dir` (`..`, encoded or not) gets 404.
+ */
+export async function serveStatic(dir: string): Promise<StaticServer> {
+  const base = resolve(dir);
+  const server: Server = createHttpServer((request, response) => {
+    const answer = (status: number): void => {
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(status === 404 ? 'not found' : 'method not allowed');
+    };
+    if (request.method !== 'GET' && request.method !== 'HEAD') return answer(405);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+    } catch {
+      return answer(404);
+    }
+    if (path.includes('\0')) return answer(404);
+    const file = normalize(join(base, path.endsWith('/') ? `${path}index.html` : path));
+    if (file !== base && !file.startsWith(base + sep)) return answer(404);
+    void (async () => {
+      try {
+        const info = await stat(file);
+        const target = info.isDirectory() ? join(file, 'index.html') : file;
+        const body = await readFile(target);
+        response.writeHead(200, {
+          'content-type': TYPES[extname(target)] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      } catch {
+        answer(404);
+      }
+    })();
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser
+
+/** Chromium with `CHROMIUM_ARGS` (`CHROME_PATH` overrides `/usr/bin/chromium`). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS],
+  });
+}
+
+/**
+ * Runs in every page before its scripts: counts `RTCPeerConnection`s and records the tracks of
+ * `getUserMedia` / `getDisplayMedia` (and their clones), read back through `window.__e2e`.
+ */
+function instrument(): void {
+  interface Recorded {
+    readonly track: MediaStreamTrack;
+    readonly source: 'camera' | 'microphone' | 'screen' | 'screen-audio';
+  }
+  const peers: RTCPeerConnection[] = [];
+  const tracks: Recorded[] = [];
+  const record = (stream: MediaStream, display: boolean): MediaStream => {
+    for (const track of stream.getTracks()) {
+      const source = display
+        ? track.kind === 'video'
+          ? 'screen'
+          : 'screen-audio'
+        : track.kind === 'video'
+          ? 'camera'
+          : 'microphone';
+      tracks.push({ track, source });
+    }
+    return stream;
+  };
+  const Native = window.RTCPeerConnection;
+  class CountedPeerConnection extends Native {
+    constructor(configuration?: RTCConfiguration) {
+      super(configuration);
+      peers.push(this);
+    }
+  }
+  window.RTCPeerConnection = CountedPeerConnection;
+  const devices = navigator.mediaDevices as MediaDevices | undefined;
+  if (devices !== undefined) {
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    const getDisplayMedia = devices.getDisplayMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => record(await getUserMedia(constraints), false);
+    devices.getDisplayMedia = async (options) => record(await getDisplayMedia(options), true);
+  }
+  const clone = Object.getOwnPropertyDescriptor(MediaStreamTrack.prototype, 'clone')?.value as (
+    this: MediaStreamTrack,
+  ) => MediaStreamTrack;
+  MediaStreamTrack.prototype.clone = function (this: MediaStreamTrack): MediaStreamTrack {
+    const copy = clone.call(this);
+    const from = tracks.find((entry) => entry.track === this);
+    if (from !== undefined) tracks.push({ track: copy, source: from.source });
+    return copy;
+  };
+  const walk = (root: Document | ShadowRoot, selector: string, found: Element[]): void => {
+    found.push(...root.querySelectorAll(selector));
+    for (const element of root.querySelectorAll('*')) {
+      if (element.shadowRoot) walk(element.shadowRoot, selector, found);
+    }
+  };
+  Object.defineProperty(window, '__e2e', {
+    value: Object.freeze({
+      peers: () => ({
+        total: peers.length,
+        open: peers.filter((peer) => peer.signalingState !== 'closed').length,
+      }),
+      tracks: () =>
+        tracks.map(({ track, source }) => ({
+          source,
+          kind: track.kind,
+          id: track.id,
+          readyState: track.readyState,
+        })),
+      deepAll: (selector: string): Element[] => {
+        const found: Element[] = [];
+        walk(document, selector, found);
+        return found;
+      },
+    }),
+  });
+}
+
+/** What `window.__e2e` holds in an instrumented page. */
+export interface PageProbe {
+  peers(): { total: number; open: number };
+  tracks(): CapturedTrack[];
+  /** Every element matching `selector` in the document and in every open shadow root. */
+  deepAll(selector: string): Element[];
+}
+
+declare global {
+  interface Window {
+    readonly __e2e: PageProbe;
+  }
+}
+
+/** One user: a browser context (own storage), its page, and what the page printed. */
+export interface UserContext {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Console errors and warnings and uncaught exceptions, as `"<type>: <text>"`. */
+  readonly problems: string[];
+  close(): Promise<void>;
+}
+
+export interface UserContextOptions {
+  /** Default `'en-US'`. */
+  readonly locale?: string;
+  /** Default 1024 × 768. */
+  readonly viewport?: { width: number; height: number };
+}
+
+/** A new browser context with camera and microphone allowed and the instrumentation, and its page. */
+export async function newUserContext(
+  browser: Browser,
+  options: UserContextOptions = {},
+): Promise<UserContext> {
+  const context = await browser.newContext({
+    permissions: ['camera', 'microphone'],
+    locale: options.locale ?? 'en-US',
+    viewport: options.viewport ?? { width: 1024, height: 768 },
+  });
+  // tsx compiles this file with esbuild's `keepNames`: functions sent to the page (the init script
+  // below, `page.evaluate` callbacks) call its `__name` helper, which the page must have.
+  await context.addInitScript({ content: 'globalThis.__name ??= (target) => target;' });
+  await context.addInitScript(instrument);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const type = message.type();
+    if (type === 'error' || type === 'warning') problems.push(`${type}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  return { context, page, problems, close: () => context.close() };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting
+
+/**
+ * Polls `check` (every `interval` ms) until it returns a truthy value, which it resolves with; rejects
+ * naming `what` after `timeout` ms (default `WAIT_MS`).
+ */
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  what: string,
+  { timeout = WAIT_MS, interval = 50 }: { timeout?: number; interval?: number } = {},
+): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeout;
+  let last: unknown = undefined;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() >= deadline) {
+      const detail = last instanceof Error ? last.message : JSON.stringify(last);
+      throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${detail})`);
+    }
+    await new Promise((done) => setTimeout(done, interval));
+  }
+}
+
+/** Waits until `selector` matches an element (through open shadow roots), visible unless `state` says otherwise. */
+export async function waitForDeep(
+  page: Page,
+  selector: string,
+  {
+    timeout = WAIT_MS,
+    state = 'visible',
+  }: { timeout?: number; state?: 'attached' | 'visible' | 'hidden' | 'detached' } = {},
+): Promise<void> {
+  // Playwright's CSS engine pierces open shadow roots.
+  await page.locator(selector).first().waitFor({ state, timeout });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tiles and media
+
+/** Custom states a `<guest-seat-tile>` may have (`:state(…)`). */
+export const TILE_STATES = [
+  'empty',
+  'camera-off',
+  'mic-off',
+  'speaking',
+  'local',
+  'locked',
+  'connection-lost',
+  'viewer-limit',
+] as const;
+export type TileState = (typeof TILE_STATES)[number];
+
+/** The `<guest-seat-tile>` elements (anywhere in the page) that show `userId`, with their states. */
+export function tileStates(page: Page, userId: string): Promise<TileState[][]> {
+  return page.evaluate(
+    ({ userId, states }) =>
+      window.__e2e
+        .deepAll('guest-seat-tile')
+        .filter(
+          (tile) =>
+            (tile as Element & { seat?: { userInfo?: { userId?: string } } | null }).seat?.userInfo
+              ?.userId === userId,
+        )
+        .map((tile) => states.filter((state) => tile.matches(`:state(${state})`))),
+    { userId, states: [...TILE_STATES] as string[] },
+  ) as Promise<TileState[][]>;
+}
+
+/** How many tiles in the page show `userId`. */
+export async function tileCount(page: Page, userId: string): Promise<number> {
+  return (await tileStates(page, userId)).length;
+}
+
+/** What the `<video>` of a user's tile shows. */
+export interface VideoReport {
+  readonly found: boolean;
+  readonly visible: boolean;
+  readonly width: number;
+  /** Two frames presented one after the other while we watched (requestVideoFrameCallback). */
+  readonly advancing: boolean;
+}
+
+/**
+ * Looks at the video of `userId`'s tile: its width, whether it is shown, and whether two frames are
+ * presented in a row (each awaited with `requestVideoFrameCallback`, bounded by `frameTimeout` ms in
+ * the page so a stalled video answers `advancing: false` instead of hanging).
+ */
+export function videoReport(page: Page, userId: string, frameTimeout = 2_000): Promise<VideoReport> {
+  return page.evaluate(
+    async ({ userId, frameTimeout }) => {
+      const tile = window.__e2e
+        .deepAll('guest-seat-tile')
+        .find(
+          (element) =>
+            (element as Element & { seat?: { userInfo?: { userId?: string } } | null }).seat?.userInfo
+              ?.userId === userId,
+        );
+      const video = tile?.shadowRoot?.querySelector('video') ?? null;
+      if (video === null) return { found: false, visible: false, width: 0, advancing: false };
+      const visible = !video.hidden && video.getClientRects().length > 0;
+      const frame = () =>
+        new Promise<number>((done) => {
+          const timer = setTimeout(() => done(-1), frameTimeout);
+          video.requestVideoFrameCallback((_now, metadata) => {
+            clearTimeout(timer);
+            done(metadata.presentedFrames);
+          });
+        });
+      const first = await frame();
+      const second = first < 0 ? -1 : await frame();
+      return { found: true, visible, width: video.videoWidth, advancing: first >= 0 && second > first };
+    },
+    { userId, frameTimeout },
+  );
+}
+
+/** Waits until the video in `userId`'s tile is shown, has a width and its frames advance. */
+export function waitForVideo(page: Page, userId: string, timeout = WAIT_MS): Promise<VideoReport> {
+  return waitFor(
+    async () => {
+      const report = await videoReport(page, userId);
+      return report.visible && report.width > 0 && report.advancing ? report : null;
+    },
+    `frames of ${userId}'s video`,
+    { timeout },
+  );
+}
+
+/** The page's `RTCPeerConnection`s: made since the page loaded, and not closed yet. */
+export function peerConnections(page: Page): Promise<{ total: number; open: number }> {
+  return page.evaluate(() => window.__e2e.peers());
+}
+
+/** A track the page captured (`getUserMedia`, `getDisplayMedia`, or a clone of one). */
+export interface CapturedTrack {
+  readonly source: 'camera' | 'microphone' | 'screen' | 'screen-audio';
+  readonly kind: string;
+  readonly id: string;
+  readonly readyState: MediaStreamTrackState;
+}
+
+/** Every track the page captured, with its state. */
+export function capturedTracks(page: Page): Promise<CapturedTrack[]> {
+  return page.evaluate(() => window.__e2e.tracks());
+}
+
+/** Whether every captured track (of `source`, if given) has ended: the camera light is off. */
+export async function capturedTracksEnded(page: Page, source?: CapturedTrack['source']): Promise<boolean> {
+  const tracks = await capturedTracks(page);
+  return tracks
+    .filter((track) => source === undefined || track.source === source)
+    .every((track) => track.readyState === 'ended');
+}
