@@ -1,9 +1,11 @@
 /**
- * The Node signaling server: one HTTP server with the WebSocket endpoint (`/ws`), `/healthz` and, in
- * dev mode, a token route. It authenticates each socket with a signed token, enforces the transport
+ * The Node signaling server: one HTTP server with the WebSocket endpoint (`/ws`), `/healthz`, in
+ * dev mode a token route, and optionally the static files of a folder (`staticDir`). It
+ * authenticates each socket with a signed token, enforces the transport
  * limits (message size, rate, connections, heartbeat) and hands the rest to the hub.
  *
- * See `docs/protocol.md` for the wire protocol, close codes and limits.
+ * See `docs/protocol.md` for the wire protocol, close codes and limits, and `docs/deployment.md`
+ * for running it.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -21,6 +23,7 @@ import {
   type ServerMessage,
 } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { createStaticFiles, type StaticFiles } from './static.js';
 import { createToken, verifyToken } from './token.js';
 
 /** Where the server reports what it does. Default: silent. */
@@ -39,6 +42,12 @@ export interface ServerOptions {
   secret?: string;
   /** Dev mode: enables `GET /dev/token`, which mints a token for anyone. For local use only. Default `false`. */
   dev?: boolean;
+  /**
+   * A folder whose files the server answers for every path other than `/ws`, `/healthz` and
+   * `/dev/token` (`GET`/`HEAD`; `/` and folders give their `index.html`; no path leaves the folder).
+   * Must exist. Default: none (other paths are 404).
+   */
+  staticDir?: string;
   /** Largest accepted message in bytes (ws `maxPayload`); a larger one closes the socket with 1009. Default 16,384. */
   maxMessageBytes?: number;
   /**
@@ -87,6 +96,8 @@ export interface ServerHandle {
   readonly host: string;
   /** Whether dev mode (the token route) is on. */
   readonly dev: boolean;
+  /** The folder of static files (its real path), or `null` without `staticDir`. */
+  readonly staticDir: string | null;
   readonly hub: Hub;
   /**
    * Graceful shutdown: every live ends (`endedByServer`), every client gets `bye {reason:'shutdown'}`
@@ -242,6 +253,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   const signalBurst = signalsPerSecond * 6;
   const signalAbuseLimit = signalsPerSecond * 12;
   const serialize = options.serialize ?? ((message: ServerMessage) => JSON.stringify(message));
+  const staticFiles: StaticFiles | null =
+    options.staticDir === undefined ? null : await createStaticFiles(options.staticDir);
 
   const hubOptions: HubOptions = {
     serialize,
@@ -550,7 +563,13 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route =
-      url.pathname === '/healthz' ? 'health' : dev && url.pathname === '/dev/token' ? 'token' : null;
+      url.pathname === '/healthz'
+        ? 'health'
+        : dev && url.pathname === '/dev/token'
+          ? 'token'
+          : staticFiles !== null && url.pathname !== '/ws'
+            ? 'static'
+            : null;
     if (route === null) {
       json(res, 404, { error: 'not found' });
       return;
@@ -566,6 +585,10 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
         lives: hub.liveCount,
         connections: hub.connectionCount,
       });
+      return;
+    }
+    if (route === 'static') {
+      if (!(await staticFiles?.serve(req, res))) json(res, 404, { error: 'not found' });
       return;
     }
     await devToken(url, res);
@@ -707,6 +730,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     port: address.port,
     host,
     dev,
+    staticDir: staticFiles?.root ?? null,
     hub,
     close: () => {
       closing ??= shutdown();
