@@ -1,7 +1,7 @@
 /**
  * The Node signaling server: one HTTP server with the WebSocket endpoint (`/ws`), `/healthz`, in
- * dev mode a token route, and optionally the static files of a folder (`staticDir`). It
- * authenticates each socket with a signed token, enforces the transport
+ * dev mode a token route, and optionally the static files of a folder (`staticDir`). It checks the
+ * `Origin` of each upgrade, authenticates each socket with a signed token, enforces the transport
  * limits (message size, rate, connections, heartbeat) and hands the rest to the hub.
  *
  * See `docs/protocol.md` for the wire protocol, close codes and limits, and `docs/deployment.md`
@@ -23,6 +23,7 @@ import {
   type ServerMessage,
 } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { createOriginCheck, normalizeOrigin } from './origin.js';
 import { createStaticFiles, type StaticFiles } from './static.js';
 import { createToken, verifyToken } from './token.js';
 
@@ -42,6 +43,15 @@ export interface ServerOptions {
   secret?: string;
   /** Dev mode: enables `GET /dev/token`, which mints a token for anyone. For local use only. Default `false`. */
   dev?: boolean;
+  /**
+   * Origins whose pages may open a WebSocket, e.g. `['https://app.example.com']` (scheme, host and
+   * port; `'null'` for sandboxed or `file:` pages; `'*'` for any, which turns the check off). A
+   * browser handshake from another origin is refused with HTTP 403. Requests without `Origin`
+   * (clients that are not browsers) and from the server's own origin (its `Host`: pages served from
+   * `staticDir`) are always allowed. Default `[]`: only those two, plus in `dev` mode any loopback
+   * origin (`http://localhost:5173`, `http://127.0.0.1:…`). See docs/decisions/0014.
+   */
+  allowedOrigins?: readonly string[];
   /**
    * A folder whose files the server answers for every path other than `/ws`, `/healthz` and
    * `/dev/token` (`GET`/`HEAD`; `/` and folders give their `index.html`; no path leaves the folder).
@@ -98,6 +108,8 @@ export interface ServerHandle {
   readonly dev: boolean;
   /** The folder of static files (its real path), or `null` without `staticDir`. */
   readonly staticDir: string | null;
+  /** The origins allowed besides the defaults (`allowedOrigins`, normalized). */
+  readonly allowedOrigins: readonly string[];
   readonly hub: Hub;
   /**
    * Graceful shutdown: every live ends (`endedByServer`), every client gets `bye {reason:'shutdown'}`
@@ -253,6 +265,17 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   const signalBurst = signalsPerSecond * 6;
   const signalAbuseLimit = signalsPerSecond * 12;
   const serialize = options.serialize ?? ((message: ServerMessage) => JSON.stringify(message));
+  const allowedOrigins: string[] = [];
+  for (const origin of options.allowedOrigins ?? []) {
+    const normalized = normalizeOrigin(origin);
+    if (normalized === null) {
+      throw new TypeError(
+        `createServer: allowedOrigins has ${JSON.stringify(origin)}; write an origin like https://app.example.com`,
+      );
+    }
+    allowedOrigins.push(normalized);
+  }
+  const originAllowed = createOriginCheck(allowedOrigins, dev);
   const staticFiles: StaticFiles | null =
     options.staticDir === undefined ? null : await createStaticFiles(options.staticDir);
 
@@ -630,6 +653,12 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
         refuseUpgrade(socket, 404, 'Not Found');
         return;
       }
+      const origin = req.headers.origin;
+      if (!originAllowed(origin, req.headers.host)) {
+        logger.warn(`refused upgrade: origin ${JSON.stringify(origin)} is not allowed`);
+        refuseUpgrade(socket, 403, 'Forbidden');
+        return;
+      }
       if (closing) {
         refuseUpgrade(socket, 503, 'Service Unavailable');
         return;
@@ -731,6 +760,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     host,
     dev,
     staticDir: staticFiles?.root ?? null,
+    allowedOrigins,
     hub,
     close: () => {
       closing ??= shutdown();
