@@ -11,13 +11,18 @@ import { createToken, DEFAULT_TOKEN_EXPIRES_IN } from './token.js';
 const HELP = `co-guest-kit: guest connection for live streaming
 
 Usage:
-  co-guest-kit serve [--port N] [--host H] [--dev]
+  co-guest-kit serve [--port N] [--host H] [--dev] [--static DIR] [--origin O]...
       Runs the signaling server. The token secret comes from CO_GUEST_SECRET
       (required unless --dev). PORT may set the port (--port wins).
-        --port N    TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
-        --host H    interface to bind (default ${DEFAULT_HOST})
-        --dev       dev mode: GET /dev/token mints tokens for anyone (local use only);
-                    without CO_GUEST_SECRET a random secret is used for this run
+        --port N      TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+        --host H      interface to bind (default ${DEFAULT_HOST})
+        --dev         dev mode: GET /dev/token mints tokens for anyone (local use only);
+                      without CO_GUEST_SECRET a random secret is used for this run
+        --static DIR  also serve the files of DIR (GET/HEAD; / gives DIR/index.html)
+        --origin O    an origin whose pages may connect, e.g. https://app.example.com;
+                      repeat for more ("*" allows any). Default: the server's own
+                      origin and clients without Origin (in --dev also any loopback
+                      origin). Replaces CO_GUEST_ORIGINS.
 
   co-guest-kit token --user-id ID --user-name NAME [--avatar-url URL] [--expires-in 12h]
       Prints a signed token for a user (needs CO_GUEST_SECRET).
@@ -29,6 +34,7 @@ Usage:
 Environment:
   CO_GUEST_SECRET   HS256 secret shared by the server and whoever mints tokens
   PORT              port for serve when --port is not given
+  CO_GUEST_ORIGINS  comma-separated origins for serve when no --origin is given
 `;
 
 interface Io {
@@ -55,6 +61,8 @@ async function serve(args: string[]): Promise<number> {
       port: { type: 'string' },
       host: { type: 'string' },
       dev: { type: 'boolean', default: false },
+      static: { type: 'string' },
+      origin: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -79,10 +87,18 @@ async function serve(args: string[]): Promise<number> {
     );
     return 1;
   }
+  const allowedOrigins =
+    values.origin ??
+    (process.env.CO_GUEST_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== '');
   const handle = await createServer({
     port,
     host: values.host ?? DEFAULT_HOST,
     dev,
+    allowedOrigins,
+    ...(values.static === undefined ? {} : { staticDir: values.static }),
     ...(secret === '' ? {} : { secret }),
     logger: {
       info: (message) => io.out(`[co-guest-kit] ${message}`),
@@ -96,8 +112,11 @@ async function serve(args: string[]): Promise<number> {
 
 function printStarted(handle: ServerHandle, randomSecret: boolean): void {
   io.out(`co-guest-kit server listening`);
+  if (handle.staticDir !== null) io.out(`  page       ${handle.httpUrl}/`);
   io.out(`  WebSocket  ${handle.url}`);
   io.out(`  health     ${handle.httpUrl}/healthz`);
+  if (handle.staticDir !== null) io.out(`  files      ${handle.staticDir}`);
+  if (handle.allowedOrigins.length > 0) io.out(`  origins    ${handle.allowedOrigins.join(' ')}`);
   if (!handle.dev) return;
   const line = '!'.repeat(78);
   io.out(

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, it } from 'node:test';
+import { WebSocket } from 'ws';
 import { verifyToken } from '../../src/server/token.js';
 import { within } from './helpers.js';
 
@@ -62,6 +67,27 @@ function waitOutput(runResult: Run, pattern: RegExp): Promise<RegExpMatchArray> 
   );
 }
 
+/** Resolves with the HTTP status of a WebSocket handshake from `origin` (101 when upgraded). */
+function upgradeStatus(url: string, origin: string): Promise<number> {
+  const ws = new WebSocket(url, { origin });
+  ws.on('error', () => {
+    // Reported through the status.
+  });
+  return within(
+    new Promise<number>((resolve) => {
+      ws.once('unexpected-response', (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once('open', () => {
+        resolve(101);
+        ws.terminate();
+      });
+    }),
+    `upgrade from ${origin}`,
+  );
+}
+
 describe('cli', () => {
   const running: Run[] = [];
   afterEach(async () => {
@@ -114,6 +140,105 @@ describe('cli', () => {
     const exit = await within(r.exited, 'exit', SLOW_MS);
     assert.deepEqual(exit, { code: 0, signal: null });
   });
+
+  it(
+    'serve --static prints the page url, serves the folder, applies --origin, and exits 0 on SIGINT with a page connection open',
+    { timeout: SLOW_MS * 2 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'co-guest-cli-'));
+      try {
+        await writeFile(join(dir, 'index.html'), '<!doctype html><title>cli page</title>');
+        const r = run([
+          'serve',
+          '--dev',
+          '--port',
+          '0',
+          '--static',
+          dir,
+          '--origin',
+          'https://app.example.com',
+          '--origin',
+          'https://other.example.com',
+        ]);
+        running.push(r);
+        const [, port] = await waitOutput(r, /page\s+http:\/\/127\.0\.0\.1:(\d+)\//);
+        await waitOutput(r, /curl/);
+        assert.match(r.stdout, new RegExp(`WebSocket\\s+ws://127\\.0\\.0\\.1:${port}/ws`));
+        assert.match(r.stdout, /origins\s+https:\/\/app\.example\.com https:\/\/other\.example\.com/);
+        const page = await fetch(`http://127.0.0.1:${port}/`);
+        assert.equal(await page.text(), '<!doctype html><title>cli page</title>');
+        const url = `ws://127.0.0.1:${port}/ws`;
+        assert.equal(await upgradeStatus(url, 'https://other.example.com'), 101);
+        assert.equal(
+          await upgradeStatus(url, 'http://localhost:5173'),
+          403,
+          'the list replaces the dev default',
+        );
+        // A browser keeps its connection to the page open; Ctrl-C must not wait for it.
+        const keepAlive = request({
+          port: Number(port),
+          host: '127.0.0.1',
+          path: '/',
+          agent: false,
+          headers: { connection: 'keep-alive' },
+        });
+        const answered = new Promise<void>((resolve) =>
+          keepAlive.once('response', (response) => {
+            response.resume();
+            resolve();
+          }),
+        );
+        keepAlive.on('error', () => {
+          // The server closing it is expected.
+        });
+        keepAlive.end();
+        await within(answered, 'keep-alive answer');
+        r.child.kill('SIGINT');
+        const exit = await within(r.exited, 'exit', SLOW_MS);
+        assert.deepEqual(exit, { code: 0, signal: null });
+        assert.match(r.stdout, /SIGINT: closing/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it('serve reads CO_GUEST_ORIGINS when no --origin is given', { timeout: SLOW_MS * 2 }, async () => {
+    const r = run(['serve', '--port', '0'], {
+      CO_GUEST_SECRET: 'cli-test-secret-0123456789',
+      CO_GUEST_ORIGINS: ' https://a.example.com , https://b.example.com:8443 ,',
+    });
+    running.push(r);
+    const [, url] = await waitOutput(r, /(ws:\/\/127\.0\.0\.1:\d+\/ws)/);
+    assert.ok(url);
+    assert.match(r.stdout, /origins\s+https:\/\/a\.example\.com https:\/\/b\.example\.com:8443/);
+    assert.doesNotMatch(r.stdout, /page\s+http/);
+    assert.equal(await upgradeStatus(url, 'https://b.example.com:8443'), 101);
+    assert.equal(await upgradeStatus(url, 'https://c.example.com'), 403);
+    r.child.kill('SIGTERM');
+    assert.deepEqual(await within(r.exited, 'exit', SLOW_MS), { code: 0, signal: null });
+  });
+
+  it(
+    'serve exits 1 with a message for a missing --static folder or a bad --origin',
+    { timeout: SLOW_MS },
+    async () => {
+      const missing = run([
+        'serve',
+        '--dev',
+        '--port',
+        '0',
+        '--static',
+        join(tmpdir(), 'co-guest-no-such-dir'),
+      ]);
+      const badOrigin = run(['serve', '--dev', '--port', '0', '--origin', 'app.example.com']);
+      running.push(missing, badOrigin);
+      assert.equal((await within(missing.exited, 'exit', SLOW_MS)).code, 1);
+      assert.match(missing.stderr, /staticDir .* does not exist/);
+      assert.equal((await within(badOrigin.exited, 'exit', SLOW_MS)).code, 1);
+      assert.match(badOrigin.stderr, /allowedOrigins has "app\.example\.com"/);
+    },
+  );
 
   it('serve without a secret and without --dev exits 1 with a message', { timeout: SLOW_MS }, async () => {
     const r = run(['serve', '--port', '0']);
