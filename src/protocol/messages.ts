@@ -244,6 +244,17 @@ export interface ServerEvent {
   readonly event: LiveEvent;
 }
 
+/**
+ * Several events of one live in one frame, in sequence order: how a large room's events reach its
+ * members (at most one batch per member per flush interval; see `docs/protocol.md`, "Batches").
+ * A client applies them as if each had come as a `ServerEvent`.
+ */
+export interface BatchMessage {
+  readonly type: 'batch';
+  readonly liveId: string;
+  readonly events: readonly Pick<ServerEvent, 'seq' | 'event'>[];
+}
+
 /** A message that could not be tied to a request id (unparseable JSON, unknown shape). */
 export interface ErrorMessage {
   readonly type: 'error';
@@ -270,7 +281,7 @@ export interface SignalMessage {
 }
 
 export type ServerMessage =
-  WelcomeMessage | ReplyMessage | ServerEvent | SignalMessage | ErrorMessage | ByeMessage;
+  WelcomeMessage | ReplyMessage | ServerEvent | BatchMessage | SignalMessage | ErrorMessage | ByeMessage;
 
 export function toServerEvent(envelope: EventEnvelope): ServerEvent {
   return { type: 'event', liveId: envelope.liveId, seq: envelope.seq, event: envelope.event };
