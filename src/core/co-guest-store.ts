@@ -160,6 +160,15 @@ export class CoGuestStore {
     this.#guestListeners = new ListenerSet(context.report);
     this.#hostListeners = new ListenerSet(context.report);
     const { $user } = context;
+    const applicantCache = new WeakMap<SeatApplication, ApplicantInfo>();
+    const applicantOf = (application: SeatApplication): ApplicantInfo => {
+      let applicant = applicantCache.get(application);
+      if (applicant === undefined) {
+        applicant = toApplicant(application);
+        applicantCache.set(application, applicant);
+      }
+      return applicant;
+    };
     const selfApplication = computed([replica.$applications, $user], (applications, user) => {
       const own = applications.find((item) => item.user.userId === user?.userId);
       return own ? toApplicant(own) : null;
@@ -172,7 +181,9 @@ export class CoGuestStore {
       seats.flatMap((seat) => (seat.userInfo ? [seat.userInfo] : [])),
     );
     this.coGuestState = {
-      applicants: computed(replica.$applications, (applications) => applications.map(toApplicant)),
+      // One ApplicantInfo per application, made once: an arrival costs one new object, not a new
+      // object for every applicant in the list.
+      applicants: computed(replica.$applications, (applications) => applications.map(applicantOf)),
       invitees: computed(replica.$invitations, (invitations) => invitations.map(toInvitee)),
       connected,
       candidates: computed(

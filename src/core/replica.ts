@@ -110,6 +110,16 @@ export class LiveReplica {
     }
   }
 
+  /**
+   * The events of one batch (a large room's coalesced fan-out), in sequence order: each is applied
+   * as `receive` would, and the stores notify their subscribers once for the whole batch.
+   */
+  receiveBatch(events: readonly Pick<ServerEvent, 'seq' | 'event'>[]): void {
+    this.#batch(() => {
+      for (const item of events) this.receive(item.seq, item.event);
+    });
+  }
+
   /** The live ended without an event (it was gone on resume, or `live.end` succeeded first). */
   markEnded(): void {
     this.#batch(() => this.#end());

@@ -208,4 +208,26 @@ describe('LiveReplica', () => {
     assert.equal(replica.$seq.get(), 2);
     assert.equal(errors.length, 4);
   });
+  it('applies a batch in order, notifying the stores once and the listeners per event', () => {
+    const replica = joined();
+    let notified = 0;
+    const unsubscribe = replica.$applications.listen(() => notified++);
+    const seen: string[] = [];
+    replica.onEvent((event) => seen.push(event.type));
+    replica.receiveBatch([
+      { seq: 11, event: { type: 'application.received', application: application('r1') } },
+      { seq: 12, event: { type: 'application.received', application: application('r2', bob) } },
+      { seq: 10, event: { type: 'member.count', memberCount: 99 } },
+      { seq: 13, event: { type: 'member.count', memberCount: 3 } },
+    ]);
+    unsubscribe();
+    assert.deepEqual(
+      replica.$applications.get().map((item) => item.requestId),
+      ['r1', 'r2'],
+    );
+    assert.equal(notified, 1);
+    assert.deepEqual(seen, ['application.received', 'application.received', 'member.count']);
+    assert.equal(replica.$memberCount.get(), 3);
+    assert.equal(replica.$seq.get(), 13);
+  });
 });
