@@ -489,6 +489,9 @@ export class Session {
       case 'event':
         this.#guard(() => this.#replicas.get(message.liveId)?.receive(message.seq, message.event));
         return;
+      case 'batch':
+        this.#guard(() => this.#replicas.get(message.liveId)?.receiveBatch(message.events));
+        return;
       case 'signal':
         this.#onSignal(message);
         return;
