@@ -6,13 +6,14 @@
  * See `docs/protocol.md` for the messages it speaks.
  */
 import { LiveRoom } from '../engine/room.js';
-import { realScheduler, type Scheduler } from '../engine/scheduler.js';
+import { realScheduler, type Scheduler, type TimerHandle } from '../engine/scheduler.js';
 import type { LiveRoomApi, RoomCommand, RoomLimits } from '../engine/types.js';
 import { CloseCode, ErrorCode } from '../protocol/errors.js';
 import {
   createMessageParser,
   DEFAULT_PROTOCOL_LIMITS,
   toServerEvent,
+  type BatchMessage,
   type ByeMessage,
   type CommandMessage,
   type ErrorMessage,
@@ -25,7 +26,15 @@ import {
   type WelcomeMessage,
 } from '../protocol/messages.js';
 import { fail, ok, type Result } from '../protocol/result.js';
-import type { Audience, EventEnvelope, LiveSnapshot, UserInfo } from '../protocol/types.js';
+import type {
+  Audience,
+  EventEnvelope,
+  LiveEvent,
+  LiveEventType,
+  LiveSnapshot,
+  Role,
+  UserInfo,
+} from '../protocol/types.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 
 /** Options of `createHub`. Every one is optional. */
@@ -40,14 +49,33 @@ export interface HubOptions {
   replayBufferSize?: number;
   /** Replies remembered per user for repeated command ids. Default 256. */
   replyCacheSize?: number;
+  /** How a large room's events are coalesced; missing fields take `DEFAULT_FAN_OUT`. */
+  fanOut?: Partial<FanOutOptions>;
   /**
-   * Turns a server message into wire text. Default `JSON.stringify`. Called once per reply and once
-   * per event envelope, whatever the number of recipients.
+   * Turns a server message into wire text. Default `JSON.stringify`. Called once per reply, once
+   * per event envelope whatever the number of recipients, and in a coalesced room once per batch
+   * shared by a class of recipients (plus one per member that a batch names personally).
    */
   serialize?: (message: ServerMessage) => string;
   /** Told about unexpected exceptions (a bug in a room or a peer). Default: ignored. */
   onError?: (error: unknown) => void;
 }
+
+/**
+ * Coalescing of a large room's fan-out. In a room with more subscribed connections than
+ * `coalesceAbove`, events are not sent one by one: they are kept for at most `intervalMs` and go
+ * out as one `batch` message per member, in which a newer `seats` or `member.count` replaces an
+ * older one. Every member then receives at most `1000 / intervalMs` room updates per second,
+ * however busy the room. Smaller rooms get every event at once.
+ */
+export interface FanOutOptions {
+  /** Subscribed connections above which a room's events are coalesced. Default 1,000. */
+  readonly coalesceAbove: number;
+  /** The shortest time between two batches of one room, in ms. Default 100 (≤ 10 per second). */
+  readonly intervalMs: number;
+}
+
+export const DEFAULT_FAN_OUT: FanOutOptions = { coalesceAbove: 1_000, intervalMs: 100 };
 
 /** One transport to one client, as the hub sees it. */
 export interface HubPeer {
@@ -132,6 +160,16 @@ class ReplayBuffer {
   }
 }
 
+/** An event waiting for the next batch of a coalesced room. */
+interface PendingEvent {
+  readonly seq: number;
+  readonly event: LiveEvent;
+  /** `all` / `others`: everyone, or every non-manager, subscribed when the batch goes out. */
+  readonly broadcast: 'all' | 'others' | null;
+  /** The connections a targeted event was addressed to when it happened (empty for a broadcast). */
+  readonly targets: readonly Connection[];
+}
+
 interface RoomRecord {
   readonly liveId: string;
   /** `null` only while `LiveRoom.create` runs (it may emit before returning). */
@@ -139,6 +177,16 @@ interface RoomRecord {
   readonly buffer: ReplayBuffer;
   /** Connections that joined this live and receive its events. */
   readonly subscribers: Set<Connection>;
+  /** The subscribed connection of each user: targeted events cost one lookup per named user. */
+  readonly byUser: Map<string, Connection>;
+  /** The subscribed connections of the owner and administrators. */
+  readonly managers: Set<Connection>;
+  /** Events of a coalesced room not sent yet, in sequence order. */
+  pending: PendingEvent[];
+  /** The timer of the next batch, while events are pending. */
+  flushTimer: TimerHandle | null;
+  /** When the last batch went out (scheduler time), `-Infinity` before the first. */
+  lastFlush: number;
   /** Users the hub saw join and not yet leave. */
   readonly members: Set<string>;
   dropped: boolean;
@@ -211,6 +259,7 @@ class HubImpl implements Hub {
   readonly #replyCacheSize: number;
   readonly #serialize: (message: ServerMessage) => string;
   readonly #onError: (error: unknown) => void;
+  readonly #fanOut: FanOutOptions;
 
   readonly #rooms = new Map<string, RoomRecord>();
   readonly #users = new Map<string, UserRecord>();
@@ -228,6 +277,10 @@ class HubImpl implements Hub {
     this.#replyCacheSize = Math.max(1, Math.floor(options.replyCacheSize ?? DEFAULT_REPLY_CACHE_SIZE));
     this.#serialize = options.serialize ?? ((message) => JSON.stringify(message));
     this.#onError = options.onError ?? ignore;
+    this.#fanOut = {
+      coalesceAbove: Math.max(0, options.fanOut?.coalesceAbove ?? DEFAULT_FAN_OUT.coalesceAbove),
+      intervalMs: Math.max(0, options.fanOut?.intervalMs ?? DEFAULT_FAN_OUT.intervalMs),
+    };
   }
 
   get liveCount(): number {
@@ -464,6 +517,11 @@ class HubImpl implements Hub {
       room: null,
       buffer: new ReplayBuffer(this.#replayBufferSize),
       subscribers: new Set(),
+      byUser: new Map(),
+      managers: new Set(),
+      pending: [],
+      flushTimer: null,
+      lastFlush: Number.NEGATIVE_INFINITY,
       members: new Set(),
       dropped: false,
     };
@@ -562,8 +620,18 @@ class HubImpl implements Hub {
     connection.record.lives.add(record.liveId);
     if (connection.open && connection.record.connection === connection) {
       record.subscribers.add(connection);
+      record.byUser.set(userId, connection);
+      if (record.room && isManager(record.room, userId)) record.managers.add(connection);
       connection.subscribed.add(record.liveId);
     }
+  }
+
+  /** Takes one connection out of a room's fan-out. */
+  #unsubscribe(record: RoomRecord, connection: Connection): void {
+    record.subscribers.delete(connection);
+    record.managers.delete(connection);
+    if (record.byUser.get(connection.user.userId) === connection)
+      record.byUser.delete(connection.user.userId);
   }
 
   #forgetMembership(record: RoomRecord, userId: string): void {
@@ -574,7 +642,7 @@ class HubImpl implements Hub {
     const connection = user.connection;
     if (connection) {
       connection.subscribed.delete(record.liveId);
-      record.subscribers.delete(connection);
+      this.#unsubscribe(record, connection);
     }
     this.#maybeForget(user);
   }
@@ -584,7 +652,10 @@ class HubImpl implements Hub {
     if (!connection.open) return;
     connection.open = false;
     this.#connections--;
-    for (const liveId of connection.subscribed) this.#rooms.get(liveId)?.subscribers.delete(connection);
+    for (const liveId of connection.subscribed) {
+      const record = this.#rooms.get(liveId);
+      if (record) this.#unsubscribe(record, connection);
+    }
     connection.subscribed.clear();
     if (connection.record.connection === connection) connection.record.connection = null;
   }
@@ -601,6 +672,13 @@ class HubImpl implements Hub {
     if (this.#rooms.get(record.liveId) === record) this.#rooms.delete(record.liveId);
     for (const connection of record.subscribers) connection.subscribed.delete(record.liveId);
     record.subscribers.clear();
+    record.byUser.clear();
+    record.managers.clear();
+    record.pending = [];
+    if (record.flushTimer !== null) {
+      this.#scheduler.clearTimer(record.flushTimer);
+      record.flushTimer = null;
+    }
     for (const userId of record.members) {
       const user = this.#users.get(userId);
       if (!user) continue;
@@ -616,31 +694,161 @@ class HubImpl implements Hub {
     if (record.dropped) return;
     record.buffer.push(envelope);
     const event = envelope.event;
+    if (event.type === 'member.role') this.#roleChanged(record, event.userId, event.role);
     const room = record.room;
-    if (room && record.subscribers.size > 0) {
-      const wasBusy = this.#busy;
-      this.#busy = true;
-      try {
-        // One string per envelope, shared by every recipient.
-        let text: string | undefined;
-        for (const connection of [...record.subscribers]) {
-          if (!this.#includes(envelope.to, connection.user.userId, room)) continue;
-          text ??= this.#text(toServerEvent(envelope));
-          connection.send(text);
+    if (room && (record.subscribers.size > 0 || record.pending.length > 0)) {
+      this.#whileBusy(() => {
+        // Once a room has events pending, every later one waits too: the order of seq is kept.
+        if (record.pending.length > 0 || record.subscribers.size > this.#fanOut.coalesceAbove) {
+          this.#enqueue(record, envelope);
+        } else {
+          this.#sendNow(record, envelope);
         }
-      } catch (error) {
-        // Never let a delivery failure reach the room in the middle of a change.
-        this.reportError(error);
-      } finally {
-        this.#busy = wasBusy;
-      }
-      if (!wasBusy && this.#inbox.length > 0) this.#scheduleDrain();
+      });
     }
     if (event.type === 'member.left') {
       this.#forgetMembership(record, event.userId);
     } else if (event.type === 'live.ended') {
+      // The end is told at once, after whatever was pending.
+      if (record.pending.length > 0) this.#whileBusy(() => this.#flush(record));
       this.#drop(record);
     }
+  }
+
+  /**
+   * Runs a delivery with incoming messages queued (a peer may deliver synchronously and answer at
+   * once), then drains what arrived meanwhile. A failure is reported, never thrown into the room.
+   */
+  #whileBusy(action: () => void): void {
+    const wasBusy = this.#busy;
+    this.#busy = true;
+    try {
+      action();
+    } catch (error) {
+      this.reportError(error);
+    } finally {
+      this.#busy = wasBusy;
+    }
+    if (!wasBusy && this.#inbox.length > 0) this.#scheduleDrain();
+  }
+
+  /** A small room: the envelope goes out at once, serialised once for all its recipients. */
+  #sendNow(record: RoomRecord, envelope: EventEnvelope): void {
+    let text: string | undefined;
+    this.#forEachRecipient(record, envelope.to, (connection) => {
+      text ??= this.#text(toServerEvent(envelope));
+      connection.send(text);
+    });
+  }
+
+  /**
+   * Calls `visit` once for each subscribed connection in `audience`. Broadcasts walk the room;
+   * targeted audiences cost one lookup per named user plus the managers, whatever the room's size.
+   */
+  #forEachRecipient(record: RoomRecord, audience: Audience, visit: (connection: Connection) => void): void {
+    switch (audience.kind) {
+      case 'all':
+        for (const connection of record.subscribers) visit(connection);
+        return;
+      case 'others':
+        for (const connection of record.subscribers) if (!record.managers.has(connection)) visit(connection);
+        return;
+      case 'managers':
+        for (const connection of record.managers) visit(connection);
+        return;
+      case 'users':
+      case 'managersAnd': {
+        const seen = new Set<Connection>();
+        if (audience.kind === 'managersAnd') {
+          for (const connection of record.managers) {
+            seen.add(connection);
+            visit(connection);
+          }
+        }
+        for (const userId of audience.userIds) {
+          const connection = record.byUser.get(userId);
+          if (!connection || seen.has(connection)) continue;
+          seen.add(connection);
+          visit(connection);
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** A large room: the envelope waits for the room's next batch. */
+  #enqueue(record: RoomRecord, envelope: EventEnvelope): void {
+    const { kind } = envelope.to;
+    const broadcast = kind === 'all' || kind === 'others' ? kind : null;
+    const targets: Connection[] = [];
+    if (broadcast === null)
+      this.#forEachRecipient(record, envelope.to, (connection) => targets.push(connection));
+    record.pending.push({ seq: envelope.seq, event: envelope.event, broadcast, targets });
+    if (record.flushTimer !== null) return;
+    const wait = Math.max(0, record.lastFlush + this.#fanOut.intervalMs - this.#scheduler.now());
+    record.flushTimer = this.#scheduler.setTimer(wait, () => {
+      record.flushTimer = null;
+      if (!record.dropped) this.#whileBusy(() => this.#flush(record));
+    });
+  }
+
+  /**
+   * Sends a coalesced room's pending events: one batch per member. Members whom no pending event
+   * names share one text per class (managers, everyone else), serialised once; a member named by
+   * an event (an applicant, an invitee) gets its own batch with the broadcasts merged in order.
+   */
+  #flush(record: RoomRecord): void {
+    if (record.flushTimer !== null) {
+      this.#scheduler.clearTimer(record.flushTimer);
+      record.flushTimer = null;
+    }
+    record.lastFlush = this.#scheduler.now();
+    const pending = record.pending;
+    record.pending = [];
+    if (pending.length === 0) return;
+    const forOthers = supersede(pending.filter((item) => item.broadcast !== null));
+    const forManagers = supersede(pending.filter((item) => item.broadcast === 'all'));
+    const personal = new Map<Connection, PendingEvent[]>();
+    for (const item of pending) {
+      for (const connection of item.targets) {
+        const list = personal.get(connection);
+        if (list) list.push(item);
+        else personal.set(connection, [item]);
+      }
+    }
+    const batch = (items: readonly PendingEvent[]): string =>
+      this.#text({
+        type: 'batch',
+        liveId: record.liveId,
+        events: items.map(({ seq, event }) => ({ seq, event })),
+      } satisfies BatchMessage);
+    if (forOthers.length > 0) {
+      const shared = batch(forOthers);
+      for (const connection of record.subscribers) {
+        if (!record.managers.has(connection) && !personal.has(connection)) connection.send(shared);
+      }
+    }
+    if (forManagers.length > 0) {
+      let shared: string | undefined;
+      for (const connection of record.managers) {
+        if (personal.has(connection)) continue;
+        shared ??= batch(forManagers);
+        connection.send(shared);
+      }
+    }
+    for (const [connection, own] of personal) {
+      connection.send(batch(mergeBySeq(record.managers.has(connection) ? forManagers : forOthers, own)));
+    }
+  }
+
+  /** Keeps the set of managers in step with the room's roles. */
+  #roleChanged(record: RoomRecord, userId: string, role: Role): void {
+    const connection = record.byUser.get(userId);
+    if (!connection) return;
+    if (role === 'owner' || role === 'admin') record.managers.add(connection);
+    else record.managers.delete(connection);
   }
 
   #scheduleDrain(): void {
@@ -690,4 +898,57 @@ function ignore(): void {
 function isManager(room: LiveRoomApi, userId: string): boolean {
   const role = room.roleOf(userId);
   return role === 'owner' || role === 'admin';
+}
+
+/** Events a later one of the same type makes useless: the newest state is what counts. */
+const SUPERSEDED: ReadonlySet<LiveEventType> = new Set<LiveEventType>(['seats', 'member.count']);
+
+/**
+ * Drops each `seats` or `member.count` that a later one of the same type replaces. A `seats` is
+ * kept when another event lies between it and the next `seats`, so a listener of that event sees
+ * the seats as they were when it happened.
+ */
+function supersede(items: readonly PendingEvent[]): PendingEvent[] {
+  const kept: PendingEvent[] = [];
+  let laterCount = false;
+  let laterSeats = false;
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item === undefined) continue;
+    const type = item.event.type;
+    if (type === 'member.count') {
+      if (laterCount) continue;
+      laterCount = true;
+    } else if (type === 'seats') {
+      if (laterSeats) continue;
+      laterSeats = true;
+    } else if (!SUPERSEDED.has(type)) {
+      laterSeats = false;
+    }
+    kept.push(item);
+  }
+  return kept.reverse();
+}
+
+/** Two lists in seq order merged into one, each event once. */
+function mergeBySeq(a: readonly PendingEvent[], b: readonly PendingEvent[]): PendingEvent[] {
+  const out: PendingEvent[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.seq < y.seq)) {
+      if (x !== undefined) out.push(x);
+      i++;
+    } else if (x === undefined || y.seq < x.seq) {
+      out.push(y);
+      j++;
+    } else {
+      out.push(x);
+      i++;
+      j++;
+    }
+  }
+  return out;
 }

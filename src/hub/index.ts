@@ -1,7 +1,9 @@
 export {
   createHub,
+  DEFAULT_FAN_OUT,
   DEFAULT_REPLAY_BUFFER_SIZE,
   DEFAULT_REPLY_CACHE_SIZE,
+  type FanOutOptions,
   type Hub,
   type HubConnection,
   type HubOptions,
