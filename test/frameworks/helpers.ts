@@ -1,0 +1,135 @@
+/**
+ * What the framework tests share: pack the kit as it is published, install the tarball offline into
+ * a temporary copy of an example (as a user's app gets it), build, serve on 127.0.0.1, and open the
+ * page in Chromium with every console warning and error collected.
+ *
+ * Nothing is downloaded: `npm install --offline` takes the example's dependencies (the same versions
+ * as the repository's own devDependencies) from the npm cache that the repository's install filled.
+ */
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const root = fileURLToPath(new URL('../../', import.meta.url));
+const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+/** A finished command: its exit code and everything it printed. */
+export interface Outcome {
+  readonly code: number;
+  readonly output: string;
+}
+
+/** Runs `command` in `cwd`; resolves with its exit code and output (never rejects on a failure). */
+export function exec(command: string, args: readonly string[], cwd: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    execFile(command, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
+      resolve({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** Runs `command` and throws with its output when it fails (a setup step that must pass). */
+export async function must(command: string, args: readonly string[], cwd: string): Promise<string> {
+  const { code, output } = await exec(command, args, cwd);
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} (in ${cwd}) exited ${code}:\n${output}`);
+  return output;
+}
+
+/** Runs a package's binary from the app's own node_modules with the current Node. */
+export function bin(app: string, script: string, args: readonly string[]): Promise<Outcome> {
+  return exec(process.execPath, [join(app, 'node_modules', script), ...args], app);
+}
+
+/** Builds the kit and packs it into `work`; returns the tarball's path. */
+export async function packKit(work: string): Promise<string> {
+  await must('npm', ['run', 'build', '--silent'], root);
+  // The framework typings are generated from the manifest into dist/frameworks.
+  await must(process.execPath, [join(root, 'scripts/gen-framework-types.mjs')], root);
+  const packed = await must('npm', ['pack', '--json', '--silent', '--pack-destination', work], root);
+  const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
+  return join(work, basename(filename));
+}
+
+/** A temporary copy of `examples/<name>` with the packed kit and its own dependencies installed. */
+export async function installExample(name: string): Promise<{ readonly work: string; readonly app: string }> {
+  const work = await mkdtemp(join(tmpdir(), `co-guest-kit-${name}-`));
+  const tarball = await packKit(work);
+  const app = join(work, name);
+  const skip = new Set(['node_modules', 'dist', 'out']);
+  await cp(join(root, 'examples', name), app, {
+    recursive: true,
+    filter: (source) => !skip.has(basename(source)),
+  });
+  await must('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], app);
+  return { work, app };
+}
+
+/** Removes a temporary folder made by `installExample`. */
+export async function removeWork(work: string): Promise<void> {
+  if (work) await rm(work, { recursive: true, force: true });
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.map': 'application/json',
+};
+
+/** Serves `dir` on 127.0.0.1 (a random port); unknown paths get index.html (a single-page app). */
+export async function serve(dir: string): Promise<{ readonly url: string; close(): Promise<void> }> {
+  const server: Server = createServer((request, response) => {
+    const path = normalize(new URL(request.url ?? '/', 'http://localhost').pathname);
+    const file = join(dir, path === sep ? 'index.html' : path);
+    readFile(file).then(
+      (body) => {
+        response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        response.end(body);
+      },
+      () => {
+        response.writeHead(404);
+        response.end();
+      },
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Chromium on loopback, fake devices; `errors` collects console warnings, errors and page errors. */
+export async function openPage(url: string): Promise<{ browser: Browser; page: Page; errors: string[] }> {
+  const browser = await chromium.launch({
+    executablePath,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--allow-loopback-in-peer-connection',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+    ],
+  });
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'] });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url);
+  return { browser, page, errors };
+}

@@ -1,0 +1,76 @@
+/**
+ * examples/vue as a user gets it: the packed kit installed offline into a copy of the example,
+ * built with Vite and run in Chromium on loopback; then type-checked with vue-tsc against the shipped
+ * typings (`co-guest-kit/vue`).
+ *
+ * Run (WebRTC: loopback-only namespace):
+ * `unshare -n bash -c 'ip link set lo up && node --import tsx --test --test-reporter=spec test/frameworks/vue.test.ts'`
+ */
+import assert from 'node:assert/strict';
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { frameworkContract } from './contract.js';
+import { bin, installExample, must, openPage, removeWork, serve } from './helpers.js';
+
+/** A component that misuses the tags: a string for a number, a handler for the wrong event type. */
+const WRONG_USAGE = `<script setup lang="ts">
+function onClick(event: MouseEvent) {
+  return event.clientX;
+}
+</script>
+
+<template>
+  <apply-button :seat-index="'first'" @apply-request="onClick"></apply-button>
+</template>
+`;
+
+describe('examples/vue with the packed kit', { timeout: 600_000 }, () => {
+  let work = '';
+  let app = '';
+  let server: { readonly url: string; close(): Promise<void> } | null = null;
+  let browser: Browser | null = null;
+  let page: Page;
+  let errors: string[] = [];
+
+  before(async () => {
+    ({ work, app } = await installExample('vue'));
+    await must(
+      process.execPath,
+      [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+      app,
+    );
+    server = await serve(join(app, 'dist'));
+    ({ browser, page, errors } = await openPage(server.url));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await removeWork(work);
+  });
+
+  it('type-checks with vue-tsc and the generated GlobalComponents', async () => {
+    const { code, output } = await bin(app, 'vue-tsc/bin/vue-tsc.js', ['--noEmit']);
+    assert.equal(code, 0, output);
+  });
+
+  it('fails vue-tsc on a wrong property type and a handler of the wrong event type', async () => {
+    const wrong = join(app, 'src', 'WrongUsage.vue');
+    await writeFile(wrong, WRONG_USAGE);
+    try {
+      const { code, output } = await bin(app, 'vue-tsc/bin/vue-tsc.js', ['--noEmit']);
+      assert.notEqual(code, 0, 'vue-tsc rejects the misuse');
+      assert.match(output, /WrongUsage\.vue\(8,\d+\).*Type 'string' is not assignable to type 'number'/);
+      assert.match(
+        output,
+        /WrongUsage\.vue\(8,\d+\).*'\(event: MouseEvent\) => \w+' is not assignable to type '\(event: ApplyRequestEvent\) => void'/,
+      );
+    } finally {
+      await rm(wrong);
+    }
+  });
+
+  frameworkContract(() => ({ page, errors }));
+});
