@@ -21,8 +21,9 @@ Usage:
         --static DIR  also serve the files of DIR (GET/HEAD; / gives DIR/index.html)
         --origin O    an origin whose pages may connect, e.g. https://app.example.com;
                       repeat for more ("*" allows any). Default: the server's own
-                      origin and clients without Origin (in --dev also any loopback
-                      origin). Replaces CO_GUEST_ORIGINS.
+                      origin, loopback origins (http://localhost:5173…) and clients
+                      without Origin; a list replaces the loopback ones. Wins over
+                      CO_GUEST_ORIGINS.
 
   co-guest-kit token --user-id ID --user-name NAME [--avatar-url URL] [--expires-in 12h]
       Prints a signed token for a user (needs CO_GUEST_SECRET).

@@ -1,8 +1,8 @@
 /**
  * The Origin check of the WebSocket upgrade (docs/decisions/0014): a browser always sends the
  * `Origin` of the page that opens a socket, and a page of another site must not reach the server
- * with its visitor's cookies or network position (cross-site WebSocket hijacking). Clients that
- * are not browsers send no `Origin`; they prove who they are with their token, like everyone.
+ * with its visitor's network position (cross-site WebSocket hijacking). Clients that are not
+ * browsers send no `Origin`; they prove who they are with their token, like everyone.
  */
 
 /** Answers whether a handshake with this `Origin` (absent: `undefined`) and `Host` may upgrade. */
@@ -44,13 +44,14 @@ export function isLoopbackHost(hostname: string): boolean {
 
 /**
  * Builds the check. With an allow-list (`allowed` not empty): no `Origin`, the page's own origin
- * (the server's pages) and the listed origins (`*` allows all). Without one: no `Origin` and the
- * page's own origin, plus in dev mode any loopback origin (`http://localhost:5173`…). Same origin
+ * (the server's pages) and the listed origins (`*` allows all). Without one: no `Origin`, the
+ * page's own origin, and any loopback origin (`http://localhost:5173`…: pages served on the
+ * visitor's own machine, such as a dev server of the app or the kit's examples). Same origin
  * means the `Origin`'s host and port equal the `Host` header the browser sent (not the scheme:
  * behind a TLS proxy the page is `https:` while the server speaks plain HTTP), so a proxy must pass
  * `Host` on (or the origin must be listed).
  */
-export function createOriginCheck(allowed: readonly string[], dev: boolean): OriginCheck {
+export function createOriginCheck(allowed: readonly string[]): OriginCheck {
   const list = new Set(allowed);
   const any = list.has(ANY_ORIGIN);
   return (origin, host) => {
@@ -66,6 +67,6 @@ export function createOriginCheck(allowed: readonly string[], dev: boolean): Ori
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
     if (origin !== url.origin) return false;
     if (url.host === host?.toLowerCase()) return true;
-    return list.size === 0 && dev && isLoopbackHost(url.hostname);
+    return list.size === 0 && isLoopbackHost(url.hostname);
   };
 }

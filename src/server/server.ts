@@ -48,8 +48,9 @@ export interface ServerOptions {
    * port; `'null'` for sandboxed or `file:` pages; `'*'` for any, which turns the check off). A
    * browser handshake from another origin is refused with HTTP 403. Requests without `Origin`
    * (clients that are not browsers) and from the server's own origin (its `Host`: pages served from
-   * `staticDir`) are always allowed. Default `[]`: only those two, plus in `dev` mode any loopback
-   * origin (`http://localhost:5173`, `http://127.0.0.1:…`). See docs/decisions/0014.
+   * `staticDir`) are always allowed. Default `[]`: those two plus any loopback origin
+   * (`http://localhost:5173`, `http://127.0.0.1:…`: pages on the visitor's own machine); a list
+   * replaces the loopback default. See docs/decisions/0014.
    */
   allowedOrigins?: readonly string[];
   /**
@@ -275,7 +276,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     }
     allowedOrigins.push(normalized);
   }
-  const originAllowed = createOriginCheck(allowedOrigins, dev);
+  const originAllowed = createOriginCheck(allowedOrigins);
   const staticFiles: StaticFiles | null =
     options.staticDir === undefined ? null : await createStaticFiles(options.staticDir);
 

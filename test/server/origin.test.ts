@@ -42,15 +42,17 @@ describe('server origin check', () => {
       assert.equal(await upgrade(server, `http://127.0.0.1:${server.port}`), 101);
     });
 
-    it('refuses other origins with 403, loopback ones too outside dev mode', async () => {
+    it('refuses other origins with 403', async () => {
       const server = await res.server();
       for (const origin of [
         'https://evil.example',
-        `http://localhost:${server.port}`,
-        'http://localhost:5173',
-        `http://127.0.0.1:${server.port + 1}`,
+        `https://evil.example:${server.port}`,
+        'http://localhost.evil.example',
+        'http://127.0.0.1.evil.example',
+        'http://10.0.0.1:8787',
         'null',
         'file://',
+        'chrome-extension://abcdef',
         'not a url',
       ]) {
         assert.equal(await upgrade(server, origin), 403, origin);
@@ -70,26 +72,22 @@ describe('server origin check', () => {
       assert.equal(await upgrade(server, 'https://evil.example', 'live.example.com'), 403);
     });
 
-    it('in dev mode also upgrades any loopback origin, and only those', async () => {
-      const server = await res.server({ dev: true });
-      for (const origin of [
-        'http://localhost:5173',
-        'http://127.0.0.1:6006',
-        'http://127.1.2.3',
-        'http://[::1]:3000',
-        'http://app.localhost:8080',
-      ]) {
-        assert.equal(await upgrade(server, origin), 101, origin);
-      }
-      for (const origin of [
-        'https://evil.example',
-        'http://localhost.evil.example',
-        'http://127.0.0.1.evil.example',
-        'null',
-      ]) {
-        assert.equal(await upgrade(server, origin), 403, origin);
-      }
-    });
+    for (const dev of [false, true]) {
+      it(`upgrades pages of any loopback origin${dev ? ' (dev mode)' : ''}`, async () => {
+        const server = await res.server({ dev });
+        for (const origin of [
+          'http://localhost:5173',
+          'http://127.0.0.1:6006',
+          'http://127.1.2.3',
+          'http://[::1]:3000',
+          'http://app.localhost:8080',
+          `http://localhost:${server.port}`,
+          `http://127.0.0.1:${server.port + 1}`,
+        ]) {
+          assert.equal(await upgrade(server, origin), 101, origin);
+        }
+      });
+    }
   });
 
   describe('allowedOrigins', () => {
@@ -112,9 +110,10 @@ describe('server origin check', () => {
       }
     });
 
-    it('replaces the dev-mode loopback default', async () => {
+    it('replaces the loopback default', async () => {
       const server = await res.server({ dev: true, allowedOrigins: ['https://app.example.com'] });
       assert.equal(await upgrade(server, 'http://localhost:5173'), 403);
+      assert.equal(await upgrade(server, `http://127.0.0.1:${server.port + 1}`), 403);
       assert.equal(await upgrade(server, 'https://app.example.com'), 101);
     });
 
@@ -175,7 +174,7 @@ describe('server origin check', () => {
 
   describe('createOriginCheck', () => {
     it('compares the origin with the Host header, port included', () => {
-      const check = createOriginCheck([], false);
+      const check = createOriginCheck(['https://app.example.com']);
       assert.equal(check('http://127.0.0.1:8787', '127.0.0.1:8787'), true);
       assert.equal(check('http://127.0.0.1:8787', '127.0.0.1:8788'), false);
       // Not the scheme: behind a TLS proxy the page is https and the server speaks http.
