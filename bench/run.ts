@@ -1,0 +1,172 @@
+/**
+ * `npm run bench`: B1–B7 of the performance issue, each with its same-run baseline.
+ *
+ *   node --import tsx bench/run.ts [--smoke] [--only B2[,B4]] [--write]
+ *
+ * `--smoke` runs each benchmark with a few members and samples (what `test/bench/smoke.test.ts`
+ * runs); `--write` puts the results into BENCHMARKS.md (the default for a full run). Everything
+ * binds and connects to 127.0.0.1 only. B6 (WebRTC) needs a loopback-only network namespace: the
+ * runner re-executes itself in one (`unshare -n`) when it can, and otherwise says so and skips B6.
+ * A full run opens 20,000+ sockets: the runner raises its open-file limit by re-executing itself
+ * under `ulimit -n`.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { machine, type BenchContext, type BenchResult } from './lib.js';
+
+export interface RunOptions {
+  readonly smoke: boolean;
+  readonly only: readonly string[] | null;
+  readonly write: boolean;
+}
+
+export const BENCHMARKS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
+
+type Bench = (ctx: BenchContext) => Promise<BenchResult>;
+
+async function load(id: string): Promise<Bench> {
+  switch (id) {
+    case 'B1':
+      return (await import('./node-benches.js')).b1;
+    case 'B2':
+      return (await import('./node-benches.js')).b2;
+    case 'B3':
+      return (await import('./node-benches.js')).b3;
+    case 'B4':
+      return (await import('./node-benches.js')).b4;
+    case 'B5':
+      return (await import('./browser-benches.js')).b5;
+    case 'B6':
+      return (await import('./media-bench.js')).b6;
+    case 'B7':
+      return (await import('./size-bench.js')).b7;
+    default:
+      throw new Error(`unknown benchmark ${id}`);
+  }
+}
+
+export function parseArgs(argv: readonly string[]): RunOptions {
+  const smoke = argv.includes('--smoke');
+  const onlyIndex = argv.indexOf('--only');
+  const only = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').toUpperCase().split(',').filter(Boolean) : null;
+  return { smoke, only, write: argv.includes('--write') || (!smoke && only === null) };
+}
+
+/** Runs the benchmarks; a failing one is reported as such and the others still run. */
+export async function run(
+  options: RunOptions,
+  log: (line: string) => void = console.log,
+): Promise<BenchResult[]> {
+  const ids = options.only ?? BENCHMARKS;
+  const results: BenchResult[] = [];
+  for (const id of ids) {
+    const started = performance.now();
+    log(`${id}: running${options.smoke ? ' (smoke)' : ''}`);
+    try {
+      const bench = await load(id);
+      const result = await bench({ smoke: options.smoke, log });
+      results.push(result);
+      log(
+        `${id}: ${result.met ? 'target met' : 'TARGET MISSED'} (${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      );
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      log(`${id}: FAILED: ${message}`);
+      results.push({
+        id,
+        what: 'failed to run',
+        figures: {},
+        baseline: null,
+        ratio: null,
+        target: '',
+        met: false,
+        notes: message,
+      });
+    }
+  }
+  return results;
+}
+
+function chromiumVersion(): string {
+  const path = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+  const out = spawnSync(path, ['--version'], { encoding: 'utf8' });
+  return out.status === 0 ? out.stdout.trim() : 'not found';
+}
+
+function format(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Math.abs(value) >= 1000) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(Math.abs(value) >= 10 ? 1 : 3).replace(/\.?0+$/, '');
+}
+
+export function table(results: readonly BenchResult[], smoke: boolean): string {
+  const rows = results.map((r) => {
+    const figures = Object.entries(r.figures)
+      .map(([name, value]) => `${name} ${format(value)}`)
+      .join(', ');
+    const baseline = r.baseline ? `${r.baseline.what}: ${format(r.baseline.value)}` : '—';
+    const ratio = r.ratio === null ? '—' : `${format(r.ratio)}×`;
+    const command = `node --import tsx bench/run.ts --only ${r.id}${smoke ? ' --smoke' : ''}`;
+    const notes = r.notes ? ` ${r.notes.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : '';
+    return `| ${r.id} | ${r.what} | ${figures}${notes} | ${baseline} | ${ratio} | ${r.target} | ${r.met ? 'yes' : '**no**'} | \`${command}\` |`;
+  });
+  return [
+    '| # | what | measured | same-run baseline | ratio | target | met | command |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
+const START = '<!-- bench:results:start -->';
+const END = '<!-- bench:results:end -->';
+
+/** Puts the results between the markers of BENCHMARKS.md (results of other ids are kept). */
+export function writeResults(results: readonly BenchResult[], smoke: boolean): void {
+  const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+  const section = [
+    START,
+    '',
+    `Run: ${new Date().toISOString()}; ${smoke ? 'smoke sizes' : 'full sizes'}.`,
+    '',
+    `Machine: ${machine(chromiumVersion())}.`,
+    '',
+    table(results, smoke),
+    '',
+    END,
+  ].join('\n');
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + section + text.slice(end + END.length)
+      : `${text}\n${section}\n`;
+  writeFileSync(file, next);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const options = parseArgs(argv);
+  // A full run needs more open files than the usual 1,024: re-execute under a raised limit.
+  if (!options.smoke && process.env.BENCH_REEXEC !== '1') {
+    const command = [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...argv]
+      .map((part) => `'${part.replace(/'/g, `'\\''`)}'`)
+      .join(' ');
+    const child = spawnSync(
+      'bash',
+      ['-c', `ulimit -n 200000 2>/dev/null || ulimit -n 65536; exec ${command}`],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, BENCH_REEXEC: '1' },
+      },
+    );
+    process.exit(child.status ?? 1);
+  }
+  const results = await run(options);
+  console.log(`\n${table(results, options.smoke)}`);
+  if (options.write) writeResults(results, options.smoke);
+  process.exit(results.every((r) => r.notes === undefined || r.met) ? 0 : 1);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

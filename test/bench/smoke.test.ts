@@ -1,0 +1,25 @@
+/**
+ * The benchmarks in smoke mode (a few members and samples), so that `npm run bench` cannot rot.
+ * Nothing here is timed: each benchmark must run to the end and produce finite numbers.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { run } from '../../bench/run.js';
+
+const SMOKE = ['B1', 'B2', 'B3', 'B4'] as const;
+
+describe('npm run bench --smoke', () => {
+  for (const id of SMOKE) {
+    it(`${id} runs and measures`, { timeout: 240_000 }, async () => {
+      const lines: string[] = [];
+      const [result] = await run({ smoke: true, only: [id], write: false }, (line) => lines.push(line));
+      assert.ok(result, `${id} produced a result`);
+      assert.equal(result.notes, undefined, `${id} ran to the end: ${lines.join('\n')}`);
+      assert.equal(result.id, id);
+      const figures = Object.values(result.figures);
+      assert.ok(figures.length > 0, 'it reports figures');
+      for (const value of figures) assert.ok(Number.isFinite(value), `${id}: every figure is a number`);
+      if (result.baseline) assert.ok(result.baseline.value > 0, 'the baseline was measured');
+    });
+  }
+});
