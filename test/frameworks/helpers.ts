@@ -133,3 +133,26 @@ export async function openPage(url: string): Promise<{ browser: Browser; page: P
   await page.goto(url);
   return { browser, page, errors };
 }
+
+/** One type-checker error: the file, the line and the whole message (with its elaboration). */
+export interface Diagnostic {
+  readonly file: string;
+  readonly line: number;
+  readonly text: string;
+}
+
+/** The errors in tsc / vue-tsc output (`file(line,column): error TS…`, then indented lines). */
+export function diagnostics(output: string): Diagnostic[] {
+  return output.split(/^(?=\S+\(\d+,\d+\): error )/m).flatMap((block) => {
+    const match = /^(\S+)\((\d+),\d+\): error /.exec(block);
+    return match?.[1] && match[2] ? [{ file: match[1], line: Number(match[2]), text: block }] : [];
+  });
+}
+
+/** The message of the one error at `file:line` (fails when there is none or several). */
+export function errorAt(output: string, file: string, line: number): string {
+  const found = diagnostics(output).filter((item) => item.file === file && item.line === line);
+  if (found.length !== 1)
+    throw new Error(`expected one error at ${file}:${line}, got ${found.length}:\n${output}`);
+  return found[0]?.text ?? '';
+}

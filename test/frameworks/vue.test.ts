@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { frameworkContract } from './contract.js';
-import { bin, installExample, must, openPage, removeWork, serve } from './helpers.js';
+import { bin, diagnostics, installExample, must, openPage, removeWork, serve } from './helpers.js';
 
 /** A component that misuses the tags: a string for a number, a handler for the wrong event type. */
 const WRONG_USAGE = `<script setup lang="ts">
@@ -62,10 +62,18 @@ describe('examples/vue with the packed kit', { timeout: 600_000 }, () => {
     try {
       const { code, output } = await bin(app, 'vue-tsc/bin/vue-tsc.js', ['--noEmit']);
       assert.notEqual(code, 0, 'vue-tsc rejects the misuse');
-      assert.match(output, /WrongUsage\.vue\(8,\d+\).*Type 'string' is not assignable to type 'number'/);
+      const file = 'src/WrongUsage.vue';
+      assert.equal(diagnostics(output).length, 2, output);
+      const [property, handler] = diagnostics(output);
+      assert.equal(property?.file, file);
       assert.match(
-        output,
-        /WrongUsage\.vue\(8,\d+\).*'\(event: MouseEvent\) => \w+' is not assignable to type '\(event: ApplyRequestEvent\) => void'/,
+        property?.text ?? '',
+        /^\S+\(8,\d+\): error TS2322: Type 'string' is not assignable to type 'number'/,
+      );
+      assert.equal(handler?.file, file);
+      assert.match(
+        handler?.text ?? '',
+        /^\S+\(8,\d+\): error TS2322: Type '\(event: MouseEvent\) => number' is not assignable to type '\(event: ApplyRequestEvent\) => void'/,
       );
     } finally {
       await rm(wrong);
