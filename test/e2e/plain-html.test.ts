@@ -105,6 +105,15 @@ describe('plain-HTML examples', { timeout: 240_000 }, () => {
     }
     const stamp = host.locator('live-core-view > [slot$="-foreground"] .nickname[data-user="ada"]');
     assert.equal(await stamp.count(), 1);
+    // The host's camera is off: its seat shows the background stamp, with the avatar of its token.
+    const avatar = guest.locator('live-core-view > [slot$="-background"] img');
+    await waitFor(
+      async () =>
+        (await avatar.evaluateAll((images) => images.map((image) => image.getAttribute('src')))).includes(
+          `${BASE}avatars/hana.svg`,
+        ),
+      "the host's avatar in the background stamp",
+    );
 
     const video = await waitForVideo(host, 'ada', 60_000);
     assert.ok(video.width > 0 && video.advancing);
