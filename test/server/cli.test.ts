@@ -209,9 +209,10 @@ describe('cli', () => {
       CO_GUEST_ORIGINS: ' https://a.example.com , https://b.example.com:8443 ,',
     });
     running.push(r);
-    const [, url] = await waitOutput(r, /(ws:\/\/127\.0\.0\.1:\d+\/ws)/);
+    // The origins line comes last in the start-up banner.
+    await waitOutput(r, /origins\s+https:\/\/a\.example\.com https:\/\/b\.example\.com:8443\n/);
+    const url = /WebSocket\s+(ws:\/\/127\.0\.0\.1:\d+\/ws)/.exec(r.stdout)?.[1];
     assert.ok(url);
-    assert.match(r.stdout, /origins\s+https:\/\/a\.example\.com https:\/\/b\.example\.com:8443/);
     assert.doesNotMatch(r.stdout, /page\s+http/);
     assert.equal(await upgradeStatus(url, 'https://b.example.com:8443'), 101);
     assert.equal(await upgradeStatus(url, 'https://c.example.com'), 403);
