@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { run } from '../../bench/run.js';
 
-const SMOKE = ['B1', 'B2', 'B3', 'B4'] as const;
+const SMOKE = ['B1', 'B2', 'B3', 'B4', 'B7'] as const;
 
 describe('npm run bench --smoke', () => {
   for (const id of SMOKE) {
