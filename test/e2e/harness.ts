@@ -263,6 +263,7 @@ function instrument(): void {
     }
     return stream;
   };
+  const offered = new WeakSet<RTCPeerConnection>();
   const Native = window.RTCPeerConnection;
   class CountedPeerConnection extends Native {
     constructor(configuration?: RTCConfiguration) {
@@ -271,6 +272,15 @@ function instrument(): void {
     }
   }
   window.RTCPeerConnection = CountedPeerConnection;
+  const createOffer = Object.getOwnPropertyDescriptor(Native.prototype, 'createOffer')?.value as (
+    this: RTCPeerConnection,
+    ...args: unknown[]
+  ) => Promise<RTCSessionDescriptionInit>;
+  // The side that makes an offer started the connection (simple-peer's initiator, a publisher).
+  Native.prototype.createOffer = function (this: RTCPeerConnection, ...args: unknown[]) {
+    offered.add(this);
+    return createOffer.apply(this, args);
+  } as RTCPeerConnection['createOffer'];
   const devices = navigator.mediaDevices as MediaDevices | undefined;
   if (devices !== undefined) {
     const getUserMedia = devices.getUserMedia.bind(devices);
@@ -293,12 +303,22 @@ function instrument(): void {
       if (element.shadowRoot) walk(element.shadowRoot, selector, found);
     }
   };
+  const deepAll = (selector: string): Element[] => {
+    const found: Element[] = [];
+    walk(document, selector, found);
+    return found;
+  };
   Object.defineProperty(window, '__e2e', {
     value: Object.freeze({
-      peers: () => ({
-        total: peers.length,
-        open: peers.filter((peer) => peer.signalingState !== 'closed').length,
-      }),
+      peers: () => {
+        const open = peers.filter((peer) => peer.signalingState !== 'closed');
+        return {
+          total: peers.length,
+          open: open.length,
+          offering: open.filter((peer) => offered.has(peer)).length,
+          answering: open.filter((peer) => !offered.has(peer)).length,
+        };
+      },
       tracks: () =>
         tracks.map(({ track, source }) => ({
           source,
@@ -306,21 +326,29 @@ function instrument(): void {
           id: track.id,
           readyState: track.readyState,
         })),
-      deepAll: (selector: string): Element[] => {
-        const found: Element[] = [];
-        walk(document, selector, found);
-        return found;
-      },
+      deepAll,
+      tiles: (userId: string): SeatTileElement[] =>
+        (deepAll('guest-seat-tile') as SeatTileElement[]).filter(
+          (tile) => tile.seat?.userInfo?.userId === userId,
+        ),
     }),
   });
 }
 
 /** What `window.__e2e` holds in an instrumented page. */
 export interface PageProbe {
-  peers(): { total: number; open: number };
+  peers(): PeerCounts;
   tracks(): CapturedTrack[];
   /** Every element matching `selector` in the document and in every open shadow root. */
   deepAll(selector: string): Element[];
+  /** The `<guest-seat-tile>` elements (anywhere in the page) that show `userId`. */
+  tiles(userId: string): SeatTileElement[];
+}
+
+/** What the probe reads of a `<guest-seat-tile>` (kept structural: the harness loads no element). */
+export interface SeatTileElement extends HTMLElement {
+  readonly seat?: { readonly userInfo?: { readonly userId?: string } | null } | null;
+  readonly stream?: MediaStream | null;
 }
 
 declare global {
@@ -359,6 +387,8 @@ export async function newUserContext(
   // below, `page.evaluate` callbacks) call its `__name` helper, which the page must have.
   await context.addInitScript({ content: 'globalThis.__name ??= (target) => target;' });
   await context.addInitScript(instrument);
+  // Every Playwright action and wait gives up after `WAIT_MS` instead of waiting forever.
+  context.setDefaultTimeout(WAIT_MS);
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => {
@@ -432,16 +462,27 @@ export type TileState = (typeof TILE_STATES)[number];
 export function tileStates(page: Page, userId: string): Promise<TileState[][]> {
   return page.evaluate(
     ({ userId, states }) =>
-      window.__e2e
-        .deepAll('guest-seat-tile')
-        .filter(
-          (tile) =>
-            (tile as Element & { seat?: { userInfo?: { userId?: string } } | null }).seat?.userInfo
-              ?.userId === userId,
-        )
-        .map((tile) => states.filter((state) => tile.matches(`:state(${state})`))),
-    { userId, states: [...TILE_STATES] as string[] },
-  ) as Promise<TileState[][]>;
+      window.__e2e.tiles(userId).map((tile) => states.filter((state) => tile.matches(`:state(${state})`))),
+    { userId, states: [...TILE_STATES] as TileState[] },
+  );
+}
+
+/** A track of the stream a tile shows. */
+export interface TileTrack {
+  readonly kind: string;
+  readonly readyState: MediaStreamTrackState;
+  /** A remote track is muted while no media arrives for it. */
+  readonly muted: boolean;
+}
+
+/** The tracks of the stream that `userId`'s (first) tile shows; `null` without a tile or a stream. */
+export function tileTracks(page: Page, userId: string): Promise<TileTrack[] | null> {
+  return page.evaluate((userId) => {
+    const stream = window.__e2e.tiles(userId)[0]?.stream ?? null;
+    return stream === null
+      ? null
+      : stream.getTracks().map(({ kind, readyState, muted }) => ({ kind, readyState, muted }));
+  }, userId);
 }
 
 /** How many tiles in the page show `userId`. */
@@ -466,13 +507,7 @@ export interface VideoReport {
 export function videoReport(page: Page, userId: string, frameTimeout = 2_000): Promise<VideoReport> {
   return page.evaluate(
     async ({ userId, frameTimeout }) => {
-      const tile = window.__e2e
-        .deepAll('guest-seat-tile')
-        .find(
-          (element) =>
-            (element as Element & { seat?: { userInfo?: { userId?: string } } | null }).seat?.userInfo
-              ?.userId === userId,
-        );
+      const tile = window.__e2e.tiles(userId)[0];
       const video = tile?.shadowRoot?.querySelector('video') ?? null;
       if (video === null) return { found: false, visible: false, width: 0, advancing: false };
       const visible = !video.hidden && video.getClientRects().length > 0;
@@ -504,8 +539,20 @@ export function waitForVideo(page: Page, userId: string, timeout = WAIT_MS): Pro
   );
 }
 
-/** The page's `RTCPeerConnection`s: made since the page loaded, and not closed yet. */
-export function peerConnections(page: Page): Promise<{ total: number; open: number }> {
+/** The page's `RTCPeerConnection`s. */
+export interface PeerCounts {
+  /** Made since the page loaded. */
+  readonly total: number;
+  /** Not closed yet (`signalingState !== 'closed'`). */
+  readonly open: number;
+  /** Open, and made an offer: the side that started the connection (a publisher, in the kit). */
+  readonly offering: number;
+  /** Open, and never made an offer: the side that answers (a viewer, in the kit). */
+  readonly answering: number;
+}
+
+/** How many `RTCPeerConnection`s the page made, and how many are open, on either side. */
+export function peerConnections(page: Page): Promise<PeerCounts> {
   return page.evaluate(() => window.__e2e.peers());
 }
 
