@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { competitorTable } from '../../bench/competitors.js';
 import { run } from '../../bench/run.js';
 
 const SMOKE = ['B1', 'B2', 'B3', 'B4', 'B7'] as const;
@@ -22,4 +23,15 @@ describe('npm run bench --smoke', () => {
       if (result.baseline) assert.ok(result.baseline.value > 0, 'the baseline was measured');
     });
   }
+});
+
+describe('bench/competitors', () => {
+  it('lists each kit with its versions and size, and says when one could not be measured', () => {
+    const table = competitorTable([
+      { name: 'ours', versions: 'co-guest-kit@0.1.0', gzip: 2048 },
+      { name: 'theirs', versions: 'x@1.0.0', gzip: Number.NaN, error: 'no entry' },
+    ]);
+    assert.match(table, /\| ours \| co-guest-kit@0\.1\.0 \| 2\.0 KiB \|/);
+    assert.match(table, /\| theirs \| x@1\.0\.0 \| not measured: no entry \|/);
+  });
 });
