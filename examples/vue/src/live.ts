@@ -4,7 +4,8 @@
  * (Ada) joins it, each with a session of their own; a real app has one session per page, logged in
  * to a server with a token.
  */
-import { createLocalHub, createSession, type Session } from 'co-guest-kit';
+import { createSession, type Session } from 'co-guest-kit';
+import { createLocalHub } from 'co-guest-kit/local';
 
 export const LIVE_ID = 'live-1';
 
