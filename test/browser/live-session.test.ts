@@ -710,6 +710,23 @@ describe('<live-session>', () => {
       });
     });
 
+    it('a server-url relative to the page: resolved against it, http becoming ws', async () => {
+      const { origin, pathname } = new URL(server.url);
+      const base = document.createElement('base');
+      base.href = origin.replace(/^ws/, 'http') + '/';
+      document.head.append(base);
+      try {
+        const token = await tokenFor(server, 'rel', { userName: 'Rel' });
+        const el = await fixture<LiveSession>(
+          html`<live-session server-url=${pathname} token=${token}></live-session>`,
+        );
+        await ready(el);
+        expect(sessionOf(el).loginStore.loginUserInfo.get()?.userId).to.equal('rel');
+      } finally {
+        base.remove();
+      }
+    });
+
     it('token-url answering 4xx: error, NOT_LOGGED_IN, and no socket opened', async () => {
       let el!: LiveSession;
       const attempts = await countNetwork(async () => {
@@ -833,6 +850,86 @@ describe('<live-session>', () => {
       );
       expect((await failed(el)).errorCode).to.equal(ErrorCode.DISCONNECTED);
       expect(statusText(el)).to.equal('Could not reach the live server');
+    });
+  });
+
+  describe('from the page address (url-params)', () => {
+    /** Runs `body` with the page's query string set to `query`, then puts the address back. */
+    async function withQuery(query: string, body: () => Promise<void>): Promise<void> {
+      const address = location.href;
+      history.replaceState(history.state, '', `${location.pathname}${query}`);
+      try {
+        await body();
+      } finally {
+        history.replaceState(history.state, '', address);
+      }
+    }
+
+    it('takes the live, the user, the name and the avatar from the query string', async () => {
+      const liveId = newLiveId();
+      const host = await fixture<LiveSession>(
+        html`<live-session local user-id="host" live-role="host" live-id=${liveId}></live-session>`,
+      );
+      await ready(host);
+      await withQuery(
+        `?live=${liveId}&user=ada&name=${encodeURIComponent('Ada <b>L</b>')}&avatar=${encodeURIComponent('https://example.com/a.png')}`,
+        async () => {
+          const el = await fixture<LiveSession>(html`<live-session local url-params></live-session>`);
+          await ready(el);
+          expect(sessionOf(el).loginStore.loginUserInfo.get()).to.deep.equal({
+            userId: 'ada',
+            userName: 'Ada <b>L</b>',
+            avatarUrl: 'https://example.com/a.png',
+          });
+          expect(sessionOf(el).liveListStore.currentLive.get()?.liveId).to.equal(liveId);
+        },
+      );
+    });
+
+    it('lets the attributes win over the query string', async () => {
+      const liveId = newLiveId();
+      const host = await fixture<LiveSession>(
+        html`<live-session local user-id="host" live-role="host" live-id=${liveId}></live-session>`,
+      );
+      await ready(host);
+      await withQuery(`?live=elsewhere&user=mallory&name=Mallory`, async () => {
+        const el = await fixture<LiveSession>(
+          html`<live-session
+            local
+            url-params
+            user-id="grace"
+            user-name="Grace"
+            live-id=${liveId}
+          ></live-session>`,
+        );
+        await ready(el);
+        expect(sessionOf(el).loginStore.loginUserInfo.get()?.userId).to.equal('grace');
+        expect(sessionOf(el).loginStore.loginUserInfo.get()?.userName).to.equal('Grace');
+        expect(sessionOf(el).liveListStore.currentLive.get()?.liveId).to.equal(liveId);
+      });
+    });
+
+    it('without a user, makes up one guest id per tab and keeps it across loads', async () => {
+      sessionStorage.removeItem('co-guest-kit:guest-id');
+      await withQuery('', async () => {
+        const first = await fixture<LiveSession>(html`<live-session local url-params></live-session>`);
+        await ready(first);
+        const id = sessionOf(first).loginStore.loginUserInfo.get()?.userId ?? '';
+        expect(id).to.match(/^guest-[a-z0-9]{8}$/);
+        first.remove();
+        const again = await fixture<LiveSession>(html`<live-session local url-params></live-session>`);
+        await ready(again);
+        expect(sessionOf(again).loginStore.loginUserInfo.get()?.userId).to.equal(id);
+      });
+      sessionStorage.removeItem('co-guest-kit:guest-id');
+    });
+
+    it('without url-params, the query string is ignored', async () => {
+      await withQuery('?user=mallory', async () => {
+        const el = await fixture<LiveSession>(html`<live-session local></live-session>`);
+        await failed(el);
+        expect(el.error?.errorCode).to.equal(ErrorCode.INVALID_ARGUMENT);
+      });
     });
   });
 

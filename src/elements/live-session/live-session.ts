@@ -113,6 +113,43 @@ function parseUrl(url: string, base?: string): URL | null {
   }
 }
 
+/**
+ * The server's WebSocket URL from `server-url`: an absolute `ws:`/`wss:` URL as it is, or a URL
+ * relative to the page (`/ws`) resolved against it, `http:` becoming `ws:` and `https:` `wss:`.
+ * `null` for anything else (an absolute `http:` URL included: say `ws:` when you mean it).
+ */
+function webSocketUrl(value: string): URL | null {
+  if (value.trim() === '') return null;
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(value);
+  const url = parseUrl(value, absolute ? undefined : document.baseURI);
+  if (url === null) return null;
+  if (!absolute)
+    url.protocol = url.protocol === 'https:' ? 'wss:' : url.protocol === 'http:' ? 'ws:' : url.protocol;
+  return url.protocol === 'ws:' || url.protocol === 'wss:' ? url : null;
+}
+
+/** Where a tab keeps the guest id `url-params` made up for it, so a reload is the same user. */
+const GUEST_ID_KEY = 'co-guest-kit:guest-id';
+
+/** This tab's guest id: made once per tab (`guest-` and 8 random letters or digits), then kept. */
+function tabGuestId(): string {
+  let stored: string | null = null;
+  try {
+    stored = sessionStorage.getItem(GUEST_ID_KEY);
+  } catch {
+    // Storage refused (a sandboxed frame): a new id per load.
+  }
+  if (stored !== null && /^guest-[a-z0-9]{8}$/.test(stored)) return stored;
+  const letters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const id = `guest-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (byte) => letters[byte % 36]).join('')}`;
+  try {
+    sessionStorage.setItem(GUEST_ID_KEY, id);
+  } catch {
+    // As above.
+  }
+  return id;
+}
+
 /** Resolves after `ms`, or at once when `signal` aborts. */
 function pause(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -166,8 +203,8 @@ interface LivePlan {
  * </live-session>
  * ```
  *
- * **Logging in.** To a server (`server-url`, a `ws:` or `wss:` URL of its `/ws` endpoint) with a
- * signed token: `token`, or else `token-url`, an `http(s):` URL (relative to the page allowed)
+ * **Logging in.** To a server (`server-url`: a `ws:` or `wss:` URL of its `/ws` endpoint, or a URL
+ * relative to the page, such as `/ws` on a page the server serves itself) with a signed token: `token`, or else `token-url`, an `http(s):` URL (relative to the page allowed)
  * that answers a `GET` with `{ "token": "…" }`, such as the dev server's `/dev/token`. `user-id`,
  * `user-name` and `avatar-url`, when set, are added to the `token-url` query as `userId`,
  * `userName` and `avatarUrl` (what `/dev/token` reads; a real backend knows its user from the
@@ -176,6 +213,13 @@ interface LivePlan {
  * token. With `local`, it logs in as `user-id` (`user-name`, `avatar-url`) to an in-page hub shared
  * by every `<live-session local>` of the page (`getLocalHub()`): one page shows a host and guests
  * with no server at all. Local mode is for demos, stories and tests.
+ *
+ * **From the page's address.** With `url-params`, what the attributes leave empty comes from the
+ * page's query string: `live-id` from `live`, `user-id` from `user`, `user-name` from `name`,
+ * `avatar-url` from `avatar` (`audience.html?live=show-42&name=Ada`). When the user id is still
+ * empty, the tab makes up a guest id (`guest-…`) and keeps it for its lifetime
+ * (`sessionStorage`), so two tabs are two users and a reload is the same one. Anyone can edit an
+ * address: a real backend decides who the user is from its own session, never from these values.
  *
  * **The live.** `live-role="host"` creates `live-id` (`live-name`, `max-seats`, `seat-mode`, read
  * when the live is created) and owns it; when the id is taken by a live this user owns (a reload
@@ -275,6 +319,13 @@ export class LiveSession extends LitElement {
 
   /** Log in to the page's in-page hub (`getLocalHub()`) instead of a server. For demos and stories. */
   @property({ type: Boolean }) local = false;
+
+  /**
+   * Fills what `live-id`, `user-id`, `user-name` and `avatar-url` leave empty from the page's query
+   * string (`live`, `user`, `name`, `avatar`), and makes up a per-tab guest id when there is no user
+   * id at all. Read when the element starts.
+   */
+  @property({ type: Boolean, attribute: 'url-params' }) urlParams = false;
 
   readonly #internals = this.attachInternals();
   readonly #i18n = new LocalizeController(this);
@@ -400,16 +451,17 @@ export class LiveSession extends LitElement {
 
   /** Starts what the settings changed: a new session, another live, or nothing. */
   #sync(): void {
+    const who = this.#who();
     const loginKey = JSON.stringify([
       this.local,
       this.serverUrl,
       this.token,
       this.tokenUrl,
-      this.userId,
-      this.userName,
-      this.avatarUrl,
+      who.userId,
+      who.userName,
+      who.avatarUrl,
     ]);
-    const liveKey = JSON.stringify([this.liveId, this.liveRole]);
+    const liveKey = JSON.stringify([who.liveId, this.liveRole]);
     const createKey = JSON.stringify([this.liveName, this.maxSeats, this.seatMode, this.joinTimeout]);
     if (loginKey !== this.#loginKey || this.#pageSession !== this.#startedWith) {
       this.#loginKey = loginKey;
@@ -609,7 +661,8 @@ export class LiveSession extends LitElement {
   }
 
   #livePlan(): Result<LivePlan> {
-    const { liveId, liveRole: role, seatMode, maxSeats } = this;
+    const { liveRole: role, seatMode, maxSeats } = this;
+    const { liveId } = this.#who();
     if (role !== 'host' && role !== 'audience') return invalid('live-role must be "host" or "audience"');
     if (role === 'host' && liveId === '') return invalid('a host needs a live-id to create');
     if (seatMode !== 'apply' && seatMode !== 'free') return invalid('seat-mode must be "apply" or "free"');
@@ -673,20 +726,37 @@ export class LiveSession extends LitElement {
     });
   }
 
+  /** The live and the user: the attributes, filled from the page's address under `url-params`. */
+  #who(): { liveId: string; userId: string; userName: string; avatarUrl: string } {
+    const own = {
+      liveId: this.liveId,
+      userId: this.userId,
+      userName: this.userName,
+      avatarUrl: this.avatarUrl,
+    };
+    if (!this.urlParams) return own;
+    const query = new URLSearchParams(location.search);
+    const from = (value: string, name: string): string => (value !== '' ? value : (query.get(name) ?? ''));
+    const userId = from(own.userId, 'user');
+    return {
+      liveId: from(own.liveId, 'live'),
+      userId: userId === '' ? tabGuestId() : userId,
+      userName: from(own.userName, 'name'),
+      avatarUrl: from(own.avatarUrl, 'avatar'),
+    };
+  }
+
   #loginPlan(): Result<LoginPlan> {
+    const { userId, userName, avatarUrl } = this.#who();
     if (this.local) {
-      if (this.userId === '') return invalid('local mode needs a user-id');
-      return ok({
-        kind: 'local',
-        userId: this.userId,
-        userName: this.userName === '' ? this.userId : this.userName,
-        avatarUrl: this.avatarUrl,
-      });
+      if (userId === '') return invalid('local mode needs a user-id');
+      return ok({ kind: 'local', userId, userName: userName === '' ? userId : userName, avatarUrl });
     }
-    const serverUrl = this.serverUrl;
-    if (!/^wss?:\/\//i.test(serverUrl) || parseUrl(serverUrl) === null) {
-      return invalid('server-url must be a ws:// or wss:// URL (or set local)');
+    const url = webSocketUrl(this.serverUrl);
+    if (url === null) {
+      return invalid('server-url must be a ws:// or wss:// URL, or one relative to the page (or set local)');
     }
+    const serverUrl = url.href;
     if (this.token !== '') return ok({ kind: 'token', serverUrl, token: this.token });
     if (this.tokenUrl === '') return invalid('set token or token-url');
     const tokenUrl = parseUrl(this.tokenUrl, document.baseURI);
@@ -694,9 +764,9 @@ export class LiveSession extends LitElement {
       return invalid('token-url must be an http(s) URL, or a URL relative to the page');
     }
     const query: readonly [string, string][] = [
-      ['userId', this.userId],
-      ['userName', this.userName],
-      ['avatarUrl', this.avatarUrl],
+      ['userId', userId],
+      ['userName', userName],
+      ['avatarUrl', avatarUrl],
     ];
     for (const [name, value] of query) if (value !== '') tokenUrl.searchParams.set(name, value);
     return ok({ kind: 'token-url', serverUrl, tokenUrl });
