@@ -84,7 +84,7 @@ describe('plain-HTML examples', { timeout: 240_000 }, () => {
     const guest = ada.page;
     await host.goto(`${BASE}host.html`);
     await host.locator('live-session:state(ready)').waitFor({ timeout: 30_000 });
-    await guest.goto(`${BASE}audience.html`);
+    await guest.goto(`${BASE}audience.html?user=ada&name=Ada`);
     await guest.locator('live-session:state(ready)').waitFor({ timeout: 30_000 });
 
     // The host's seat is stamped from the template on both pages.
