@@ -1,9 +1,15 @@
 /**
- * Model-based property test of the room engine: random sequences of commands from an owner, an
- * administrator and several audience members, with clock jumps across timeouts and grace periods,
- * random connection drops, both seat modes and few seats to force contention. After every step the
- * invariants of docs/rules.md are checked, replicas built only from delivered events are compared
- * with the engine's snapshots, and seat commands are compared with a small reference model.
+ * Model-based property test of the room engine: random sequences of commands from an owner, one or
+ * two administrators and several audience members, with clock jumps across timeouts and grace
+ * periods (up to hours), random connection drops, both seat modes and few seats to force contention.
+ * With network delays on, every member receives its events late, by random amounts, and chooses
+ * whom to act on from that stale view (two managers answering the same application, a guest
+ * accepting a cancelled invitation). After every step the invariants of docs/rules.md are checked,
+ * replicas built only from delivered events are compared with the engine's snapshots once their
+ * events have arrived, and seat commands are compared with a small reference model.
+ *
+ * `MODEL_RUNS` sets the number of runs of the main property (default 2,000; `npm run model` runs
+ * 10,000), `MODEL_SEED` replays a seed that fast-check printed.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -31,7 +37,7 @@ const LIVE_ID = 'model';
 const OWNER = 'owner';
 const AUDIENCE = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'] as const;
 /** Everyone who may act, plus a user who never joins. */
-const USERS = [OWNER, 'admin', ...AUDIENCE, 'ghost'] as const;
+const USERS = [OWNER, 'admin', 'admin2', ...AUDIENCE, 'ghost'] as const;
 type UserId = (typeof USERS)[number];
 
 const info = (userId: string): UserInfo => ({ userId, userName: `Name of ${userId}`, avatarUrl: '' });
@@ -47,6 +53,10 @@ interface Config {
   readonly maxPendingApplications: number;
   readonly maxMembers: number;
   readonly maxViewersPerPublisher: number;
+  /** Administrators besides the owner. */
+  readonly admins: 1 | 2;
+  /** Events reach members late (each `deliver` step hands a member some of its queued events). */
+  readonly delays: boolean;
 }
 
 /**
@@ -72,7 +82,8 @@ type Step =
   | { readonly kind: 'online'; readonly user: Pick; readonly online: boolean }
   | { readonly kind: 'join'; readonly user: UserId }
   | { readonly kind: 'leave'; readonly user: Pick }
-  | { readonly kind: 'end'; readonly user: Pick };
+  | { readonly kind: 'end'; readonly user: Pick }
+  | { readonly kind: 'deliver'; readonly user: Pick; readonly count: number };
 
 const configArb: fc.Arbitrary<Config> = fc.record({
   seatMode: fc.constantFrom<SeatMode>('apply', 'apply', 'free'),
@@ -83,6 +94,8 @@ const configArb: fc.Arbitrary<Config> = fc.record({
   maxPendingApplications: fc.constantFrom(2, 1_000),
   maxMembers: fc.constantFrom(6, 10_000),
   maxViewersPerPublisher: fc.constantFrom(0, 1, 2, 8),
+  admins: fc.constantFrom<1 | 2>(1, 2),
+  delays: fc.boolean(),
 });
 
 const userArb = fc.constantFrom<UserId>(...USERS);
@@ -179,7 +192,13 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 8,
     arbitrary: fc.record({
       kind: fc.constant('advance' as const),
-      ms: fc.oneof(fc.integer({ min: 0, max: 2_000 }), fc.constantFrom(1_000, 3_000, 5_000, 20_000, 30_000)),
+      // Small steps, jumps across deadlines and grace periods, and rare jumps of hours (a laptop
+      // waking up, a clock corrected).
+      ms: fc.oneof(
+        { weight: 6, arbitrary: fc.integer({ min: 0, max: 2_000 }) },
+        { weight: 3, arbitrary: fc.constantFrom(1_000, 3_000, 5_000, 20_000, 30_000) },
+        { weight: 1, arbitrary: fc.constantFrom(600_000, 3_600_000, 86_400_000) },
+      ),
     }),
   },
   {
@@ -199,6 +218,14 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), user: managerArb }) },
+  {
+    weight: 8,
+    arbitrary: fc.record({
+      kind: fc.constant('deliver' as const),
+      user: pickArb('member', 'manager'),
+      count: fc.integer({ min: 1, max: 6 }),
+    }),
+  },
 );
 
 /** Turns a `Pick` into a user id, from the owner's view of the room now. */
@@ -231,6 +258,18 @@ function resolvePick(pick: Pick, snapshot: LiveSnapshot, actor: string | null): 
       break;
   }
   return candidates[pick.n % candidates.length] ?? USERS[pick.n % USERS.length] ?? OWNER;
+}
+
+/** What a member believes from the events it has received (its replica), shaped as a snapshot. */
+function staleView(replica: Replica | undefined, now: LiveSnapshot): LiveSnapshot {
+  if (!replica) return now;
+  return {
+    ...now,
+    seats: replica.seats,
+    members: replica.members,
+    applications: replica.applications,
+    invitations: replica.invitations,
+  };
 }
 
 function resolveCommand(template: CommandTemplate, snapshot: LiveSnapshot, actor: string): RoomCommand {
@@ -446,6 +485,18 @@ function run(config: Config, steps: readonly Step[]): void {
   const pendingInvitations = new Map<string, SeatInvitation>();
   const issued = new Set<string>();
   const online = new Map<string, boolean>();
+  /** With delays: each member's events sent but not yet received, in order. */
+  const inFlight = new Map<string, EventEnvelope[]>();
+  const receive = (userId: string, envelope: EventEnvelope) => {
+    const replica = replicas.get(userId);
+    if (replica) apply(replica, envelope);
+    const viewers = viewerReplicas.get(userId);
+    if (viewers) applyViewers(viewers, envelope);
+  };
+  const deliver = (userId: string, count: number) => {
+    const queue = inFlight.get(userId) ?? [];
+    for (const envelope of queue.splice(0, count)) receive(userId, envelope);
+  };
   /** Set once the room exists (it emits nothing while being created). */
   const roomRef: { current?: LiveRoom } = {};
 
@@ -469,12 +520,11 @@ function run(config: Config, steps: readonly Step[]): void {
     }
     const room = roomRef.current;
     if (room === undefined) return;
-    for (const [userId, replica] of replicas) {
-      if (room.isMember(userId) && includes(envelope.to, userId, room.roleOf(userId))) {
-        apply(replica, envelope);
-        const viewers = viewerReplicas.get(userId);
-        if (viewers) applyViewers(viewers, envelope);
-      }
+    // Who receives an event is decided when it is sent (as the hub does), whenever it arrives.
+    for (const userId of replicas.keys()) {
+      if (!room.isMember(userId) || !includes(envelope.to, userId, room.roleOf(userId))) continue;
+      if (config.delays) inFlight.get(userId)?.push(envelope);
+      else receive(userId, envelope);
     }
     if (event.type === 'media.viewer') {
       assert.deepEqual(envelope.to, { kind: 'users', userIds: [event.publisherId] }, 'to the publisher');
@@ -508,6 +558,7 @@ function run(config: Config, steps: readonly Step[]): void {
   roomRef.current = liveRoom;
   replicas.set(OWNER, replicaOf(liveRoom.snapshotFor(OWNER)));
   viewerReplicas.set(OWNER, new Set());
+  inFlight.set(OWNER, []);
   online.set(OWNER, true);
 
   const join = (userId: string) => {
@@ -517,6 +568,7 @@ function run(config: Config, steps: readonly Step[]): void {
       if (!replicas.has(userId)) {
         replicas.set(userId, replicaOf(result.data));
         viewerReplicas.set(userId, new Set());
+        inFlight.set(userId, []);
       }
       assert.equal(result.data.seq, liveRoom.seq);
     }
@@ -527,13 +579,16 @@ function run(config: Config, steps: readonly Step[]): void {
       if (!liveRoom.isMember(userId)) {
         replicas.delete(userId);
         viewerReplicas.delete(userId);
+        inFlight.delete(userId);
         online.delete(userId);
       }
     }
   };
 
-  join('admin');
-  liveRoom.execute(OWNER, { name: 'member.setAdmin', args: { ...live, userId: 'admin', admin: true } });
+  for (const admin of config.admins === 2 ? ['admin', 'admin2'] : ['admin']) {
+    join(admin);
+    liveRoom.execute(OWNER, { name: 'member.setAdmin', args: { ...live, userId: admin, admin: true } });
+  }
   for (const userId of AUDIENCE.slice(0, config.audience)) join(userId);
 
   let stepsAfterEnd = 0;
@@ -548,15 +603,21 @@ function run(config: Config, steps: readonly Step[]): void {
     let actor = '';
     let command: RoomCommand | null = null;
     switch (step.kind) {
-      case 'cmd':
+      case 'cmd': {
         actor = resolvePick(step.actor, before, null);
-        command = resolveCommand(step.command, before, actor);
+        // With delays, the actor picks whom to act on from what it has received so far.
+        const view = config.delays ? staleView(replicas.get(actor), before) : before;
+        command = resolveCommand(step.command, view, actor);
         result = liveRoom.execute(actor, command);
         if (result.isSuccess && (command.name === 'guest.apply' || command.name === 'guest.invite')) {
           const { requestId } = result.data as { requestId: string };
           assert.ok(!issued.has(requestId), 'request ids are unique');
           issued.add(requestId);
         }
+        break;
+      }
+      case 'deliver':
+        deliver(resolvePick(step.user, before, null), step.count);
         break;
       case 'advance':
         scheduler.advance(step.ms);
@@ -603,6 +664,9 @@ function run(config: Config, steps: readonly Step[]): void {
     }
     checkInvariants();
   }
+  // Everything sent arrives in the end: every replica then equals the engine's view.
+  for (const userId of [...inFlight.keys()]) deliver(userId, Number.MAX_SAFE_INTEGER);
+  checkInvariants();
 
   function checkInvariants(): void {
     const snapshot = liveRoom.snapshotFor(OWNER);
@@ -690,11 +754,13 @@ function run(config: Config, steps: readonly Step[]): void {
         const paired = viewers.includes(otherId) || (pairs.get(otherId) ?? []).includes(publisherId);
         assert.equal(liveRoom.canSignal(publisherId, otherId), paired, `${publisherId} → ${otherId}`);
       }
-      const told = viewerReplicas.get(publisherId);
+      const told =
+        (inFlight.get(publisherId)?.length ?? 0) === 0 ? viewerReplicas.get(publisherId) : undefined;
       if (told) assert.deepEqual([...told].sort(), [...viewers].sort(), `viewers of ${publisherId}`);
     }
     // Replicas from delivered events equal what the engine would show each member now.
     for (const [userId, replica] of replicas) {
+      if ((inFlight.get(userId)?.length ?? 0) > 0) continue;
       const expected = replicaOf(liveRoom.snapshotFor(userId));
       if (canonical(replica) !== canonical(expected)) {
         assert.deepEqual(replica, expected, `replica of ${userId} (${liveRoom.roleOf(userId) ?? 'gone'})`);
@@ -702,6 +768,9 @@ function run(config: Config, steps: readonly Step[]): void {
     }
   }
 }
+
+const RUNS = Number(process.env.MODEL_RUNS ?? 2_000);
+const SEED = process.env.MODEL_SEED === undefined ? undefined : Number(process.env.MODEL_SEED);
 
 describe('LiveRoom model', () => {
   it('keeps every invariant over random command sequences', () => {
@@ -713,7 +782,11 @@ describe('LiveRoom model', () => {
           run(config, steps);
         },
       ),
-      { numRuns: 2_000, includeErrorInReport: true },
+      {
+        numRuns: RUNS,
+        includeErrorInReport: true,
+        ...(SEED === undefined ? {} : { seed: SEED }),
+      },
     );
   });
 
