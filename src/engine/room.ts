@@ -101,6 +101,9 @@ const managersAnd = (...userIds: string[]): Audience => ({ kind: 'managersAnd', 
 
 const isManager = (role: Role): boolean => role === 'owner' || role === 'admin';
 
+/** The window of `maxApplicationsPerMinute`. */
+const APPLICATION_WINDOW_MS = 60_000;
+
 const DEVICE_FIELD = { microphone: 'microphone', camera: 'camera' } as const;
 const LOCK_FIELD = { microphone: 'isAudioLocked', camera: 'isVideoLocked' } as const;
 
@@ -166,6 +169,12 @@ export class LiveRoom implements LiveRoomApi {
         'The limit maxViewersPerPublisher must be a non-negative integer.',
       );
     }
+    if (!isNonNegativeInteger(limits.maxApplicationsPerMinute)) {
+      return fail(
+        ErrorCode.INVALID_ARGUMENT,
+        'The limit maxApplicationsPerMinute must be a non-negative integer.',
+      );
+    }
     const live: LiveInfo = {
       liveId: settings.liveId,
       liveName: settings.liveName ?? '',
@@ -196,6 +205,8 @@ export class LiveRoom implements LiveRoomApi {
   readonly #invitations = new Map<string, PendingInvitation>();
   /** Watch pairs: publisher id → viewer ids, in the order they started watching. */
   readonly #viewers = new Map<string, Set<string>>();
+  /** When each user's recent applications were made (server ms), for `maxApplicationsPerMinute`. */
+  readonly #applicationTimes = new Map<string, number[]>();
   #seq = 0;
   #ended = false;
   #nextApplicationId = 1;
@@ -460,6 +471,10 @@ export class LiveRoom implements LiveRoomApi {
         `The live already has ${this.#limits.maxPendingApplications} pending applications; try again later.`,
       );
     }
+    if (!immediate) {
+      const refusal = this.#countApplication(actor.user.userId);
+      if (refusal) return refusal;
+    }
     const requestId = `app-${this.#nextApplicationId++}`;
     const now = this.#scheduler.now();
     const application: SeatApplication = {
@@ -496,6 +511,36 @@ export class LiveRoom implements LiveRoomApi {
     }
     this.#emit(managersAnd(actor.user.userId), { type: 'application.received', application });
     return ok({ requestId });
+  }
+
+  /**
+   * Counts one application of `userId` in the last minute, or refuses it past
+   * `maxApplicationsPerMinute`.
+   */
+  #countApplication(userId: string): Failure | null {
+    const limit = this.#limits.maxApplicationsPerMinute;
+    if (limit === 0) return null;
+    const now = this.#scheduler.now();
+    const since = now - APPLICATION_WINDOW_MS;
+    const recent = (this.#applicationTimes.get(userId) ?? []).filter((time) => time > since);
+    if (recent.length >= limit) {
+      const first = recent[0] ?? now;
+      const wait = Math.max(1, Math.ceil((first + APPLICATION_WINDOW_MS - now) / 1000));
+      this.#applicationTimes.set(userId, recent);
+      return fail(
+        ErrorCode.LIMIT_EXCEEDED,
+        `You applied ${limit} times in the last minute, the most this live allows; try again in ${wait} s.`,
+      );
+    }
+    recent.push(now);
+    this.#applicationTimes.set(userId, recent);
+    // Forget users whose applications are all older than the window (bounded by the members).
+    if (this.#applicationTimes.size > this.#members.size + 64) {
+      for (const [id, times] of this.#applicationTimes) {
+        if ((times[times.length - 1] ?? 0) <= since) this.#applicationTimes.delete(id);
+      }
+    }
+    return null;
   }
 
   #cancelApplication(actor: Member): Result {

@@ -17,6 +17,12 @@ export interface RoomLimits {
    * off.
    */
   readonly maxViewersPerPublisher: number;
+  /**
+   * Applications one user may make in any 60 seconds (those that wait for a host; a seat taken at
+   * once does not count), so that nobody floods the hosts' lists by applying and cancelling.
+   * Leaving and joining again does not reset it. Default 10; `0` turns the limit off.
+   */
+  readonly maxApplicationsPerMinute: number;
 }
 
 export const DEFAULT_ROOM_LIMITS: RoomLimits = {
@@ -24,6 +30,7 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxPendingApplications: 1_000,
   graceMs: 20_000,
   maxViewersPerPublisher: 8,
+  maxApplicationsPerMinute: 10,
 };
 
 /** The settings of `live.create` after validation. */
