@@ -245,7 +245,13 @@ class Connection implements HubConnection {
 function resolveRoomLimits(limits: Partial<RoomLimits> | undefined): Partial<RoomLimits> | undefined {
   if (!limits) return undefined;
   const out: { -readonly [K in keyof RoomLimits]?: RoomLimits[K] } = {};
-  for (const key of ['maxMembers', 'maxPendingApplications', 'graceMs', 'maxViewersPerPublisher'] as const) {
+  for (const key of [
+    'maxMembers',
+    'maxPendingApplications',
+    'graceMs',
+    'maxViewersPerPublisher',
+    'maxApplicationsPerMinute',
+  ] as const) {
     if (limits[key] !== undefined) out[key] = limits[key];
   }
   return out;
