@@ -448,6 +448,9 @@ export class DeviceStore {
       if (this.#screen !== null) return ok();
       const devices = this.#mediaDevices;
       if (devices?.getDisplayMedia === undefined) return this.#failed('screen', notSupported('screen'));
+      // The screen goes out on the seat's video: a host's video lock forbids it too.
+      const locked = this.#lockRefusal('camera');
+      if (locked) return this.#failed('screen', locked);
       const forced = this.#forced.screen;
       let stream: MediaStream;
       try {
@@ -455,9 +458,11 @@ export class DeviceStore {
       } catch (error) {
         return this.#failed('screen', captureFailure('screen', error));
       }
-      if (this.#forced.screen !== forced) {
+      const refusal =
+        this.#forced.screen !== forced ? this.#overtaken('screen') : this.#lockRefusal('camera');
+      if (refusal) {
         for (const track of stream.getTracks()) track.stop();
-        return this.#failed('screen', this.#overtaken('screen'));
+        return this.#failed('screen', refusal);
       }
       this.#screen = stream;
       for (const track of stream.getTracks()) track.addEventListener('ended', this.#onScreenEnded);
@@ -465,15 +470,23 @@ export class DeviceStore {
         this.#$screenStream.set(stream);
         this.#$screenStatus.set('on');
       });
+      const published = await this.#publish('camera', 'on');
+      if (!published.isSuccess) {
+        if (this.#screen === stream) this.#detachScreen();
+        return this.#failed('screen', published);
+      }
       this.#setError('screen', null);
       return ok();
     });
   }
 
-  /** Stops sharing the screen. */
+  /** Stops sharing the screen; the seat's video goes back to the camera, or off. */
   stopScreenShare(): Promise<Result> {
-    return this.#serial('screen', () => {
+    return this.#serial('screen', async () => {
+      const shared = this.#screen !== null;
       this.#detachScreen();
+      const published = shared ? await this.#publish('camera', this.#videoStatus()) : ok();
+      if (!published.isSuccess) return this.#failed('screen', published);
       this.#setError('screen', null);
       return ok();
     });
@@ -557,8 +570,9 @@ export class DeviceStore {
   async #close(device: Device): Promise<Result> {
     if (device === 'camera') this.#detachCamera();
     else this.#detachMicrophone();
-    // Published even when the seat already shows it off: an `on` may still be on its way.
-    const published = await this.#publish(device, 'off');
+    // Published even when the seat already shows it off: an `on` may still be on its way. The
+    // camera's status is the seat's video: it stays on while the screen is shared.
+    const published = await this.#publish(device, device === 'camera' ? this.#videoStatus() : 'off');
     if (!published.isSuccess) return this.#failed(device, published);
     this.#setError(device, null);
     return ok();
@@ -782,7 +796,7 @@ export class DeviceStore {
     if (event.target !== this.#camera) return;
     this.#forced.camera++;
     this.#detachCamera();
-    void this.#publish('camera', 'off');
+    void this.#publish('camera', this.#videoStatus());
   };
 
   readonly #onMicrophoneEnded = (event: Event): void => {
@@ -796,6 +810,7 @@ export class DeviceStore {
   readonly #onScreenEnded = (): void => {
     this.#forced.screen++;
     this.#detachScreen();
+    void this.#publish('camera', this.#videoStatus());
   };
 
   // ── private: the room ───────────────────────────────────────────────────────────────────────
@@ -819,9 +834,13 @@ export class DeviceStore {
           const stop = (device: CaptureDevice) => () => {
             this.#forceStop([device]);
           };
+          const stopVideo = (): void => {
+            // The seat's video is the camera or the shared screen: a host closing it stops both.
+            this.#forceStop(['camera', 'screen']);
+          };
           const listener: LiveSeatListener = {
-            onLocalCameraClosedByAdmin: stop('camera'),
-            onLocalCameraForbiddenByAdmin: stop('camera'),
+            onLocalCameraClosedByAdmin: stopVideo,
+            onLocalCameraForbiddenByAdmin: stopVideo,
             onLocalMicrophoneClosedByAdmin: stop('microphone'),
             onLocalMicrophoneForbiddenByAdmin: stop('microphone'),
           };
@@ -860,12 +879,13 @@ export class DeviceStore {
     if (next === null) return;
     const forbidden: CaptureDevice[] = [];
     if (!next.seat.allowOpenCamera && this.#camera !== null) forbidden.push('camera');
+    if (!next.seat.allowOpenCamera && this.#screen !== null) forbidden.push('screen');
     if (!next.seat.allowOpenMicrophone && this.#microphone !== null) forbidden.push('microphone');
     this.#forceStop(forbidden);
     if (previous !== null) return;
     // Just seated: the room learns of the devices already open.
     const status: { camera?: DeviceStatus; microphone?: DeviceStatus } = {};
-    if (this.#camera !== null) status.camera = 'on';
+    if (this.#videoStatus() === 'on') status.camera = 'on';
     if (this.#microphone !== null) status.microphone = 'on';
     if (status.camera === undefined && status.microphone === undefined) return;
     void this.#session
@@ -912,6 +932,11 @@ export class DeviceStore {
       START_FAILED[device],
       `the ${device} was stopped while it was opening (a host closed it, or the seat was left)`,
     );
+  }
+
+  /** The seat's video as the room sees it: on while the camera captures or the screen is shared. */
+  #videoStatus(): DeviceStatus {
+    return this.#camera !== null || this.#screen !== null ? 'on' : 'off';
   }
 
   async #publish(device: Device, status: DeviceStatus): Promise<Result> {

@@ -268,6 +268,9 @@ export class LiveMedia {
       this.#devices.localStream.listen(() => {
         this.#sendLocalTracks();
       }),
+      this.#devices.screenStream.listen(() => {
+        this.#sendLocalTracks();
+      }),
       this.#devices.currentSpeaker.listen((speaker) => {
         for (const remote of this.#remotes.values())
           if (remote.audio) this.#applySpeaker(remote.audio, speaker);
@@ -499,12 +502,12 @@ export class LiveMedia {
 
   #openOutgoing(viewerId: string, peers: PeerModule): void {
     this.#closeOutgoing(viewerId);
-    const stream = this.#devices.localStream.get();
+    const { audio, video } = this.#localTracks();
     const peer: MediaPeer = peers.createPeer({
       initiator: true,
       iceServers: this.session.iceServers,
-      audio: stream?.getAudioTracks()[0] ?? null,
-      video: stream?.getVideoTracks()[0] ?? null,
+      audio,
+      video,
       onSignal: (data) => {
         this.#send(viewerId, data);
       },
@@ -522,11 +525,22 @@ export class LiveMedia {
     peer.close();
   }
 
-  /** The local stream changed (a device opened, closed or switched): every connection sends it. */
-  #sendLocalTracks(): void {
+  /**
+   * What this user sends: the microphone, and the shared screen while there is one, else the
+   * camera. The screen takes the video section's place (docs/decisions/0012): no new section.
+   */
+  #localTracks(): { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } {
     const stream = this.#devices.localStream.get();
-    const audio = stream?.getAudioTracks()[0] ?? null;
-    const video = stream?.getVideoTracks()[0] ?? null;
+    const screen = this.#devices.screenStream.get()?.getVideoTracks()[0];
+    return {
+      audio: stream?.getAudioTracks()[0] ?? null,
+      video: screen ?? stream?.getVideoTracks()[0] ?? null,
+    };
+  }
+
+  /** The local stream or the screen changed (a device opened, closed or switched): every connection sends it. */
+  #sendLocalTracks(): void {
+    const { audio, video } = this.#localTracks();
     for (const peer of this.#outgoing.values()) peer.send(audio, video);
     this.#updateMeter();
   }
@@ -672,10 +686,20 @@ export class LiveMedia {
   #createView(): LiveMediaView {
     const devices = this.#devices;
     const streams = computed(
-      [this.#$remoteStreams, devices.localStream, this.session.loginStore.loginUserInfo],
-      (remote, local, user): ReadonlyMap<string, MediaStream> => {
-        if (local === null || user === null) return remote;
-        return new Map(remote).set(user.userId, local);
+      [
+        this.#$remoteStreams,
+        devices.localStream,
+        devices.screenStream,
+        this.session.loginStore.loginUserInfo,
+      ],
+      (remote, local, screen, user): ReadonlyMap<string, MediaStream> => {
+        if (user === null) return remote;
+        // While sharing, the user sees what the others see: the screen, with the microphone.
+        const own =
+          screen === null
+            ? local
+            : new MediaStream([...screen.getVideoTracks(), ...(local?.getAudioTracks() ?? [])]);
+        return own === null ? remote : new Map(remote).set(user.userId, own);
       },
     );
     const speakingUsers = computed(this.#meter.speaking, (speaking) => speaking);
