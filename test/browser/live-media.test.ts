@@ -234,6 +234,122 @@ describe('LiveMedia', function () {
       expect(connections.length, 'no new connection').to.equal(made);
     });
 
+    it('screen share: the screen takes the video section of the same connection; stopping brings the camera back', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      const guestDevices = devices('guest');
+      expect((await guestDevices.openLocalCamera()).isSuccess).to.equal(true);
+      const video = show(await remoteOf(viewer, 'guest'));
+      await playing(video);
+      const open = openConnections();
+      const transceivers = open.map((connection) => connection.getTransceivers().length);
+      const made = connections.length;
+      const camera = guestDevices.localStream.get()?.getVideoTracks()[0];
+      const sends = (track: MediaStreamTrack | undefined) => () =>
+        openConnections()
+          .flatMap((connection) => connection.getSenders())
+          .some((sender) => track !== undefined && sender.track === track);
+      expect(sends(camera)(), 'the camera goes out first').to.equal(true);
+
+      expect((await guestDevices.startScreenShare()).isSuccess, 'sharing starts').to.equal(true);
+      const screen = guestDevices.screenStream.get()?.getVideoTracks()[0];
+      expect(screen, 'a screen track').to.not.equal(undefined);
+      await waitUntil(sends(screen), 'the connection sends the screen');
+      expect(sends(camera)(), 'instead of the camera').to.equal(false);
+      // The viewer's video plays the screen's frames, at the screen's size.
+      const { width } = screen!.getSettings();
+      await waitUntil(() => video.videoWidth === width, `the viewer's video is ${width} wide`);
+      await playing(video);
+      // The guest's own view shows the screen too.
+      const own = await waitFor(
+        mediaFor(live.session('guest'), live.liveId).streams,
+        (value) => value.get('guest')?.getVideoTracks()[0] === screen,
+        "the guest's own stream shows the screen",
+      );
+      expect(own.get('guest')?.getVideoTracks()).to.have.length(1);
+
+      expect((await guestDevices.stopScreenShare()).isSuccess, 'sharing stops').to.equal(true);
+      expect(screen!.readyState, 'the screen capture ends').to.equal('ended');
+      await waitUntil(sends(camera), 'the camera goes out again');
+      await playing(video);
+
+      expect(connections.length, 'no new connection').to.equal(made);
+      expect(openConnections(), 'no connection closed').to.deep.equal(open);
+      expect(
+        open.map((connection) => connection.getTransceivers().length),
+        'no new section',
+      ).to.deep.equal(transceivers);
+      expect(viewer.viewerStatus.get().get('guest')).to.equal('live');
+    });
+
+    it('screen share with the camera off: the seat shows video while sharing and goes back to nothing', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      const guestDevices = devices('guest');
+      await waitFor(viewer.viewerStatus, (value) => value.get('guest') === 'live', 'the viewer is live');
+      const made = connections.length;
+      const seatOf = () =>
+        live
+          .session('viewer')
+          .liveSeatStore(live.liveId)
+          .seatList.get()
+          .find((seat) => seat.userInfo?.userId === 'guest')?.userInfo;
+      expect(seatOf()?.cameraStatus).to.equal('off');
+
+      expect((await guestDevices.startScreenShare()).isSuccess).to.equal(true);
+      expect(guestDevices.cameraStatus.get(), 'the camera stays off').to.equal('off');
+      await waitFor(
+        live.session('viewer').liveSeatStore(live.liveId).seatList,
+        () => seatOf()?.cameraStatus === 'on',
+        "the room shows the seat's video on",
+      );
+      await playing(show(await remoteOf(viewer, 'guest')));
+
+      expect((await guestDevices.stopScreenShare()).isSuccess).to.equal(true);
+      await waitFor(viewer.remoteStreams, (value) => !hasVideo(value.get('guest')), 'the video goes');
+      await waitFor(
+        live.session('viewer').liveSeatStore(live.liveId).seatList,
+        () => seatOf()?.cameraStatus === 'off',
+        "the room shows the seat's video off",
+      );
+      expect(connections.length, 'no new connection').to.equal(made);
+      expect(viewer.viewerStatus.get().get('guest')).to.equal('live');
+    });
+
+    it("a host closing the seat's video stops the screen share; a video lock refuses it", async () => {
+      live = await startLive({ audience: ['guest'] });
+      await live.seat('guest');
+      const guestDevices = devices('guest');
+      expect((await guestDevices.startScreenShare()).isSuccess).to.equal(true);
+      const screen = guestDevices.screenStream.get()?.getVideoTracks()[0];
+      const seats = live.host.liveSeatStore(live.liveId);
+      await waitFor(
+        seats.seatList,
+        (list) =>
+          list.some((seat) => seat.userInfo?.userId === 'guest' && seat.userInfo.cameraStatus === 'on'),
+        'the host sees the video on',
+      );
+
+      expect((await seats.closeRemoteCamera('guest')).isSuccess).to.equal(true);
+      await waitFor(guestDevices.screenStatus, (status) => status === 'off', 'the share stops');
+      expect(screen?.readyState).to.equal('ended');
+
+      // Forbidding the camera locks the seat's video: the screen may not go out either.
+      expect((await seats.closeRemoteCamera('guest', { forbid: true })).isSuccess).to.equal(true);
+      await waitFor(
+        live.session('guest').liveSeatStore(live.liveId).seatList,
+        (list) => list.some((seat) => seat.userInfo?.userId === 'guest' && !seat.userInfo.allowOpenCamera),
+        'the guest sees the lock',
+      );
+      const refused = await guestDevices.startScreenShare();
+      expect(refused.errorCode).to.equal(ErrorCode.CAMERA_LOCKED);
+      expect(guestDevices.screenStatus.get()).to.equal('off');
+    });
+
     it('sends the microphone: the viewer gets audio and hears the guest speak', async () => {
       live = await startLive({ audience: ['guest', 'viewer'] });
       await live.seat('guest');
@@ -407,7 +523,11 @@ describe('LiveMedia', function () {
   describe('leaks', () => {
     it('20 seat cycles leave no connection, listener, stream or capture behind', async function () {
       this.timeout(90_000);
-      live = await startLive({ audience: ['guest', 'viewer'] });
+      // Twenty applications within a minute: above the room's default limit of ten.
+      live = await startLive({
+        audience: ['guest', 'viewer'],
+        hub: { roomLimits: { maxApplicationsPerMinute: 40 } },
+      });
       const subscriptions = countSubscriptions(live.session('viewer'));
       const guestSubscriptions = countSubscriptions(live.session('guest'));
       const guest = media('guest');
