@@ -65,6 +65,32 @@ export default defineConfig(
         { property: 'createContextualFragment', message: htmlSinkMessage },
         { object: 'document', property: 'write', message: htmlSinkMessage },
         { object: 'document', property: 'writeln', message: htmlSinkMessage },
+        { property: 'srcdoc', message: htmlSinkMessage },
+        { property: 'parseHTMLUnsafe', message: htmlSinkMessage },
+      ],
+      // The same sinks reached without a member expression: `Object.assign(el, { innerHTML })`,
+      // `Reflect.set(el, 'innerHTML', …)`, `el.setAttribute('srcdoc' | 'onclick', …)`, a DOMParser.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Property[key.name=/^(innerHTML|outerHTML|srcdoc)$/]',
+          message: htmlSinkMessage,
+        },
+        {
+          selector: 'Property[key.value=/^(innerHTML|outerHTML|srcdoc)$/]',
+          message: htmlSinkMessage,
+        },
+        {
+          selector:
+            "CallExpression[callee.object.name='Reflect'][callee.property.name='set'][arguments.1.value=/^(innerHTML|outerHTML|srcdoc)$/]",
+          message: htmlSinkMessage,
+        },
+        {
+          selector:
+            'CallExpression[callee.property.name=/^setAttribute(NS)?$/][arguments.0.value=/^(srcdoc$|on)/i]',
+          message: htmlSinkMessage,
+        },
+        { selector: "NewExpression[callee.name='DOMParser']", message: htmlSinkMessage },
       ],
       'no-restricted-imports': [
         'error',
