@@ -140,6 +140,8 @@ export class LiveMedia {
   /** Connections this user publishes, by viewer id. */
   readonly #outgoing = new Map<string, MediaPeer>();
   readonly #remotes = new Map<string, Remote>();
+  /** Viewers a signal of this user's connection to them did not reach (this user or they were away). */
+  readonly #undelivered = new Set<string>();
   #peers: PeerModule | null = null;
   /** Signals that arrived while peer.ts was loading, in order. */
   #inbox: [string, SignalData][] = [];
@@ -322,8 +324,32 @@ export class LiveMedia {
     this.#updateMeter();
   }
 
+  /**
+   * Back after a drop (a resume within the grace, or a new session of the same user). Signals are
+   * not replayed, so a negotiation that was under way may have lost a step on either side:
+   * - as a viewer, every connection is asked for again (unwatch, watch: the publisher makes a new
+   *   one with what it sends now);
+   * - as a publisher, a connection to a viewer that missed one of its signals is closed; that
+   *   viewer sees it close and asks for a new one.
+   * Requests that failed while offline are asked again (watch is idempotent on the server).
+   */
   #onReconnected(): void {
-    // Requests that failed while offline: ask again (watch is idempotent on the server).
+    // After the session's own resume: it sends `live.join` as the connection comes back, and the
+    // server must have this connection in the live again before it relays the new offers here.
+    queueMicrotask(() => {
+      this.#renew();
+    });
+  }
+
+  #renew(): void {
+    if (this.#inside === null || this.session.$connection.get() !== 'connected') return;
+    for (const viewerId of [...this.#undelivered]) this.#closeOutgoing(viewerId);
+    this.#undelivered.clear();
+    for (const watch of [...this.#watches.values()]) {
+      if (watch.peer === null && watch.status !== 'live') continue;
+      watch.attempts = 0;
+      this.#rewatch(watch);
+    }
     this.#retry(['connecting', 'failed']);
   }
 
@@ -520,6 +546,7 @@ export class LiveMedia {
 
   #closeOutgoing(viewerId: string): void {
     const peer = this.#outgoing.get(viewerId);
+    this.#undelivered.delete(viewerId);
     if (peer === undefined) return;
     this.#outgoing.delete(viewerId);
     peer.close();
@@ -551,7 +578,12 @@ export class LiveMedia {
     if (this.#inside === null) return;
     // The command's input type is valibot's (mutable arrays); the data is simple-peer's, as relayed.
     const relayed = data as CommandInput<'media.signal'>['data'];
-    void this.session.request('media.signal', { liveId: this.liveId, to, data: relayed });
+    const outgoing = this.#outgoing.get(to);
+    void this.session.request('media.signal', { liveId: this.liveId, to, data: relayed }).then((result) => {
+      // Lost on the way (this user or the viewer was away): the connection is out of step.
+      const lost = !result.isSuccess || !result.data.delivered;
+      if (lost && outgoing !== undefined && this.#outgoing.get(to) === outgoing) this.#undelivered.add(to);
+    });
   }
 
   #onSignal(from: string, data: SignalData): void {
