@@ -520,6 +520,134 @@ describe('LiveMedia', function () {
     });
   });
 
+  describe('reconnect and resume', () => {
+    /** Resolves once `session`'s connection went away and came back (listening from now on). */
+    function resumed(session: Session): Promise<void> {
+      return new Promise<void>((resolve) => {
+        let away = false;
+        const stop = session.$connection.listen((status) => {
+          if (status !== 'connected') away = true;
+          else if (away) {
+            stop();
+            resolve();
+          }
+        });
+      });
+    }
+
+    /** Cuts `userId`'s connection as a network failure would; resolves once the session resumed. */
+    async function dropAndResume(userId: string): Promise<void> {
+      const back = resumed(live.session(userId));
+      expect(live.hub.dropConnections(userId), `${userId} had a connection`).to.be.greaterThan(0);
+      await back;
+    }
+
+    it("a viewer whose connection drops and resumes within the grace keeps the publisher's video", async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      await playing(show(await remoteOf(viewer, 'guest')));
+
+      await dropAndResume('viewer');
+      await playing(show(await remoteOf(viewer, 'guest')));
+      await waitFor(viewer.viewerStatus, (value) => value.get('guest') === 'live', 'the viewer is live');
+      // Signaling works after the resume: a camera switch reaches the viewer.
+      const guestDevices = devices('guest');
+      expect((await guestDevices.switchCamera(false)).isSuccess).to.equal(true);
+      const switched = guestDevices.localStream.get()?.getVideoTracks()[0];
+      await waitUntil(
+        () =>
+          openConnections()
+            .flatMap((connection) => connection.getSenders())
+            .some((sender) => sender.track === switched),
+        'the publisher sends the new track',
+      );
+      await playing(show(await remoteOf(viewer, 'guest')));
+    });
+
+    it('a camera opened while the viewer was away reaches the viewer once it is back', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      await waitFor(viewer.viewerStatus, (value) => value.get('guest') === 'live', 'the viewer is live');
+
+      const back = resumed(live.session('viewer'));
+      expect(live.hub.dropConnections('viewer')).to.be.greaterThan(0);
+      // The renegotiation this causes cannot reach the viewer while it is away.
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      await back;
+      await playing(show(await remoteOf(viewer, 'guest')));
+    });
+
+    it('a publisher whose connection drops and resumes keeps publishing to its viewers', async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      media('guest');
+      const viewer = media('viewer');
+      const guestDevices = devices('guest');
+      expect((await guestDevices.openLocalCamera()).isSuccess).to.equal(true);
+      await playing(show(await remoteOf(viewer, 'guest')));
+
+      await dropAndResume('guest');
+      await playing(show(await remoteOf(viewer, 'guest')));
+      // Device changes still reach the viewer: camera off, then on again.
+      expect((await guestDevices.closeLocalCamera()).isSuccess).to.equal(true);
+      await waitFor(viewer.remoteStreams, (value) => !hasVideo(value.get('guest')), 'the video goes');
+      expect((await guestDevices.openLocalCamera()).isSuccess).to.equal(true);
+      await playing(show(await remoteOf(viewer, 'guest')));
+      expect(guestDevices.cameraStatus.get()).to.equal('on');
+    });
+
+    it('10 drop and resume cycles of the viewer and the publisher leave no connection, listener or subscription behind', async function () {
+      this.timeout(90_000);
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      const viewerSubscriptions = countSubscriptions(live.session('viewer'));
+      const guestSubscriptions = countSubscriptions(live.session('guest'));
+      const guest = media('guest');
+      const viewer = media('viewer');
+      const host = media('host');
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      await remoteOf(viewer, 'guest');
+      await remoteOf(host, 'guest');
+      await waitFor(
+        viewer.viewerStatus,
+        (value) => value.get('host') === 'live',
+        'the viewer watches the host',
+      );
+      await waitFor(
+        viewer.viewerStatus,
+        (value) => value.get('guest') === 'live',
+        'the viewer watches the guest',
+      );
+      const open = openConnections().length;
+      const listeners = new Map(streamListeners);
+      const subscribed = [viewerSubscriptions(), guestSubscriptions()];
+
+      for (let cycle = 0; cycle < 10; cycle++) {
+        await dropAndResume(cycle % 2 === 0 ? 'viewer' : 'guest');
+        await waitFor(
+          viewer.viewerStatus,
+          (value) => value.get('guest') === 'live' && value.get('host') === 'live',
+          `cycle ${cycle}: live again`,
+        );
+        await remoteOf(viewer, 'guest');
+        await waitUntil(
+          () => openConnections().length === open,
+          `cycle ${cycle}: as many connections as before`,
+        );
+      }
+
+      expect(guest.connections.publishing).to.have.members(['host', 'viewer']);
+      expect(viewer.connections).to.deep.equal({ publishing: [], watching: ['host', 'guest'] });
+      expect(Object.fromEntries(streamListeners)).to.deep.equal(Object.fromEntries(listeners));
+      expect([viewerSubscriptions(), guestSubscriptions()]).to.deep.equal(subscribed);
+    });
+  });
+
   describe('leaks', () => {
     it('20 seat cycles leave no connection, listener, stream or capture behind', async function () {
       this.timeout(90_000);
