@@ -6,7 +6,6 @@
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
 import type { Session } from '../src/core/session.js';
 // Registers the kit's elements, which the templates below use.
 import '../src/index.js';
@@ -154,7 +153,7 @@ export class DemoApp extends LitElement {
               required
               maxlength=${MAX_NAME_LENGTH}
               placeholder=${t.namePlaceholder}
-              .value=${live(profile.userName)}
+              value=${profile.userName}
               aria-invalid=${error?.field === 'name' ? 'true' : 'false'}
               aria-describedby=${error?.field === 'name' ? 'name-error' : ''}
             />
@@ -167,7 +166,7 @@ export class DemoApp extends LitElement {
               type="url"
               inputmode="url"
               placeholder="https://"
-              .value=${live(profile.avatarUrl)}
+              value=${profile.avatarUrl}
               aria-invalid=${error?.field === 'avatar' ? 'true' : 'false'}
               aria-describedby=${error?.field === 'avatar' ? 'avatar-error' : 'avatar-hint'}
             />
@@ -238,14 +237,14 @@ export class DemoApp extends LitElement {
         <section class="stage-column" aria-labelledby="live-title">
           <div class="live-bar">
             <div class="live-heading">
-              <span class="live-badge">LIVE</span>
+              <span class="live-badge" ?hidden=${this.ended}>LIVE</span>
               <h1 id="live-title">${title}</h1>
               <span class="role-badge">${host ? t.youAreHost : t.youAreViewer}</span>
             </div>
             <connection-status></connection-status>
           </div>
           <live-core-view class="stage" @seat-invite-request=${this.#onInviteRequest}></live-core-view>
-          <div class="controls" role="group" aria-label=${t.devicesTitle}>
+          <div class="controls" role="group" aria-label=${t.devicesTitle} ?hidden=${this.ended}>
             ${host ? nothing : html`<apply-button timeout="30" devices="camera microphone"></apply-button>`}
             <div class="device-controls" ?hidden=${!host && !this.seated}>
               <device-toggle device="camera"></device-toggle>
