@@ -3,7 +3,8 @@
  * server in dev mode (`staticDir`), a host in one browser context, two viewers in two tabs of
  * another, clicking like users. Apply → accept → the guest's video plays at the host and at the
  * other viewer; invite → accept; a hostile name stays text; a reload of the guest's tab comes back
- * as the same user on the same seat with the camera on.
+ * as the same user on the same seat with the camera on, and one of the host's gets the live back;
+ * ending the live takes everyone back to the start; the landing form refuses bad input.
  *
  * Run (WebRTC needs a loopback-only network namespace):
  * `unshare -n bash -c 'ip link set lo up && node --import tsx --test --test-reporter=spec test/e2e/demo.test.ts'`
@@ -214,6 +215,78 @@ describe('demo app', { timeout: 300_000 }, () => {
       await waitForVideo(grace, adaId);
     },
   );
+
+  it("a reload of the host's tab gets the live back, with the guests still seated", async (t) => {
+    assert.notEqual(adaId, '', 'the flow above seated Ada');
+    const lap = lapper(t);
+    const host = hostUser.page;
+    await host.reload();
+    await inLive(host);
+    assert.equal(await userIdOf(host), hostId, 'a reload keeps the user');
+    assert.equal(await host.locator('#live-title').textContent(), 'Friday show');
+    // Still the owner: the host's lists and End live are there, the guests on their seats.
+    await host.getByRole('button', { name: 'End live' }).waitFor();
+    await host.getByRole('button', { name: actionOn('Invite', 'Hana') }).waitFor({ state: 'detached' });
+    await waitFor(
+      async () =>
+        (await tileStates(host, adaId)).length === 1 && (await tileStates(host, graceId)).length === 1,
+      'Ada and Grace on their seats at the host',
+    );
+    await waitFor(() => seatedWithCamera(host, hostId), "the host's camera on again");
+    lap("reload of the host: the live, the seats and the host's camera back");
+    assertQuiet();
+  });
+
+  it('ending the live tells every viewer and takes them back to the start', async () => {
+    assert.notEqual(hostId, '', 'the flow above started a live');
+    const host = hostUser.page;
+    await host.getByRole('button', { name: 'End live' }).click();
+    await host.getByRole('button', { name: 'Start live' }).waitFor();
+    for (const page of [viewers.page, grace]) {
+      const banner = page.getByRole('alert').filter({ hasText: 'This live has ended.' });
+      await banner.waitFor();
+      await banner.getByRole('button', { name: 'Back to start' }).click();
+      await page.getByRole('button', { name: 'Start live' }).waitFor();
+      assert.equal(new URL(page.url()).search, '');
+    }
+    // Devices were released: every captured track has ended (the camera light is off).
+    for (const page of [host, viewers.page, grace]) {
+      await waitFor(
+        () => page.evaluate(() => window.__e2e.tracks().every((track) => track.readyState === 'ended')),
+        'every captured track ended',
+      );
+    }
+    assertQuiet();
+  });
+
+  it('the landing form refuses a missing name and an avatar that is not http(s)', async () => {
+    // A browser that never used the demo: nothing to prefill.
+    const fresh = await newUserContext(browser);
+    const page = fresh.page;
+    await page.goto(server.handle.httpUrl);
+    await page.getByRole('button', { name: 'Start live' }).click();
+    assert.equal(await page.getByRole('alert').textContent(), 'Enter your name.');
+    await page.getByLabel('Your name').fill('Mallory');
+    await page.getByLabel('Avatar URL (optional)').fill('javascript:alert(1)');
+    await page.getByRole('button', { name: 'Start live' }).click();
+    assert.equal(
+      await page.getByRole('alert').textContent(),
+      'The avatar must be an http:// or https:// address.',
+    );
+    assert.equal(await page.getByLabel('Your name').inputValue(), 'Mallory', 'what was typed stays');
+    assert.equal(new URL(page.url()).search, '', 'no live was started');
+    await page.getByLabel('Live link or ID').fill('not a link');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    assert.equal(
+      await page.getByRole('alert').textContent(),
+      'The avatar must be an http:// or https:// address.',
+    );
+    await page.getByLabel('Avatar URL (optional)').fill('');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    assert.equal(await page.getByRole('alert').textContent(), 'That is not a live link or ID.');
+    await fresh.close();
+    assert.deepEqual(fresh.problems, []);
+  });
 
   function assertQuiet(): void {
     assert.deepEqual(hostUser.problems, []);
