@@ -128,7 +128,11 @@ function announce(stream: MediaStream, type: 'addtrack' | 'removetrack', track: 
  * - a host closing or forbidding the device stops its track (the status goes off);
  * - leaving or losing the seat, leaving the live, and logging out stop every capture, so the
  *   camera light goes off. Devices already open when the user sits down are published as on;
- *   sitting down never opens a device.
+ *   sitting down never opens a device;
+ * - the shared screen goes out on the seat's video in place of the camera (docs/decisions/0012):
+ *   the seat's published camera status is on while the camera captures or the screen is shared
+ *   (`cameraStatus` stays the camera's own), a video lock refuses `startScreenShare()` with
+ *   `CAMERA_LOCKED`, and a host closing or forbidding the camera stops the share too.
  */
 export class DeviceStore {
   /**
