@@ -237,7 +237,7 @@ export class DemoApp extends LitElement {
         <section class="stage-column" aria-labelledby="live-title">
           <div class="live-bar">
             <div class="live-heading">
-              <span class="live-badge" ?hidden=${this.ended}>LIVE</span>
+              <span class="live-badge" ?hidden=${this.ended}>${t.liveBadge}</span>
               <h1 id="live-title">${title}</h1>
               <span class="role-badge">${host ? t.youAreHost : t.youAreViewer}</span>
             </div>
