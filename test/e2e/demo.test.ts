@@ -209,7 +209,9 @@ describe('demo app', { timeout: 300_000 }, () => {
 
   it(
     "after the reload, the host and the other viewer see the guest's video again",
-    { todo: 'viewers keep a dead connection to a publisher that reloaded (LiveMedia does not watch again)' },
+    {
+      todo: 'LiveMedia: a viewer whose peer to a reloaded publisher closed does not watch again, and the server keeps the pair',
+    },
     async () => {
       await waitForVideo(hostUser.page, adaId);
       await waitForVideo(grace, adaId);
