@@ -55,6 +55,8 @@ export interface FuzzReport {
   readonly heapEndMB: number;
   readonly rssWarmMB: number;
   readonly rssEndMB: number;
+  /** Heap and RSS after a forced GC, every tenth of the run. */
+  readonly samples: readonly { readonly messages: number; readonly heapMB: number; readonly rssMB: number }[];
   readonly seconds: number;
 }
 
@@ -503,7 +505,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     maxMessageBytes: MAX_MESSAGE_BYTES,
     // The fuzzer must reach the parser and the hub, not only the rate limiter.
     messagesPerSecond: 1_000_000,
-    logger: { info: () => undefined, warn: (line) => warnings.push(line) },
+    // Only failures are kept: the thousands of expected refusals would grow this process's heap.
+    logger: {
+      info: () => undefined,
+      warn: (line) => {
+        if (/hub error|failed:/.test(line)) warnings.push(line);
+      },
+    },
   });
   const bystanders: Peer[] = [];
   try {
@@ -515,7 +523,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       Peer,
     ];
     bystanders.push(host, guest, applicant, viewer);
-    await Promise.all(MEMBERS.map((userId, i) => (bystanders[i]!).login(userId)));
+    await Promise.all(MEMBERS.map((userId, i) => bystanders[i]!.login(userId)));
     await host.command('live.create', { liveId: LIVE, liveName: 'Fuzz show' });
     for (const peer of [guest, applicant, viewer]) await peer.command('live.join', { liveId: LIVE });
     await guest.command('guest.apply', { liveId: LIVE, seatIndex: 1 });
@@ -533,6 +541,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     let sent = 0;
     let nextId = 0;
     let warm: { heapMB: number; rssMB: number } | null = null;
+    const samples: { messages: number; heapMB: number; rssMB: number }[] = [];
     const warmAt = Math.min(options.messages, Math.max(500, Math.floor(options.messages / 10)));
     const BATCH = 25;
     let fuzzer: Peer | null = null;
@@ -608,8 +617,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       // Forget what was counted: a long-lived fuzzer must not grow the measured heap.
       peer.messages.length = 0;
       if (!warm && sent >= warmAt) warm = memory();
-      if (Math.floor(sent / 10_000) !== Math.floor((sent - batchSent) / 10_000)) {
-        log(`${sent} messages sent, ${fuzzerCount} fuzzing connections`);
+      const tenth = Math.max(1, Math.floor(options.messages / 10));
+      if (Math.floor(sent / tenth) !== Math.floor((sent - batchSent) / tenth)) {
+        const now = memory();
+        samples.push({ messages: sent, heapMB: round(now.heapMB), rssMB: round(now.rssMB) });
+        log(`${sent} messages sent, ${fuzzerCount} fuzzing connections, heap ${round(now.heapMB)} MB`);
       }
     }
     fuzzer?.close();
@@ -631,6 +643,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     for (const line of warnings) {
       if (/hub error|failed:/.test(line)) failures.push(`server: ${line.split('\n')[0] ?? ''}`);
     }
+    // Flat memory: from the second sample (warm) to the last, no growth beyond noise.
+    const warmSample = samples[1];
+    const lastSample = samples[samples.length - 1];
+    if (warmSample && lastSample && lastSample.messages > warmSample.messages) {
+      const growth = lastSample.heapMB - warmSample.heapMB;
+      if (growth > 2 && growth / warmSample.heapMB > 0.2) {
+        failures.push(`the heap grew from ${warmSample.heapMB} MB to ${lastSample.heapMB} MB`);
+      }
+    }
     const end = memory();
     const startMemory = warm ?? end;
     return {
@@ -646,6 +667,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       heapEndMB: round(end.heapMB),
       rssWarmMB: round(startMemory.rssMB),
       rssEndMB: round(end.rssMB),
+      samples,
       seconds: round((performance.now() - started) / 1000),
     };
   } finally {
