@@ -337,7 +337,12 @@ export class DemoApp extends LitElement {
     if (avatarUrl === null) return this.#refuse(form, { field: 'avatar', text: 'errorAvatar' });
     saveProfile({ userName, avatarUrl });
     if (action === 'host') {
-      const liveName = field('liveName').trim().slice(0, 64);
+      const title = field('liveName').trim();
+      const t = stringsFor(this.locale);
+      const liveName = (title !== '' ? title : t.defaultLiveName.replace('{name}', () => userName)).slice(
+        0,
+        64,
+      );
       this.#enter({ liveId: randomId('live-'), role: 'host', userName, avatarUrl, liveName, fresh: true });
       return;
     }
