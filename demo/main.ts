@@ -1,6 +1,7 @@
 /**
- * The demo's entry: registers the app (and through it the kit's elements), puts the kit's design tokens on the
- * page, and applies the saved (or the browser's) language and theme before the first render.
+ * The demo's entry: registers the app (and through it the kit's elements), puts the kit's design
+ * tokens on the page, and applies the saved (or the browser's) language and theme before the first
+ * render.
  */
 import { DemoApp } from './app.js';
 import { loadPreference } from './state.js';
