@@ -281,6 +281,19 @@ function instrument(): void {
     offered.add(this);
     return createOffer.apply(this, args);
   } as RTCPeerConnection['createOffer'];
+  // WebSockets: kept so a test can cut them as a network failure would, and refuse new ones
+  // (they go to a closed port) while the network is "down".
+  const sockets: WebSocket[] = [];
+  let socketsDown = false;
+  const NativeWebSocket = window.WebSocket;
+  class CountedWebSocket extends NativeWebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      // Keep in step with DOWN_URL below.
+      super(socketsDown ? 'ws://127.0.0.1:9/' : url, protocols);
+      sockets.push(this);
+    }
+  }
+  window.WebSocket = CountedWebSocket;
   const devices = navigator.mediaDevices as MediaDevices | undefined;
   if (devices !== undefined) {
     const getUserMedia = devices.getUserMedia.bind(devices);
@@ -327,6 +340,16 @@ function instrument(): void {
           readyState: track.readyState,
         })),
       deepAll,
+      dropSockets: (down: boolean): number => {
+        socketsDown = down;
+        const open = sockets.filter((socket) => socket.readyState === NativeWebSocket.OPEN);
+        // 3000: a close code the application defines; the kit's session takes it as a lost network.
+        for (const socket of open) socket.close(3000, 'network lost');
+        return open.length;
+      },
+      restoreSockets: (): void => {
+        socketsDown = false;
+      },
       tiles: (userId: string): SeatTileElement[] =>
         (deepAll('guest-seat-tile') as SeatTileElement[]).filter(
           (tile) => tile.seat?.userInfo?.userId === userId,
@@ -334,6 +357,9 @@ function instrument(): void {
     }),
   });
 }
+
+/** Where new WebSockets go while `dropNetwork(page, { down: true })` holds the network down. */
+const DOWN_URL = 'ws://127.0.0.1:9/';
 
 /** What `window.__e2e` holds in an instrumented page. */
 export interface PageProbe {
@@ -343,6 +369,9 @@ export interface PageProbe {
   deepAll(selector: string): Element[];
   /** The `<guest-seat-tile>` elements (anywhere in the page) that show `userId`. */
   tiles(userId: string): SeatTileElement[];
+  /** Closes the open WebSockets; with `down`, new ones fail until `restoreSockets()`. */
+  dropSockets(down: boolean): number;
+  restoreSockets(): void;
 }
 
 /** What the probe reads of a `<guest-seat-tile>` (kept structural: the harness loads no element). */
@@ -361,7 +390,10 @@ declare global {
 export interface UserContext {
   readonly context: BrowserContext;
   readonly page: Page;
-  /** Console errors and warnings and uncaught exceptions, as `"<type>: <text>"`. */
+  /**
+   * Console errors and warnings and uncaught exceptions, as `"<type>: <text>"` (but the browser's
+   * line for each socket refused while `dropNetwork` holds the network down).
+   */
   readonly problems: string[];
   close(): Promise<void>;
 }
@@ -393,7 +425,10 @@ export async function newUserContext(
   const problems: string[] = [];
   page.on('console', (message) => {
     const type = message.type();
-    if (type === 'error' || type === 'warning') problems.push(`${type}: ${message.text()}`);
+    const text = message.text();
+    // The browser's own line for a socket refused while the harness holds the network down.
+    if (text.includes(`WebSocket connection to '${DOWN_URL}' failed`)) return;
+    if (type === 'error' || type === 'warning') problems.push(`${type}: ${text}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   return { context, page, problems, close: () => context.close() };
@@ -549,6 +584,20 @@ export interface PeerCounts {
   readonly offering: number;
   /** Open, and never made an offer: the side that answers (a viewer, in the kit). */
   readonly answering: number;
+}
+
+/**
+ * Cuts the page's WebSockets as a lost network would (the kit's session reconnects and resumes).
+ * With `{ down: true }`, new sockets fail too until `restoreNetwork(page)`. Resolves with how many
+ * sockets were open.
+ */
+export function dropNetwork(page: Page, { down = false }: { down?: boolean } = {}): Promise<number> {
+  return page.evaluate((down) => window.__e2e.dropSockets(down), down);
+}
+
+/** Lets the page's new WebSockets through again (after `dropNetwork(page, { down: true })`). */
+export function restoreNetwork(page: Page): Promise<void> {
+  return page.evaluate(() => window.__e2e.restoreSockets());
 }
 
 /** How many `RTCPeerConnection`s the page made, and how many are open, on either side. */
