@@ -7,11 +7,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { ServerHandle } from '../../src/server/server.js';
-import {
-  ErrorCode,
-  type CommandName,
-  type ReplyMessage,
-} from '../../src/protocol/index.js';
+import { ErrorCode, type CommandName, type ReplyMessage } from '../../src/protocol/index.js';
 import { Resources, TestClient } from './helpers.js';
 
 const C = ErrorCode;
