@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { competitorTable } from '../../bench/competitors.js';
 import { run } from '../../bench/run.js';
 
-const SMOKE = ['B1', 'B2', 'B3', 'B4', 'B7'] as const;
+const SMOKE = ['B1', 'B2', 'B3', 'B4', 'B5', 'B7'] as const;
 
 describe('npm run bench --smoke', () => {
   for (const id of SMOKE) {
