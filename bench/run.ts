@@ -153,14 +153,10 @@ async function main(): Promise<void> {
     const command = [process.execPath, ...process.execArgv, fileURLToPath(import.meta.url), ...argv]
       .map((part) => `'${part.replace(/'/g, `'\\''`)}'`)
       .join(' ');
-    const child = spawnSync(
-      'bash',
-      ['-c', `ulimit -n 200000 2>/dev/null || ulimit -n 65536; exec ${command}`],
-      {
-        stdio: 'inherit',
-        env: { ...process.env, BENCH_REEXEC: '1' },
-      },
-    );
+    const child = spawnSync('bash', ['-c', `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${command}`], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_REEXEC: '1' },
+    });
     process.exit(child.status ?? 1);
   }
   const results = await run(options);
