@@ -207,6 +207,8 @@ export class LiveRoom implements LiveRoomApi {
   readonly #viewers = new Map<string, Set<string>>();
   /** When each user's recent applications were made (server ms), for `maxApplicationsPerMinute`. */
   readonly #applicationTimes = new Map<string, number[]>();
+  /** The last array `#seatInfos` handed out. */
+  #lastSeatInfos: SeatInfo[] | null = null;
   #seq = 0;
   #ended = false;
   #nextApplicationId = 1;
@@ -1169,7 +1171,21 @@ export class LiveRoom implements LiveRoomApi {
     return index;
   }
 
+  /**
+   * The seats as members see them. While they have not changed, the same (never mutated) array is
+   * handed out again: the snapshots and replies that a large room's joins keep share one copy.
+   */
   #seatInfos(): SeatInfo[] {
+    const fresh = this.#buildSeatInfos();
+    const last = this.#lastSeatInfos;
+    if (last !== null && last.length === fresh.length && fresh.every((seat, i) => sameSeat(seat, last[i]))) {
+      return last;
+    }
+    this.#lastSeatInfos = fresh;
+    return fresh;
+  }
+
+  #buildSeatInfos(): SeatInfo[] {
     return this.#seats.map((seat) => {
       const occupant = seat.occupant;
       const member = occupant === null ? undefined : this.#members.get(occupant.userId);
@@ -1283,4 +1299,22 @@ export class LiveRoom implements LiveRoomApi {
       userId === actor.user.userId ? 'You are not on a seat.' : `User ${userId} is not on a seat.`,
     );
   }
+}
+
+/** Whether two seats, as members see them, say the same (each field of the occupant compared). */
+function sameSeat(a: SeatInfo, b: SeatInfo | undefined): boolean {
+  if (b === undefined) return false;
+  if (
+    a.index !== b.index ||
+    a.isLocked !== b.isLocked ||
+    a.isAudioLocked !== b.isAudioLocked ||
+    a.isVideoLocked !== b.isVideoLocked
+  ) {
+    return false;
+  }
+  const x = a.userInfo as Readonly<Record<string, unknown>> | null;
+  const y = b.userInfo as Readonly<Record<string, unknown>> | null;
+  if (x === null || y === null) return x === y;
+  const keys = Object.keys(x);
+  return keys.length === Object.keys(y).length && keys.every((key) => x[key] === y[key]);
 }
