@@ -73,9 +73,22 @@ export interface FanOutOptions {
   readonly coalesceAbove: number;
   /** The shortest time between two batches of one room, in ms. Default 100 (≤ 10 per second). */
   readonly intervalMs: number;
+  /**
+   * In a coalesced room, how many connections per second the audience's `member.count` may be sent
+   * to. A count that travels alone (nothing else for the audience is pending) waits until
+   * `subscribers / countFanOutPerSecond` seconds (at least `intervalMs`) have passed since the last
+   * count went out, so audience joins and leaves cost a bounded number of sends per second however
+   * large the room; a count rides along at once with any other batch to the audience. Default
+   * 10,000 (the count of a room of 20,000 goes out at most every 2 s when it alone changes).
+   */
+  readonly countFanOutPerSecond: number;
 }
 
-export const DEFAULT_FAN_OUT: FanOutOptions = { coalesceAbove: 1_000, intervalMs: 100 };
+export const DEFAULT_FAN_OUT: FanOutOptions = {
+  coalesceAbove: 1_000,
+  intervalMs: 100,
+  countFanOutPerSecond: 10_000,
+};
 
 /** One transport to one client, as the hub sees it. */
 export interface HubPeer {
@@ -113,6 +126,8 @@ export interface HubConnection {
 }
 
 export const DEFAULT_REPLAY_BUFFER_SIZE = 512;
+/** Remembered replies up to this length are kept as text; longer ones as the message. */
+const KEEP_TEXT_UP_TO = 256;
 export const DEFAULT_REPLY_CACHE_SIZE = 256;
 
 /** Creates a hub. */
@@ -185,8 +200,12 @@ interface RoomRecord {
   pending: PendingEvent[];
   /** The timer of the next batch, while events are pending. */
   flushTimer: TimerHandle | null;
+  /** When `flushTimer` is due (scheduler time). */
+  flushAt: number;
   /** When the last batch went out (scheduler time), `-Infinity` before the first. */
   lastFlush: number;
+  /** When the audience was last sent a `member.count` in a batch, `-Infinity` before the first. */
+  lastCount: number;
   /** Users the hub saw join and not yet leave. */
   readonly members: Set<string>;
   dropped: boolean;
@@ -197,8 +216,12 @@ interface UserRecord {
   connection: Connection | null;
   /** Lives this user is a member of (joined, not left, not ended). */
   readonly lives: Set<string>;
-  /** Serialized replies by command id, oldest first. */
-  readonly replies: Map<string, string>;
+  /**
+   * Replies by command id, oldest first: the text of a short one; a long one (a snapshot) as the
+   * message, whose parts the room shares among many replies and never changes, serialised again
+   * if the id comes back.
+   */
+  readonly replies: Map<string, string | ReplyMessage>;
 }
 
 class Connection implements HubConnection {
@@ -286,6 +309,10 @@ class HubImpl implements Hub {
     this.#fanOut = {
       coalesceAbove: Math.max(0, options.fanOut?.coalesceAbove ?? DEFAULT_FAN_OUT.coalesceAbove),
       intervalMs: Math.max(0, options.fanOut?.intervalMs ?? DEFAULT_FAN_OUT.intervalMs),
+      countFanOutPerSecond: Math.max(
+        1,
+        options.fanOut?.countFanOutPerSecond ?? DEFAULT_FAN_OUT.countFanOutPerSecond,
+      ),
     };
   }
 
@@ -452,7 +479,7 @@ class HubImpl implements Hub {
   #resendCached(connection: Connection, id: string): boolean {
     const cached = connection.record.replies.get(id);
     if (cached === undefined) return false;
-    connection.send(cached);
+    connection.send(typeof cached === 'string' ? cached : this.#text(cached));
     return true;
   }
 
@@ -464,7 +491,7 @@ class HubImpl implements Hub {
       return;
     }
     const replies = connection.record.replies;
-    replies.set(id, text);
+    replies.set(id, text.length > KEEP_TEXT_UP_TO ? reply : text);
     while (replies.size > this.#replyCacheSize) {
       const oldest = replies.keys().next();
       if (oldest.done) break;
@@ -527,7 +554,9 @@ class HubImpl implements Hub {
       managers: new Set(),
       pending: [],
       flushTimer: null,
+      flushAt: Number.POSITIVE_INFINITY,
       lastFlush: Number.NEGATIVE_INFINITY,
+      lastCount: Number.NEGATIVE_INFINITY,
       members: new Set(),
       dropped: false,
     };
@@ -716,7 +745,7 @@ class HubImpl implements Hub {
       this.#forgetMembership(record, event.userId);
     } else if (event.type === 'live.ended') {
       // The end is told at once, after whatever was pending.
-      if (record.pending.length > 0) this.#whileBusy(() => this.#flush(record));
+      if (record.pending.length > 0) this.#whileBusy(() => this.#flush(record, true));
       this.#drop(record);
     }
   }
@@ -792,9 +821,30 @@ class HubImpl implements Hub {
     if (broadcast === null)
       this.#forEachRecipient(record, envelope.to, (connection) => targets.push(connection));
     record.pending.push({ seq: envelope.seq, event: envelope.event, broadcast, targets });
-    if (record.flushTimer !== null) return;
-    const wait = Math.max(0, record.lastFlush + this.#fanOut.intervalMs - this.#scheduler.now());
-    record.flushTimer = this.#scheduler.setTimer(wait, () => {
+    const due =
+      envelope.event.type === 'member.count'
+        ? Math.max(record.lastFlush + this.#fanOut.intervalMs, this.#countDue(record))
+        : record.lastFlush + this.#fanOut.intervalMs;
+    this.#flushAt(record, due);
+  }
+
+  /** When the audience may next be sent a count that travels alone. */
+  #countDue(record: RoomRecord): number {
+    const spacing = Math.max(
+      this.#fanOut.intervalMs,
+      (record.subscribers.size / this.#fanOut.countFanOutPerSecond) * 1000,
+    );
+    return record.lastCount + spacing;
+  }
+
+  /** Arms the room's batch timer for `due`, unless it is already due no later. */
+  #flushAt(record: RoomRecord, due: number): void {
+    if (record.flushTimer !== null) {
+      if (record.flushAt <= due) return;
+      this.#scheduler.clearTimer(record.flushTimer);
+    }
+    record.flushAt = due;
+    record.flushTimer = this.#scheduler.setTimer(Math.max(0, due - this.#scheduler.now()), () => {
       record.flushTimer = null;
       if (!record.dropped) this.#whileBusy(() => this.#flush(record));
     });
@@ -805,15 +855,28 @@ class HubImpl implements Hub {
    * names share one text per class (managers, everyone else), serialised once; a member named by
    * an event (an applicant, an invitee) gets its own batch with the broadcasts merged in order.
    */
-  #flush(record: RoomRecord): void {
+  #flush(record: RoomRecord, final = false): void {
     if (record.flushTimer !== null) {
       this.#scheduler.clearTimer(record.flushTimer);
       record.flushTimer = null;
     }
-    record.lastFlush = this.#scheduler.now();
-    const pending = record.pending;
+    const now = this.#scheduler.now();
+    record.lastFlush = now;
+    let pending = record.pending;
     record.pending = [];
     if (pending.length === 0) return;
+    // A member count that would be the audience's only news waits for its own, slower turn: the
+    // managers' part of the batch goes now, the count stays pending.
+    if (!final && now < this.#countDue(record) && !this.#audienceNews(record, pending)) {
+      const counts = pending.filter((item) => item.event.type === 'member.count');
+      if (counts.length > 0) {
+        pending = pending.filter((item) => item.event.type !== 'member.count');
+        record.pending = counts;
+        this.#flushAt(record, this.#countDue(record));
+      }
+    }
+    if (pending.length === 0) return;
+    if (pending.some((item) => item.event.type === 'member.count')) record.lastCount = now;
     const forOthers = supersede(pending.filter((item) => item.broadcast !== null));
     const forManagers = supersede(pending.filter((item) => item.broadcast === 'all'));
     const personal = new Map<Connection, PendingEvent[]>();
@@ -847,6 +910,15 @@ class HubImpl implements Hub {
     for (const [connection, own] of personal) {
       connection.send(batch(mergeBySeq(record.managers.has(connection) ? forManagers : forOthers, own)));
     }
+  }
+
+  /** Whether a pending event other than a member count goes to someone who is not a manager. */
+  #audienceNews(record: RoomRecord, pending: readonly PendingEvent[]): boolean {
+    return pending.some(
+      (item) =>
+        item.event.type !== 'member.count' &&
+        (item.broadcast !== null || item.targets.some((connection) => !record.managers.has(connection))),
+    );
   }
 
   /** Keeps the set of managers in step with the room's roles. */

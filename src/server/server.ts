@@ -89,6 +89,8 @@ export interface ServerOptions {
   protocolLimits?: Partial<ProtocolLimits>;
   /** Events kept per room for resume. Default 512. */
   replayBufferSize?: number;
+  /** How a large room's events are coalesced (see `HubOptions.fanOut`). Defaults: `DEFAULT_FAN_OUT`. */
+  fanOut?: HubOptions['fanOut'];
   /** The clock and timers of the rooms. Default `realScheduler`. Transport timers always use real time. */
   scheduler?: Scheduler;
   /** Turns server messages into text (see `HubOptions.serialize`). Default `JSON.stringify`. */
@@ -128,6 +130,8 @@ export const DEFAULT_MAX_CONNECTIONS = 10_000;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
+/** `ws` send options of a text frame whose payload is given as UTF-8 bytes. */
+const TEXT_FRAME = { binary: false } as const;
 /** Messages a client may send while its token is being checked. */
 const MAX_EARLY_MESSAGES = 16;
 /** Longest delay `setTimeout` accepts. */
@@ -289,7 +293,20 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   if (options.roomLimits) hubOptions.roomLimits = options.roomLimits;
   if (options.protocolLimits) hubOptions.protocolLimits = options.protocolLimits;
   if (options.replayBufferSize !== undefined) hubOptions.replayBufferSize = options.replayBufferSize;
+  if (options.fanOut) hubOptions.fanOut = options.fanOut;
   const hub = createHub(hubOptions);
+
+  // The hub hands the same string to every recipient of a broadcast: it is encoded to UTF-8 once
+  // and the same bytes go to each socket (ws frames a Buffer without copying it).
+  let lastText: string | null = null;
+  let lastBytes: Buffer = Buffer.alloc(0);
+  function bytesOf(text: string): Buffer {
+    if (text !== lastText) {
+      lastText = text;
+      lastBytes = Buffer.from(text, 'utf8');
+    }
+    return lastBytes;
+  }
 
   const clients = new Set<Client>();
   let closing: Promise<void> | null = null;
@@ -441,7 +458,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     const { user, expiresAt } = verified.data;
     const peer: HubPeer = {
       send: (message) => {
-        if (client.ws.readyState === client.ws.OPEN) client.ws.send(message);
+        if (client.ws.readyState === client.ws.OPEN) client.ws.send(bytesOf(message), TEXT_FRAME);
       },
       close: (code, reason) => closeClient(client, code, reason),
     };

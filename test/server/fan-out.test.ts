@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { ManualScheduler } from '../../src/engine/scheduler.js';
 import { createHub, DEFAULT_FAN_OUT, type HubOptions } from '../../src/hub/index.js';
 import type { BatchMessage, ServerMessage, UserInfo } from '../../src/protocol/index.js';
+import { connect, startServer, type TestClient } from './helpers.js';
 
 function user(userId: string): UserInfo {
   return { userId, userName: userId.toUpperCase(), avatarUrl: '' };
@@ -160,7 +161,101 @@ describe('hub fan-out', () => {
     assert.equal(members[3]!.peer.events().at(-1)?.type, 'live.ended');
   });
 
+  it('sends the audience a count that travels alone at most once per room size / countFanOutPerSecond', () => {
+    // 21 subscribers at 100 per second: a lone count goes out at most every 210 ms.
+    const { members, attach, scheduler, host } = room(20, {
+      coalesceAbove: 5,
+      intervalMs: 100,
+      countFanOutPerSecond: 100,
+    });
+    const audience = members[0]!.peer;
+    const counts = () =>
+      audience
+        .events()
+        .filter((e) => e.type === 'member.count')
+        .map((e) => e.seq);
+    audience.clear();
+    host.peer.clear();
+    attach('late0').send('live.join', { liveId: 'show' });
+    scheduler.advance(100);
+    assert.equal(counts().length, 1, 'a count after a quiet while goes with the next batch');
+    for (let i = 1; i < 6; i++) {
+      attach(`late${i}`).send('live.join', { liveId: 'show' });
+      scheduler.advance(30);
+    }
+    assert.equal(counts().length, 1, 'the next lone count waits for its turn');
+    scheduler.advance(1_000);
+    assert.equal(
+      host.peer.events().filter((e) => e.type === 'member.joined').length,
+      6,
+      'managers get each arrival',
+    );
+    const batches = audience.updates() as BatchMessage[];
+    assert.equal(batches.length, 2, 'six joins, two counts');
+    assert.deepEqual(
+      batches[1]!.events.map((item) => item.event),
+      [{ type: 'member.count', memberCount: 27 }],
+    );
+  });
+
+  it('lets a held count ride along with the next batch the audience gets, in seq order', () => {
+    const { members, attach, scheduler, host } = room(20, {
+      coalesceAbove: 5,
+      intervalMs: 100,
+      countFanOutPerSecond: 100,
+    });
+    const audience = members[0]!.peer;
+    attach('late0').send('live.join', { liveId: 'show' });
+    scheduler.advance(100);
+    audience.clear();
+    attach('late1').send('live.join', { liveId: 'show' });
+    scheduler.advance(100);
+    assert.deepEqual(audience.updates(), [], 'the count is held');
+    host.send('seat.lock', { liveId: 'show', seatIndex: 3, lockSeat: true });
+    scheduler.advance(100);
+    assert.deepEqual(
+      audience.events().map((e) => e.type),
+      ['member.count', 'seats'],
+      'the count goes with the seat change, before it',
+    );
+    const seqs = audience.events().map((e) => e.seq);
+    assert.ok(seqs[0]! < seqs[1]!);
+  });
+
   it('defaults to coalescing above 1,000 connections at 10 batches per second', () => {
-    assert.deepEqual(DEFAULT_FAN_OUT, { coalesceAbove: 1_000, intervalMs: 100 });
+    assert.deepEqual(DEFAULT_FAN_OUT, {
+      coalesceAbove: 1_000,
+      intervalMs: 100,
+      countFanOutPerSecond: 10_000,
+    });
+  });
+});
+
+describe('createServer fanOut', () => {
+  it('hands its fanOut options to the hub: a room above coalesceAbove gets batches', async () => {
+    const handle = await startServer({ fanOut: { coalesceAbove: 1, intervalMs: 20 } });
+    const clients: TestClient[] = [];
+    try {
+      const host = await connect(handle, 'host');
+      const viewer = await connect(handle, 'viewer');
+      clients.push(host, viewer);
+      await host.ok('live.create', { liveId: 'show' });
+      await viewer.ok('live.join', { liveId: 'show' });
+      const from = viewer.mark();
+      await host.ok('seat.lock', { liveId: 'show', seatIndex: 3, lockSeat: true });
+      const batch = await viewer.waitFor<BatchMessage>((m) => m.type === 'batch', 'a batch', from);
+      assert.deepEqual(
+        batch.events.map((item) => item.event.type),
+        ['seats'],
+      );
+      assert.deepEqual(
+        viewer.messages.slice(from).filter((m) => m.type === 'event'),
+        [],
+        'no single event',
+      );
+    } finally {
+      for (const client of clients) await client.close();
+      await handle.close();
+    }
   });
 });
