@@ -3,7 +3,8 @@
  * Chromium. Everything happens in the page on a local hub; the results go to `window.b5Results`.
  */
 import { LitElement, html } from 'lit';
-import { createLocalHub, createSession, type Session } from '../src/index.js';
+import { createSession, type Session } from '../src/index.js';
+import { createLocalHub } from '../src/local/index.js';
 import '../src/index.js';
 
 export interface B5Page {

@@ -1,12 +1,14 @@
 /**
  * `co-guest-kit`: everything for a page. Importing it registers the kit's custom elements and
- * re-exports the headless client, the local (in-page) mode, the i18n layer and the controllers.
+ * re-exports the headless client, the i18n layer and the controllers. The local (in-page) mode is
+ * not in this graph: `createLocalHub` lives at `co-guest-kit/local`, and `getLocalHub()` (or
+ * `<live-session local>`) loads it on first use.
  *
  * `<live-session>` and `<live-core-view>` are registered first: elements inside them that upgrade
  * with them then find their context at once.
  */
 export * from './core/index.js';
-export * from './local/index.js';
+export type { Hub, HubOptions, LocalHub, LocalHubOptions } from './local/index.js';
 export * from './i18n/index.js';
 export { StoreController } from './controllers/store-controller.js';
 export {

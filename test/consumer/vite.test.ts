@@ -42,7 +42,7 @@ window.kitReady = true;
 /** In the page: a live on an in-page hub; the host's camera reaches a viewer; the frame's width. */
 const CONNECT_SCRIPT = `(async () => {
   const kit = window.kit;
-  const hub = kit.createLocalHub();
+  const hub = await kit.getLocalHub();
   const enter = async (userId) => {
     const session = kit.createSession();
     await session.loginStore.login({ hub, user: { userId, userName: userId, avatarUrl: '' } });
