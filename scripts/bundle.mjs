@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
+import { minifyTemplates } from './esbuild-minify-templates.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -53,7 +54,7 @@ const noDebug = {
 // Plugins listed here run in both bundles, after the kit's own (e.g. a minifier of lit `html` and
 // `css` template literals). Add them to this array; nothing else needs to change.
 /** @type {import('esbuild').Plugin[]} */
-export const extraPlugins = [];
+export const extraPlugins = [minifyTemplates()];
 // ───────────────────────────────────────────────────────────────────────────────────────────────
 
 /** @type {import('esbuild').BuildOptions} */
