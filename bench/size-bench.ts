@@ -56,7 +56,7 @@ export async function b7(ctx: BenchContext): Promise<BenchResult> {
     const checks = JSON.parse(await readFile(join(ROOT, '.size-limit.json'), 'utf8')) as Check[];
     const figures: Record<string, number> = {};
     let met = true;
-    const labels = ['kit', 'peer', 'core'];
+    const labels = ['kit', 'peer', 'core', 'media'];
     for (const [index, check] of checks.entries()) {
       const patterns = typeof check.path === 'string' ? [check.path] : check.path;
       const files = (await Promise.all(patterns.map((pattern) => glob(out, pattern)))).flat();

@@ -1,7 +1,9 @@
 /**
  * The media layer (browser): local devices (`DeviceStore`) and the peer connections of a live
  * (`LiveMedia`, `mediaFor`); see `docs/media.md`. simple-peer is not in this graph: `LiveMedia`
- * loads it lazily.
+ * loads it lazily. `DeviceStore` loads its capture code (`./device-engine.ts`) on the first device
+ * action; the root module exports a stand-in `LiveMedia` (`./lazy-live-media.ts`) that loads this
+ * one on first use (docs/decisions/0024).
  */
 export {
   DeviceStore,
