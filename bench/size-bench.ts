@@ -1,7 +1,8 @@
 /**
- * B7: gzip sizes of the drop-in bundles, measured by size-limit (`@size-limit/file`) with the
- * budgets of `.size-limit.json`, against a same-run floor: lit + nanostores alone, bundled and
- * minified the same way.
+ * B7: gzip sizes of the drop-in bundles, measured by size-limit (`@size-limit/file`) on the files
+ * of each `.size-limit.json` entry, against a same-run floor: lit + nanostores alone, bundled and
+ * minified the same way. "Met" compares with the issue's targets (`TARGETS`), not with the limits
+ * of `.size-limit.json`: a limit there may be a regression ceiling above the target (ADR 25).
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,9 @@ async function glob(base: string, pattern: string): Promise<string[]> {
   const entries = await readdir(dir).catch(() => [] as string[]);
   return entries.filter((entry) => re.test(entry)).map((entry) => join(dir, entry));
 }
+
+/** The issue's targets, in bytes (size-limit's kB), by entry label; other entries use their limit. */
+const TARGETS: Readonly<Record<string, number>> = { kit: 35_000, peer: 25_000, core: 10_000 };
 
 function bytes(limit: string): number {
   const match = /^([\d.]+)\s*(B|KB|kB|MB)$/.exec(limit.trim());
@@ -65,8 +69,9 @@ export async function b7(ctx: BenchContext): Promise<BenchResult> {
       const label = labels[index] ?? `check${index}`;
       figures[`${label}Bytes`] = size;
       figures[`${label}Limit`] = bytes(check.limit);
-      if (size > bytes(check.limit)) met = false;
-      ctx.log(`B7: ${check.name}: ${size} B gzip (limit ${check.limit})`);
+      const target = TARGETS[label] ?? bytes(check.limit);
+      if (size > target) met = false;
+      ctx.log(`B7: ${check.name}: ${size} B gzip (size-limit limit ${check.limit}, target ${target} B)`);
     }
     const floorEntry = join(out, 'floor.js');
     await writeFile(floorEntry, "export * from 'lit';\nexport * from 'nanostores';\n");
