@@ -34,7 +34,14 @@ export type ToMembers =
 export type FromMembers =
   | { readonly kind: 'ready'; readonly count: number }
   | { readonly kind: 'failed'; readonly message: string }
-  | { readonly kind: 'watched'; readonly first: number; readonly last: number; readonly count: number }
+  | {
+      readonly kind: 'watched';
+      readonly first: number;
+      readonly last: number;
+      readonly count: number;
+      /** The text of the first watched message. */
+      readonly text: string;
+    }
   | { readonly kind: 'latencies'; readonly latencies: number[]; readonly failures: number }
   | { readonly kind: 'rates'; readonly maxPerSecond: number; readonly updates: number }
   | { readonly kind: 'closed' };
@@ -69,6 +76,7 @@ type Watch = ((text: string, events: readonly WireEvent[] | null) => boolean) | 
 const members: Member[] = [];
 let watch: Watch = null;
 let watched: number[] = [];
+let watchedText = '';
 
 function onMessage(member: Member, text: string): void {
   const at = now();
@@ -93,6 +101,7 @@ function onMessage(member: Member, text: string): void {
     resolve?.(message.result?.isSuccess === true);
   }
   if (watch?.(text, events)) {
+    if (watched.length === 0) watchedText = text;
     watched.push(at);
     if (watched.length === members.length) {
       post({
@@ -100,6 +109,7 @@ function onMessage(member: Member, text: string): void {
         first: Math.min(...watched),
         last: Math.max(...watched),
         count: watched.length,
+        text: watchedText,
       });
       watch = null;
     }

@@ -5,7 +5,7 @@
  * - `kit`: the kit's `createServer` on 127.0.0.1, port 0, limits raised for the room sizes of the
  *   benchmarks (the defaults would refuse 20,000 members).
  * - `bare`: a plain `ws` server on 127.0.0.1, port 0: echoes every message (round-trip baseline)
- *   and broadcasts one pre-encoded frame on request (fan-out baseline).
+ *   and broadcasts one frame on request, its text encoded to UTF-8 once (fan-out baseline).
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createServer } from '../src/server/index.js';
@@ -65,8 +65,10 @@ async function main(): Promise<void> {
       socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
       socket.on('close', () => sockets.delete(socket));
     });
+    // One frame encoded once: the same UTF-8 bytes go to every socket.
     broadcast = (text) => {
-      for (const socket of sockets) socket.send(text);
+      const bytes = Buffer.from(text, 'utf8');
+      for (const socket of sockets) socket.send(bytes, { binary: false });
       return sockets.size;
     };
     const address = wss.address();
