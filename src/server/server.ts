@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Scheduler } from '../engine/scheduler.js';
@@ -145,21 +145,37 @@ const silent: ServerLogger = { info: quiet, warn: quiet };
 
 type Phase = 'handshake' | 'verifying' | 'open' | 'closing';
 
-interface Client {
+/**
+ * One socket, as the server sees it. It is also the hub's peer for this socket (`send`, `close`):
+ * the methods are shared by every client, and so are the socket's listeners, so that a member costs
+ * the server this object and no closures.
+ */
+interface Client extends HubPeer {
   readonly ws: WebSocket;
-  readonly remote: string;
+  /** The TCP socket, for the remote address in log lines. */
+  readonly socket: Socket;
   phase: Phase;
   hubConnection: HubConnection | null;
   userId: string | null;
   alive: boolean;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
   expiryTimer: ReturnType<typeof setTimeout> | null;
-  /** Messages that arrived while the token was being verified. */
-  readonly early: string[];
+  /** Messages that arrived while the token was being verified (made on the first one). */
+  early: string[] | null;
   /** Every message but `media.signal`. */
   readonly messages: Budget;
-  /** `media.signal` commands. */
-  readonly signals: Budget;
+  /** `media.signal` commands (made on the first one). */
+  signals: Budget | null;
+}
+
+/** `address:port` of the client's socket, for log lines. */
+function remoteOf(client: Client): string {
+  return `${client.socket.remoteAddress ?? '?'}:${client.socket.remotePort ?? '?'}`;
+}
+
+/** The `error` listener of an upgrading socket (a shared function: no closure keeps the request). */
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
 
 /** A token bucket and the one-second window of the flood check. */
@@ -308,7 +324,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     return lastBytes;
   }
 
-  const clients = new Set<Client>();
+  /** Every open socket's client, by socket. */
+  const clients = new Map<WebSocket, Client>();
   let closing: Promise<void> | null = null;
   /** Called by `release` when the last client is gone (used by `close()`). */
   let whenEmpty: (() => void) | null = null;
@@ -343,7 +360,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
 
   /** Called once per client when its socket is gone (or declared dead). */
   function release(client: Client): void {
-    if (!clients.delete(client)) return;
+    if (!clients.delete(client.ws)) return;
     clearTimers(client);
     client.phase = 'closing';
     const connection = client.hubConnection;
@@ -361,7 +378,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
 
   function fault(client: Client, error: unknown): void {
     logger.warn(
-      `connection ${client.remote} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      `connection ${remoteOf(client)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
     );
     closeClient(client, CloseCode.INTERNAL, 'internal server error');
   }
@@ -372,7 +389,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   function admit(client: Client, text: string): 'ok' | 'limited' | 'abuse' {
     const now = performance.now();
     const signal = isSignal(text);
-    const bucket = signal ? client.signals : client.messages;
+    if (signal) client.signals ??= budget(signalBurst, now);
+    const bucket = (signal ? client.signals : null) ?? client.messages;
     const rate = signal ? signalsPerSecond : messagesPerSecond;
     if (now - bucket.windowStart >= 1000) {
       bucket.windowStart = now;
@@ -426,7 +444,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       raw = null;
     }
     if (typeof raw !== 'object' || raw === null || (raw as { type?: unknown }).type !== 'hello') {
-      logger.warn(`refused ${client.remote}: first message is not hello`);
+      logger.warn(`refused ${remoteOf(client)}: first message is not hello`);
       closeClient(
         client,
         CloseCode.BAD_HANDSHAKE,
@@ -436,7 +454,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     }
     const hello = raw as { protocol?: unknown; token?: unknown };
     if (hello.protocol !== PROTOCOL_VERSION) {
-      logger.warn(`refused ${client.remote}: protocol ${String(hello.protocol)}`);
+      logger.warn(`refused ${remoteOf(client)}: protocol ${String(hello.protocol)}`);
       closeClient(
         client,
         CloseCode.UNSUPPORTED_PROTOCOL,
@@ -447,7 +465,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     const verified = await verifyToken(hello.token, secret);
     if (client.phase !== 'verifying') return;
     if (!verified.isSuccess) {
-      logger.warn(`refused ${client.remote}: ${verified.errorMessage}`);
+      logger.warn(`refused ${remoteOf(client)}: ${verified.errorMessage}`);
       if (verified.reason === 'expired') {
         closeClient(client, CloseCode.TOKEN_EXPIRED, 'token expired: get a new token and reconnect');
       } else {
@@ -456,18 +474,13 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       return;
     }
     const { user, expiresAt } = verified.data;
-    const peer: HubPeer = {
-      send: (message) => {
-        if (client.ws.readyState === client.ws.OPEN) client.ws.send(bytesOf(message), TEXT_FRAME);
-      },
-      close: (code, reason) => closeClient(client, code, reason),
-    };
     client.phase = 'open';
     client.userId = user.userId;
-    client.hubConnection = hub.connect(user, peer);
-    logger.info(`user ${user.userId} connected from ${client.remote}`);
+    client.hubConnection = hub.connect(user, client);
+    logger.info(`user ${user.userId} connected from ${remoteOf(client)}`);
     armExpiry(client, expiresAt);
-    const early = client.early.splice(0);
+    const early = client.early ?? [];
+    client.early = null;
     for (const message of early) {
       if (client.phase !== 'open' || !client.hubConnection) break;
       client.hubConnection.receive(message);
@@ -514,7 +527,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     const text = rawText(data);
     const admitted = admit(client, text);
     if (admitted === 'abuse') {
-      logger.warn(`closing ${client.remote}: message flood`);
+      logger.warn(`closing ${remoteOf(client)}: message flood`);
       closeClient(client, CloseCode.RATE_LIMITED, 'rate limit exceeded');
       return;
     }
@@ -527,6 +540,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
         handshake(client, text).catch((error: unknown) => fault(client, error));
         return;
       case 'verifying':
+        client.early ??= [];
         if (client.early.length >= MAX_EARLY_MESSAGES) {
           closeClient(client, CloseCode.POLICY, 'too many messages before welcome');
           return;
@@ -543,32 +557,24 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     const now = performance.now();
     const client: Client = {
       ws,
-      remote: `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`,
+      socket: request.socket,
+      send: peerSend,
+      close: peerClose,
       phase: 'handshake',
       hubConnection: null,
       userId: null,
       alive: true,
       handshakeTimer: null,
       expiryTimer: null,
-      early: [],
+      early: null,
       messages: budget(burst, now),
-      signals: budget(signalBurst, now),
+      signals: null,
     };
-    clients.add(client);
-    ws.on('error', (error) => {
-      logger.warn(`socket ${client.remote}: ${error.message}`);
-    });
-    ws.on('close', () => release(client));
-    ws.on('pong', () => {
-      client.alive = true;
-    });
-    ws.on('message', (data, isBinary) => {
-      try {
-        onMessage(client, data, isBinary);
-      } catch (error) {
-        fault(client, error);
-      }
-    });
+    clients.set(ws, client);
+    ws.on('error', onSocketError);
+    ws.on('close', onSocketClose);
+    ws.on('pong', onSocketPong);
+    ws.on('message', onSocketMessage);
     client.handshakeTimer = setTimeout(() => {
       client.handshakeTimer = null;
       if (client.phase === 'handshake') {
@@ -577,6 +583,41 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     }, handshakeTimeoutMs);
     client.handshakeTimer.unref();
     if (closing) closeClient(client, CloseCode.GOING_AWAY, 'server shutting down');
+  }
+
+  // The listeners of every socket and the hub-peer methods of every client, shared.
+
+  function onSocketError(this: WebSocket, error: Error): void {
+    const client = clients.get(this);
+    logger.warn(`socket ${client ? remoteOf(client) : '?'}: ${error.message}`);
+  }
+
+  function onSocketClose(this: WebSocket): void {
+    const client = clients.get(this);
+    if (client) release(client);
+  }
+
+  function onSocketPong(this: WebSocket): void {
+    const client = clients.get(this);
+    if (client) client.alive = true;
+  }
+
+  function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+    const client = clients.get(this);
+    if (!client) return;
+    try {
+      onMessage(client, data, isBinary);
+    } catch (error) {
+      fault(client, error);
+    }
+  }
+
+  function peerSend(this: Client, text: string): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytesOf(text), TEXT_FRAME);
+  }
+
+  function peerClose(this: Client, code: number, reason: string): void {
+    closeClient(this, code, reason);
   }
 
   // ── HTTP ────────────────────────────────────────────────────────────────────────────────────
@@ -664,7 +705,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   });
   http.on('clientError', (_error, socket) => socket.destroy());
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     try {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path !== '/ws') {
@@ -701,9 +742,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   });
 
   const heartbeat = setInterval(() => {
-    for (const client of [...clients]) {
+    for (const client of [...clients.values()]) {
       if (!client.alive) {
-        logger.info(`dropping ${client.remote}: missed heartbeat`);
+        logger.info(`dropping ${remoteOf(client)}: missed heartbeat`);
         try {
           client.ws.terminate();
         } finally {
@@ -743,7 +784,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   async function shutdown(): Promise<void> {
     clearInterval(heartbeat);
     hub.shutdown('the server is shutting down');
-    for (const client of clients) {
+    for (const client of clients.values()) {
       if (client.phase !== 'closing') closeClient(client, CloseCode.GOING_AWAY, 'server shutting down');
     }
     if (clients.size > 0) {
@@ -759,7 +800,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
         };
       });
     }
-    for (const client of [...clients]) {
+    for (const client of [...clients.values()]) {
       client.ws.terminate();
       release(client);
     }
