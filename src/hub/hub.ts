@@ -214,8 +214,8 @@ interface RoomRecord {
 interface UserRecord {
   user: UserInfo;
   connection: Connection | null;
-  /** Lives this user is a member of (joined, not left, not ended). */
-  readonly lives: Set<string>;
+  /** Lives this user is a member of (joined, not left, not ended): a few ids, kept in an array. */
+  readonly lives: string[];
   /**
    * Replies by command id, oldest first: the text of a short one; a long one (a snapshot) as the
    * message, whose parts the room shares among many replies and never changes, serialised again
@@ -228,7 +228,8 @@ class Connection implements HubConnection {
   readonly user: UserInfo;
   readonly peer: HubPeer;
   readonly record: UserRecord;
-  readonly subscribed = new Set<string>();
+  /** The lives whose events this connection receives. */
+  readonly subscribed: string[] = [];
   #hub: HubImpl;
   open = true;
 
@@ -327,7 +328,7 @@ class HubImpl implements Hub {
   connect(user: UserInfo, peer: HubPeer): HubConnection {
     let record = this.#users.get(user.userId);
     if (!record) {
-      record = { user, connection: null, lives: new Set(), replies: new Map() };
+      record = { user, connection: null, lives: [], replies: new Map() };
       this.#users.set(user.userId, record);
     }
     record.user = user;
@@ -408,7 +409,7 @@ class HubImpl implements Hub {
     for (const liveId of [...record.lives]) {
       const room = this.#rooms.get(liveId)?.room;
       if (!room?.isMember(record.user.userId)) {
-        record.lives.delete(liveId);
+        removeId(record.lives, liveId);
         continue;
       }
       this.#guard(() => room.setOnline(record.user.userId, false));
@@ -522,7 +523,7 @@ class HubImpl implements Hub {
     const record = this.#rooms.get(liveId);
     const room = record?.room;
     if (!record || !room || room.ended) return fail(ErrorCode.LIVE_NOT_FOUND, `no live "${liveId}"`);
-    if (!connection.subscribed.has(liveId)) {
+    if (!connection.subscribed.includes(liveId)) {
       return fail(ErrorCode.NOT_IN_LIVE, `join live "${liveId}" on this connection first`);
     }
     switch (message.name) {
@@ -641,7 +642,7 @@ class HubImpl implements Hub {
     }
     const target = this.#users.get(to)?.connection;
     // A user in its grace period has no connection: the signal is dropped, the sender told so.
-    if (!target?.open || !target.subscribed.has(liveId)) return ok({ delivered: false });
+    if (!target?.open || !target.subscribed.includes(liveId)) return ok({ delivered: false });
     const signal: SignalMessage = { type: 'signal', liveId, from, data };
     target.send(this.#text(signal));
     return ok({ delivered: true });
@@ -652,12 +653,12 @@ class HubImpl implements Hub {
   #subscribe(connection: Connection, record: RoomRecord): void {
     const userId = connection.user.userId;
     record.members.add(userId);
-    connection.record.lives.add(record.liveId);
+    addId(connection.record.lives, record.liveId);
     if (connection.open && connection.record.connection === connection) {
       record.subscribers.add(connection);
       record.byUser.set(userId, connection);
       if (record.room && isManager(record.room, userId)) record.managers.add(connection);
-      connection.subscribed.add(record.liveId);
+      addId(connection.subscribed, record.liveId);
     }
   }
 
@@ -673,10 +674,10 @@ class HubImpl implements Hub {
     record.members.delete(userId);
     const user = this.#users.get(userId);
     if (!user) return;
-    user.lives.delete(record.liveId);
+    removeId(user.lives, record.liveId);
     const connection = user.connection;
     if (connection) {
-      connection.subscribed.delete(record.liveId);
+      removeId(connection.subscribed, record.liveId);
       this.#unsubscribe(record, connection);
     }
     this.#maybeForget(user);
@@ -691,13 +692,13 @@ class HubImpl implements Hub {
       const record = this.#rooms.get(liveId);
       if (record) this.#unsubscribe(record, connection);
     }
-    connection.subscribed.clear();
+    connection.subscribed.length = 0;
     if (connection.record.connection === connection) connection.record.connection = null;
   }
 
   /** Drops a user's record once nothing refers to it (no connection, no live). */
   #maybeForget(record: UserRecord): void {
-    if (record.connection || record.lives.size > 0) return;
+    if (record.connection || record.lives.length > 0) return;
     if (this.#users.get(record.user.userId) === record) this.#users.delete(record.user.userId);
   }
 
@@ -705,7 +706,7 @@ class HubImpl implements Hub {
     if (record.dropped) return;
     record.dropped = true;
     if (this.#rooms.get(record.liveId) === record) this.#rooms.delete(record.liveId);
-    for (const connection of record.subscribers) connection.subscribed.delete(record.liveId);
+    for (const connection of record.subscribers) removeId(connection.subscribed, record.liveId);
     record.subscribers.clear();
     record.byUser.clear();
     record.managers.clear();
@@ -717,7 +718,7 @@ class HubImpl implements Hub {
     for (const userId of record.members) {
       const user = this.#users.get(userId);
       if (!user) continue;
-      user.lives.delete(record.liveId);
+      removeId(user.lives, record.liveId);
       this.#maybeForget(user);
     }
     record.members.clear();
@@ -966,6 +967,16 @@ class HubImpl implements Hub {
       this.reportError(error);
     }
   }
+}
+
+/** Adds `id` to a short list of ids, once (a user is in one live or a few: cheaper than a Set). */
+function addId(ids: string[], id: string): void {
+  if (!ids.includes(id)) ids.push(id);
+}
+
+function removeId(ids: string[], id: string): void {
+  const index = ids.indexOf(id);
+  if (index >= 0) ids.splice(index, 1);
 }
 
 /** The default `onError`: unexpected errors are dropped unless the embedder asks for them. */

@@ -159,7 +159,10 @@ interface Client extends HubPeer {
   userId: string | null;
   alive: boolean;
   handshakeTimer: ReturnType<typeof setTimeout> | null;
+  /** The timer of the token's end, armed once that end is near (see `scheduleExpiry`). */
   expiryTimer: ReturnType<typeof setTimeout> | null;
+  /** When the token ends (ms since the epoch); `Infinity` before the handshake. */
+  expiresAt: number;
   /** Messages that arrived while the token was being verified (made on the first one). */
   early: string[] | null;
   /** Every message but `media.signal`. */
@@ -478,13 +481,24 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     client.userId = user.userId;
     client.hubConnection = hub.connect(user, client);
     logger.info(`user ${user.userId} connected from ${remoteOf(client)}`);
-    armExpiry(client, expiresAt);
+    client.expiresAt = expiresAt;
+    scheduleExpiry(client);
     const early = client.early ?? [];
     client.early = null;
     for (const message of early) {
       if (client.phase !== 'open' || !client.hubConnection) break;
       client.hubConnection.receive(message);
     }
+  }
+
+  /**
+   * Arms the exact timer of the token's end once it is within two heartbeat intervals; until then
+   * the heartbeat's tick, which visits every client anyway, calls this again. A member with a
+   * long-lived token costs no timer.
+   */
+  function scheduleExpiry(client: Client): void {
+    if (client.expiryTimer !== null || client.phase !== 'open') return;
+    if (client.expiresAt - Date.now() <= 2 * heartbeatIntervalMs) armExpiry(client, client.expiresAt);
   }
 
   function armExpiry(client: Client, expiresAt: number): void {
@@ -566,6 +580,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       alive: true,
       handshakeTimer: null,
       expiryTimer: null,
+      expiresAt: Number.POSITIVE_INFINITY,
       early: null,
       messages: budget(burst, now),
       signals: null,
@@ -758,6 +773,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       } catch {
         // A broken socket is dropped at the next tick.
       }
+      scheduleExpiry(client);
     }
   }, heartbeatIntervalMs);
   heartbeat.unref();

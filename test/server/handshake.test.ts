@@ -124,6 +124,18 @@ describe('server handshake', () => {
     assert.equal(closed.code, CloseCode.TOKEN_EXPIRED);
   });
 
+  it('closes with 4002 at the end of a token that outlives two heartbeat intervals', async () => {
+    // The token's end is not timed at the handshake (2 s > 2 × 300 ms): the heartbeat arms it later.
+    const server = await res.server({ heartbeatIntervalMs: 300 });
+    const client = await res.socket(server);
+    client.hello(await createToken({ secret: SECRET, userId: 'alice', userName: 'Alice', expiresIn: 2 }));
+    await client.waitFor((m) => m.type === 'welcome');
+    const bye = await client.waitFor<ByeMessage>((m) => m.type === 'bye', 'bye', 0, 4_000);
+    assert.equal(bye.reason, 'tokenExpired');
+    const closed = await client.waitClose();
+    assert.equal(closed.code, CloseCode.TOKEN_EXPIRED);
+  });
+
   it('replaces the first connection of a user with 4005', async () => {
     const server = await res.server();
     const first = await res.connect(server, 'alice');
