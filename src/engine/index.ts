@@ -14,6 +14,7 @@ export { ManualScheduler, realScheduler, type Scheduler, type TimerHandle } from
 export {
   DEFAULT_ROOM_LIMITS,
   type CreateLiveSettings,
+  type JoinOptions,
   type LiveRoomApi,
   type LiveRoomOptions,
   type RoomCommand,

@@ -36,6 +36,7 @@ import {
 } from './seats.js';
 import {
   DEFAULT_ROOM_LIMITS,
+  type JoinOptions,
   type LiveRoomApi,
   type LiveRoomOptions,
   type RoomCommand,
@@ -296,7 +297,7 @@ export class LiveRoom implements LiveRoomApi {
     };
   }
 
-  join(user: UserInfo): Result<LiveSnapshot> {
+  join(user: UserInfo, options: JoinOptions = {}): Result<LiveSnapshot> {
     return this.#guard('live.join', () => {
       if (this.#ended) return this.#endedFailure();
       if (typeof user.userId !== 'string' || user.userId.length === 0) {
@@ -304,6 +305,7 @@ export class LiveRoom implements LiveRoomApi {
       }
       const existing = this.#members.get(user.userId);
       if (existing !== undefined) {
+        if (options.fresh === true) this.#restartPairs(existing);
         this.#markOnline(existing);
         return ok(this.snapshotFor(user.userId));
       }
@@ -1046,6 +1048,22 @@ export class LiveRoom implements LiveRoomApi {
       if (viewers.size === 0) this.#viewers.delete(publisherId);
       this.#emitViewer(publisherId, viewerId, 'left');
     }
+  }
+
+  /**
+   * A new client of the member took over (a reload): the old one's peer connections went with it,
+   * and a peer left behind on the other side may never notice. Every pair of the member ends: each
+   * publisher it watched is told as when a viewer leaves, and each of its viewers gets `left` too,
+   * the one case a viewer is told: its cue to watch again.
+   */
+  #restartPairs(member: Member): void {
+    const publisherId = member.user.userId;
+    const viewers = this.#viewers.get(publisherId);
+    this.#viewers.delete(publisherId);
+    for (const viewerId of viewers ?? []) {
+      this.#emit(users(viewerId), { type: 'media.viewer', publisherId, viewerId, action: 'left' });
+    }
+    this.#endWatching(member);
   }
 
   #emitViewer(publisherId: string, viewerId: string, action: 'joined' | 'left'): void {

@@ -59,6 +59,12 @@ export interface LiveRoomOptions {
   readonly emit: (envelope: EventEnvelope) => void;
 }
 
+/** How a member joins (`LiveRoomApi.join`). */
+export interface JoinOptions {
+  /** The client has no state of the live (default `false`: a resume keeps the watch pairs). */
+  readonly fresh?: boolean;
+}
+
 /**
  * The authoritative state of one live room and the rules that change it. Pure: no I/O; time only
  * through the injected scheduler; every change is reported through `emit`.
@@ -74,8 +80,13 @@ export interface LiveRoomApi {
   isMember(userId: string): boolean;
   /** What `userId` may see now. For a non-member: the public part (seats, count, live info). */
   snapshotFor(userId: string): LiveSnapshot;
-  /** Adds a member (or, for an existing member, marks them online again) and returns their snapshot. */
-  join(user: UserInfo): Result<LiveSnapshot>;
+  /**
+   * Adds a member (or, for an existing member, marks them online again) and returns their snapshot.
+   * `fresh`: the member's client starts with nothing of the live (a new page, a reload: `live.join`
+   * without `sinceSeq`), so the peer connections of its previous client are gone; an existing
+   * member's watch pairs end and the other side of each is told (`media.viewer` `left`).
+   */
+  join(user: UserInfo, options?: JoinOptions): Result<LiveSnapshot>;
   /** A member leaves on purpose. The owner leaving ends the live (`endedByHost`). */
   leave(userId: string): Result;
   /** The owner ends the live for everyone. */

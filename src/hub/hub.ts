@@ -604,7 +604,10 @@ class HubImpl implements Hub {
     const user = connection.user;
     // Join before subscribing: the events the join itself causes are covered by the reply, and
     // every event pushed afterwards has a higher seq than the reply's.
-    const joined = room.join(user);
+    // Without `sinceSeq`, and not joined on this connection yet: a client that starts afresh (a
+    // new page, a reload), whose old peer connections are gone.
+    const fresh = sinceSeq === undefined && record.byUser.get(user.userId) !== connection;
+    const joined = room.join(user, { fresh });
     if (!joined.isSuccess) return joined;
     if (room.ended || record.dropped) return fail(ErrorCode.LIVE_ENDED, `live "${liveId}" has ended`);
     this.#subscribe(connection, record);

@@ -6,8 +6,10 @@ import { DEFAULT_ROOM_LIMITS, type RoomLimits } from '../../src/engine/types.js'
 import { ErrorCode } from '../../src/protocol/errors.js';
 import type { EventEnvelope, LiveEvent } from '../../src/protocol/types.js';
 import {
+  ADMIN,
   ALICE,
   BOB,
+  CAROL,
   expectFail,
   expectOk,
   OWNER,
@@ -283,6 +285,28 @@ describe('LiveRoom media', () => {
         events: [],
       },
       {
+        title: "the publisher's client starts afresh (a reload): each viewer is told, to watch again",
+        act: (h) => expectOk(h.room.join(ALICE, { fresh: true })),
+        viewers: [],
+        events: ['media.viewer left bob→alice @bob', 'media.viewer left carol→alice @carol'],
+      },
+      {
+        title: "the publisher's client starts afresh while it is offline within the grace period",
+        act: (h) => {
+          h.room.setOnline('alice', false);
+          h.scheduler.advance(GRACE - 1);
+          expectOk(h.room.join(ALICE, { fresh: true }));
+        },
+        viewers: [],
+        events: ['media.viewer left bob→alice @bob', 'media.viewer left carol→alice @carol'],
+      },
+      {
+        title: "a viewer's client starts afresh (a reload): the publisher is told",
+        act: (h) => expectOk(h.room.join(CAROL, { fresh: true })),
+        viewers: ['bob'],
+        events: ['media.viewer left carol→alice @alice'],
+      },
+      {
         title: 'a viewer unwatches',
         act: (h) => expectOk(h.run('carol', 'media.unwatch', { publisherId: 'alice' })),
         viewers: ['bob'],
@@ -342,8 +366,15 @@ describe('LiveRoom media', () => {
         },
       },
       {
-        title: 'the publisher joins again',
-        act: (h) => expectOk(h.room.join(ALICE)),
+        title: 'the publisher joins again, resuming (not fresh)',
+        act: (h) => {
+          expectOk(h.room.join(ALICE));
+          expectOk(h.room.join(ALICE, { fresh: false }));
+        },
+      },
+      {
+        title: "another member's client starts afresh",
+        act: (h) => expectOk(h.room.join(ADMIN, { fresh: true })),
       },
       {
         title: 'the publisher becomes an administrator',
@@ -439,6 +470,30 @@ describe('LiveRoom media', () => {
       h.take();
       assert.deepEqual(expectOk(h.run('bob', 'media.watch', { publisherId: 'alice' })), { viewers: 1 });
       assert.deepEqual(mediaEvents(h.take()), ['media.viewer joined bob→alice @alice']);
+    });
+
+    it('ends both pairs of two seat holders when one starts afresh, and a new watch pairs them again', () => {
+      const h = alicePublishing();
+      expectOk(h.run('alice', 'media.watch', { publisherId: 'owner' }));
+      expectOk(h.run('owner', 'media.watch', { publisherId: 'alice' }));
+      h.take();
+      expectOk(h.room.join(ALICE, { fresh: true }));
+      assert.deepEqual(mediaEvents(h.take()), [
+        'media.viewer left bob→alice @bob',
+        'media.viewer left carol→alice @carol',
+        'media.viewer left owner→alice @owner',
+        'media.viewer left alice→owner @owner',
+      ]);
+      assert.deepEqual(h.room.viewersOf('alice'), []);
+      assert.deepEqual(h.room.viewersOf('owner'), []);
+      assert.equal(h.room.canSignal('owner', 'alice'), false);
+      // The viewers watch again: each is a new pair, and the new client creates its peers.
+      assert.deepEqual(expectOk(h.run('bob', 'media.watch', { publisherId: 'alice' })), { viewers: 1 });
+      expectOk(h.run('alice', 'media.watch', { publisherId: 'owner' }));
+      assert.deepEqual(mediaEvents(h.take()), [
+        'media.viewer joined bob→alice @alice',
+        'media.viewer joined alice→owner @owner',
+      ]);
     });
 
     it('starts a returning member with no pair', () => {

@@ -307,6 +307,7 @@ describe('server media', () => {
     it('drops a signal to a disconnected user, says so, and goes on', async () => {
       const { server, guest, a1, a2 } = await live();
       await a1.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
+      const seen = Math.max(0, ...guest.events().map((e) => e.seq));
       const from0 = a1.mark();
       await guest.drop();
       await a1.waitEvent('seats', from0, (e) =>
@@ -319,9 +320,9 @@ describe('server media', () => {
         errorMessage: '',
         data: { delivered: false },
       });
-      // The pair survives the grace period: once back and joined, the guest is reached again.
+      // The pair lasts through the grace period: once back and resumed, the guest is reached again.
       const back = await res.connect(server, 'guest');
-      await back.ok('live.join', { liveId: 'show' });
+      await back.ok('live.join', { liveId: 'show', sinceSeq: seen });
       const from = back.mark();
       assert.deepEqual(data(await signal(a1, 'guest', CANDIDATE)), { delivered: true });
       await back.waitFor((m) => m.type === 'signal' && m.from === 'a1', 'signal after resume', from);
@@ -380,6 +381,88 @@ describe('server media', () => {
         action: 'left',
       });
       assert.equal(code(await signal(guest, 'a1', OFFER)), ErrorCode.MEDIA_NOT_ALLOWED);
+    });
+
+    it("ends a reloaded publisher's pairs (live.join without sinceSeq): each viewer is told and watches the new page", async () => {
+      const { server, a1, a2 } = await live();
+      await a1.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
+      await a2.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
+      const marks = [a1.mark(), a2.mark()] as const;
+      // The old page is still connected: the new one replaces its connection.
+      const page = await res.connect(server, 'guest');
+      await page.ok('live.join', { liveId: 'show' });
+      for (const [viewer, viewerId, from] of [
+        [a1, 'a1', marks[0]],
+        [a2, 'a2', marks[1]],
+      ] as const) {
+        const left = await viewer.waitEvent('media.viewer', from);
+        assert.deepEqual(left.event, {
+          type: 'media.viewer',
+          publisherId: 'guest',
+          viewerId,
+          action: 'left',
+        });
+      }
+      assert.equal(code(await signal(page, 'a1', OFFER)), ErrorCode.MEDIA_NOT_ALLOWED);
+      const from = page.mark();
+      assert.deepEqual(await a1.ok('media.watch', { liveId: 'show', publisherId: 'guest' }), { viewers: 1 });
+      const joined = await page.waitEvent('media.viewer', from);
+      assert.deepEqual(joined.event, {
+        type: 'media.viewer',
+        publisherId: 'guest',
+        viewerId: 'a1',
+        action: 'joined',
+      });
+    });
+
+    it("ends a reloaded viewer's pairs: the publisher is told, and the new page's watch pairs again", async () => {
+      const { server, guest, a1 } = await live();
+      await a1.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
+      await a1.drop();
+      const page = await res.connect(server, 'a1');
+      const from = guest.mark();
+      await page.ok('live.join', { liveId: 'show' });
+      const left = await guest.waitEvent('media.viewer', from);
+      assert.deepEqual(left.event, {
+        type: 'media.viewer',
+        publisherId: 'guest',
+        viewerId: 'a1',
+        action: 'left',
+      });
+      await page.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
+      await guest.waitEvent('media.viewer', from, (e) => e.action === 'joined' && e.viewerId === 'a1');
+    });
+
+    it('keeps the pairs of a client that joins again on the same connection', async () => {
+      const { guest, a1 } = await live();
+      await a1.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
+      const from = a1.mark();
+      await guest.ok('live.join', { liveId: 'show' });
+      assert.deepEqual(data(await signal(guest, 'a1', OFFER)), { delivered: true });
+      await a1.waitFor((m) => m.type === 'signal', 'the offer', from);
+      assert.deepEqual(
+        a1.events(from).filter((e) => e.event.type === 'media.viewer'),
+        [],
+        'the viewer keeps its pair',
+      );
+    });
+
+    it('keeps the pairs of a client that resumes (live.join with sinceSeq) and tells no viewer', async () => {
+      const { server, guest, a1 } = await live();
+      await a1.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
+      const seen = Math.max(0, ...guest.events().map((e) => e.seq));
+      await guest.drop();
+      const back = await res.connect(server, 'guest');
+      const from = a1.mark();
+      const resumed = (await back.ok('live.join', { liveId: 'show', sinceSeq: seen })) as JoinData;
+      assert.ok(resumed.kind === 'replay');
+      assert.deepEqual(data(await signal(back, 'a1', OFFER)), { delivered: true });
+      await a1.waitFor((m) => m.type === 'signal', 'the offer', from);
+      assert.deepEqual(
+        a1.events(from).filter((e) => e.event.type === 'media.viewer'),
+        [],
+        'the viewer keeps its pair',
+      );
     });
 
     it('needs the live joined on this connection, and an open live', async () => {
