@@ -54,7 +54,9 @@ export interface HubOptions {
   /**
    * Turns a server message into wire text. Default `JSON.stringify`. Called once per reply, once
    * per event envelope whatever the number of recipients, and in a coalesced room once per batch
-   * shared by a class of recipients (plus one per member that a batch names personally).
+   * shared by a class of recipients (plus one per member that a batch names personally); once more
+   * when a long remembered reply (a snapshot) is sent again for a repeated command id. It must
+   * give the same text for the same message.
    */
   serialize?: (message: ServerMessage) => string;
   /** Told about unexpected exceptions (a bug in a room or a peer). Default: ignored. */
