@@ -395,6 +395,8 @@ export class LiveRoom implements LiveRoomApi {
           return this.#watch(actor, command.args);
         case 'media.unwatch':
           return this.#unwatch(actor, command.args);
+        case 'media.viewers':
+          return ok({ viewers: this.viewersOf(actor.user.userId) });
         default: {
           const name = String((command as { name?: unknown }).name);
           return fail(ErrorCode.INVALID_ARGUMENT, `Unknown command "${name.slice(0, 64)}".`);

@@ -159,6 +159,7 @@ function commandSchemas(limits: ProtocolLimits) {
     'device.setRemoteAllowed': v.object({ ...live, userId: id, device, allowed: v.boolean() }),
     'media.watch': v.object({ ...live, publisherId: id }),
     'media.unwatch': v.object({ ...live, publisherId: id }),
+    'media.viewers': v.object(live),
     'media.signal': v.object({ ...live, to: id, data: signalData }),
   } as const;
 }
@@ -195,6 +196,8 @@ export interface CommandData {
   'guest.invite': { readonly requestId: string };
   /** How many viewers the publisher has now, the caller included. */
   'media.watch': { readonly viewers: number };
+  /** The members who watch the caller now, in the order they started watching (empty: no one). */
+  'media.viewers': { readonly viewers: readonly string[] };
   /** Whether the signal reached a connection of `to` (`false`: `to` is offline, in its grace period). */
   'media.signal': { readonly delivered: boolean };
 }

@@ -218,6 +218,31 @@ describe('LiveRoom media', () => {
     });
   });
 
+  describe('media.viewers', () => {
+    it("answers the caller's viewers in watch order, and emits nothing", () => {
+      const h = alicePublishing();
+      assert.deepEqual(expectOk(h.run('alice', 'media.viewers', {})), { viewers: ['bob', 'carol'] });
+      assert.deepEqual(expectOk(h.run('bob', 'media.viewers', {})), { viewers: [] });
+      expectOk(h.run('bob', 'media.unwatch', { publisherId: 'alice' }));
+      h.take();
+      assert.deepEqual(expectOk(h.run('alice', 'media.viewers', {})), { viewers: ['carol'] });
+      assert.deepEqual(h.take(), []);
+    });
+
+    it('answers the viewers who watched again after a fresh start', () => {
+      const h = alicePublishing();
+      expectOk(h.room.join(ALICE, { fresh: true }));
+      assert.deepEqual(expectOk(h.run('alice', 'media.viewers', {})), { viewers: [] });
+      expectOk(h.run('carol', 'media.watch', { publisherId: 'alice' }));
+      assert.deepEqual(expectOk(h.run('alice', 'media.viewers', {})), { viewers: ['carol'] });
+    });
+
+    it('needs membership (NOT_IN_LIVE)', () => {
+      const h = alicePublishing();
+      expectFail(h.run('ghost', 'media.viewers', {}), ErrorCode.NOT_IN_LIVE);
+    });
+  });
+
   describe('canSignal', () => {
     it('is true only inside a pair, in both directions', () => {
       const h = alicePublishing();

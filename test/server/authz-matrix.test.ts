@@ -353,6 +353,16 @@ export const MATRIX: Record<CommandName, Row> = {
       stranger: strangerUser,
     },
   },
+  'media.viewers': {
+    targets: LIVE,
+    expect: {
+      owner: { '-': OK },
+      admin: { '-': OK },
+      guest: { '-': OK },
+      audience: { '-': OK },
+      stranger: STRANGER_LIVE,
+    },
+  },
   // The audience member watches the owner; the other member is in the audience, unseated, like the
   // audience member: neither holds a seat, so no pair can join them.
   'media.signal': {
