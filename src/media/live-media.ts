@@ -84,10 +84,13 @@ function isNotAllowed(error: unknown): boolean {
  * a member of the live, it:
  * - watches every seat holder but its own user (`media.watch`) and stops watching those who leave
  *   their seat (`media.unwatch`); the publisher's connection arrives as an offer, the viewer's side
- *   (a non-initiator peer) is made then, and `remoteStreams` gets the publisher's stream;
+ *   (a non-initiator peer) is made then, and `remoteStreams` gets the publisher's stream. Told that
+ *   the server ended a pair it watches (`media.viewer` `left`: the publisher's page reloaded), it
+ *   watches again;
  * - while its own user sits on a seat, answers each `media.viewer` `joined` with a connection that
- *   sends `DeviceStore.localStream`'s tracks, and closes it on `left`. Turning a device on, off or
- *   switching it changes the tracks on the open connections (never a new connection);
+ *   sends `DeviceStore.localStream`'s tracks, and closes it on `left`; starting in a live where it
+ *   holds a seat, it asks for the viewers it already has (`media.viewers`). Turning a device on,
+ *   off or switching it changes the tracks on the open connections (never a new connection);
  * - plays every remote stream's audio through one `<audio>` element it owns (not in the document);
  *   `autoplayBlocked` says the browser refused to start it before a user gesture (`resumeAudio()`).
  *
@@ -278,6 +281,7 @@ export class LiveMedia {
           if (remote.audio) this.#applySpeaker(remote.audio, speaker);
       }),
     );
+    this.#catchUpViewers();
   }
 
   /** Leaves: every connection closes, the stores empty. `unwatch`: tell the server (still a member). */
@@ -420,6 +424,19 @@ export class LiveMedia {
     this.#ask(watch);
   }
 
+  /**
+   * The server ended a pair this user watches: the publisher's client started afresh (a reload),
+   * and the peer from its old page may never close. Ask for a connection from the new one.
+   */
+  #onPairEnded(publisherId: string): void {
+    const watch = this.#watches.get(publisherId);
+    if (watch === undefined) return;
+    watch.paired = false;
+    watch.attempts = 0;
+    this.#closeIncoming(watch);
+    this.#ask(watch);
+  }
+
   #fail(watch: Watch): void {
     clearTimeout(watch.timer);
     watch.timer = undefined;
@@ -503,27 +520,52 @@ export class LiveMedia {
   // ── publishing (this user on a seat) ────────────────────────────────────────────────────────
 
   #onLiveEvent(event: LiveEvent): void {
-    if (event.type !== 'media.viewer' || event.publisherId !== this.#selfId()) return;
-    if (event.action === 'left') {
-      this.#closeOutgoing(event.viewerId);
+    if (event.type !== 'media.viewer') return;
+    if (event.viewerId === this.#selfId()) {
+      if (event.action === 'left') this.#onPairEnded(event.publisherId);
       return;
     }
-    const selfId = this.#selfId();
-    const seated = this.session
-      .liveSeatStore(this.liveId)
-      .seatList.get()
-      .some((seat) => seat.userInfo?.userId === selfId);
-    if (!seated) return;
+    if (event.publisherId !== this.#selfId()) return;
+    if (event.action === 'left') this.#closeOutgoing(event.viewerId);
+    else this.#publishTo(event.viewerId, true);
+  }
+
+  /**
+   * This user's media starts in the live while it holds a seat. A viewer's `media.viewer` `joined`
+   * may have come before it ran (a reloaded page joins, then loads its media): ask the server for
+   * the viewers it has now, and make a connection for each that has none.
+   */
+  #catchUpViewers(): void {
+    const inside = this.#inside;
+    if (!this.#seated()) return;
+    void this.session.request('media.viewers', { liveId: this.liveId }).then((result) => {
+      if (!result.isSuccess || this.#inside !== inside) return;
+      for (const viewerId of result.data.viewers) this.#publishTo(viewerId, false);
+    });
+  }
+
+  /** A connection to `viewerId`, while seated; `replace`: even if there is one (else: only if none). */
+  #publishTo(viewerId: string, replace: boolean): void {
+    if (!this.#seated()) return;
     loadPeerModule().then(
       (peers) => {
         this.#peers = peers;
         this.#drainInbox();
-        if (this.#inside !== null) this.#openOutgoing(event.viewerId, peers);
+        if (this.#inside === null || (!replace && this.#outgoing.has(viewerId))) return;
+        this.#openOutgoing(viewerId, peers);
       },
       () => {
         // No connection for this viewer: its watch times out and asks again.
       },
     );
+  }
+
+  #seated(): boolean {
+    const selfId = this.#selfId();
+    return this.session
+      .liveSeatStore(this.liveId)
+      .seatList.get()
+      .some((seat) => seat.userInfo?.userId === selfId);
   }
 
   #openOutgoing(viewerId: string, peers: PeerModule): void {

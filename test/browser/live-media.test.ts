@@ -4,10 +4,10 @@
  * server is used (`iceServers: []`: host candidates on loopback, --allow-loopback-in-peer-connection).
  */
 import { expect, waitUntil } from '@open-wc/testing';
-import { ErrorCode, type Session } from '../../src/core/index.js';
+import { createSession, ErrorCode, type Session } from '../../src/core/index.js';
 import { DeviceStore, LiveMedia, mediaFor } from '../../src/media/index.js';
 import { waitFor } from '../core/helpers.js';
-import { startLive, type TestLive } from './shared/live.js';
+import { startLive, testUser, type TestLive } from './shared/live.js';
 
 /** Every `RTCPeerConnection` the page made, so a test can count those still open. */
 const connections: RTCPeerConnection[] = [];
@@ -82,6 +82,8 @@ describe('LiveMedia', function () {
   let live: TestLive;
   let videos: HTMLVideoElement[] = [];
   const medias: LiveMedia[] = [];
+  /** Sessions a test opened itself (a reloaded page), disposed after it. */
+  const pages: Session[] = [];
 
   /** The started media of `userId` (stopped after the test). */
   function media(userId: string): LiveMedia {
@@ -125,6 +127,7 @@ describe('LiveMedia', function () {
 
   afterEach(() => {
     for (const item of medias.splice(0)) item.stop();
+    for (const session of pages.splice(0)) session.dispose();
     for (const video of videos) {
       video.srcObject = null;
       video.remove();
@@ -599,6 +602,101 @@ describe('LiveMedia', function () {
       expect((await guestDevices.openLocalCamera()).isSuccess).to.equal(true);
       await playing(show(await remoteOf(viewer, 'guest')));
       expect(guestDevices.cameraStatus.get()).to.equal('on');
+    });
+
+    /**
+     * A reload of `userId`'s page: a new session of the same user logs in (the old one is replaced
+     * and goes silent, its peer connections left as they were) and joins the live afresh. Its media
+     * starts before the join (as `<live-core-view>` in the page does), or after it with `late` (the
+     * media code loads on first use). Its `media.watch` and `media.unwatch` requests go to `asked`.
+     */
+    async function reload(
+      userId: string,
+      { late = false, asked = [] }: { late?: boolean; asked?: string[] } = {},
+    ): Promise<{ page: Session; fresh: LiveMedia }> {
+      const page = createSession();
+      pages.push(page);
+      const request = page.request.bind(page);
+      page.request = (name, args) => {
+        if (name === 'media.watch' || name === 'media.unwatch') {
+          asked.push(`${name} ${(args as { publisherId: string }).publisherId}`);
+        }
+        return request(name, args);
+      };
+      expect((await page.loginStore.login({ hub: live.hub, user: testUser(userId) })).isSuccess).to.equal(
+        true,
+      );
+      const fresh = LiveMedia.for(page, live.liveId);
+      medias.push(fresh);
+      if (!late) fresh.start();
+      let viewers = 0;
+      const off = page.onLiveEvent(live.liveId, (event) => {
+        if (event.type === 'media.viewer' && event.action === 'joined') viewers++;
+      });
+      expect((await page.liveListStore.joinLive(live.liveId)).isSuccess, `${userId} joins again`).to.equal(
+        true,
+      );
+      if (late) {
+        // A viewer watched the new page again before its media ran: that event is gone for it.
+        await waitUntil(() => viewers > 0, 'a viewer watches the new page');
+        fresh.start();
+      }
+      off();
+      return { page, fresh };
+    }
+
+    for (const late of [false, true]) {
+      it(`a publisher's reloaded page sends to its viewers again, on one connection each (its media starting ${late ? 'after' : 'before'} the join)`, async () => {
+        live = await startLive({ audience: ['guest', 'viewer'] });
+        await live.seat('guest');
+        const old = media('guest');
+        const viewer = media('viewer');
+        expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+        const before = await remoteOf(viewer, 'guest');
+        await playing(show(before));
+        await waitFor(viewer.viewerStatus, (value) => value.get('guest') === 'live', 'the viewer is live');
+        const open = openConnections().length;
+
+        const { page, fresh } = await reload('guest', { late });
+        expect((await DeviceStore.for(page).openLocalCamera()).isSuccess).to.equal(true);
+        await waitUntil(
+          () => fresh.connections.publishing.includes('viewer'),
+          'the new page sends to the viewer',
+        );
+        const streams = await waitFor(
+          viewer.remoteStreams,
+          (value) => value.get('guest') !== before && hasVideo(value.get('guest')),
+          "the new page's video",
+        );
+        await playing(show(streams.get('guest')!));
+        expect(viewer.connections.watching).to.deep.equal(['guest']);
+        expect(viewer.viewerStatus.get().get('guest')).to.equal('live');
+        expect(fresh.connections.publishing).to.deep.equal(['viewer']);
+        // The old page is gone in a real reload, its connections with it: then one is left, as before.
+        old.stop();
+        await waitUntil(() => openConnections().length === open, 'as many connections as before');
+      });
+    }
+
+    it("a viewer's reloaded page gets the publisher's video on its first watch", async () => {
+      live = await startLive({ audience: ['guest', 'viewer'] });
+      await live.seat('guest');
+      const guest = media('guest');
+      const old = media('viewer');
+      expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
+      await waitUntil(() => guest.connections.publishing.includes('viewer'), 'the guest sends to the viewer');
+      const open = openConnections().length;
+
+      const asked: string[] = [];
+      const { fresh } = await reload('viewer', { asked });
+      await playing(show(await remoteOf(fresh, 'guest')));
+      await waitFor(fresh.viewerStatus, (value) => value.get('guest') === 'live', 'the new page is live');
+      // One watch, answered at once: the old page's pair ended with it, so nothing waited for a retry.
+      expect(asked.filter((request) => request.endsWith(' guest'))).to.deep.equal(['media.watch guest']);
+      // The guest replaced its connection to the old page: once that page is gone, one is left.
+      expect(guest.connections.publishing).to.deep.equal(['viewer']);
+      old.stop();
+      await waitUntil(() => openConnections().length === open, 'as many connections as before');
     });
 
     it('10 drop and resume cycles of the viewer and the publisher leave no connection, listener or subscription behind', async function () {

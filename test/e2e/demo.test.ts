@@ -3,7 +3,8 @@
  * server in dev mode (`staticDir`), a host in one browser context, two viewers in two tabs of
  * another, clicking like users. Apply → accept → the guest's video plays at the host and at the
  * other viewer; invite → accept; a hostile name stays text; a reload of the guest's tab comes back
- * as the same user on the same seat with the camera on, and one of the host's gets the live back;
+ * as the same user on the same seat with the camera on, its video plays at the others again and
+ * theirs at it; a reload of the host's gets the live back, with the videos both ways;
  * ending the live takes everyone back to the start; the landing form refuses bad input.
  *
  * Run (WebRTC needs a loopback-only network namespace):
@@ -207,18 +208,16 @@ describe('demo app', { timeout: 300_000 }, () => {
     assertQuiet();
   });
 
-  it(
-    "after the reload, the host and the other viewer see the guest's video again",
-    {
-      todo: 'LiveMedia: a viewer whose peer to a reloaded publisher closed does not watch again, and the server keeps the pair',
-    },
-    async () => {
-      await waitForVideo(hostUser.page, adaId);
-      await waitForVideo(grace, adaId);
-    },
-  );
+  it("after the reload, the host and the other viewer see the guest's video again", async (t) => {
+    assert.notEqual(adaId, '', 'the flow above seated Ada');
+    const lap = lapper(t);
+    await waitForVideo(hostUser.page, adaId);
+    await waitForVideo(grace, adaId);
+    lap("reload: Ada's video plays at the host and at Grace again");
+    assertQuiet();
+  });
 
-  it("a reload of the host's tab gets the live back, with the guests still seated", async (t) => {
+  it("a reload of the host's tab gets the live back, with the guests still seated and the videos both ways", async (t) => {
     assert.notEqual(adaId, '', 'the flow above seated Ada');
     const lap = lapper(t);
     const host = hostUser.page;
@@ -236,6 +235,12 @@ describe('demo app', { timeout: 300_000 }, () => {
     );
     await waitFor(() => seatedWithCamera(host, hostId), "the host's camera on again");
     lap("reload of the host: the live, the seats and the host's camera back");
+    // The media too, both ways: the host sees the guests, and the guests see the host again.
+    await waitForVideo(host, adaId);
+    await waitForVideo(host, graceId);
+    await waitForVideo(viewers.page, hostId);
+    await waitForVideo(grace, hostId);
+    lap("reload of the host: the guests' videos play at the host, the host's at the guests");
     assertQuiet();
   });
 
