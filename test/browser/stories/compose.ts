@@ -19,7 +19,7 @@
  * - `play` is the story's, else the meta's; `step(label, fn)` runs `fn` with the context;
  * - the rendered result (a Lit template or a DOM node) goes into the canvas element.
  *
- * Stories tagged `!test` are marked `skip` (Storybook's test runners skip them too).
+ * Stories tagged `!test` are marked `skip`; the story suite refuses them (every story is a test).
  */
 import { render as litRender, nothing } from 'lit';
 
