@@ -31,6 +31,7 @@ import type { LiveSnapshot, SeatInfo } from '../src/protocol/types.js';
 import { PROTOCOL_VERSION } from '../src/protocol/version.js';
 import { createServer } from '../src/server/server.js';
 import { createToken } from '../src/server/token.js';
+import { seededRun } from './seeded-run.js';
 
 const SECRET = 'chaos-secret-0123456789abcdef0123456789abcdef';
 const LIVE = 'chaos';
@@ -514,20 +515,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  const seed = Number(argument('--seed') ?? Math.floor(Math.random() * 2 ** 31));
-  const cuts = Number(argument('--cuts') ?? 300);
-  console.log(`chaos: ${cuts} cuts, seed ${seed} (repeat with --seed ${seed})`);
-  const report = await runChaos({ cuts, seed, log: (line) => console.log(`  ${line}`) });
-  console.log(JSON.stringify(report, null, 2));
-  if (report.failures.length > 0) {
-    console.error(`chaos: ${report.failures.length} failures`);
-    process.exit(1);
-  }
-  console.log('chaos: no seat lost or doubled, one outcome per request, every store equals the server');
+  await seededRun({
+    name: 'chaos',
+    countFlag: '--cuts',
+    countNoun: 'cuts',
+    defaultCount: 300,
+    run: (count, seed, log) => runChaos({ cuts: count, seed, log }),
+    passed: 'no seat lost or doubled, one outcome per request, every store equals the server',
+  });
 }

@@ -25,6 +25,7 @@ import type { ServerMessage } from '../src/protocol/messages.js';
 import { PROTOCOL_VERSION } from '../src/protocol/version.js';
 import { createServer, type ServerHandle } from '../src/server/server.js';
 import { createToken } from '../src/server/token.js';
+import { seededRun } from './seeded-run.js';
 
 const SECRET = 'fuzz-secret-0123456789abcdef0123456789abcdef';
 const LIVE = 'show';
@@ -676,20 +677,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
 }
 
-function argument(name: string): string | undefined {
-  const index = process.argv.indexOf(name);
-  return index >= 0 ? process.argv[index + 1] : undefined;
-}
-
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  const seed = Number(argument('--seed') ?? Math.floor(Math.random() * 2 ** 31));
-  const messages = Number(argument('--messages') ?? 100_000);
-  console.log(`fuzz: ${messages} messages, seed ${seed} (repeat with --seed ${seed})`);
-  const report = await runFuzz({ messages, seed, log: (line) => console.log(`  ${line}`) });
-  console.log(JSON.stringify(report, null, 2));
-  if (report.failures.length > 0) {
-    console.error(`fuzz: ${report.failures.length} failures`);
-    process.exit(1);
-  }
-  console.log('fuzz: every message answered, the live untouched, the server up');
+  await seededRun({
+    name: 'fuzz',
+    countFlag: '--messages',
+    countNoun: 'messages',
+    defaultCount: 100_000,
+    run: (count, seed, log) => runFuzz({ messages: count, seed, log }),
+    passed: 'every message answered, the live untouched, the server up',
+  });
 }
