@@ -10,10 +10,9 @@ import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { frameworkContract } from './contract.js';
-import { bin, installExample, must, openPage, removeWork, serve } from './helpers.js';
+import { bin, must, useExample } from './helpers.js';
 
 /**
  * Two components that misuse the tags: one without CUSTOM_ELEMENTS_SCHEMA, one whose handler takes
@@ -38,49 +37,37 @@ export class WrongEventComponent {
 `;
 
 describe('examples/angular with the packed kit, compiled ahead of time', { timeout: 600_000 }, () => {
-  let work = '';
-  let app = '';
-  let server: { readonly url: string; close(): Promise<void> } | null = null;
-  let browser: Browser | null = null;
-  let page: Page;
-  let errors: string[] = [];
-
-  before(async () => {
-    ({ work, app } = await installExample('angular'));
-    await must(process.execPath, [join(app, 'build.mjs')], app);
-    server = await serve(join(app, 'dist'));
-    ({ browser, page, errors } = await openPage(server.url));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await removeWork(work);
-  });
+  const example = useExample('angular', (app) =>
+    must(process.execPath, [join(example.app, 'build.mjs')], app),
+  );
 
   it("is compiled ahead of time: ngc's components, Angular's packages linked, production mode", async () => {
-    const compiled = await readFile(join(app, 'dist', 'ngc', 'app.component.js'), 'utf8');
+    const compiled = await readFile(join(example.app, 'dist', 'ngc', 'app.component.js'), 'utf8');
     assert.match(compiled, /ɵɵdefineComponent/, 'ngc compiled the template');
-    const bundles = (await readdir(join(app, 'dist'))).filter((file) => file.endsWith('.js'));
+    const bundles = (await readdir(join(example.app, 'dist'))).filter((file) => file.endsWith('.js'));
     assert.ok(bundles.includes('main.js'));
     for (const file of bundles) {
-      const code = await readFile(join(app, 'dist', file), 'utf8');
+      const code = await readFile(join(example.app, 'dist', file), 'utf8');
       assert.equal(code.includes('ɵɵngDeclare'), false, `${file} holds no declaration left for JIT`);
     }
-    assert.equal(await page.evaluate('typeof window.ng'), 'undefined', 'no development-mode debug API');
+    assert.equal(
+      await example.page.evaluate('typeof window.ng'),
+      'undefined',
+      'no development-mode debug API',
+    );
   });
 
   it('fails ngc (strictTemplates) on a tag without the schema and a handler of the wrong event type', async () => {
-    await writeFile(join(app, 'src', 'wrong-usage.component.ts'), WRONG_USAGE);
+    await writeFile(join(example.app, 'src', 'wrong-usage.component.ts'), WRONG_USAGE);
     await writeFile(
-      join(app, 'tsconfig.wrong.json'),
+      join(example.app, 'tsconfig.wrong.json'),
       JSON.stringify({
         extends: './tsconfig.json',
         compilerOptions: { outDir: 'dist/wrong' },
         files: ['src/wrong-usage.component.ts'],
       }),
     );
-    const { code, output } = await bin(app, '@angular/compiler-cli/bundles/src/bin/ngc.js', [
+    const { code, output } = await bin(example.app, '@angular/compiler-cli/bundles/src/bin/ngc.js', [
       '-p',
       'tsconfig.wrong.json',
     ]);
@@ -108,5 +95,5 @@ describe('examples/angular with the packed kit, compiled ahead of time', { timeo
     );
   });
 
-  frameworkContract(() => ({ page, errors }));
+  frameworkContract(() => example);
 });

@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -155,4 +156,35 @@ export function errorAt(output: string, file: string, line: number): string {
   if (found.length !== 1)
     throw new Error(`expected one error at ${file}:${line}, got ${found.length}:\n${output}`);
   return found[0]?.text ?? '';
+}
+
+/** An example installed, built, served and open in Chromium (filled in by `useExample`'s `before`). */
+export interface OpenExample {
+  readonly app: string;
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/**
+ * Registers, in the calling `describe`, the hooks that install `examples/<name>` from the packed
+ * kit, build it with `build(app)`, serve its `dist` and open it in Chromium, and that close and
+ * remove it all afterwards. The returned object's fields are set once `before` has run.
+ */
+export function useExample(name: string, build: (app: string) => Promise<unknown>): OpenExample {
+  const example = { app: '', page: null as unknown as Page, errors: [] as string[] };
+  let work = '';
+  let server: { readonly url: string; close(): Promise<void> } | null = null;
+  let browser: Browser | null = null;
+  before(async () => {
+    ({ work, app: example.app } = await installExample(name));
+    await build(example.app);
+    server = await serve(join(example.app, 'dist'));
+    ({ browser, page: example.page, errors: example.errors } = await openPage(server.url));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await removeWork(work);
+  });
+  return example;
 }

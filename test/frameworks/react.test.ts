@@ -9,10 +9,9 @@
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { frameworkContract } from './contract.js';
-import { bin, diagnostics, errorAt, installExample, must, openPage, removeWork, serve } from './helpers.js';
+import { bin, diagnostics, errorAt, must, useExample } from './helpers.js';
 
 /** A component that misuses the tags: a string for a number, a handler for the wrong event type. */
 const WRONG_USAGE = `export function WrongUsage() {
@@ -27,40 +26,24 @@ const WRONG_USAGE = `export function WrongUsage() {
 `;
 
 describe('examples/react with the packed kit', { timeout: 600_000 }, () => {
-  let work = '';
-  let app = '';
-  let server: { readonly url: string; close(): Promise<void> } | null = null;
-  let browser: Browser | null = null;
-  let page: Page;
-  let errors: string[] = [];
-
-  before(async () => {
-    ({ work, app } = await installExample('react'));
-    await must(
+  const example = useExample('react', (app) =>
+    must(
       process.execPath,
-      [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+      [join(example.app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
       app,
-    );
-    server = await serve(join(app, 'dist'));
-    ({ browser, page, errors } = await openPage(server.url));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await removeWork(work);
-  });
+    ),
+  );
 
   it('type-checks with tsc and the generated JSX IntrinsicElements', async () => {
-    const { code, output } = await bin(app, 'typescript/bin/tsc', ['--noEmit', '-p', '.']);
+    const { code, output } = await bin(example.app, 'typescript/bin/tsc', ['--noEmit', '-p', '.']);
     assert.equal(code, 0, output);
   });
 
   it('fails tsc on a wrong attribute type and a handler of the wrong event type', async () => {
-    const wrong = join(app, 'src', 'WrongUsage.tsx');
+    const wrong = join(example.app, 'src', 'WrongUsage.tsx');
     await writeFile(wrong, WRONG_USAGE);
     try {
-      const { code, output } = await bin(app, 'typescript/bin/tsc', ['--noEmit', '-p', '.']);
+      const { code, output } = await bin(example.app, 'typescript/bin/tsc', ['--noEmit', '-p', '.']);
       assert.notEqual(code, 0, 'tsc rejects the misuse');
       // One error per element: the wrong attribute value (line 5), the wrong handler (line 6).
       const file = 'src/WrongUsage.tsx';
@@ -78,5 +61,5 @@ describe('examples/react with the packed kit', { timeout: 600_000 }, () => {
     }
   });
 
-  frameworkContract(() => ({ page, errors }));
+  frameworkContract(() => example);
 });

@@ -9,10 +9,9 @@
 import assert from 'node:assert/strict';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { frameworkContract } from './contract.js';
-import { bin, diagnostics, installExample, must, openPage, removeWork, serve } from './helpers.js';
+import { bin, diagnostics, must, useExample } from './helpers.js';
 
 /** A component that misuses the tags: a string for a number, a handler for the wrong event type. */
 const WRONG_USAGE = `<script setup lang="ts">
@@ -27,40 +26,24 @@ function onClick(event: MouseEvent) {
 `;
 
 describe('examples/vue with the packed kit', { timeout: 600_000 }, () => {
-  let work = '';
-  let app = '';
-  let server: { readonly url: string; close(): Promise<void> } | null = null;
-  let browser: Browser | null = null;
-  let page: Page;
-  let errors: string[] = [];
-
-  before(async () => {
-    ({ work, app } = await installExample('vue'));
-    await must(
+  const example = useExample('vue', (app) =>
+    must(
       process.execPath,
-      [join(app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
+      [join(example.app, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'error'],
       app,
-    );
-    server = await serve(join(app, 'dist'));
-    ({ browser, page, errors } = await openPage(server.url));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await removeWork(work);
-  });
+    ),
+  );
 
   it('type-checks with vue-tsc and the generated GlobalComponents', async () => {
-    const { code, output } = await bin(app, 'vue-tsc/bin/vue-tsc.js', ['--noEmit']);
+    const { code, output } = await bin(example.app, 'vue-tsc/bin/vue-tsc.js', ['--noEmit']);
     assert.equal(code, 0, output);
   });
 
   it('fails vue-tsc on a wrong property type and a handler of the wrong event type', async () => {
-    const wrong = join(app, 'src', 'WrongUsage.vue');
+    const wrong = join(example.app, 'src', 'WrongUsage.vue');
     await writeFile(wrong, WRONG_USAGE);
     try {
-      const { code, output } = await bin(app, 'vue-tsc/bin/vue-tsc.js', ['--noEmit']);
+      const { code, output } = await bin(example.app, 'vue-tsc/bin/vue-tsc.js', ['--noEmit']);
       assert.notEqual(code, 0, 'vue-tsc rejects the misuse');
       const file = 'src/WrongUsage.vue';
       assert.equal(diagnostics(output).length, 2, output);
@@ -80,5 +63,5 @@ describe('examples/vue with the packed kit', { timeout: 600_000 }, () => {
     }
   });
 
-  frameworkContract(() => ({ page, errors }));
+  frameworkContract(() => example);
 });
