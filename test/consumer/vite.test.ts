@@ -1,6 +1,6 @@
 /**
  * The published package in a consumer's app: `npm pack` the kit (after `npm run build`), install the
- * tarball into a fresh folder with `npm install --offline` (from the npm cache `npm ci` filled: the
+ * tarball into a fresh folder with `npm install --offline` (from the npm cache `npm ci` and scripts/warm-npm-cache.mjs filled: the
  * kit's dependencies are the repository's own), build a plain page with the repository's Vite and
  * NO configuration (no vite.config, no aliases, no Node polyfills), then load the built page in
  * Chromium on loopback.

@@ -4,7 +4,8 @@
  * page in Chromium with every console warning and error collected.
  *
  * Nothing is downloaded: `npm install --offline` takes the example's dependencies (the same versions
- * as the repository's own devDependencies) from the npm cache that the repository's install filled.
+ * as the repository's own devDependencies) from the npm cache, which `npm ci` and
+ * scripts/warm-npm-cache.mjs (`pretest`, `.ci/run`) filled.
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
