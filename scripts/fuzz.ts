@@ -139,6 +139,7 @@ const COMMAND_NAMES = [
   'device.setRemoteAllowed',
   'media.watch',
   'media.unwatch',
+  'media.viewers',
   'media.signal',
   'live.destroy',
   '__proto__',

@@ -188,6 +188,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   cmd(2, pickArb('manager'), 'member.setAdmin', fc.record({ userId: anyoneArb, admin: fc.boolean() })),
   cmd(5, anyoneArb, 'media.watch', fc.record({ publisherId: pickArb('seated', 'member') })),
   cmd(2, anyoneArb, 'media.unwatch', fc.record({ publisherId: pickArb('seated', 'member') })),
+  cmd(1, anyoneArb, 'media.viewers', fc.constant({})),
   {
     weight: 8,
     arbitrary: fc.record({
