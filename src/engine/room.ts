@@ -6,6 +6,7 @@
 import { ErrorCode } from '../protocol/errors.js';
 import type { CommandArgs, LiveSummary } from '../protocol/messages.js';
 import { fail, ok, type Failure, type Result } from '../protocol/result.js';
+import { sameSeat } from '../protocol/same-seat.js';
 import type {
   Audience,
   Device,
@@ -1198,7 +1199,14 @@ export class LiveRoom implements LiveRoomApi {
   #seatInfos(): SeatInfo[] {
     const fresh = this.#buildSeatInfos();
     const last = this.#lastSeatInfos;
-    if (last !== null && last.length === fresh.length && fresh.every((seat, i) => sameSeat(seat, last[i]))) {
+    if (
+      last !== null &&
+      last.length === fresh.length &&
+      fresh.every((seat, i) => {
+        const before = last[i];
+        return before !== undefined && sameSeat(seat, before);
+      })
+    ) {
       return last;
     }
     this.#lastSeatInfos = fresh;
@@ -1319,22 +1327,4 @@ export class LiveRoom implements LiveRoomApi {
       userId === actor.user.userId ? 'You are not on a seat.' : `User ${userId} is not on a seat.`,
     );
   }
-}
-
-/** Whether two seats, as members see them, say the same (each field of the occupant compared). */
-function sameSeat(a: SeatInfo, b: SeatInfo | undefined): boolean {
-  if (b === undefined) return false;
-  if (
-    a.index !== b.index ||
-    a.isLocked !== b.isLocked ||
-    a.isAudioLocked !== b.isAudioLocked ||
-    a.isVideoLocked !== b.isVideoLocked
-  ) {
-    return false;
-  }
-  const x = a.userInfo as Readonly<Record<string, unknown>> | null;
-  const y = b.userInfo as Readonly<Record<string, unknown>> | null;
-  if (x === null || y === null) return x === y;
-  const keys = Object.keys(x);
-  return keys.length === Object.keys(y).length && keys.every((key) => x[key] === y[key]);
 }

@@ -100,23 +100,4 @@ export function stageGrid(layout: StageLayout, shown: readonly SeatInfo[], seatC
   return { columns, rows: Math.ceil(count / columns), solo: false };
 }
 
-/**
- * Whether two seats hold the same data: every field of the seat and of its user. Stores hand out
- * new objects on every change of the seat list; this tells which seats really changed.
- */
-export function sameSeat(a: SeatInfo, b: SeatInfo): boolean {
-  if (
-    a.index !== b.index ||
-    a.isLocked !== b.isLocked ||
-    a.isAudioLocked !== b.isAudioLocked ||
-    a.isVideoLocked !== b.isVideoLocked
-  ) {
-    return false;
-  }
-  const x = a.userInfo;
-  const y = b.userInfo;
-  if (x === null || y === null) return x === y;
-  const keys = new Set([...Object.keys(x), ...Object.keys(y)]) as Set<keyof typeof x>;
-  for (const key of keys) if (x[key] !== y[key]) return false;
-  return true;
-}
+export { sameSeat } from '../../protocol/same-seat.js';
