@@ -47,6 +47,7 @@ import {
   type StaticServer,
   type TestServer,
   type UserContext,
+  openFixturePage,
 } from '../test/e2e/harness.js';
 import { median, percentile, type BenchContext, type BenchResult } from './lib.js';
 
@@ -154,7 +155,7 @@ interface Sample {
   readonly cameraOff: number;
 }
 
-async function open(
+function open(
   browser: Browser,
   server: TestServer,
   files: StaticServer,
@@ -162,16 +163,7 @@ async function open(
   liveId: string,
   role: 'host' | 'audience',
 ): Promise<UserContext> {
-  const context = await newUserContext(browser);
-  const params = new URLSearchParams({
-    server: server.url,
-    token: await server.token(user.userId, { userName: user.userName }),
-    live: liveId,
-    role,
-  });
-  await context.page.goto(`${files.url}?${params.toString()}`);
-  await context.page.evaluate(() => window.fixture.ready.then(() => true));
-  return context;
+  return openFixturePage(browser, server, files, user, { live: liveId, role });
 }
 
 async function kitSample(

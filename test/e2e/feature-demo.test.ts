@@ -19,7 +19,6 @@ import {
   bundlePage,
   capturedTracks,
   launchBrowser,
-  newUserContext,
   peerConnections,
   ROOT,
   serveStatic,
@@ -33,6 +32,7 @@ import {
   type StaticServer,
   type TestServer,
   type UserContext,
+  openFixturePage,
 } from './harness.js';
 
 const LIVE_ID = 'feature-demo';
@@ -59,21 +59,8 @@ describe(
     let everyone: readonly UserContext[] = [];
 
     /** Opens the fixture page as `user`; resolves once its `<live-session>` is in the live. */
-    async function open(
-      user: { userId: string; userName: string },
-      query: Record<string, string>,
-    ): Promise<UserContext> {
-      const context = await newUserContext(browser);
-      const params = new URLSearchParams({
-        server: server.url,
-        token: await server.token(user.userId, { userName: user.userName }),
-        live: LIVE_ID,
-        ...query,
-      });
-      await context.page.goto(`${files.url}?${params.toString()}`);
-      await context.page.evaluate(() => window.fixture.ready.then(() => true));
-      return context;
-    }
+    const open = (user: { userId: string; userName: string }, query: Record<string, string>) =>
+      openFixturePage(browser, server, files, user, { live: LIVE_ID, ...query });
 
     before(async () => {
       assertLoopbackOnly();

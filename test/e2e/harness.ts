@@ -441,6 +441,29 @@ export async function newUserContext(
   return { context, page, problems, close: () => context.close() };
 }
 
+/**
+ * Opens the feature-demo fixture page (test/e2e/fixtures/feature-demo.html, served by `files`) as
+ * `user` in a new context, with `query` (`live`, `role`, …) beside the server and the user's
+ * token; resolves once its `<live-session>` is in the live.
+ */
+export async function openFixturePage(
+  browser: Browser,
+  server: TestServer,
+  files: StaticServer,
+  user: { readonly userId: string; readonly userName: string },
+  query: Readonly<Record<string, string>>,
+): Promise<UserContext> {
+  const context = await newUserContext(browser);
+  const params = new URLSearchParams({
+    server: server.url,
+    token: await server.token(user.userId, { userName: user.userName }),
+    ...query,
+  });
+  await context.page.goto(`${files.url}?${params.toString()}`);
+  await context.page.evaluate(() => window.fixture.ready.then(() => true));
+  return context;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Waiting
 

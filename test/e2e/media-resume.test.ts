@@ -17,7 +17,6 @@ import {
   bundlePage,
   dropNetwork,
   launchBrowser,
-  newUserContext,
   peerConnections,
   restoreNetwork,
   ROOT,
@@ -30,6 +29,7 @@ import {
   type StaticServer,
   type TestServer,
   type UserContext,
+  openFixturePage,
 } from './harness.js';
 
 const LIVE_ID = 'resume';
@@ -55,18 +55,8 @@ describe('media across a dropped connection, against the real server', { timeout
   let host: UserContext;
   let viewer: UserContext;
 
-  async function open(user: { userId: string; userName: string }, role: string): Promise<UserContext> {
-    const context = await newUserContext(browser);
-    const params = new URLSearchParams({
-      server: server.url,
-      token: await server.token(user.userId, { userName: user.userName }),
-      live: LIVE_ID,
-      role,
-    });
-    await context.page.goto(`${files.url}?${params.toString()}`);
-    await context.page.evaluate(() => window.fixture.ready.then(() => true));
-    return context;
-  }
+  const open = (user: { userId: string; userName: string }, role: string) =>
+    openFixturePage(browser, server, files, user, { live: LIVE_ID, role });
 
   /** Cuts `user`'s sockets and waits until its session is connected again. */
   async function dropAndResume(user: UserContext): Promise<void> {
