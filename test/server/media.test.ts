@@ -47,6 +47,25 @@ function data(reply: ReplyMessage): unknown {
   return reply.result.isSuccess ? reply.result.data : undefined;
 }
 
+/**
+ * The pair of `publisher` and `viewer` (`viewerId`) still stands: an offer still reaches the viewer, and the
+ * viewer was told nothing of its pairs since `from`.
+ */
+async function assertPairKept(
+  publisher: TestClient,
+  viewer: TestClient,
+  viewerId: string,
+  from: number,
+): Promise<void> {
+  assert.deepEqual(data(await signal(publisher, viewerId, OFFER)), { delivered: true });
+  await viewer.waitFor((m) => m.type === 'signal', 'the offer', from);
+  assert.deepEqual(
+    viewer.events(from).filter((e) => e.event.type === 'media.viewer'),
+    [],
+    'the viewer keeps its pair',
+  );
+}
+
 function signals(client: TestClient, from = 0): SignalMessage[] {
   return client.messages.slice(from).filter((m): m is SignalMessage => m.type === 'signal');
 }
@@ -438,13 +457,7 @@ describe('server media', () => {
       await a1.ok('media.watch', { liveId: 'show', publisherId: 'guest' });
       const from = a1.mark();
       await guest.ok('live.join', { liveId: 'show' });
-      assert.deepEqual(data(await signal(guest, 'a1', OFFER)), { delivered: true });
-      await a1.waitFor((m) => m.type === 'signal', 'the offer', from);
-      assert.deepEqual(
-        a1.events(from).filter((e) => e.event.type === 'media.viewer'),
-        [],
-        'the viewer keeps its pair',
-      );
+      await assertPairKept(guest, a1, 'a1', from);
     });
 
     it('keeps the pairs of a client that resumes (live.join with sinceSeq) and tells no viewer', async () => {
@@ -456,13 +469,7 @@ describe('server media', () => {
       const from = a1.mark();
       const resumed = (await back.ok('live.join', { liveId: 'show', sinceSeq: seen })) as JoinData;
       assert.ok(resumed.kind === 'replay');
-      assert.deepEqual(data(await signal(back, 'a1', OFFER)), { delivered: true });
-      await a1.waitFor((m) => m.type === 'signal', 'the offer', from);
-      assert.deepEqual(
-        a1.events(from).filter((e) => e.event.type === 'media.viewer'),
-        [],
-        'the viewer keeps its pair',
-      );
+      await assertPairKept(back, a1, 'a1', from);
     });
 
     it('needs the live joined on this connection, and an open live', async () => {
