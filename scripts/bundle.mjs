@@ -70,7 +70,7 @@ const shared = {
   target: 'es2022',
   minify: true,
   sourcemap: true,
-  legalComments: 'eof',
+  legalComments: 'linked',
   metafile: true,
   logLevel: 'warning',
   tsconfig: 'tsconfig.build.json',
