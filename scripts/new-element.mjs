@@ -67,7 +67,6 @@ export function scaffold(tag) {
   const name = className(tag);
   return {
     [`src/elements/${tag}/${tag}.ts`]: `import { html, LitElement } from 'lit';
-import { customElement } from 'lit/decorators.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { base, tokens } from '../../styles/tokens.js';
@@ -82,7 +81,6 @@ import styles from './${tag}.styles.js';
  *
  * @csspart base - The element's outer box.
  */
-@customElement('${tag}')
 export class ${name} extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -97,6 +95,8 @@ export class ${name} extends LitElement {
     return html\`<div class="base" part="base" lang=\${this.#i18n.lang}><slot></slot></div>\`;
   }
 }
+
+customElements.define('${tag}', ${name});
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -133,7 +133,6 @@ const DEFAULT_ROW_HEIGHT = 56;
  * @fires {ActionErrorEvent} action-error - An accept or reject failed (another host handled the
  *   application first, the seat was taken...). The row leaves when the store says so.
  */
-@customElement('applicant-list')
 export class ApplicantList extends LitElement {
   static override styles = [tokens, base, listStyles, styles];
 
@@ -416,6 +415,8 @@ export class ApplicantList extends LitElement {
     for (const userId of this.#busy) if (!present.has(userId)) this.#busy.delete(userId);
   }
 }
+
+customElements.define('applicant-list', ApplicantList);
 
 declare global {
   interface HTMLElementTagNameMap {

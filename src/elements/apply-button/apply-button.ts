@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ClockController, secondsLeft } from '../../controllers/clock-controller.js';
 import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
@@ -250,7 +250,6 @@ const RING_LENGTH = 2 * Math.PI * 10;
  * @fires {ActionErrorEvent} action-error - A store action failed (`applyForSeat`,
  *   `cancelApplication`, `disconnect`, `openLocalCamera`, `openLocalMicrophone`).
  */
-@customElement('apply-button')
 export class ApplyButton extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -474,6 +473,8 @@ export class ApplyButton extends LitElement {
     this.requestUpdate();
   }
 }
+
+customElements.define('apply-button', ApplyButton);
 
 declare global {
   interface HTMLElementTagNameMap {

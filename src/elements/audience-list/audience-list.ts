@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { ref } from 'lit/directives/ref.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -123,7 +123,6 @@ const STATUS_KEYS = {
  *   carries `userId` and `member`.
  * @fires {ActionErrorEvent} action-error - An invitation or a cancellation failed.
  */
-@customElement('audience-list')
 export class AudienceList extends LitElement {
   static override styles = [tokens, base, listStyles, styles];
 
@@ -416,6 +415,8 @@ export class AudienceList extends LitElement {
     return rows;
   }
 }
+
+customElements.define('audience-list', AudienceList);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
@@ -82,7 +82,6 @@ function failureText(code: number): PlainMessage {
  *   nothing happens. Carries `isFront` (the camera asked for).
  * @fires {ActionErrorEvent} action-error - `switchCamera` failed.
  */
-@customElement('camera-switch')
 export class CameraSwitch extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -167,6 +166,8 @@ export class CameraSwitch extends LitElement {
     }
   }
 }
+
+customElements.define('camera-switch', CameraSwitch);
 
 declare global {
   interface HTMLElementTagNameMap {

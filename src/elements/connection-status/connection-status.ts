@@ -1,6 +1,6 @@
 import { ContextConsumer } from '@lit/context';
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { atom } from 'nanostores';
 import { liveContext } from '../../controllers/live-controller.js';
 import { StoreController } from '../../controllers/store-controller.js';
@@ -74,7 +74,6 @@ function reasonText(error: ConnectionError) {
  * @cssstate reconnecting - The connection dropped; the session tries again.
  * @cssstate offline - The session gave up (replaced, sign-in refused or expired).
  */
-@customElement('connection-status')
 export class ConnectionStatus extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -143,6 +142,8 @@ export class ConnectionStatus extends LitElement {
     this.#error.setStore(session.$connectionError);
   }
 }
+
+customElements.define('connection-status', ConnectionStatus);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
@@ -181,7 +181,6 @@ interface View {
  *   `closeLocalCamera`, `openLocalMicrophone`, `closeLocalMicrophone`, `startScreenShare`,
  *   `stopScreenShare`).
  */
-@customElement('device-toggle')
 export class DeviceToggle extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -312,6 +311,8 @@ export class DeviceToggle extends LitElement {
     return on ? cameraIcon : cameraOffIcon;
   }
 }
+
+customElements.define('device-toggle', DeviceToggle);
 
 declare global {
   interface HTMLElementTagNameMap {

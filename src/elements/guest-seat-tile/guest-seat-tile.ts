@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
@@ -116,7 +116,6 @@ interface View {
  * @fires {EmptySeatSelectEvent} empty-seat-select - A `selectable` empty tile was activated.
  *   Bubbles, composed; carries `seatIndex` and `isLocked`.
  */
-@customElement('guest-seat-tile')
 export class GuestSeatTile extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -344,6 +343,8 @@ export class GuestSeatTile extends LitElement {
     return parts.join(t('tile.separator'));
   }
 }
+
+customElements.define('guest-seat-tile', GuestSeatTile);
 
 declare global {
   interface HTMLElementTagNameMap {

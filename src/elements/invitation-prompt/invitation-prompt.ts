@@ -1,5 +1,5 @@
 import { html, LitElement, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { ClockController, secondsLeft } from '../../controllers/clock-controller.js';
 import { LiveController, type LiveStores } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
@@ -168,7 +168,6 @@ function deepActiveElement(): HTMLElement | null {
  *
  * Every event bubbles, is composed, and carries `invitation` and `inviter`.
  */
-@customElement('invitation-prompt')
 export class InvitationPrompt extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -431,6 +430,8 @@ export class InvitationPrompt extends LitElement {
     this.dispatchEvent(new InvitationTimeoutEvent(invitation));
   }
 }
+
+customElements.define('invitation-prompt', InvitationPrompt);
 
 declare global {
   interface HTMLElementTagNameMap {

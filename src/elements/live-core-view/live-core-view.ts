@@ -1,6 +1,6 @@
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -226,7 +226,6 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  *   when it is locked). Bubbles, composed.
  * @fires {ActionErrorEvent} action-error - Applying for a seat failed. Bubbles, composed.
  */
-@customElement('live-core-view')
 export class LiveCoreView extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -552,6 +551,8 @@ export class LiveCoreView extends LitElement {
     this.requestUpdate();
   }
 }
+
+customElements.define('live-core-view', LiveCoreView);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,5 @@
 import { html, LitElement } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { LiveController, type LiveStores } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
@@ -132,7 +132,6 @@ interface Toast {
  * @fires {LiveNotificationEvent} live-notification - Before a notification is shown. Cancelable;
  *   carries `kind`, `message` and `user`.
  */
-@customElement('live-notifications')
 export class LiveNotifications extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -431,6 +430,8 @@ export class LiveNotifications extends LitElement {
     toast.remaining = Math.max(0, toast.remaining - (Date.now() - toast.started));
   }
 }
+
+customElements.define('live-notifications', LiveNotifications);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,6 +1,6 @@
 import { ContextProvider } from '@lit/context';
 import { html, LitElement } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { atom, type ReadableAtom } from 'nanostores';
 import { liveContext } from '../../controllers/live-controller.js';
@@ -271,7 +271,6 @@ interface LivePlan {
  * @fires {SessionErrorEvent} session-error - Logging in or entering the live failed; carries
  *   `errorCode` and `errorMessage`. Bubbles, composed.
  */
-@customElement('live-session')
 export class LiveSession extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -835,6 +834,8 @@ export class LiveSession extends LitElement {
     this.requestUpdate();
   }
 }
+
+customElements.define('live-session', LiveSession);
 
 declare global {
   interface HTMLElementTagNameMap {

@@ -1,5 +1,5 @@
 import { html, LitElement, nothing, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { LiveController, type LiveStores } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
@@ -225,7 +225,6 @@ const DEVICE_KEYS = {
  * @fires {ActionErrorEvent} action-error - A store action failed (`kickUserOutOfSeat`,
  *   `closeRemoteMicrophone`, `openRemoteCamera`, `lockSeat`, `moveUserToSeat`…).
  */
-@customElement('seat-menu')
 export class SeatMenu extends LitElement {
   static override styles = [tokens, base, styles];
 
@@ -578,6 +577,8 @@ export class SeatMenu extends LitElement {
     return items;
   }
 }
+
+customElements.define('seat-menu', SeatMenu);
 
 declare global {
   interface HTMLElementTagNameMap {
