@@ -23,84 +23,63 @@ export interface TokenDefinition {
   readonly name: string;
   readonly light: string;
   readonly dark?: string;
-  readonly description: string;
 }
 
-/** Every public token with its defaults. The single source for `tokens` and docs/theming.md. */
+/**
+ * Every public token with its defaults, the single source for `tokens`. What each is for is in
+ * docs/theming.md, whose table a test checks against this list (names and defaults); it is not
+ * repeated here, so the texts do not ship in the bundle.
+ */
 export const TOKENS = [
   // Colours
-  { name: 'color-surface', light: '#f3f4f6', dark: '#1f2937', description: 'Panels, lists and menus.' },
-  { name: 'color-surface-raised', light: '#ffffff', dark: '#111827', description: 'Popovers and dialogs.' },
-  { name: 'color-text', light: '#111827', dark: '#f9fafb', description: 'Body text on surfaces.' },
-  { name: 'color-text-muted', light: '#4b5563', dark: '#d1d5db', description: 'Secondary text on surfaces.' },
-  { name: 'color-border', light: '#d1d5db', dark: '#4b5563', description: 'Dividers and outlines.' },
-  { name: 'color-accent', light: '#1d4ed8', dark: '#93c5fd', description: 'Primary actions and links.' },
-  { name: 'color-on-accent', light: '#ffffff', dark: '#111827', description: 'Text on the accent colour.' },
-  { name: 'color-danger', light: '#b91c1c', dark: '#fca5a5', description: 'Destructive actions, errors.' },
-  { name: 'color-on-danger', light: '#ffffff', dark: '#111827', description: 'Text on the danger colour.' },
-  { name: 'color-success', light: '#15803d', dark: '#86efac', description: 'Confirmations.' },
-  {
-    name: 'color-stage',
-    light: '#1f2937',
-    dark: '#0b0f19',
-    description: 'Behind video: seat tiles, the stage.',
-  },
-  { name: 'color-on-stage', light: '#f9fafb', description: 'Text and icons on the stage colour.' },
-  { name: 'color-on-stage-muted', light: '#d1d5db', description: 'Secondary text on the stage colour.' },
-  {
-    name: 'color-avatar',
-    light: '#4b5563',
-    dark: '#374151',
-    description: 'Initials placeholder behind a missing avatar.',
-  },
-  { name: 'color-on-avatar', light: '#ffffff', description: 'Initials on the avatar colour.' },
-  {
-    name: 'overlay-background',
-    light: 'rgb(0 0 0 / 0.6)',
-    description: 'Labels drawn over video (name tags, badges).',
-  },
-  { name: 'color-on-overlay', light: '#ffffff', description: 'Text and icons on the overlay background.' },
-  {
-    name: 'speaking-ring-color',
-    light: '#22c55e',
-    dark: '#4ade80',
-    description: 'The ring around a speaking guest.',
-  },
-  { name: 'speaking-ring-width', light: '3px', description: 'Width of the speaking ring.' },
-  { name: 'focus-ring-color', light: '#1d4ed8', dark: '#93c5fd', description: 'Keyboard focus outline.' },
-  { name: 'focus-ring-width', light: '2px', description: 'Width of the focus outline.' },
-  { name: 'focus-ring-offset', light: '2px', description: 'Gap between an element and its focus outline.' },
+  { name: 'color-surface', light: '#f3f4f6', dark: '#1f2937' },
+  { name: 'color-surface-raised', light: '#ffffff', dark: '#111827' },
+  { name: 'color-text', light: '#111827', dark: '#f9fafb' },
+  { name: 'color-text-muted', light: '#4b5563', dark: '#d1d5db' },
+  { name: 'color-border', light: '#d1d5db', dark: '#4b5563' },
+  { name: 'color-accent', light: '#1d4ed8', dark: '#93c5fd' },
+  { name: 'color-on-accent', light: '#ffffff', dark: '#111827' },
+  { name: 'color-danger', light: '#b91c1c', dark: '#fca5a5' },
+  { name: 'color-on-danger', light: '#ffffff', dark: '#111827' },
+  { name: 'color-success', light: '#15803d', dark: '#86efac' },
+  { name: 'color-stage', light: '#1f2937', dark: '#0b0f19' },
+  { name: 'color-on-stage', light: '#f9fafb' },
+  { name: 'color-on-stage-muted', light: '#d1d5db' },
+  { name: 'color-avatar', light: '#4b5563', dark: '#374151' },
+  { name: 'color-on-avatar', light: '#ffffff' },
+  { name: 'overlay-background', light: 'rgb(0 0 0 / 0.6)' },
+  { name: 'color-on-overlay', light: '#ffffff' },
+  { name: 'speaking-ring-color', light: '#22c55e', dark: '#4ade80' },
+  { name: 'speaking-ring-width', light: '3px' },
+  { name: 'focus-ring-color', light: '#1d4ed8', dark: '#93c5fd' },
+  { name: 'focus-ring-width', light: '2px' },
+  { name: 'focus-ring-offset', light: '2px' },
   // Shape and space
-  { name: 'radius-s', light: '4px', description: 'Small corners: badges, chips.' },
-  { name: 'radius-m', light: '8px', description: 'Buttons, inputs, list rows.' },
-  { name: 'radius-l', light: '12px', description: 'Tiles, cards, dialogs.' },
-  { name: 'radius-full', light: '9999px', description: 'Pills and circles.' },
-  { name: 'space-1', light: '4px', description: 'Spacing step 1.' },
-  { name: 'space-2', light: '8px', description: 'Spacing step 2.' },
-  { name: 'space-3', light: '12px', description: 'Spacing step 3.' },
-  { name: 'space-4', light: '16px', description: 'Spacing step 4.' },
-  { name: 'space-6', light: '24px', description: 'Spacing step 6.' },
-  { name: 'shadow', light: '0 4px 16px rgb(0 0 0 / 0.18)', description: 'Elevation of popovers and toasts.' },
+  { name: 'radius-s', light: '4px' },
+  { name: 'radius-m', light: '8px' },
+  { name: 'radius-l', light: '12px' },
+  { name: 'radius-full', light: '9999px' },
+  { name: 'space-1', light: '4px' },
+  { name: 'space-2', light: '8px' },
+  { name: 'space-3', light: '12px' },
+  { name: 'space-4', light: '16px' },
+  { name: 'space-6', light: '24px' },
+  { name: 'shadow', light: '0 4px 16px rgb(0 0 0 / 0.18)' },
   // Type
   {
     name: 'font-family',
     light:
       'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "PingFang SC", "Microsoft YaHei", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif',
-    description: 'Every text of the kit (Latin, Chinese and Korean faces listed).',
   },
-  { name: 'font-size-s', light: '12px', description: 'Badges, name tags, captions.' },
-  { name: 'font-size-m', light: '14px', description: 'Body text and buttons.' },
-  { name: 'font-size-l', light: '16px', description: 'Headings and prompts.' },
-  { name: 'font-weight-medium', light: '500', description: 'Names and buttons.' },
-  { name: 'font-weight-bold', light: '600', description: 'Headings.' },
-  { name: 'line-height', light: '1.4', description: 'Line height of all text.' },
+  { name: 'font-size-s', light: '12px' },
+  { name: 'font-size-m', light: '14px' },
+  { name: 'font-size-l', light: '16px' },
+  { name: 'font-weight-medium', light: '500' },
+  { name: 'font-weight-bold', light: '600' },
+  { name: 'line-height', light: '1.4' },
   // Motion
-  {
-    name: 'duration',
-    light: '150ms',
-    description: 'Transitions; forced to 0s under prefers-reduced-motion.',
-  },
-  { name: 'easing', light: 'cubic-bezier(0.2, 0, 0, 1)', description: 'Transition timing function.' },
+  { name: 'duration', light: '150ms' },
+  { name: 'easing', light: 'cubic-bezier(0.2, 0, 0, 1)' },
 ] as const satisfies readonly TokenDefinition[];
 
 /** The name of a public token, e.g. `color-accent` for `--cg-color-accent`. */
