@@ -122,7 +122,10 @@ export function table(results: readonly BenchResult[], smoke: boolean): string {
 const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
-/** Puts the results between the markers of BENCHMARKS.md (results of other ids are kept). */
+/**
+ * Replaces what is between the markers of BENCHMARKS.md with these results: a partial run
+ * (`--only`) leaves only its own rows.
+ */
 export function writeResults(results: readonly BenchResult[], smoke: boolean): void {
   const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
   const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
