@@ -4,14 +4,14 @@
  * with the UI framework and the vendor's realtime SDK left out (ours is measured without its
  * WebRTC part, with lit inside), JS and CSS output gzipped at level 9.
  *
- * The packages are installed by hand into a scratch folder outside the repository (the registry
- * is not reached by the benchmarks):
+ * `npm run bench:competitors` installs the packages from the registry into a scratch folder in
+ * the system's temporary directory (`npm install --ignore-scripts`: no install script runs), measures
+ * ours and theirs in the same run, writes the table into BENCHMARKS.md and removes the folder.
+ * `npm run bench` (loopback only) never reaches the registry. With a folder prepared by hand:
  *
- *   mkdir -p /tmp/competitors && cd /tmp/competitors && npm init -y && npm install --ignore-scripts \
- *     --legacy-peer-deps @livekit/components-core @livekit/components-react livekit-client \
- *     @cloudflare/realtimekit-ui @tencentcloud/livekit-web-vue3 react react-dom vue
- *   node --import tsx bench/competitors.ts --dir /tmp/competitors [--write]
+ *   node --import tsx bench/competitors.ts --dir <folder with node_modules> [--write]
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { format, resolveConfig } from 'prettier';
 
 interface Subject {
   readonly name: string;
@@ -61,6 +62,28 @@ const SUBJECTS: readonly Subject[] = [
     external: ['vue', 'pinia', '@tencentcloud/tuiroom-engine-js', '@tencentcloud/chat', 'trtc-sdk-v5'],
   },
 ];
+
+/** What `--install` puts into the scratch folder: the subjects and the peers their entries import. */
+const INSTALL = [
+  '@livekit/components-core',
+  '@livekit/components-react',
+  'livekit-client',
+  '@cloudflare/realtimekit-ui',
+  '@tencentcloud/livekit-web-vue3',
+  'react',
+  'react-dom',
+  'vue',
+] as const;
+
+/** A scratch folder in the temporary directory with the latest of `INSTALL` from the registry. */
+async function install(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'competitors-'));
+  await writeFile(join(dir, 'package.json'), '{ "name": "competitors", "private": true }\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const flags = ['--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--no-fund', '--loglevel=error'];
+  execFileSync(npm, ['install', ...flags, ...INSTALL], { cwd: dir, stdio: 'inherit' });
+  return dir;
+}
 
 export interface CompetitorSize {
   readonly name: string;
@@ -173,28 +196,38 @@ const END = '<!-- bench:competitors:end -->';
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const dirIndex = argv.indexOf('--dir');
-  const dir = dirIndex >= 0 ? argv[dirIndex + 1] : undefined;
-  if (!dir)
+  const given = dirIndex >= 0 ? argv[dirIndex + 1] : undefined;
+  const scratch = argv.includes('--install');
+  if (given === undefined && !scratch) {
     throw new Error(
-      'usage: node --import tsx bench/competitors.ts --dir <folder with node_modules> [--write]',
-    );
-  const rows = [await ours()];
-  for (const subject of SUBJECTS) rows.push(await measure(dir, subject));
-  const table = competitorTable(rows);
-  console.log(table);
-  if (argv.includes('--write')) {
-    const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-    const text = readFileSync(file, 'utf8');
-    const section = `${START}\n\nMeasured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n${END}`;
-    const start = text.indexOf(START);
-    const end = text.indexOf(END);
-    writeFileSync(
-      file,
-      start >= 0 && end > start
-        ? text.slice(0, start) + section + text.slice(end + END.length)
-        : `${text}\n${section}\n`,
+      'usage: node --import tsx bench/competitors.ts (--install | --dir <folder with node_modules>) [--write]',
     );
   }
+  const dir = given ?? (await install());
+  try {
+    const rows = [await ours()];
+    for (const subject of SUBJECTS) rows.push(await measure(dir, subject));
+    const table = competitorTable(rows);
+    console.log(table);
+    if (argv.includes('--write')) await writeTable(table);
+  } finally {
+    if (given === undefined) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Puts `table` between the competitor markers of BENCHMARKS.md, formatted as Prettier would. */
+async function writeTable(table: string): Promise<void> {
+  const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
+  const text = readFileSync(file, 'utf8');
+  const section = `${START}\n\nMeasured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n${END}`;
+  const start = text.indexOf(START);
+  const end = text.indexOf(END);
+  const next =
+    start >= 0 && end > start
+      ? text.slice(0, start) + section + text.slice(end + END.length)
+      : `${text}\n${section}\n`;
+  const options = (await resolveConfig(file)) ?? {};
+  writeFileSync(file, await format(next, { ...options, filepath: file }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) void main();
