@@ -12,14 +12,14 @@
  *   node --import tsx bench/competitors.ts --dir <folder with node_modules> [--write]
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { format, resolveConfig } from 'prettier';
+import { writeSection } from './benchmarks-md.js';
 
 interface Subject {
   readonly name: string;
@@ -209,25 +209,12 @@ async function main(): Promise<void> {
     for (const subject of SUBJECTS) rows.push(await measure(dir, subject));
     const table = competitorTable(rows);
     console.log(table);
-    if (argv.includes('--write')) await writeTable(table);
+    if (argv.includes('--write')) {
+      await writeSection(START, END, `Measured ${new Date().toISOString().slice(0, 10)}.\n\n${table}`);
+    }
   } finally {
     if (given === undefined) await rm(dir, { recursive: true, force: true });
   }
-}
-
-/** Puts `table` between the competitor markers of BENCHMARKS.md, formatted as Prettier would. */
-async function writeTable(table: string): Promise<void> {
-  const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-  const text = readFileSync(file, 'utf8');
-  const section = `${START}\n\nMeasured ${new Date().toISOString().slice(0, 10)}.\n\n${table}\n\n${END}`;
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? text.slice(0, start) + section + text.slice(end + END.length)
-      : `${text}\n${section}\n`;
-  const options = (await resolveConfig(file)) ?? {};
-  writeFileSync(file, await format(next, { ...options, filepath: file }));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) void main();

@@ -12,9 +12,9 @@
  * tests are run.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { machine, type BenchContext, type BenchResult } from './lib.js';
+import { writeSection } from './benchmarks-md.js';
 
 export interface RunOptions {
   readonly smoke: boolean;
@@ -126,27 +126,15 @@ const END = '<!-- bench:results:end -->';
  * Replaces what is between the markers of BENCHMARKS.md with these results: a partial run
  * (`--only`) leaves only its own rows.
  */
-export function writeResults(results: readonly BenchResult[], smoke: boolean): void {
-  const file = fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url));
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
-  const section = [
-    START,
-    '',
+export async function writeResults(results: readonly BenchResult[], smoke: boolean): Promise<void> {
+  const body = [
     `Run: ${new Date().toISOString()}; ${smoke ? 'smoke sizes' : 'full sizes'}.`,
     '',
     `Machine: ${machine(chromiumVersion())}.`,
     '',
     table(results, smoke),
-    '',
-    END,
   ].join('\n');
-  const start = text.indexOf(START);
-  const end = text.indexOf(END);
-  const next =
-    start >= 0 && end > start
-      ? text.slice(0, start) + section + text.slice(end + END.length)
-      : `${text}\n${section}\n`;
-  writeFileSync(file, next);
+  await writeSection(START, END, body);
 }
 
 async function main(): Promise<void> {
@@ -172,7 +160,7 @@ async function main(): Promise<void> {
   }
   const results = await run(options);
   console.log(`\n${table(results, options.smoke)}`);
-  if (options.write) writeResults(results, options.smoke);
+  if (options.write) await writeResults(results, options.smoke);
   process.exit(results.every((r) => r.notes === undefined || r.met) ? 0 : 1);
 }
 
