@@ -67,6 +67,12 @@ interface Member {
   invitation: PendingInvitation | null;
   /** How the member's most recent application ended, for "already handled" replies. */
   lastApplication: { readonly outcome: RequestOutcome; readonly by: UserInfo | null } | null;
+  /**
+   * The member as events and snapshots show it, made on first use and dropped whenever `role`
+   * changes (its other fields never do): the `member.joined` event and every snapshot of a
+   * member's own view, which the hub keeps as the remembered `live.join` reply, share one object.
+   */
+  view: LiveMember | null;
 }
 
 /** The user on a seat. Devices belong to the occupant and move with them. */
@@ -102,6 +108,13 @@ const users = (...userIds: string[]): Audience => ({ kind: 'users', userIds });
 const managersAnd = (...userIds: string[]): Audience => ({ kind: 'managersAnd', userIds });
 
 const isManager = (role: Role): boolean => role === 'owner' || role === 'admin';
+
+/**
+ * The empty list of a snapshot. An audience member's snapshot usually has no application and no
+ * invitation, and the hub may keep that snapshot for as long as the member stays (a remembered
+ * reply): one shared, frozen array instead of two per member.
+ */
+const NONE: readonly never[] = Object.freeze([]);
 
 /** The window of `maxApplicationsPerMinute`. */
 const APPLICATION_WINDOW_MS = 60_000;
@@ -275,9 +288,9 @@ export class LiveRoom implements LiveRoomApi {
   snapshotFor(userId: string): LiveSnapshot {
     const viewer = this.#members.get(userId);
     const manager = viewer !== undefined && isManager(viewer.role);
-    let members: LiveMember[] = [];
-    let applications: SeatApplication[] = [];
-    let invitations: SeatInvitation[] = [];
+    let members: readonly LiveMember[] = NONE;
+    let applications: readonly SeatApplication[] = NONE;
+    let invitations: readonly SeatInvitation[] = NONE;
     if (manager) {
       members = Array.from(this.#members.values(), (member) => this.#toLiveMember(member));
       applications = Array.from(this.#applications.values(), (pending) => pending.application);
@@ -440,6 +453,7 @@ export class LiveRoom implements LiveRoomApi {
     const role: Role = args.admin ? 'admin' : 'audience';
     if (target.role === role) return ok();
     target.role = role;
+    target.view = null;
     this.#emit(ALL, { type: 'member.role', userId: target.user.userId, role });
     if (target.seatIndex !== null) this.#emitSeats();
     this.#emit(users(target.user.userId), {
@@ -1148,11 +1162,22 @@ export class LiveRoom implements LiveRoomApi {
       application: null,
       invitation: null,
       lastApplication: null,
+      view: null,
     };
   }
 
   #toLiveMember(member: Member): LiveMember {
-    return { ...member.user, role: member.role, joinedAt: member.joinedAt };
+    // Spelled out rather than `{ ...member.user, … }`: the objects a spread made here had hidden
+    // classes of their own in V8 (a map and a descriptor array, some 200 bytes in B3), and these
+    // objects are kept per member (see `Member.view`).
+    member.view ??= {
+      userId: member.user.userId,
+      userName: member.user.userName,
+      avatarUrl: member.user.avatarUrl,
+      role: member.role,
+      joinedAt: member.joinedAt,
+    };
+    return member.view;
   }
 
   #seatAt(index: number): Seat {
@@ -1226,7 +1251,10 @@ export class LiveRoom implements LiveRoomApi {
           occupant === null || member === undefined
             ? null
             : {
-                ...member.user,
+                // Spelled out, not spread: see `#toLiveMember`.
+                userId: member.user.userId,
+                userName: member.user.userName,
+                avatarUrl: member.user.avatarUrl,
                 liveId: this.#live.liveId,
                 role: member.role,
                 microphoneStatus: occupant.microphone,
