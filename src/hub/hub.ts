@@ -128,7 +128,7 @@ export interface HubConnection {
 }
 
 export const DEFAULT_REPLAY_BUFFER_SIZE = 512;
-/** Remembered replies up to this length are kept as text; longer ones as the message. */
+/** Remembered replies up to this length are kept as text; longer ones as their result. */
 const KEEP_TEXT_UP_TO = 256;
 export const DEFAULT_REPLY_CACHE_SIZE = 256;
 
@@ -189,12 +189,17 @@ interface PendingEvent {
 
 interface RoomRecord {
   readonly liveId: string;
+  /** `[liveId]`, frozen: the list of lives of every member in this live only (see `withId`). */
+  readonly only: readonly string[];
   /** `null` only while `LiveRoom.create` runs (it may emit before returning). */
   room: LiveRoomApi | null;
   readonly buffer: ReplayBuffer;
-  /** Connections that joined this live and receive its events. */
-  readonly subscribers: Set<Connection>;
-  /** The subscribed connection of each user: targeted events cost one lookup per named user. */
+  /**
+   * The connections that joined this live and receive its events, by user: one per user (a newer
+   * connection of a user is subscribed only once the older one is detached), so the values are
+   * the subscribers, in the order they subscribed, and targeted events cost one lookup per named
+   * user. (No separate set of subscribers: a member would cost one more hash entry.)
+   */
   readonly byUser: Map<string, Connection>;
   /** The subscribed connections of the owner and administrators. */
   readonly managers: Set<Connection>;
@@ -213,25 +218,62 @@ interface RoomRecord {
   dropped: boolean;
 }
 
+/**
+ * A remembered reply: the text of a short one; a long one (a snapshot) as its result, whose parts
+ * the room shares among many replies and never changes, serialised again (as `{type, id, result}`,
+ * the same text) if the id comes back.
+ */
+type Remembered = string | Result<unknown>;
+
 interface UserRecord {
   user: UserInfo;
   connection: Connection | null;
-  /** Lives this user is a member of (joined, not left, not ended): a few ids, kept in an array. */
-  readonly lives: string[];
+  /** Lives this user is a member of (joined, not left, not ended): a few ids (see `withId`). */
+  lives: readonly string[];
   /**
-   * Replies by command id, oldest first: the text of a short one; a long one (a snapshot) as the
-   * message, whose parts the room shares among many replies and never changes, serialised again
-   * if the id comes back.
+   * The remembered replies, by command id, oldest first (see `rememberReply`): the first one
+   * inline in `replyId` / `reply`, and from the second one on all of them in `replies`. Most
+   * members of a large live send one command or two (the join) and stay idle: they cost no `Map`.
    */
-  readonly replies: Map<string, string | ReplyMessage>;
+  replyId: string | null;
+  reply: Remembered | null;
+  replies: Map<string, Remembered> | null;
+}
+
+/** The reply remembered for command `id`, if any. */
+function recallReply(record: UserRecord, id: string): Remembered | undefined {
+  if (record.replies !== null) return record.replies.get(id);
+  return record.replyId === id && record.reply !== null ? record.reply : undefined;
+}
+
+/** Remembers the reply to `id` (not remembered yet), dropping the oldest beyond `capacity`. */
+function rememberReply(record: UserRecord, id: string, reply: Remembered, capacity: number): void {
+  let replies = record.replies;
+  if (replies === null) {
+    if (record.replyId === null || record.reply === null || capacity <= 1) {
+      record.replyId = id;
+      record.reply = reply;
+      return;
+    }
+    replies = new Map([[record.replyId, record.reply]]);
+    record.replies = replies;
+    record.replyId = null;
+    record.reply = null;
+  }
+  replies.set(id, reply);
+  while (replies.size > capacity) {
+    const oldest = replies.keys().next();
+    if (oldest.done) break;
+    replies.delete(oldest.value);
+  }
 }
 
 class Connection implements HubConnection {
   readonly user: UserInfo;
   readonly peer: HubPeer;
   readonly record: UserRecord;
-  /** The lives whose events this connection receives. */
-  readonly subscribed: string[] = [];
+  /** The lives whose events this connection receives (see `withId`). */
+  subscribed: readonly string[] = NO_IDS;
   #hub: HubImpl;
   open = true;
 
@@ -330,7 +372,7 @@ class HubImpl implements Hub {
   connect(user: UserInfo, peer: HubPeer): HubConnection {
     let record = this.#users.get(user.userId);
     if (!record) {
-      record = { user, connection: null, lives: [], replies: new Map() };
+      record = { user, connection: null, lives: NO_IDS, replyId: null, reply: null, replies: null };
       this.#users.set(user.userId, record);
     }
     record.user = user;
@@ -408,10 +450,10 @@ class HubImpl implements Hub {
     if (!connection.open) return;
     const record = connection.record;
     this.#detach(connection);
-    for (const liveId of [...record.lives]) {
+    for (const liveId of record.lives) {
       const room = this.#rooms.get(liveId)?.room;
       if (!room?.isMember(record.user.userId)) {
-        removeId(record.lives, liveId);
+        record.lives = withoutId(record.lives, liveId);
         continue;
       }
       this.#guard(() => room.setOnline(record.user.userId, false));
@@ -480,9 +522,9 @@ class HubImpl implements Hub {
   }
 
   #resendCached(connection: Connection, id: string): boolean {
-    const cached = connection.record.replies.get(id);
+    const cached = recallReply(connection.record, id);
     if (cached === undefined) return false;
-    connection.send(typeof cached === 'string' ? cached : this.#text(cached));
+    connection.send(typeof cached === 'string' ? cached : this.#text({ type: 'reply', id, result: cached }));
     return true;
   }
 
@@ -493,13 +535,7 @@ class HubImpl implements Hub {
       connection.send(text);
       return;
     }
-    const replies = connection.record.replies;
-    replies.set(id, text.length > KEEP_TEXT_UP_TO ? reply : text);
-    while (replies.size > this.#replyCacheSize) {
-      const oldest = replies.keys().next();
-      if (oldest.done) break;
-      replies.delete(oldest.value);
-    }
+    rememberReply(connection.record, id, text.length > KEEP_TEXT_UP_TO ? result : text, this.#replyCacheSize);
     connection.send(text);
   }
 
@@ -550,9 +586,9 @@ class HubImpl implements Hub {
     }
     const record: RoomRecord = {
       liveId: settings.liveId,
+      only: Object.freeze([settings.liveId]),
       room: null,
       buffer: new ReplayBuffer(this.#replayBufferSize),
-      subscribers: new Set(),
       byUser: new Map(),
       managers: new Set(),
       pending: [],
@@ -658,18 +694,16 @@ class HubImpl implements Hub {
   #subscribe(connection: Connection, record: RoomRecord): void {
     const userId = connection.user.userId;
     record.members.add(userId);
-    addId(connection.record.lives, record.liveId);
+    connection.record.lives = withId(connection.record.lives, record);
     if (connection.open && connection.record.connection === connection) {
-      record.subscribers.add(connection);
       record.byUser.set(userId, connection);
       if (record.room && isManager(record.room, userId)) record.managers.add(connection);
-      addId(connection.subscribed, record.liveId);
+      connection.subscribed = withId(connection.subscribed, record);
     }
   }
 
   /** Takes one connection out of a room's fan-out. */
   #unsubscribe(record: RoomRecord, connection: Connection): void {
-    record.subscribers.delete(connection);
     record.managers.delete(connection);
     if (record.byUser.get(connection.user.userId) === connection)
       record.byUser.delete(connection.user.userId);
@@ -679,10 +713,10 @@ class HubImpl implements Hub {
     record.members.delete(userId);
     const user = this.#users.get(userId);
     if (!user) return;
-    removeId(user.lives, record.liveId);
+    user.lives = withoutId(user.lives, record.liveId);
     const connection = user.connection;
     if (connection) {
-      removeId(connection.subscribed, record.liveId);
+      connection.subscribed = withoutId(connection.subscribed, record.liveId);
       this.#unsubscribe(record, connection);
     }
     this.#maybeForget(user);
@@ -697,7 +731,7 @@ class HubImpl implements Hub {
       const record = this.#rooms.get(liveId);
       if (record) this.#unsubscribe(record, connection);
     }
-    connection.subscribed.length = 0;
+    connection.subscribed = NO_IDS;
     if (connection.record.connection === connection) connection.record.connection = null;
   }
 
@@ -711,8 +745,9 @@ class HubImpl implements Hub {
     if (record.dropped) return;
     record.dropped = true;
     if (this.#rooms.get(record.liveId) === record) this.#rooms.delete(record.liveId);
-    for (const connection of record.subscribers) removeId(connection.subscribed, record.liveId);
-    record.subscribers.clear();
+    for (const connection of record.byUser.values()) {
+      connection.subscribed = withoutId(connection.subscribed, record.liveId);
+    }
     record.byUser.clear();
     record.managers.clear();
     record.pending = [];
@@ -723,7 +758,7 @@ class HubImpl implements Hub {
     for (const userId of record.members) {
       const user = this.#users.get(userId);
       if (!user) continue;
-      removeId(user.lives, record.liveId);
+      user.lives = withoutId(user.lives, record.liveId);
       this.#maybeForget(user);
     }
     record.members.clear();
@@ -737,10 +772,10 @@ class HubImpl implements Hub {
     const event = envelope.event;
     if (event.type === 'member.role') this.#roleChanged(record, event.userId, event.role);
     const room = record.room;
-    if (room && (record.subscribers.size > 0 || record.pending.length > 0)) {
+    if (room && (record.byUser.size > 0 || record.pending.length > 0)) {
       this.#whileBusy(() => {
         // Once a room has events pending, every later one waits too: the order of seq is kept.
-        if (record.pending.length > 0 || record.subscribers.size > this.#fanOut.coalesceAbove) {
+        if (record.pending.length > 0 || record.byUser.size > this.#fanOut.coalesceAbove) {
           this.#enqueue(record, envelope);
         } else {
           this.#sendNow(record, envelope);
@@ -789,10 +824,11 @@ class HubImpl implements Hub {
   #forEachRecipient(record: RoomRecord, audience: Audience, visit: (connection: Connection) => void): void {
     switch (audience.kind) {
       case 'all':
-        for (const connection of record.subscribers) visit(connection);
+        for (const connection of record.byUser.values()) visit(connection);
         return;
       case 'others':
-        for (const connection of record.subscribers) if (!record.managers.has(connection)) visit(connection);
+        for (const connection of record.byUser.values())
+          if (!record.managers.has(connection)) visit(connection);
         return;
       case 'managers':
         for (const connection of record.managers) visit(connection);
@@ -838,7 +874,7 @@ class HubImpl implements Hub {
   #countDue(record: RoomRecord): number {
     const spacing = Math.max(
       this.#fanOut.intervalMs,
-      (record.subscribers.size / this.#fanOut.countFanOutPerSecond) * 1000,
+      (record.byUser.size / this.#fanOut.countFanOutPerSecond) * 1000,
     );
     return record.lastCount + spacing;
   }
@@ -901,7 +937,7 @@ class HubImpl implements Hub {
       } satisfies BatchMessage);
     if (forOthers.length > 0) {
       const shared = batch(forOthers);
-      for (const connection of record.subscribers) {
+      for (const connection of record.byUser.values()) {
         if (!record.managers.has(connection) && !personal.has(connection)) connection.send(shared);
       }
     }
@@ -974,14 +1010,24 @@ class HubImpl implements Hub {
   }
 }
 
-/** Adds `id` to a short list of ids, once (a user is in one live or a few: cheaper than a Set). */
-function addId(ids: string[], id: string): void {
-  if (!ids.includes(id)) ids.push(id);
+/** No ids: the list of every record and connection that is in no live. */
+const NO_IDS: readonly string[] = Object.freeze([]);
+
+/**
+ * A short list of live ids (a user is in one live or a few: cheaper than a Set) plus the id of
+ * `record`, once. The lists are kept per member and replaced, never changed in place, so that one
+ * list can serve many members: a member in this live only gets the room's own `[liveId]`, and a
+ * longer list is made at its length (an array that grows by `push` reserves room for 17 ids).
+ */
+function withId(ids: readonly string[], record: RoomRecord): readonly string[] {
+  if (ids.includes(record.liveId)) return ids;
+  return ids.length === 0 ? record.only : ids.concat(record.liveId);
 }
 
-function removeId(ids: string[], id: string): void {
-  const index = ids.indexOf(id);
-  if (index >= 0) ids.splice(index, 1);
+/** The list of ids without `id`. */
+function withoutId(ids: readonly string[], id: string): readonly string[] {
+  if (!ids.includes(id)) return ids;
+  return ids.length === 1 ? NO_IDS : ids.filter((other) => other !== id);
 }
 
 /** The default `onError`: unexpected errors are dropped unless the embedder asks for them. */

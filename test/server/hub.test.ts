@@ -213,6 +213,76 @@ describe('hub', () => {
     assert.equal(replies[1]?.type === 'reply' && replies[1].result.errorCode, ErrorCode.LIVE_ID_OCCUPIED);
   });
 
+  it('remembers the first reply of a user inline and the next ones in order, byte for byte', () => {
+    // The first remembered reply costs no Map; the second moves both into one. A long reply (a
+    // snapshot) is kept as its result and serialised again: the resend is the same text.
+    for (const size of [1, 2, 3]) {
+      const { attach } = setup({ replyCacheSize: size });
+      const host = attach('host');
+      host.send('c', 'live.create', { liveId: 'show' });
+      const { peer, send } = attach('viewer');
+      send('j', 'live.join', { liveId: 'show' });
+      const joined = peer.texts.at(-1) ?? '';
+      assert.ok(joined.length > 256, 'the join reply is long: kept as its result');
+      // The live changes: a join that runs again would reply with another snapshot.
+      host.send('k', 'seat.lock', { liveId: 'show', seatIndex: 3, lockSeat: true });
+      assert.ok(host.peer.reply('k').result.isSuccess);
+      send('j', 'live.join', { liveId: 'show' });
+      assert.equal(peer.texts.at(-1), joined, `size ${size}: the inline reply`);
+      send('l', 'live.list', {});
+      const listed = peer.texts.at(-1) ?? '';
+      send('l', 'live.list', {});
+      assert.equal(peer.texts.at(-1), listed, `size ${size}: the newest reply`);
+      send('j', 'live.join', { liveId: 'show' });
+      if (size === 1) {
+        const again = peer.texts.at(-1) ?? '';
+        assert.notEqual(again, joined, 'size 1: `j` fell out and ran again');
+        assert.match(again, /"isLocked":true/);
+      } else {
+        assert.equal(peer.texts.at(-1), joined, `size ${size}: the oldest reply, moved into the Map`);
+      }
+    }
+  });
+
+  it('keeps the lives of members that share a live apart when one of them leaves', () => {
+    // Members in one live only share the room's list of ids; leaving must not change the others'.
+    const { attach } = setup();
+    const a = attach('a');
+    a.send('1', 'live.create', { liveId: 'one', seatMode: 'free' });
+    const b = attach('b');
+    b.send('2', 'live.create', { liveId: 'two', seatMode: 'free' });
+    const x = attach('x');
+    const y = attach('y');
+    x.send('3', 'live.join', { liveId: 'one' });
+    y.send('4', 'live.join', { liveId: 'one' });
+    x.send('5', 'live.join', { liveId: 'two' });
+    x.send('6', 'live.leave', { liveId: 'one' });
+    assert.ok(x.peer.reply('6').result.isSuccess);
+    x.send('7', 'seat.take', { liveId: 'one', seatIndex: 1 });
+    assert.equal(x.peer.reply('7').result.errorCode, ErrorCode.NOT_IN_LIVE);
+    x.send('8', 'seat.take', { liveId: 'two', seatIndex: 1 });
+    assert.ok(x.peer.reply('8').result.isSuccess);
+    y.send('9', 'seat.take', { liveId: 'one', seatIndex: 2 });
+    assert.ok(y.peer.reply('9').result.isSuccess, 'y is still in one');
+    const seen = (peer: Peer, liveId: string) =>
+      peer.messages.filter((m) => m.type === 'event' && m.liveId === liveId && m.event.type === 'seats')
+        .length;
+    const before = { x: seen(x.peer, 'one'), y: seen(y.peer, 'one') };
+    a.send('10', 'seat.lock', { liveId: 'one', seatIndex: 3, lockSeat: true });
+    assert.ok(a.peer.reply('10').result.isSuccess);
+    assert.equal(seen(x.peer, 'one'), before.x, 'x no longer gets the events of one');
+    assert.equal(seen(y.peer, 'one'), before.y + 1, 'y still does');
+    // The live ends: its members are in no live any more and may join again.
+    a.send('11', 'live.end', { liveId: 'one' });
+    y.send('12', 'live.join', { liveId: 'two' });
+    assert.ok(y.peer.reply('12').result.isSuccess);
+    y.send('13', 'seat.take', { liveId: 'two', seatIndex: 2 });
+    assert.ok(y.peer.reply('13').result.isSuccess);
+    x.send('14', 'live.leave', { liveId: 'two' });
+    x.send('15', 'live.join', { liveId: 'two' });
+    assert.ok(x.peer.reply('15').result.isSuccess, 'x joins again after leaving its last live');
+  });
+
   it('reports delivery failures through onError without failing the command', () => {
     const errors: unknown[] = [];
     const { attach } = setup({
