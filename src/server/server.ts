@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RoomLimits } from '../engine/types.js';
 import { createHub, type Hub, type HubConnection, type HubOptions, type HubPeer } from '../hub/hub.js';
@@ -147,8 +147,8 @@ type Phase = 'handshake' | 'verifying' | 'open' | 'closing';
 
 /**
  * One socket, as the server sees it. It is also the hub's peer for this socket (`send`, `close`):
- * the methods are shared by every client, and so are the socket's listeners, so that a member costs
- * the server this object and no closures.
+ * the methods are shared by every client, and so are the handlers of the socket's events (see
+ * `ClientSocket`), so that a member costs the server this object and no closures.
  */
 interface Client extends HubPeer {
   readonly ws: WebSocket;
@@ -165,9 +165,12 @@ interface Client extends HubPeer {
   expiresAt: number;
   /** Messages that arrived while the token was being verified (made on the first one). */
   early: string[] | null;
-  /** Every message but `media.signal`. */
-  readonly messages: Budget;
-  /** `media.signal` commands (made on the first one). */
+  /**
+   * Every message but `media.signal`: made on the first one, dropped again by the heartbeat once
+   * full (see `rest`), so an idle member holds no budget.
+   */
+  messages: Budget | null;
+  /** `media.signal` commands: made on the first one, dropped like `messages`. */
   signals: Budget | null;
 }
 
@@ -191,6 +194,17 @@ interface Budget {
 
 function budget(burst: number, now: number): Budget {
   return { tokens: burst, refilledAt: now, windowStart: now, windowCount: 0 };
+}
+
+/**
+ * Whether a budget is back to its fresh state at `now`: refilled to `burst` and out of its flood
+ * window. Such a budget and `budget(burst, later)` answer every later message the same way (the
+ * window restarts and the bucket is capped at `burst` either way), so the heartbeat drops it.
+ */
+function rested(bucket: Budget, now: number, burst: number, rate: number): boolean {
+  return (
+    now - bucket.windowStart >= 1000 && bucket.tokens + ((now - bucket.refilledAt) / 1000) * rate >= burst
+  );
 }
 
 /**
@@ -392,8 +406,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   function admit(client: Client, text: string): 'ok' | 'limited' | 'abuse' {
     const now = performance.now();
     const signal = isSignal(text);
-    if (signal) client.signals ??= budget(signalBurst, now);
-    const bucket = (signal ? client.signals : null) ?? client.messages;
+    const bucket = signal
+      ? (client.signals ??= budget(signalBurst, now))
+      : (client.messages ??= budget(burst, now));
     const rate = signal ? signalsPerSecond : messagesPerSecond;
     if (now - bucket.windowStart >= 1000) {
       bucket.windowStart = now;
@@ -409,6 +424,12 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     if (bucket.tokens < 1) return 'limited';
     bucket.tokens -= 1;
     return 'ok';
+  }
+
+  /** Drops the budgets that are as good as fresh (called by the heartbeat, which visits every client). */
+  function rest(client: Client, now: number): void {
+    if (client.messages && rested(client.messages, now, burst, messagesPerSecond)) client.messages = null;
+    if (client.signals && rested(client.signals, now, signalBurst, signalsPerSecond)) client.signals = null;
   }
 
   function refuseRateLimited(client: Client, text: string): void {
@@ -480,7 +501,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     client.phase = 'open';
     client.userId = user.userId;
     client.hubConnection = hub.connect(user, client);
-    logger.info(`user ${user.userId} connected from ${remoteOf(client)}`);
+    // Only for a logger that listens: asking a socket for its remote address makes Node keep it on
+    // the socket (some 80 bytes per member), a cost a line that nobody reads need not have.
+    if (logger !== silent) logger.info(`user ${user.userId} connected from ${remoteOf(client)}`);
     client.expiresAt = expiresAt;
     scheduleExpiry(client);
     const early = client.early ?? [];
@@ -568,7 +591,6 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   }
 
   function onConnection(ws: WebSocket, request: IncomingMessage): void {
-    const now = performance.now();
     const client: Client = {
       ws,
       socket: request.socket,
@@ -582,14 +604,10 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       expiryTimer: null,
       expiresAt: Number.POSITIVE_INFINITY,
       early: null,
-      messages: budget(burst, now),
+      messages: null,
       signals: null,
     };
     clients.set(ws, client);
-    ws.on('error', onSocketError);
-    ws.on('close', onSocketClose);
-    ws.on('pong', onSocketPong);
-    ws.on('message', onSocketMessage);
     client.handshakeTimer = setTimeout(() => {
       client.handshakeTimer = null;
       if (client.phase === 'handshake') {
@@ -600,30 +618,60 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     if (closing) closeClient(client, CloseCode.GOING_AWAY, 'server shutting down');
   }
 
-  // The listeners of every socket and the hub-peer methods of every client, shared.
+  // The handlers of every socket's events and the hub-peer methods of every client, shared.
 
-  function onSocketError(this: WebSocket, error: Error): void {
-    const client = clients.get(this);
+  function onSocketError(ws: WebSocket, error: Error): void {
+    const client = clients.get(ws);
     logger.warn(`socket ${client ? remoteOf(client) : '?'}: ${error.message}`);
   }
 
-  function onSocketClose(this: WebSocket): void {
-    const client = clients.get(this);
+  function onSocketClose(ws: WebSocket): void {
+    const client = clients.get(ws);
     if (client) release(client);
   }
 
-  function onSocketPong(this: WebSocket): void {
-    const client = clients.get(this);
+  function onSocketPong(ws: WebSocket): void {
+    const client = clients.get(ws);
     if (client) client.alive = true;
   }
 
-  function onSocketMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-    const client = clients.get(this);
+  function onSocketMessage(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    const client = clients.get(ws);
     if (!client) return;
     try {
       onMessage(client, data, isBinary);
     } catch (error) {
       fault(client, error);
+    }
+  }
+
+  /**
+   * The sockets of this server. `ws` reports a socket's events through `emit`; this class hands the
+   * four the server handles straight to the handlers above instead of registering four listeners
+   * on each socket: an `EventEmitter` with four listeners grows its table of events (some 100 bytes
+   * per member). Every other event, and every listener that someone adds, still goes through
+   * `EventEmitter` (an `error` without a listener does not throw: the server handles it).
+   */
+  class ClientSocket extends WebSocket {
+    override emit(event: string | symbol, ...args: unknown[]): boolean {
+      switch (event) {
+        case 'message':
+          onSocketMessage(this, args[0] as RawData, args[1] === true);
+          break;
+        case 'pong':
+          onSocketPong(this);
+          break;
+        case 'close':
+          onSocketClose(this);
+          break;
+        case 'error':
+          onSocketError(this, args[0] as Error);
+          break;
+        default:
+          return super.emit(event, ...args);
+      }
+      if (this.listenerCount(event) > 0) super.emit(event, ...args);
+      return true;
     }
   }
 
@@ -700,6 +748,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   }
 
   const wss = new WebSocketServer({
+    WebSocket: ClientSocket,
     noServer: true,
     maxPayload: maxMessageBytes,
     perMessageDeflate: false,
@@ -757,6 +806,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   });
 
   const heartbeat = setInterval(() => {
+    const now = performance.now();
     for (const client of [...clients.values()]) {
       if (!client.alive) {
         logger.info(`dropping ${remoteOf(client)}: missed heartbeat`);
@@ -774,6 +824,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
         // A broken socket is dropped at the next tick.
       }
       scheduleExpiry(client);
+      rest(client, now);
     }
   }, heartbeatIntervalMs);
   heartbeat.unref();

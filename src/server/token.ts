@@ -110,6 +110,31 @@ function refuse(reason: TokenFailureReason, message: string): TokenFailure {
   return { ...fail(ErrorCode.NOT_LOGGED_IN, message), reason };
 }
 
+/**
+ * The HMAC key of the last secret that verified a token, imported once: with the secret's bytes,
+ * jose would import a key for every token, one more trip through the crypto thread pool per
+ * handshake, and garbage that outlives the young generation while thousands of members connect.
+ */
+let verification: { readonly secret: string; readonly key: Promise<CryptoKey> } | null = null;
+
+function verificationKey(secret: string): Promise<CryptoKey> {
+  if (verification?.secret === secret) return verification.key;
+  const key = crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
+  const entry = { secret, key };
+  verification = entry;
+  // A failed import is not kept: the next token tries again.
+  key.catch(() => {
+    if (verification === entry) verification = null;
+  });
+  return key;
+}
+
 /** Checks a token's signature, expiry and claims. Never throws. */
 export async function verifyToken(token: unknown, secret: string): Promise<TokenResult> {
   if (typeof token !== 'string' || token === '') return refuse('missing', 'token missing');
@@ -117,7 +142,7 @@ export async function verifyToken(token: unknown, secret: string): Promise<Token
   if (typeof secret !== 'string' || secret === '') return refuse('signature', 'server has no secret');
   let payload: Record<string, unknown>;
   try {
-    const verified = await jwtVerify(token, key(secret), {
+    const verified = await jwtVerify(token, await verificationKey(secret), {
       algorithms: [ALGORITHM],
       requiredClaims: ['sub', 'exp'],
     });
@@ -135,7 +160,8 @@ export async function verifyToken(token: unknown, secret: string): Promise<Token
   const { sub, name, picture, exp } = payload;
   if (typeof sub !== 'string' || !ID_PATTERN.test(sub))
     return refuse('claims', 'token subject is not a valid user id');
-  const userName = name === undefined ? sub : name;
+  // A name equal to the id is the id's string: one string per member instead of two equal ones.
+  const userName = name === undefined || name === sub ? sub : name;
   const avatarUrl = picture === undefined ? '' : picture;
   const problem = checkProfile(userName, avatarUrl);
   if (problem) return refuse('claims', `token ${problem}`);

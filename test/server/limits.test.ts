@@ -60,6 +60,42 @@ describe('server limits', () => {
     assert.equal(client.isClosed, false);
   });
 
+  it('keeps the rate after the heartbeat drops a rested budget', async () => {
+    // A budget that has refilled is dropped by the heartbeat (an idle member holds none) and made
+    // afresh by the next message: the burst and the limit are the same as before.
+    const server = await res.server({ messagesPerSecond: 5, heartbeatIntervalMs: 50 });
+    const client = await res.connect(server, 'alice');
+    const burst = async (round: string): Promise<number> => {
+      const ids = Array.from({ length: 14 }, (_, i) => `${round}${i}`);
+      for (const id of ids) client.send({ type: 'cmd', id, name: 'live.list', args: {} });
+      await client.waitFor((m) => m.type === 'reply' && m.id === `${round}13`);
+      const replies = client.messages.filter(
+        (m): m is ReplyMessage => m.type === 'reply' && m.id.startsWith(round),
+      );
+      assert.deepEqual(
+        replies.map((r) => r.id),
+        ids,
+      );
+      assert.ok(replies.slice(0, 9).every((r) => r.result.isSuccess));
+      return replies.filter((r) => r.result.errorCode === ErrorCode.RATE_LIMITED).length;
+    };
+    const first = await burst('a');
+    assert.ok(first >= 4 && first <= 5, `${first} limited`);
+    // An empty budget is not rested: heartbeats later, it still refuses (less than a token came back).
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    for (const id of ['c0', 'c1', 'c2']) client.send({ type: 'cmd', id, name: 'live.list', args: {} });
+    await client.waitFor((m) => m.type === 'reply' && m.id === 'c2');
+    const refused = client.messages.filter(
+      (m) => m.type === 'reply' && m.id.startsWith('c') && m.result.errorCode === ErrorCode.RATE_LIMITED,
+    );
+    assert.ok(refused.length >= 2, `${refused.length} of 3 refused while the budget refills`);
+    // 10 tokens at 5 per second: full again after 2 s; the heartbeat has passed many times since.
+    await new Promise((resolve) => setTimeout(resolve, 2_300));
+    const second = await burst('b');
+    assert.ok(second >= 4 && second <= 5, `${second} limited after the rest`);
+    assert.equal(client.isClosed, false);
+  });
+
   it('answers a rate-limited message without an id with an error message', async () => {
     const server = await res.server({ messagesPerSecond: 1 });
     const client = await res.connect(server, 'alice');
