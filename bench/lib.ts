@@ -56,7 +56,7 @@ export class ServerProcess {
     this.child = child;
   }
 
-  static async start(mode: 'kit' | 'bare'): Promise<ServerProcess> {
+  static async start(mode: 'kit' | 'bare' | 'replay'): Promise<ServerProcess> {
     const child = fork(fileURLToPath(new URL('./server-proc.ts', import.meta.url)), [mode], {
       execArgv: ['--expose-gc', '--import', 'tsx'],
       env: { ...process.env, BENCH_SECRET: SECRET },
@@ -86,6 +86,13 @@ export class ServerProcess {
     const reply = this.#next((m) => (m.kind === 'mem' ? m : undefined), 'memory');
     this.#send({ cmd: 'mem' });
     return reply;
+  }
+
+  /** `replay` mode: the kit server's answers to a `hello` and to a `live.join` (`handshake` of the members). */
+  async script(welcome: string, join: string): Promise<void> {
+    const reply = this.#next((m) => (m.kind === 'scripted' ? true : undefined), 'script');
+    this.#send({ cmd: 'script', welcome, join });
+    await reply;
   }
 
   async broadcast(text: string): Promise<{ startedAt: number; sockets: number }> {

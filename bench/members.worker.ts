@@ -1,12 +1,14 @@
 /**
- * Many members of one live in one worker thread, speaking the wire protocol directly (what is
- * measured on this side is the server's fan-out, not the client's stores). Started by
- * `bench/lib.ts`; every timestamp is `performance.timeOrigin + performance.now()`, comparable
- * across the threads and processes of one run.
+ * Many members of one live in one worker thread. In `kit` mode each member is the kit's headless
+ * client (`createSession`: login, `joinLive`, its stores), so what a member "has applied" is its
+ * seat store showing the change; in `bare` mode (the baselines) a plain socket that parses what
+ * it receives. Started by `bench/lib.ts`; every timestamp is
+ * `performance.timeOrigin + performance.now()`, comparable across the threads and processes of
+ * one run.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
-import { PROTOCOL_VERSION } from '../src/protocol/version.js';
+import { createSession, type Session, type WebSocketConstructor } from '../src/core/index.js';
 import { createToken } from '../src/server/token.js';
 import { textOf } from './lib.js';
 
@@ -29,6 +31,7 @@ export type ToMembers =
   | { readonly cmd: 'echo'; readonly at: number; readonly spreadMs: number }
   | { readonly cmd: 'resetRates' }
   | { readonly cmd: 'rates' }
+  | { readonly cmd: 'handshake' }
   | { readonly cmd: 'close' };
 
 export type FromMembers =
@@ -44,6 +47,8 @@ export type FromMembers =
     }
   | { readonly kind: 'latencies'; readonly latencies: number[]; readonly failures: number }
   | { readonly kind: 'rates'; readonly maxPerSecond: number; readonly updates: number }
+  /** What the server answered the first member's `hello` and `live.join` (`kit` mode). */
+  | { readonly kind: 'handshake'; readonly welcome: string; readonly join: string }
   | { readonly kind: 'closed' };
 
 const config = workerData as MembersConfig;
@@ -60,15 +65,18 @@ function post(message: FromMembers): void {
 
 interface WireEvent {
   readonly seq: number;
-  readonly event: { readonly type: string; readonly seats?: readonly { readonly isLocked: boolean }[] };
+  readonly event: { readonly type: string };
 }
 
 interface Member {
-  readonly socket: WebSocket;
+  /** The member's socket (in `kit` mode, the one its session opened). */
+  socket: WebSocket | null;
+  /** The headless client (`kit` mode). */
+  session: Session | null;
   /** Times of room updates (`event` and `batch` messages) since the last reset. */
   updates: number[];
-  /** Resolves a pending reply by command id. */
-  readonly replies: Map<string, (ok: boolean) => void>;
+  /** The text of the last room update (`kit` mode). */
+  lastUpdate: string;
 }
 
 type Watch = ((text: string, events: readonly WireEvent[] | null) => boolean) | null;
@@ -78,12 +86,31 @@ let watch: Watch = null;
 let watched: number[] = [];
 let watchedText = '';
 
+const ROOM_UPDATE = /^\{"type":"(event|batch)"/;
+/** The first welcome and join reply (a snapshot) this thread's members received. */
+const handshake = { welcome: '', join: '' };
+
+/** Records one member's sighting of the watched change; posts the times once all have seen it. */
+function sighted(at: number, text: string): void {
+  if (watched.length === 0) watchedText = text;
+  watched.push(at);
+  if (watched.length === members.length) {
+    post({
+      kind: 'watched',
+      first: Math.min(...watched),
+      last: Math.max(...watched),
+      count: watched.length,
+      text: watchedText,
+    });
+    watch = null;
+  }
+}
+
+/** A `bare` member's message. */
 function onMessage(member: Member, text: string): void {
   const at = now();
   const message = JSON.parse(text) as {
     type: string;
-    id?: string;
-    result?: { isSuccess: boolean };
     seq?: number;
     event?: WireEvent['event'];
     events?: WireEvent[];
@@ -95,61 +122,80 @@ function onMessage(member: Member, text: string): void {
     events = message.events;
   }
   if (events) member.updates.push(at);
-  if (message.type === 'reply' && message.id !== undefined) {
-    const resolve = member.replies.get(message.id);
-    member.replies.delete(message.id);
-    resolve?.(message.result?.isSuccess === true);
-  }
-  if (watch?.(text, events)) {
-    if (watched.length === 0) watchedText = text;
-    watched.push(at);
-    if (watched.length === members.length) {
-      post({
-        kind: 'watched',
-        first: Math.min(...watched),
-        last: Math.max(...watched),
-        count: watched.length,
-        text: watchedText,
-      });
-      watch = null;
-    }
-  }
+  if (watch?.(text, events)) sighted(at, text);
 }
 
 let nextId = 0;
-function request(member: Member, name: string, args: unknown): Promise<boolean> {
-  const id = `b${++nextId}`;
-  return new Promise<boolean>((resolve) => {
-    member.replies.set(id, resolve);
-    member.socket.send(JSON.stringify({ type: 'cmd', id, name, args }));
-  });
-}
-
-async function open(index: number): Promise<Member> {
+async function openBare(): Promise<Member> {
   const socket = new WebSocket(config.url, { localAddress: config.localAddress, perMessageDeflate: false });
-  const member: Member = { socket, updates: [], replies: new Map() };
+  const member: Member = { socket, session: null, updates: [], lastUpdate: '' };
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
     socket.once('error', reject);
   });
-  if (config.mode === 'bare') {
-    socket.on('message', (data) => onMessage(member, textOf(data)));
-    return member;
-  }
+  socket.on('message', (data) => onMessage(member, textOf(data)));
+  return member;
+}
+
+/**
+ * The socket class a `kit` member's session opens: `ws` from this thread's loopback source
+ * address, noting the member's room updates (their times for the rate, the last text for B2's
+ * baseline) before the session reads them.
+ */
+function memberSocket(member: Member): WebSocketConstructor {
+  return class MemberSocket extends WebSocket {
+    constructor(url: string) {
+      super(url, { localAddress: config.localAddress, perMessageDeflate: false });
+      member.socket = this;
+      this.on('message', (data) => {
+        const text = textOf(data);
+        if (ROOM_UPDATE.test(text)) {
+          member.updates.push(now());
+          member.lastUpdate = text;
+        } else if (handshake.welcome === '' && text.startsWith('{"type":"welcome"')) {
+          handshake.welcome = text;
+        } else if (
+          handshake.join === '' &&
+          text.startsWith('{"type":"reply"') &&
+          text.includes('"snapshot"')
+        ) {
+          handshake.join = text;
+        }
+      });
+    }
+  };
+}
+
+/** A `kit` member: the headless client, logged in with its own token and in the live. */
+async function openKit(index: number): Promise<Member> {
+  const member: Member = { socket: null, session: null, updates: [], lastUpdate: '' };
+  const session = createSession({ WebSocket: memberSocket(member), reconnect: false });
+  member.session = session;
   const userId = `${config.prefix}${index}`;
   const token = await createToken({ secret: config.secret, userId, userName: userId });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('message', (data) => {
-      const message = JSON.parse(textOf(data)) as { type: string };
-      if (message.type === 'welcome') resolve();
-      else reject(new Error(`no welcome for ${userId}: ${textOf(data)}`));
-    });
-    socket.send(JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token }));
-  });
-  socket.on('message', (data) => onMessage(member, textOf(data)));
-  if (!(await request(member, 'live.join', { liveId: config.liveId })))
-    throw new Error(`${userId} could not join`);
+  const login = await session.loginStore.login({ serverUrl: config.url, token });
+  if (!login.isSuccess) throw new Error(`${userId} could not log in: ${login.errorMessage}`);
+  const joined = await session.liveListStore.joinLive(config.liveId);
+  if (!joined.isSuccess) throw new Error(`${userId} could not join: ${joined.errorMessage}`);
   return member;
+}
+
+function open(index: number): Promise<Member> {
+  return config.mode === 'kit' ? openKit(index) : openBare();
+}
+
+/** Resolves once each `kit` member's seat store shows seat `seatIndex` as `locked`. */
+function watchSeatLock(seatIndex: number, locked: boolean): void {
+  watched = [];
+  for (const member of members) {
+    const seats = member.session?.liveSeatStore(config.liveId).seatList;
+    if (!seats) continue;
+    const stop = seats.listen((list) => {
+      if (list[seatIndex]?.isLocked !== locked) return;
+      stop();
+      sighted(now(), member.lastUpdate);
+    });
+  }
 }
 
 async function connectAll(): Promise<void> {
@@ -196,21 +242,17 @@ function timed(at: number, spreadMs: number, run: (member: Member) => Promise<bo
 port.on('message', (message: ToMembers) => {
   switch (message.cmd) {
     case 'watchSeatLock':
-      watched = [];
-      watch = (_text, events) =>
-        events?.some(
-          (item) =>
-            item.event.type === 'seats' && item.event.seats?.[message.seatIndex]?.isLocked === message.locked,
-        ) ?? false;
+      watchSeatLock(message.seatIndex, message.locked);
       return;
     case 'watchText':
       watched = [];
       watch = (text) => text === message.text;
       return;
     case 'apply':
-      timed(message.at, message.spreadMs, (member) =>
-        request(member, 'guest.apply', { liveId: config.liveId, seatIndex: -1 }),
-      );
+      timed(message.at, message.spreadMs, async (member) => {
+        const store = member.session?.coGuestStore(config.liveId);
+        return store ? (await store.applyForSeat({ seatIndex: -1 })).isSuccess : false;
+      });
       return;
     case 'echo':
       timed(
@@ -218,16 +260,21 @@ port.on('message', (message: ToMembers) => {
         message.spreadMs,
         (member) =>
           new Promise<boolean>((resolve) => {
+            const socket = member.socket;
+            if (socket === null) return resolve(false);
             const text = JSON.stringify({ type: 'cmd', id: `e${++nextId}`, name: 'echo', args: {} });
             const onEcho = (data: WebSocket.RawData) => {
               if (textOf(data) !== text) return;
-              member.socket.off('message', onEcho);
+              socket.off('message', onEcho);
               resolve(true);
             };
-            member.socket.on('message', onEcho);
-            member.socket.send(text);
+            socket.on('message', onEcho);
+            socket.send(text);
           }),
       );
+      return;
+    case 'handshake':
+      post({ kind: 'handshake', welcome: handshake.welcome, join: handshake.join });
       return;
     case 'resetRates':
       for (const member of members) member.updates = [];
@@ -243,7 +290,10 @@ port.on('message', (message: ToMembers) => {
       return;
     }
     case 'close':
-      for (const member of members) member.socket.terminate();
+      for (const member of members) {
+        member.session?.dispose();
+        member.socket?.terminate();
+      }
       post({ kind: 'closed' });
       return;
   }

@@ -218,14 +218,35 @@ export async function b1(ctx: BenchContext): Promise<BenchResult> {
   }
 }
 
-/** B2: one seat change fanned out to 10,000 members, against a raw broadcast of one frame. */
+/**
+ * B2: one seat change fanned out to 10,000 members, each the kit's headless client, against the
+ * same frames broadcast raw. Both runs use the same clients on the same threads, and "applied"
+ * is the same sighting in both: the member's seat store shows the change. Only the server
+ * differs: the kit's, which fans the change out, or a plain `ws` server (`replay`) that answered
+ * the clients' login and join with the kit server's own texts and then sends each round's frame,
+ * the very text the kit's members received, encoded once, to every socket.
+ */
 export async function b2(ctx: BenchContext): Promise<BenchResult> {
   const size = ctx.smoke ? 50 : 10_000;
   const rounds = ctx.smoke ? 2 : 5;
   const threads = ctx.smoke ? 1 : 2;
   const kitTimes: number[] = [];
   const rawTimes: number[] = [];
-  let frame = '';
+  const frames: string[] = [];
+  let handshake = { welcome: '', join: '' };
+  const lockedIn = (round: number) => round % 2 === 0;
+  /** One round: watch for the change, start it, and wait until every member's store shows it. */
+  const round = async (members: Members, index: number, start: () => Promise<void>) => {
+    // Idle past the batch interval, so the change is not held behind an earlier batch.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    members.tell({ cmd: 'watchSeatLock', seatIndex: 3, locked: lockedIn(index) });
+    await members.ask({ cmd: 'rates' }, 'rates');
+    const done = members.ask({ cmd: 'resetRates' }, 'watched');
+    const at = now();
+    await start();
+    const replies = await done;
+    return { ms: Math.max(...replies.map((r) => r.last)) - at, text: replies[0]?.text ?? '' };
+  };
   {
     const server = await ServerProcess.start('kit');
     const host = await RawClient.open(server.url, 'host');
@@ -240,22 +261,14 @@ export async function b2(ctx: BenchContext): Promise<BenchResult> {
         prefix: 'm',
         threads,
       });
-      for (let round = 0; round < rounds; round++) {
-        const locked = round % 2 === 0;
-        // Idle past the batch interval, so the change is not held behind an earlier batch.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        members.tell({ cmd: 'watchSeatLock', seatIndex: 3, locked });
-        const watched = members.ask({ cmd: 'rates' }, 'rates');
-        await watched;
-        const done = members.ask({ cmd: 'resetRates' }, 'watched');
-        const start = now();
-        if (!(await host.request('seat.lock', { liveId: 'b2', seatIndex: 3, lockSeat: locked }))) {
-          throw new Error('lock failed');
-        }
-        const replies = await done;
-        kitTimes.push(Math.max(...replies.map((r) => r.last)) - start);
-        // The baseline broadcasts the very text the members received: the same bytes to parse.
-        frame = replies[0]?.text ?? '';
+      handshake = (await members.ask({ cmd: 'handshake' }, 'handshake'))[0] ?? handshake;
+      for (let index = 0; index < rounds; index++) {
+        const { ms, text } = await round(members, index, async () => {
+          const args = { liveId: 'b2', seatIndex: 3, lockSeat: lockedIn(index) };
+          if (!(await host.request('seat.lock', args))) throw new Error('lock failed');
+        });
+        kitTimes.push(ms);
+        frames.push(text);
       }
     } finally {
       host.close();
@@ -264,27 +277,24 @@ export async function b2(ctx: BenchContext): Promise<BenchResult> {
     }
   }
   {
-    const server = await ServerProcess.start('bare');
+    const server = await ServerProcess.start('replay');
     let members: Members | null = null;
     try {
+      await server.script(handshake.welcome, handshake.join);
       members = await Members.connect({
         url: server.url,
-        mode: 'bare',
+        mode: 'kit',
         count: size,
         liveId: 'b2',
         prefix: 'r',
         threads,
       });
-      for (let round = 0; round < rounds; round++) {
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        const text = frame;
-        members.tell({ cmd: 'watchText', text });
-        await members.ask({ cmd: 'rates' }, 'rates');
-        const done = members.ask({ cmd: 'resetRates' }, 'watched');
-        const start = now();
-        await server.broadcast(text);
-        const replies = await done;
-        rawTimes.push(Math.max(...replies.map((r) => r.last)) - start);
+      for (let index = 0; index < rounds; index++) {
+        const frame = frames[index] ?? '';
+        const { ms } = await round(members, index, async () => {
+          await server.broadcast(frame);
+        });
+        rawTimes.push(ms);
       }
     } finally {
       await members?.close();
@@ -296,10 +306,10 @@ export async function b2(ctx: BenchContext): Promise<BenchResult> {
   ctx.log(`B2: kit ${kit.toFixed(1)} ms, raw broadcast ${raw.toFixed(1)} ms (medians of ${rounds})`);
   return {
     id: 'B2',
-    what: `one seat change fanned out to ${size} members (median of ${rounds})`,
+    what: `one seat change fanned out to ${size} members, each the kit's headless client (median of ${rounds})`,
     figures: { kitMs: kit, rawMs: raw },
     baseline: {
-      what: 'raw ws broadcast of the same text, encoded once, to as many sockets; last member parsed it',
+      what: "raw ws broadcast of the same frame, encoded once, to the same clients; last member's seat store shows it",
       value: raw,
     },
     ratio: kit / raw,

@@ -6,12 +6,18 @@
  *   benchmarks (the defaults would refuse 20,000 members).
  * - `bare`: a plain `ws` server on 127.0.0.1, port 0: echoes every message (round-trip baseline)
  *   and broadcasts one frame on request, its text encoded to UTF-8 once (fan-out baseline).
+ * - `replay`: the same plain server, which instead of echoing answers a `hello` and a `live.join`
+ *   with the texts the kit's server sent (`script`, taken from a kit run), so that the kit's
+ *   headless clients log in and join a live on it; then it broadcasts as `bare` does.
  */
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createServer } from '../src/server/index.js';
 
 export type ToServer =
-  { readonly cmd: 'mem' } | { readonly cmd: 'broadcast'; readonly text: string } | { readonly cmd: 'close' };
+  | { readonly cmd: 'mem' }
+  | { readonly cmd: 'broadcast'; readonly text: string }
+  | { readonly cmd: 'script'; readonly welcome: string; readonly join: string }
+  | { readonly cmd: 'close' };
 
 export type FromServer =
   | { readonly kind: 'ready'; readonly url: string }
@@ -22,6 +28,7 @@ export type FromServer =
       readonly sentAt: number;
       readonly sockets: number;
     }
+  | { readonly kind: 'scripted' }
   | { readonly kind: 'closed' };
 
 const mode = process.argv[2];
@@ -40,6 +47,19 @@ function collect(): void {
   for (let i = 0; i < 3; i++) gc?.();
 }
 
+/** `replay`: what the kit's server answered to a `hello` and to a `live.join` (see `answer`). */
+let script: { readonly welcome: string; readonly join: Record<string, unknown> } | null = null;
+
+/** `replay`: the kit's welcome to a `hello`, its join reply (with the command's id) to a `live.join`. */
+function answer(socket: WebSocket, text: string): void {
+  if (script === null) return;
+  const message = JSON.parse(text) as { type?: string; id?: string; name?: string };
+  if (message.type === 'hello') socket.send(script.welcome);
+  else if (message.type === 'cmd' && message.name === 'live.join') {
+    socket.send(JSON.stringify({ ...script.join, id: message.id }));
+  }
+}
+
 async function main(): Promise<void> {
   let close: () => Promise<void>;
   let broadcast: (text: string) => number = () => 0;
@@ -56,13 +76,16 @@ async function main(): Promise<void> {
     });
     post({ kind: 'ready', url: handle.url });
     close = () => handle.close();
-  } else if (mode === 'bare') {
+  } else if (mode === 'bare' || mode === 'replay') {
     const sockets = new Set<WebSocket>();
     const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 16 * 1024 });
     await new Promise<void>((resolve) => wss.once('listening', resolve));
     wss.on('connection', (socket) => {
       sockets.add(socket);
-      socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+      socket.on('message', (data, isBinary) => {
+        if (mode === 'bare') socket.send(data, { binary: isBinary });
+        else answer(socket, Buffer.isBuffer(data) ? data.toString('utf8') : '');
+      });
       socket.on('close', () => sockets.delete(socket));
     });
     // One frame encoded once: the same UTF-8 bytes go to every socket.
@@ -87,6 +110,9 @@ async function main(): Promise<void> {
       collect();
       const usage = process.memoryUsage();
       post({ kind: 'mem', rss: usage.rss, heapUsed: usage.heapUsed, external: usage.external });
+    } else if (message.cmd === 'script') {
+      script = { welcome: message.welcome, join: JSON.parse(message.join) as Record<string, unknown> };
+      post({ kind: 'scripted' });
     } else if (message.cmd === 'broadcast') {
       const startedAt = now();
       const sockets = broadcast(message.text);
