@@ -91,8 +91,8 @@ export default defineConfig(
           message: htmlSinkMessage,
         },
         { selector: "NewExpression[callee.name='DOMParser']", message: htmlSinkMessage },
-        // A decorated class has every #private member lowered to WeakMap helpers by esbuild, which
-        // cost 3.7 kB gzip in the drop-in bundle (docs/decisions/0028).
+        // A decorated class has every #private member lowered to WeakMap helpers by esbuild, about
+        // 3 kB gzip in the drop-in bundle (docs/decisions/0028).
         {
           selector: 'ClassDeclaration > Decorator',
           message: 'Register with customElements.define() after the class, not a class decorator (ADR 28).',
