@@ -96,7 +96,8 @@ function countingWebSocket(times: number[]): WebSocketConstructor {
   };
 }
 
-async function hostSession(
+/** A headless client logged in to `url` as `userId` (hosts and samplers). */
+async function loggedIn(
   url: string,
   userId: string,
   WebSocketClass: WebSocketConstructor = WebSocket,
@@ -104,7 +105,7 @@ async function hostSession(
   const session = createSession({ WebSocket: WebSocketClass, reconnect: false });
   const token = await createToken({ secret: SECRET, userId, userName: userId });
   const login = await session.loginStore.login({ serverUrl: url, token });
-  if (!login.isSuccess) throw new Error(`host login failed: ${login.errorMessage}`);
+  if (!login.isSuccess) throw new Error(`${userId} could not log in: ${login.errorMessage}`);
   return session;
 }
 
@@ -147,9 +148,9 @@ export async function b1(ctx: BenchContext): Promise<BenchResult> {
   const server = await ServerProcess.start('kit');
   let members: Members | null = null;
   let host: Session | null = null;
-  let sampler: RawClient | null = null;
+  const samplers: Session[] = [];
   try {
-    host = await hostSession(server.url, 'host');
+    host = await loggedIn(server.url, 'host');
     const created = await host.liveListStore.createLive({ liveId: 'b1' });
     if (!created.isSuccess) throw new Error(created.errorMessage);
     const perSampler = 5;
@@ -162,38 +163,39 @@ export async function b1(ctx: BenchContext): Promise<BenchResult> {
       liveId: 'b1',
       prefix: 'm',
     });
-    // Several samplers, each applying a few times: a room may limit applications per user.
-    const samplers: RawClient[] = [];
+    // Several samplers, each applying a few times: a room may limit applications per user. Each
+    // is the kit's headless client, as the members are: the sample runs from `applyForSeat` to
+    // the host's `onApplicationReceived`.
     for (let i = 0; i < samplerCount; i++) {
-      const client = await RawClient.open(server.url, `sampler${i}`);
+      const client = await loggedIn(server.url, `sampler${i}`);
       samplers.push(client);
-      if (!(await client.request('live.join', { liveId: 'b1' }))) throw new Error('sampler could not join');
+      const joined = await client.liveListStore.joinLive('b1');
+      if (!joined.isSuccess) throw new Error(`sampler could not join: ${joined.errorMessage}`);
     }
-    sampler = samplers[0] ?? null;
     let arrived: (() => void) | null = null;
     host.coGuestStore('b1').addHostListener({ onApplicationReceived: () => arrived?.() });
     const latencies: number[] = [];
-    try {
-      for (let i = 0; i < samples + 20; i++) {
-        const client = samplers[Math.floor(i / perSampler)];
-        if (!client) throw new Error('no sampler');
-        const received = new Promise<void>((resolve) => {
-          arrived = resolve;
-        });
-        const start = now();
-        const applied = client.request('guest.apply', { liveId: 'b1', seatIndex: -1 });
-        // A refused application never reaches the host: fail instead of waiting for it.
-        await Promise.race([
-          received,
-          applied.then((ok) => (ok ? received : Promise.reject(new Error('apply failed')))),
-        ]);
-        const latency = now() - start;
-        if (i >= 20) latencies.push(latency);
-        if (!(await client.request('guest.cancelApplication', { liveId: 'b1' })))
-          throw new Error('cancel failed');
-      }
-    } finally {
-      for (const client of samplers.slice(1)) client.close();
+    for (let i = 0; i < samples + 20; i++) {
+      const guest = samplers[Math.floor(i / perSampler)]?.coGuestStore('b1');
+      if (!guest) throw new Error('no sampler');
+      const received = new Promise<void>((resolve) => {
+        arrived = resolve;
+      });
+      const start = now();
+      const applied = guest.applyForSeat({ seatIndex: -1 });
+      // A refused application never reaches the host: fail instead of waiting for it.
+      await Promise.race([
+        received,
+        applied.then((result) =>
+          result.isSuccess ? received : Promise.reject(new Error(`apply failed: ${result.errorMessage}`)),
+        ),
+      ]);
+      const latency = now() - start;
+      if (i >= 20) latencies.push(latency);
+      // The reply comes after the host's event: wait for it before cancelling.
+      await applied;
+      const cancelled = await guest.cancelApplication();
+      if (!cancelled.isSuccess) throw new Error(`cancel failed: ${cancelled.errorMessage}`);
     }
     const p50 = median(latencies);
     const p99 = percentile(latencies, 99);
@@ -211,7 +213,7 @@ export async function b1(ctx: BenchContext): Promise<BenchResult> {
       met: p99 <= 2,
     };
   } finally {
-    sampler?.close();
+    for (const client of samplers) client.dispose();
     await host?.loginStore.logout();
     await members?.close();
     await server.close();
@@ -411,7 +413,7 @@ export async function b4(ctx: BenchContext): Promise<BenchResult> {
   let host: Session | null = null;
   try {
     const hostUpdates: number[] = [];
-    host = await hostSession(server.url, 'host', countingWebSocket(hostUpdates));
+    host = await loggedIn(server.url, 'host', countingWebSocket(hostUpdates));
     const created = await host.liveListStore.createLive({ liveId: 'b4' });
     if (!created.isSuccess) throw new Error(created.errorMessage);
     members = await Members.connect({
