@@ -26,13 +26,13 @@ import type {
   SeatMode,
   UserInfo,
 } from '../protocol/types.js';
+import { isManager, MAX_SEAT_COUNT } from '../protocol/roles.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 import {
   chooseSeat,
   DEFAULT_SEAT_COUNT,
   describeSeatRefusal,
   isSeatIndex,
-  MAX_SEAT_COUNT,
   type SeatChoice,
 } from './seats.js';
 import {
@@ -106,8 +106,6 @@ const MANAGERS: Audience = { kind: 'managers' };
 const OTHERS: Audience = { kind: 'others' };
 const users = (...userIds: string[]): Audience => ({ kind: 'users', userIds });
 const managersAnd = (...userIds: string[]): Audience => ({ kind: 'managersAnd', userIds });
-
-const isManager = (role: Role): boolean => role === 'owner' || role === 'admin';
 
 /**
  * The empty list of a snapshot. An audience member's snapshot usually has no application and no

@@ -4,8 +4,7 @@
  */
 import { ErrorCode } from '../protocol/errors.js';
 
-/** The most seats a live may have (Tencent: "kLive max 16"). Equal to the protocol's `MAX_SEATS`. */
-export const MAX_SEAT_COUNT = 16;
+export { MAX_SEAT_COUNT } from '../protocol/roles.js';
 
 /** Seats in a live when `live.create` does not say. */
 export const DEFAULT_SEAT_COUNT = 9;

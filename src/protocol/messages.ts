@@ -3,6 +3,7 @@
  * schemas. Text frames of JSON. See `docs/protocol.md`.
  */
 import * as v from 'valibot';
+import { MAX_SEAT_COUNT } from './roles.js';
 import { ErrorCode } from './errors.js';
 import { fail, ok, type Result } from './result.js';
 import type {
@@ -35,11 +36,10 @@ export const DEFAULT_PROTOCOL_LIMITS: ProtocolLimits = {
 
 /** Ids (`liveId`, `userId`): 1..64 characters of letters, digits, `_`, `-`, `.`, `@`. */
 export const ID_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
-export const MAX_SEATS = 16;
 
 const id = v.pipe(v.string(), v.regex(ID_PATTERN, 'must be 1..64 characters of A-Z a-z 0-9 _ . @ -'));
-const seatIndex = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SEATS - 1));
-const seatIndexOrAny = v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(MAX_SEATS - 1));
+const seatIndex = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_SEAT_COUNT - 1));
+const seatIndexOrAny = v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(MAX_SEAT_COUNT - 1));
 const device = v.picklist(['microphone', 'camera']);
 
 /** Largest `media.signal` `data`, in bytes of JSON (UTF-8). An SDP is at most this long too. */
