@@ -9,6 +9,7 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import { RowFocusController, VirtualListController } from '../../controllers/virtual-list.js';
 import type { ApplicantInfo } from '../../core/co-guest-store.js';
 import type { Session } from '../../core/session.js';
+import { isManager } from '../../protocol/roles.js';
 import type { Result } from '../../protocol/result.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { base, tokens } from '../../styles/tokens.js';
@@ -178,7 +179,7 @@ export class ApplicantList extends LitElement {
   }
 
   protected override render() {
-    if (!this.#isManager()) return nothing;
+    if (!isManager(this.#role.value)) return nothing;
     const applicants = this.#applicants.value;
     const t = this.#i18n.t.bind(this.#i18n);
     const empty = applicants.length === 0;
@@ -388,7 +389,7 @@ export class ApplicantList extends LitElement {
   /** Everything a render needs from the stores: sizes, the accept-all plan, custom states. */
   #derive(): void {
     const applicants = this.#applicants.value;
-    const manager = this.#isManager();
+    const manager = isManager(this.#role.value);
     this.#virtual.count = manager ? applicants.length : 0;
     this.#clock.running = manager && applicants.length > 0;
     this.#prune(applicants);
@@ -401,11 +402,6 @@ export class ApplicantList extends LitElement {
       empty: manager && applicants.length === 0,
       busy: manager && (this.#bulkBusy || this.#busy.size > 0),
     });
-  }
-
-  #isManager(): boolean {
-    const role = this.#role.value;
-    return role === 'owner' || role === 'admin';
   }
 
   /** Drops the busy marks of applicants who left the list. */

@@ -9,6 +9,7 @@ import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { PlainMessage } from '../../i18n/messages.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { Result } from '../../protocol/result.js';
+import { isManager } from '../../protocol/roles.js';
 import type { Device, Role, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
@@ -330,7 +331,7 @@ export class ApplyButton extends LitElement {
     const status = this.#status.value;
     const role = this.#role.value;
     const connection = this.#connection.value;
-    const host = role === 'owner' || role === 'admin';
+    const host = isManager(role);
     const mode: Mode = status === 'connected' ? 'connected' : status === 'applying' ? 'pending' : 'idle';
     const online = connection === 'connected';
     const disabled = !online || role === null || host || status === 'invited';

@@ -9,6 +9,7 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import { RowFocusController, VirtualListController } from '../../controllers/virtual-list.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { isManager } from '../../protocol/roles.js';
 import type { Result } from '../../protocol/result.js';
 import type { LiveMember } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
@@ -177,7 +178,7 @@ export class AudienceList extends LitElement {
   // Derived here rather than in `willUpdate`: the live's stores are resolved by the controllers'
   // `hostUpdate`, which runs between the two.
   protected override update(changed: PropertyValues<this>): void {
-    const manager = this.#isManager();
+    const manager = isManager(this.#role.value);
     const rows = this.#rows();
     this.#virtual.count = manager ? rows.length : 0;
     setStates(this.#internals, {
@@ -190,7 +191,7 @@ export class AudienceList extends LitElement {
   }
 
   protected override render() {
-    if (!this.#isManager()) return nothing;
+    if (!isManager(this.#role.value)) return nothing;
     const t = this.#i18n.t.bind(this.#i18n);
     const rows = this.#rows();
     const filtered = this.filter.trim() !== '';
@@ -357,11 +358,6 @@ export class AudienceList extends LitElement {
       this.#busy.delete(userId);
       this.requestUpdate();
     }
-  }
-
-  #isManager(): boolean {
-    const role = this.#role.value;
-    return role === 'owner' || role === 'admin';
   }
 
   /** The rows to show: the members matching the filter, with their status (memoized). */

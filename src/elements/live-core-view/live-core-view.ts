@@ -12,6 +12,7 @@ import type { SelfStatus } from '../../core/co-guest-store.js';
 import type { LiveCoreController } from '../../core/live-core-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { isManager } from '../../protocol/roles.js';
 import type { LiveInfo, Role, SeatInfo, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
@@ -479,7 +480,7 @@ export class LiveCoreView extends LitElement {
   #emptySeatAction(seat: SeatInfo): EmptySeatAction {
     if (seat.userInfo !== null || seat.isLocked) return null;
     const role = this.#selfRole.value;
-    if (role === 'owner' || role === 'admin') return 'invite';
+    if (isManager(role)) return 'invite';
     if (role === 'audience' && this.#selfStatus.value === 'idle') return 'apply';
     return null;
   }

@@ -6,6 +6,7 @@ import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import type { MessageKey } from '../../i18n/messages.js';
 import type { Result } from '../../protocol/result.js';
+import { isManager } from '../../protocol/roles.js';
 import type { Device, Role, SeatInfo, SeatUserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates, toggleState } from '../../utils/custom-states.js';
@@ -270,7 +271,7 @@ export class SeatMenu extends LitElement {
   protected override willUpdate(): void {
     const seat = this.seat ?? (this.seatIndex === null ? null : (this.#seats.value[this.seatIndex] ?? null));
     const role = this.#role.value;
-    const manager = role === 'owner' || role === 'admin';
+    const manager = isManager(role);
     const own = seat?.userInfo != null && seat.userInfo.userId === this.#user.value?.userId;
     this.#current = seat;
     this.#hidden = seat === null || !manager || own;
