@@ -1,7 +1,8 @@
 /**
  * The published package in a consumer's app: `npm pack` the kit (after `npm run build`), install the
- * tarball into a fresh folder with `npm install --offline` (from the npm cache `npm ci` and scripts/warm-npm-cache.mjs filled: the
- * kit's dependencies are the repository's own), build a plain page with the repository's Vite and
+ * tarball into a fresh folder with `npm install --offline` (a lockfile cut from the repository's
+ * own, scripts/offline-lock.mjs, takes the kit's dependencies at the versions the repository pins,
+ * from the npm cache `npm ci` filled), build a plain page with the repository's Vite and
  * NO configuration (no vite.config, no aliases, no Node polyfills), then load the built page in
  * Chromium on loopback.
  *
@@ -19,6 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeOfflineLock } from '../../scripts/offline-lock.mjs';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -124,6 +126,7 @@ describe('the packed kit in a Vite app with no configuration', { timeout: 300_00
     );
     await writeFile(join(app, 'index.html'), INDEX_HTML);
     await writeFile(join(app, 'main.js'), MAIN_JS);
+    await writeOfflineLock(app);
     await run('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, filename)], { cwd: app });
     await run(
       process.execPath,

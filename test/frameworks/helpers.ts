@@ -3,9 +3,9 @@
  * a temporary copy of an example (as a user's app gets it), build, serve on 127.0.0.1, and open the
  * page in Chromium with every console warning and error collected.
  *
- * Nothing is downloaded: `npm install --offline` takes the example's dependencies (the same versions
- * as the repository's own devDependencies) from the npm cache, which `npm ci` and
- * scripts/warm-npm-cache.mjs (`pretest`, `.ci/run`) filled.
+ * Nothing is downloaded: the example gets a lockfile cut from the repository's own
+ * (scripts/offline-lock.mjs), so `npm install --offline` takes exactly the versions the repository
+ * pins from the npm cache, which `npm ci` filled (scripts/warm-npm-cache.mjs checks it).
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -16,6 +16,7 @@ import { basename, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { writeOfflineLock } from '../../scripts/offline-lock.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -68,6 +69,7 @@ export async function installExample(name: string): Promise<{ readonly work: str
     recursive: true,
     filter: (source) => !skip.has(basename(source)),
   });
+  await writeOfflineLock(app);
   await must('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', tarball], app);
   return { work, app };
 }
