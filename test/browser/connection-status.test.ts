@@ -322,15 +322,16 @@ describe('<connection-status>', () => {
 
   describe('i18n', () => {
     it('changes its texts when the locale changes at runtime', async () => {
+      // The catalogs load first: while one loads, the session could reconnect and the texts under
+      // test would be gone. From `until` on, only microtasks run, and a reconnect needs a timer.
+      await Promise.all([loadLocale('zh-CN'), loadLocale('ko')]);
       const el = await status();
       live.hub.dropConnections('alice');
       await until(el, 'reconnecting');
-      await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
       expect(text(el, 'label')).to.equal('正在重新连接…');
       expect(text(el, 'reason')).to.equal('连接已断开');
-      await loadLocale('ko');
       setLocale('ko');
       await el.updateComplete;
       expect(text(el, 'label')).to.equal('다시 연결 중…');
