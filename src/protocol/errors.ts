@@ -1,6 +1,6 @@
 /**
  * Error codes returned in every failed `Result`, modelled on Tencent TRTC's list (see
- * `docs/errors.md`). Where Tencent has a code for the same refusal we reuse its number; codes that
+ * `docs/rules.md`, "Error codes"). Where Tencent has a code for the same refusal we reuse its number; codes that
  * Tencent lacks are ours and sit next to the closest Tencent family.
  */
 export const ErrorCode = {
