@@ -14,6 +14,46 @@ import tseslint from 'typescript-eslint';
 /** Ways to turn a string into markup. Elements render through Lit templates only. */
 const htmlSinkMessage = 'Builds markup from a string (XSS risk). Render with a Lit `html` template instead.';
 
+/**
+ * What each folder of `src/` may import of the others (docs/architecture.md, "Layers"). A folder
+ * not listed under another's `may` is above it or beside it, and importing it is an error.
+ * `node` marks the layers that run only in Node.
+ * @type {Record<string, { may: string[], node?: boolean }>}
+ */
+export const LAYERS = {
+  protocol: { may: [] },
+  engine: { may: ['protocol'] },
+  hub: { may: ['protocol', 'engine'] },
+  server: { may: ['protocol', 'engine', 'hub'], node: true },
+  local: { may: ['protocol', 'engine', 'hub'] },
+  core: { may: ['protocol'] },
+  media: { may: ['protocol', 'core'] },
+  styles: { may: [] },
+  utils: { may: ['protocol'] },
+  controllers: { may: ['protocol', 'core', 'media', 'styles', 'utils'] },
+  i18n: { may: ['protocol', 'core', 'controllers'] },
+  elements: { may: ['protocol', 'core', 'media', 'local', 'controllers', 'i18n', 'styles', 'utils'] },
+};
+
+/** Node's own modules and the server's packages: never in code that runs in browsers. */
+const NODE_ONLY = ['node:*', 'ws', 'jose'];
+
+function layerRules() {
+  return Object.entries(LAYERS).map(([layer, { may, node }]) => {
+    const above = Object.keys(LAYERS).filter((other) => other !== layer && !may.includes(other));
+    const patterns = [
+      {
+        group: above.flatMap((other) => [`../${other}/*`, `../../${other}/*`, `../../../${other}/*`]),
+        message: `${layer} is below these layers (docs/architecture.md, "Layers"): move the shared part down, or invert the dependency.`,
+      },
+    ];
+    if (!node) {
+      patterns.push({ group: NODE_ONLY, message: `${layer} runs in browsers too: no Node module here.` });
+    }
+    return { files: [`src/${layer}/**/*.ts`], rules: { 'no-restricted-imports': ['error', { patterns }] } };
+  });
+}
+
 export default defineConfig(
   {
     ignores: [
@@ -113,6 +153,11 @@ export default defineConfig(
       ],
     },
   },
+
+  // The layers of docs/architecture.md ("Layers"): a folder imports only the layers below it, and
+  // code that runs in browsers imports nothing of Node. `test/scripts/layers.test.ts` proves that a
+  // deliberate upward import fails.
+  ...layerRules(),
 
   // Tests: the only relaxation is `no-floating-promises` for calls known to be safe un-awaited:
   // - node:test's `describe`/`it`/`test` return promises that the runner itself awaits;
