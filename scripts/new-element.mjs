@@ -9,6 +9,9 @@
  *   test/browser/<tag>.test.ts          describe('<tag>') grouped by public surface
  *   stories/<tag>.stories.ts            a CSF 3 story
  *
+ * registers the class in `src/index.ts` (the root module and the drop-in bundle), and prints every
+ * step that needs a person: texts in every locale, docs/elements.md, the manifest.
+ *
  * Usage: node scripts/new-element.mjs <tag> [--dry-run] [--root <dir>]
  *
  *   <tag>       a valid custom element name, lowercase with a dash: `apply-button`
@@ -18,7 +21,7 @@
  * Never overwrites: when any of the four files exists, nothing is written and the exit code is 1.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -163,6 +166,28 @@ export const Default = {
   };
 }
 
+/**
+ * The line that registers `tag` in the root module (importing the module defines the element).
+ * @param {string} tag
+ */
+export function rootExport(tag) {
+  return `export { ${className(tag)} } from './elements/${tag}/${tag}.js';\n`;
+}
+
+/**
+ * What is left to do by hand once the files exist, in order.
+ * @param {string} tag
+ */
+export function remainingSteps(tag) {
+  return [
+    `Texts: add the element's keys under '${tag}.' to src/i18n/messages.ts and to every catalog in src/i18n/locales/ (test/browser/i18n.test.ts fails on a key a locale lacks).`,
+    `Events: put the element's event classes in src/elements/${tag}/events.ts and export them from src/index.ts next to ${className(tag)}.`,
+    `Docs: add a "<${tag}>" section to docs/elements.md (what it is for, its attributes, events, slots, parts and states).`,
+    'Manifest: run `npm run manifest` (custom-elements.json and docs/api), then `npm run manifest:check`.',
+    `Size: add the element to the size budget if it ships in the drop-in bundle (\`npm run size\`).`,
+  ];
+}
+
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
@@ -196,6 +221,13 @@ async function main() {
     }
     console.log(`${values['dry-run'] ? 'would create' : 'created'} ${relative(root, file.path)}`);
   }
+  const index = join(root, 'src/index.ts');
+  if (existsSync(index) && !(await readFile(index, 'utf8')).includes(rootExport(tag))) {
+    if (!values['dry-run']) await appendFile(index, rootExport(tag));
+    console.log(`${values['dry-run'] ? 'would register' : 'registered'} ${className(tag)} in src/index.ts`);
+  }
+  console.log('\nRemaining steps:');
+  remainingSteps(tag).forEach((step, i) => console.log(`  ${i + 1}. ${step}`));
   return 0;
 }
 
