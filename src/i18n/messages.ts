@@ -10,7 +10,12 @@
  * Conventions: keys are `<area>.<what>`; placeholders that carry user data (`{name}`) are filled
  * with the raw text (elements bind the result as text, so it cannot inject markup); `{index}` in
  * seat messages is the human seat number, starting at 1.
+ *
+ * What a failed action shows is looked up here too: `errorMessage(code, area)` reads one table from
+ * error codes to message keys (`ERROR_TEXTS`, below the catalog).
  */
+import { ErrorCode } from '../protocol/errors.js';
+
 export const en = {
   // <guest-seat-tile>
   'tile.cameraOff': 'Camera off',
@@ -239,3 +244,90 @@ export type MessageArgs<K extends MessageKey> = [Placeholders<(typeof en)[K]>] e
 
 /** The keys of the messages without placeholders (what `t(key)` takes with no second argument). */
 export type PlainMessage = { [K in MessageKey]: MessageArgs<K> extends [] ? K : never }[MessageKey];
+
+/**
+ * Where a failure is shown: the same error code reads differently on `<apply-button>` (`apply`),
+ * `<invitation-prompt>` (`invitation`), `<live-session>` (`session`) and on a device's controls
+ * (`camera`, `microphone`, `screen`).
+ */
+export type ErrorArea = 'apply' | 'invitation' | 'session' | 'camera' | 'microphone' | 'screen';
+
+type ErrorTexts = Readonly<Partial<Record<ErrorArea, PlainMessage>>>;
+
+/** A failure of a device, worded for each device (the screen has one text for all but one). */
+function deviceTexts(
+  camera: PlainMessage,
+  microphone: PlainMessage,
+  screen: PlainMessage = 'device.screenFailed',
+) {
+  return { camera, microphone, screen };
+}
+
+const CONNECTION_LOST = {
+  apply: 'apply.connectionError',
+  invitation: 'invitation.connectionError',
+  session: 'session.unreachable',
+  ...deviceTexts('device.connectionError', 'device.connectionError', 'device.connectionError'),
+} as const;
+const DENIED = deviceTexts('device.cameraDenied', 'device.microphoneDenied');
+const NOT_FOUND = deviceTexts('device.cameraNotFound', 'device.microphoneNotFound');
+const BUSY = deviceTexts('device.cameraBusy', 'device.microphoneBusy');
+const START_FAILED = deviceTexts('device.cameraFailed', 'device.microphoneFailed');
+const LOCKED = deviceTexts('device.cameraLocked', 'device.microphoneLocked');
+
+/**
+ * The one table from error codes to what each area shows: per code, the message key of every area
+ * that words it; an area a code does not list shows its `FAILED` text.
+ */
+const ERROR_TEXTS: Readonly<Record<number, ErrorTexts>> = {
+  [ErrorCode.INVALID_ARGUMENT]: { session: 'session.invalidSettings' },
+  [ErrorCode.DISCONNECTED]: CONNECTION_LOST,
+  [ErrorCode.SERVER_TIMEOUT]: CONNECTION_LOST,
+  [ErrorCode.NOT_LOGGED_IN]: { ...CONNECTION_LOST, session: 'session.signInFailed' },
+  [ErrorCode.RATE_LIMITED]: { apply: 'apply.tooManyRequests' },
+  [ErrorCode.LIMIT_EXCEEDED]: { apply: 'apply.tooManyRequests' },
+  [ErrorCode.SEAT_OCCUPIED]: { apply: 'apply.seatTaken', invitation: 'invitation.seatUnavailable' },
+  [ErrorCode.ALL_SEATS_OCCUPIED]: { apply: 'apply.allSeatsTaken', invitation: 'invitation.seatUnavailable' },
+  [ErrorCode.SEAT_LOCKED]: { apply: 'apply.seatLocked', invitation: 'invitation.seatUnavailable' },
+  [ErrorCode.ALREADY_INVITED]: { apply: 'apply.alreadyInvited' },
+  [ErrorCode.REQUEST_NOT_FOUND]: { invitation: 'invitation.gone' },
+  [ErrorCode.LIVE_NOT_FOUND]: { session: 'session.liveNotFound' },
+  [ErrorCode.LIVE_ENDED]: {
+    apply: 'apply.liveEnded',
+    invitation: 'invitation.gone',
+    session: 'session.liveNotFound',
+  },
+  [ErrorCode.LIVE_ID_OCCUPIED]: { session: 'session.liveIdTaken' },
+  [ErrorCode.LIVE_FULL]: { session: 'session.liveFull' },
+  [ErrorCode.CAMERA_NOT_AUTHORIZED]: DENIED,
+  [ErrorCode.MICROPHONE_NOT_AUTHORIZED]: DENIED,
+  [ErrorCode.CAMERA_NOT_FOUND]: NOT_FOUND,
+  [ErrorCode.MICROPHONE_NOT_FOUND]: NOT_FOUND,
+  [ErrorCode.CAMERA_OCCUPIED]: BUSY,
+  [ErrorCode.MICROPHONE_OCCUPIED]: BUSY,
+  [ErrorCode.CAMERA_START_FAILED]: START_FAILED,
+  [ErrorCode.MICROPHONE_START_FAILED]: START_FAILED,
+  [ErrorCode.SCREEN_SHARE_FAILED]: START_FAILED,
+  [ErrorCode.CAMERA_LOCKED]: LOCKED,
+  [ErrorCode.MICROPHONE_LOCKED]: LOCKED,
+  [ErrorCode.NOT_SUPPORTED]: deviceTexts(
+    'device.cameraUnsupported',
+    'device.microphoneUnsupported',
+    'device.screenUnsupported',
+  ),
+};
+
+/** What each area shows for a code that `ERROR_TEXTS` does not word for it. */
+const FAILED: Readonly<Record<ErrorArea, PlainMessage>> = {
+  apply: 'apply.failed',
+  invitation: 'invitation.failed',
+  session: 'session.failed',
+  camera: 'device.failed',
+  microphone: 'device.failed',
+  screen: 'device.failed',
+};
+
+/** The message key that `area` shows for a failure with error `code` (an `ErrorCode`). */
+export function errorMessage(code: number, area: ErrorArea): PlainMessage {
+  return ERROR_TEXTS[code]?.[area] ?? FAILED[area];
+}

@@ -6,8 +6,8 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import type { ApplicantInfo, GuestListener } from '../../core/co-guest-store.js';
 import type { ConnectionStatus, Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { PlainMessage } from '../../i18n/messages.js';
-import { ErrorCode } from '../../protocol/errors.js';
+import { errorMessage, type PlainMessage } from '../../i18n/messages.js';
+import type { ErrorCode } from '../../protocol/errors.js';
 import type { Result } from '../../protocol/result.js';
 import { isManager } from '../../protocol/roles.js';
 import type { Device, Role, UserInfo } from '../../protocol/types.js';
@@ -165,31 +165,6 @@ const CONNECTION_TEXT: Record<ConnectionStatus, PlainMessage> = {
   offline: 'connection.offline',
 };
 
-/** The text shown for a failed request or action, by error code. */
-function failureText(code: number): PlainMessage {
-  switch (code) {
-    case ErrorCode.SEAT_OCCUPIED:
-      return 'apply.seatTaken';
-    case ErrorCode.ALL_SEATS_OCCUPIED:
-      return 'apply.allSeatsTaken';
-    case ErrorCode.SEAT_LOCKED:
-      return 'apply.seatLocked';
-    case ErrorCode.LIVE_ENDED:
-      return 'apply.liveEnded';
-    case ErrorCode.ALREADY_INVITED:
-      return 'apply.alreadyInvited';
-    case ErrorCode.RATE_LIMITED:
-    case ErrorCode.LIMIT_EXCEEDED:
-      return 'apply.tooManyRequests';
-    case ErrorCode.DISCONNECTED:
-    case ErrorCode.SERVER_TIMEOUT:
-    case ErrorCode.NOT_LOGGED_IN:
-      return 'apply.connectionError';
-    default:
-      return 'apply.failed';
-  }
-}
-
 /** Length of the countdown ring's circle (`2πr` for r = 10). */
 const RING_LENGTH = 2 * Math.PI * 10;
 
@@ -313,8 +288,8 @@ export class ApplyButton extends LitElement {
         onApplicationTimeout: () => {
           this.#onEnded('apply.timedOut', new ApplicationTimeoutEvent());
         },
-        onApplicationFailed: (errorCode, errorMessage) => {
-          this.#onEnded(failureText(errorCode), new ApplicationFailedEvent(errorCode, errorMessage));
+        onApplicationFailed: (code, message) => {
+          this.#onEnded(errorMessage(code, 'apply'), new ApplicationFailedEvent(code, message));
         },
         onKickedOffSeat: (seatIndex, hostUser) => {
           this.#announce('apply.kicked', new KickedOffSeatEvent(seatIndex, hostUser));
@@ -456,7 +431,7 @@ export class ApplyButton extends LitElement {
     this.requestUpdate();
     try {
       const result = await perform(this, action, run);
-      if (!result.isSuccess) this.#show(failureText(result.errorCode));
+      if (!result.isSuccess) this.#show(errorMessage(result.errorCode, 'apply'));
       return result.isSuccess;
     } finally {
       this.#busy = false;

@@ -4,9 +4,8 @@ import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { PlainMessage } from '../../i18n/messages.js';
+import { errorMessage, type PlainMessage } from '../../i18n/messages.js';
 import { DeviceStore } from '../../media/device-store.js';
-import { ErrorCode } from '../../protocol/errors.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { perform } from '../shared/events.js';
@@ -23,28 +22,6 @@ export class CameraSwitchEvent extends Event {
   constructor(isFront: boolean) {
     super(CameraSwitchEvent.type, { bubbles: true, composed: true, cancelable: true });
     this.isFront = isFront;
-  }
-}
-
-/** The text shown for a failed switch, by error code. */
-function failureText(code: number): PlainMessage {
-  switch (code) {
-    case ErrorCode.CAMERA_NOT_AUTHORIZED:
-      return 'device.cameraDenied';
-    case ErrorCode.CAMERA_NOT_FOUND:
-      return 'device.cameraNotFound';
-    case ErrorCode.CAMERA_OCCUPIED:
-      return 'device.cameraBusy';
-    case ErrorCode.CAMERA_START_FAILED:
-      return 'device.cameraFailed';
-    case ErrorCode.NOT_SUPPORTED:
-      return 'device.cameraUnsupported';
-    case ErrorCode.DISCONNECTED:
-    case ErrorCode.SERVER_TIMEOUT:
-    case ErrorCode.NOT_LOGGED_IN:
-      return 'device.connectionError';
-    default:
-      return 'device.failed';
   }
 }
 
@@ -159,7 +136,7 @@ export class CameraSwitch extends LitElement {
     this.requestUpdate();
     try {
       const result = await perform(this, 'switchCamera', () => store.switchCamera(isFront));
-      if (!result.isSuccess) this.#message = failureText(result.errorCode);
+      if (!result.isSuccess) this.#message = errorMessage(result.errorCode, 'camera');
     } finally {
       this.#busy = false;
       this.requestUpdate();

@@ -4,10 +4,9 @@ import { LiveController } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { PlainMessage } from '../../i18n/messages.js';
+import { errorMessage, type PlainMessage } from '../../i18n/messages.js';
 import { DeviceStore } from '../../media/device-store.js';
 import type { CaptureDevice } from '../../media/devices.js';
-import { ErrorCode } from '../../protocol/errors.js';
 import type { Result } from '../../protocol/result.js';
 import type { DeviceStatus } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
@@ -39,12 +38,10 @@ interface DeviceTexts {
   readonly turnOn: PlainMessage;
   /** The label while the device is on. */
   readonly turnOff: PlainMessage;
+  /** Why the toggle is disabled: the host forbids the device on the user's seat. */
   readonly locked: PlainMessage;
+  /** Why the toggle is disabled: the browser cannot capture the device here. */
   readonly unsupported: PlainMessage;
-  readonly denied: PlainMessage;
-  readonly missing: PlainMessage;
-  readonly busy: PlainMessage;
-  readonly failed: PlainMessage;
 }
 
 const TEXTS: Record<CaptureDevice, DeviceTexts> = {
@@ -53,30 +50,18 @@ const TEXTS: Record<CaptureDevice, DeviceTexts> = {
     turnOff: 'device.cameraOff',
     locked: 'device.cameraLocked',
     unsupported: 'device.cameraUnsupported',
-    denied: 'device.cameraDenied',
-    missing: 'device.cameraNotFound',
-    busy: 'device.cameraBusy',
-    failed: 'device.cameraFailed',
   },
   microphone: {
     turnOn: 'device.microphoneOn',
     turnOff: 'device.microphoneOff',
     locked: 'device.microphoneLocked',
     unsupported: 'device.microphoneUnsupported',
-    denied: 'device.microphoneDenied',
-    missing: 'device.microphoneNotFound',
-    busy: 'device.microphoneBusy',
-    failed: 'device.microphoneFailed',
   },
   screen: {
     turnOn: 'device.screenOn',
     turnOff: 'device.screenOff',
     locked: 'device.screenFailed',
     unsupported: 'device.screenUnsupported',
-    denied: 'device.screenFailed',
-    missing: 'device.screenFailed',
-    busy: 'device.screenFailed',
-    failed: 'device.screenFailed',
   },
 };
 
@@ -88,37 +73,6 @@ const ACTIONS = {
   microphone: { on: 'openLocalMicrophone', off: 'closeLocalMicrophone' },
   screen: { on: 'startScreenShare', off: 'stopScreenShare' },
 } as const;
-
-/** The text shown for a failure of `device`, by error code. */
-function errorText(device: CaptureDevice, code: number): PlainMessage {
-  const texts = TEXTS[device];
-  switch (code) {
-    case ErrorCode.CAMERA_NOT_AUTHORIZED:
-    case ErrorCode.MICROPHONE_NOT_AUTHORIZED:
-      return texts.denied;
-    case ErrorCode.CAMERA_NOT_FOUND:
-    case ErrorCode.MICROPHONE_NOT_FOUND:
-      return texts.missing;
-    case ErrorCode.CAMERA_OCCUPIED:
-    case ErrorCode.MICROPHONE_OCCUPIED:
-      return texts.busy;
-    case ErrorCode.CAMERA_START_FAILED:
-    case ErrorCode.MICROPHONE_START_FAILED:
-    case ErrorCode.SCREEN_SHARE_FAILED:
-      return texts.failed;
-    case ErrorCode.CAMERA_LOCKED:
-    case ErrorCode.MICROPHONE_LOCKED:
-      return texts.locked;
-    case ErrorCode.NOT_SUPPORTED:
-      return texts.unsupported;
-    case ErrorCode.DISCONNECTED:
-    case ErrorCode.SERVER_TIMEOUT:
-    case ErrorCode.NOT_LOGGED_IN:
-      return 'device.connectionError';
-    default:
-      return 'device.failed';
-  }
-}
 
 /** What one render shows, derived from the stores and the properties. */
 interface View {
@@ -238,7 +192,7 @@ export class DeviceToggle extends LitElement {
     let message: PlainMessage | null = null;
     if (unsupported) message = texts.unsupported;
     else if (locked) message = texts.locked;
-    else if (failure !== null && !this.#busy) message = errorText(device, failure.code);
+    else if (failure !== null && !this.#busy) message = errorMessage(failure.code, device);
     const error = failure !== null && !unsupported && !locked;
     this.#view = {
       device,

@@ -6,8 +6,7 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import type { GuestListener, InviteeInfo } from '../../core/co-guest-store.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { PlainMessage } from '../../i18n/messages.js';
-import { ErrorCode } from '../../protocol/errors.js';
+import { errorMessage } from '../../i18n/messages.js';
 import type { Result } from '../../protocol/result.js';
 import type { Device, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
@@ -86,25 +85,6 @@ const KNOWN_DEVICES: readonly Device[] = ['camera', 'microphone'];
 function parseDevices(value: string | null | undefined): Device[] {
   const words = (value ?? DEFAULT_DEVICES).toLowerCase().split(/\s+/);
   return KNOWN_DEVICES.filter((device) => words.includes(device));
-}
-
-/** The text shown for a failed answer, by error code. */
-function failureText(code: number): PlainMessage {
-  switch (code) {
-    case ErrorCode.SEAT_OCCUPIED:
-    case ErrorCode.ALL_SEATS_OCCUPIED:
-    case ErrorCode.SEAT_LOCKED:
-      return 'invitation.seatUnavailable';
-    case ErrorCode.REQUEST_NOT_FOUND:
-    case ErrorCode.LIVE_ENDED:
-      return 'invitation.gone';
-    case ErrorCode.DISCONNECTED:
-    case ErrorCode.SERVER_TIMEOUT:
-    case ErrorCode.NOT_LOGGED_IN:
-      return 'invitation.connectionError';
-    default:
-      return 'invitation.failed';
-  }
 }
 
 /** The focused element, looking into shadow roots. */
@@ -362,7 +342,7 @@ export class InvitationPrompt extends LitElement {
     try {
       const result = await perform(this, action, run);
       if (!result.isSuccess) {
-        const key = failureText(result.errorCode);
+        const key = errorMessage(result.errorCode, 'invitation');
         this.#notice = () => this.#i18n.t(key);
       }
       return result.isSuccess;

@@ -9,7 +9,7 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import { backoffDelay, type ReconnectOptions } from '../../core/backoff.js';
 import { createSession, type Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
-import type { MessageKey } from '../../i18n/messages.js';
+import { errorMessage } from '../../i18n/messages.js';
 import type { LocalHub } from '../../local/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { fail, ok, type Failure, type Result } from '../../protocol/result.js';
@@ -78,31 +78,6 @@ const NOT_ENDED: ReadableAtom<boolean> = atom(false);
 /** How an audience member waiting for a live that has not started asks again. */
 const WAIT_FOR_LIVE: ReconnectOptions = { baseDelayMs: 250, maxDelayMs: 4000, jitter: 0.5 };
 const READY: Promise<void> = Promise.resolve();
-
-/** The texts of the `error` state. */
-type ErrorText = Extract<MessageKey, `session.${string}`>;
-
-/** The localized text shown for an error code. */
-function errorText(code: ErrorCode): Exclude<ErrorText, 'session.connecting'> {
-  switch (code) {
-    case ErrorCode.INVALID_ARGUMENT:
-      return 'session.invalidSettings';
-    case ErrorCode.NOT_LOGGED_IN:
-      return 'session.signInFailed';
-    case ErrorCode.DISCONNECTED:
-    case ErrorCode.SERVER_TIMEOUT:
-      return 'session.unreachable';
-    case ErrorCode.LIVE_NOT_FOUND:
-    case ErrorCode.LIVE_ENDED:
-      return 'session.liveNotFound';
-    case ErrorCode.LIVE_ID_OCCUPIED:
-      return 'session.liveIdTaken';
-    case ErrorCode.LIVE_FULL:
-      return 'session.liveFull';
-    default:
-      return 'session.failed';
-  }
-}
 
 /** `new URL(url, base)`, or `null` when it does not parse. */
 function parseUrl(url: string, base?: string): URL | null {
@@ -441,7 +416,9 @@ export class LiveSession extends LitElement {
           ><slot name="connecting">${this.#i18n.t('session.connecting')}</slot></span
         >
         <span class="error" part="error" ?hidden=${state !== 'error'}
-          ><slot name="error">${error === null ? '' : this.#i18n.t(errorText(error.errorCode))}</slot></span
+          ><slot name="error"
+            >${error === null ? '' : this.#i18n.t(errorMessage(error.errorCode, 'session'))}</slot
+          ></span
         >
       </div>`;
   }
