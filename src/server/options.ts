@@ -1,0 +1,211 @@
+/**
+ * The options of `createServer`: what a user may set, the defaults, and `resolveOptions`, which
+ * checks them and gives the rest of the server one frozen object with every default applied.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Scheduler } from '../engine/scheduler.js';
+import type { RoomLimits } from '../engine/types.js';
+import type { HubOptions } from '../hub/index.js';
+import type { ProtocolLimits, ServerMessage } from '../protocol/messages.js';
+import { normalizeOrigin } from './origin.js';
+
+/** Where the server reports what it does. Default: silent. */
+export interface ServerLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+/** Options of `createServer`. Every one is optional except `secret` outside dev mode. */
+export interface ServerOptions {
+  /** TCP port. Default 8787; `0` picks a free port (read it from `handle.port`). */
+  port?: number;
+  /** Interface to bind. Default `'127.0.0.1'` (loopback only); set `'0.0.0.0'` to serve a LAN. */
+  host?: string;
+  /** HS256 secret that signs user tokens. Required unless `dev`; dev mode without it uses a random per-process secret. */
+  secret?: string;
+  /** Dev mode: enables `GET /dev/token`, which mints a token for anyone. For local use only. Default `false`. */
+  dev?: boolean;
+  /**
+   * Origins whose pages may open a WebSocket, e.g. `['https://app.example.com']` (scheme, host and
+   * port; `'null'` for sandboxed or `file:` pages; `'*'` for any, which turns the check off). A
+   * browser handshake from another origin is refused with HTTP 403. Requests without `Origin`
+   * (clients that are not browsers) and from the server's own origin (its `Host`: pages served from
+   * `staticDir`) are always allowed. Default `[]`: those two plus any loopback origin
+   * (`http://localhost:5173`, `http://127.0.0.1:…`: pages on the visitor's own machine); a list
+   * replaces the loopback default. See docs/decisions/0014.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * A folder whose files the server answers for every path other than `/ws`, `/healthz` and
+   * `/dev/token` (`GET`/`HEAD`; `/` and folders give their `index.html`; no path leaves the folder).
+   * Must exist. Default: none (other paths are 404).
+   */
+  staticDir?: string;
+  /** Largest accepted message in bytes (ws `maxPayload`); a larger one closes the socket with 1009. Default 16,384. */
+  maxMessageBytes?: number;
+  /**
+   * Messages per second per connection: a token bucket refilled at this rate with a burst of twice
+   * it. Commands over the budget get a `RATE_LIMITED` reply; more than five times the rate within
+   * one second closes the socket with 4008. Default 20.
+   */
+  messagesPerSecond?: number;
+  /**
+   * `media.signal` commands per second per connection, counted apart from every other message: a
+   * token bucket refilled at this rate with a burst of six times it (trickle ICE sends an SDP and
+   * several candidates per peer connection, for up to two dozen connections when a member joins).
+   * Signals over the budget get a `RATE_LIMITED` reply; more than twelve times the rate within one
+   * second closes the socket with 4008. Default 50 (burst 300).
+   */
+  signalsPerSecond?: number;
+  /** Open sockets (authenticated or not) above which new upgrades are refused with HTTP 503. Default 10,000. */
+  maxConnections?: number;
+  /** Time for the client to send `hello` after the socket opens; else close 4003. Default 5,000 ms. */
+  handshakeTimeoutMs?: number;
+  /** Interval of WebSocket pings; a client that has not answered the previous ping by the next tick is dropped. Default 15,000 ms. */
+  heartbeatIntervalMs?: number;
+  /** How long `close()` waits for clients to answer the close handshake before cutting them. Default 2,000 ms. */
+  closeTimeoutMs?: number;
+  /** Limits of each room (members, pending applications, grace). Defaults: `DEFAULT_ROOM_LIMITS`. */
+  roomLimits?: Partial<RoomLimits>;
+  /** Limits on strings in commands. Defaults: `DEFAULT_PROTOCOL_LIMITS`. */
+  protocolLimits?: Partial<ProtocolLimits>;
+  /** Events kept per room for resume. Default 512. */
+  replayBufferSize?: number;
+  /** How a large room's events are coalesced (see `HubOptions.fanOut`). Defaults: `DEFAULT_FAN_OUT`. */
+  fanOut?: HubOptions['fanOut'];
+  /** The clock and timers of the rooms. Default `realScheduler`. Transport timers always use real time. */
+  scheduler?: Scheduler;
+  /** Turns server messages into text (see `HubOptions.serialize`). Default `JSON.stringify`. */
+  serialize?: (message: ServerMessage) => string;
+  /** Receives one line per notable event (start, refusals, errors). Default: silent. */
+  logger?: ServerLogger;
+}
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_HOST = '127.0.0.1';
+export const DEFAULT_MAX_MESSAGE_BYTES = 16_384;
+export const DEFAULT_MESSAGES_PER_SECOND = 20;
+export const DEFAULT_SIGNALS_PER_SECOND = 50;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
+export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
+
+function quiet(): void {
+  // The default logger says nothing.
+}
+
+/** The default logger. Compared by identity: work done only for a log line is skipped when silent. */
+export const SILENT_LOGGER: ServerLogger = Object.freeze({ info: quiet, warn: quiet });
+
+/** The hub's part of the options: what the server passes on to `createHub` as given. */
+export type ResolvedHubOptions = Readonly<
+  Pick<HubOptions, 'scheduler' | 'roomLimits' | 'protocolLimits' | 'replayBufferSize' | 'fanOut'> & {
+    serialize: (message: ServerMessage) => string;
+  }
+>;
+
+/** `ServerOptions` checked, with every default applied. Frozen. */
+export interface ResolvedOptions {
+  readonly dev: boolean;
+  /** The given secret, or in dev mode without one a random secret of this process. */
+  readonly secret: string;
+  readonly logger: ServerLogger;
+  readonly host: string;
+  readonly port: number;
+  readonly maxMessageBytes: number;
+  readonly messagesPerSecond: number;
+  readonly signalsPerSecond: number;
+  readonly maxConnections: number;
+  readonly handshakeTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly closeTimeoutMs: number;
+  /** The allowed origins, normalized (see `normalizeOrigin`). */
+  readonly allowedOrigins: readonly string[];
+  /** The folder of static files as given (not yet checked: that needs the file system), or `null`. */
+  readonly staticDir: string | null;
+  readonly hub: ResolvedHubOptions;
+}
+
+function positive(value: number | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new RangeError(`createServer: ${name} must be a positive number`);
+  }
+  return value;
+}
+
+function origins(list: readonly string[]): readonly string[] {
+  const normalized: string[] = [];
+  for (const origin of list) {
+    const one = normalizeOrigin(origin);
+    if (one === null) {
+      throw new TypeError(
+        `createServer: allowedOrigins has ${JSON.stringify(origin)}; write an origin like https://app.example.com`,
+      );
+    }
+    normalized.push(one);
+  }
+  return Object.freeze(normalized);
+}
+
+function hubOptions(options: ServerOptions): ResolvedHubOptions {
+  const hub: {
+    -readonly [K in keyof ResolvedHubOptions]: ResolvedHubOptions[K];
+  } = { serialize: options.serialize ?? ((message: ServerMessage) => JSON.stringify(message)) };
+  if (options.scheduler) hub.scheduler = options.scheduler;
+  if (options.roomLimits) hub.roomLimits = options.roomLimits;
+  if (options.protocolLimits) hub.protocolLimits = options.protocolLimits;
+  if (options.replayBufferSize !== undefined) hub.replayBufferSize = options.replayBufferSize;
+  if (options.fanOut) hub.fanOut = options.fanOut;
+  return Object.freeze(hub);
+}
+
+/**
+ * Checks `options` and applies the defaults. Throws a `TypeError` (no secret outside dev mode, an
+ * allowed origin that is not an origin) or a `RangeError` (a port or limit out of range), each
+ * starting with `createServer:`.
+ */
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  const dev = options.dev === true;
+  if (!dev && (typeof options.secret !== 'string' || options.secret === '')) {
+    throw new TypeError(
+      'createServer: a secret is required (set options.secret, or use dev mode for local tests)',
+    );
+  }
+  const secret =
+    options.secret !== undefined && options.secret !== ''
+      ? options.secret
+      : randomBytes(32).toString('base64url');
+  const port = options.port ?? DEFAULT_PORT;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new RangeError('createServer: port must be an integer in 0..65535');
+  }
+  return Object.freeze({
+    dev,
+    secret,
+    logger: options.logger ?? SILENT_LOGGER,
+    host: options.host ?? DEFAULT_HOST,
+    port,
+    maxMessageBytes: Math.floor(
+      positive(options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES, 'maxMessageBytes'),
+    ),
+    messagesPerSecond: positive(options.messagesPerSecond, DEFAULT_MESSAGES_PER_SECOND, 'messagesPerSecond'),
+    signalsPerSecond: positive(options.signalsPerSecond, DEFAULT_SIGNALS_PER_SECOND, 'signalsPerSecond'),
+    maxConnections: Math.floor(positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections')),
+    handshakeTimeoutMs: positive(
+      options.handshakeTimeoutMs,
+      DEFAULT_HANDSHAKE_TIMEOUT_MS,
+      'handshakeTimeoutMs',
+    ),
+    heartbeatIntervalMs: positive(
+      options.heartbeatIntervalMs,
+      DEFAULT_HEARTBEAT_INTERVAL_MS,
+      'heartbeatIntervalMs',
+    ),
+    closeTimeoutMs: positive(options.closeTimeoutMs, DEFAULT_CLOSE_TIMEOUT_MS, 'closeTimeoutMs'),
+    allowedOrigins: origins(options.allowedOrigins ?? []),
+    staticDir: options.staticDir ?? null,
+    hub: hubOptions(options),
+  });
+}
