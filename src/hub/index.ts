@@ -1,5 +1,5 @@
+export { createHub } from './hub.js';
 export {
-  createHub,
   DEFAULT_FAN_OUT,
   DEFAULT_REPLAY_BUFFER_SIZE,
   DEFAULT_REPLY_CACHE_SIZE,
@@ -8,4 +8,4 @@ export {
   type HubConnection,
   type HubOptions,
   type HubPeer,
-} from './hub.js';
+} from './types.js';
