@@ -20,41 +20,9 @@ import { perform } from '../shared/events.js';
 import { listStyles } from '../shared/list.styles.js';
 import styles from './audience-list.styles.js';
 import { nameMatcher } from './search.js';
+import { MemberInviteEvent, InvitationCancelEvent } from './events.js';
 
-/** The host is about to invite a member to a seat. Cancel it to send no invitation. */
-export class MemberInviteEvent extends Event {
-  static readonly type = 'member-invite';
-
-  /** The member to invite. */
-  readonly userId: string;
-  /** The seat of the invitation (`seat-index`; `-1` for any free seat). */
-  readonly seatIndex: number;
-  /** The member. */
-  readonly member: LiveMember;
-
-  constructor(member: LiveMember, seatIndex: number) {
-    super(MemberInviteEvent.type, { bubbles: true, composed: true, cancelable: true });
-    this.userId = member.userId;
-    this.seatIndex = seatIndex;
-    this.member = member;
-  }
-}
-
-/** The host is about to withdraw an invitation. Cancel it to keep the invitation. */
-export class InvitationCancelEvent extends Event {
-  static readonly type = 'invitation-cancel';
-
-  /** The invited member. */
-  readonly userId: string;
-  /** The member. */
-  readonly member: LiveMember;
-
-  constructor(member: LiveMember) {
-    super(InvitationCancelEvent.type, { bubbles: true, composed: true, cancelable: true });
-    this.userId = member.userId;
-    this.member = member;
-  }
-}
+export { MemberInviteEvent, InvitationCancelEvent } from './events.js';
 
 /** Where a member stands in guest connection. */
 type MemberStatus = 'seated' | 'invited' | 'applying' | 'none';
@@ -417,10 +385,5 @@ customElements.define('audience-list', AudienceList);
 declare global {
   interface HTMLElementTagNameMap {
     'audience-list': AudienceList;
-  }
-
-  interface GlobalEventHandlersEventMap {
-    'member-invite': MemberInviteEvent;
-    'invitation-cancel': InvitationCancelEvent;
   }
 }

@@ -11,19 +11,9 @@ import { setStates } from '../../utils/custom-states.js';
 import { perform } from '../shared/events.js';
 import styles from './camera-switch.styles.js';
 import { cameraSwitchIcon as switchIcon } from '../../utils/icons.js';
+import { CameraSwitchEvent } from './events.js';
 
-/** The user asks to switch cameras. Cancelable: `preventDefault()` and nothing happens. */
-export class CameraSwitchEvent extends Event {
-  static readonly type = 'camera-switch';
-
-  /** The camera asked for: `true` for the one facing the user, `false` for the one facing the world. */
-  readonly isFront: boolean;
-
-  constructor(isFront: boolean) {
-    super(CameraSwitchEvent.type, { bubbles: true, composed: true, cancelable: true });
-    this.isFront = isFront;
-  }
-}
+export { CameraSwitchEvent } from './events.js';
 
 /**
  * Switches between the front and the back camera (Tencent `DeviceStore.switchCamera`). The video
@@ -149,9 +139,5 @@ customElements.define('camera-switch', CameraSwitch);
 declare global {
   interface HTMLElementTagNameMap {
     'camera-switch': CameraSwitch;
-  }
-
-  interface GlobalEventHandlersEventMap {
-    'camera-switch': CameraSwitchEvent;
   }
 }

@@ -15,22 +15,9 @@ import { lockIcon, microphoneIcon, microphoneOffIcon } from '../../utils/icons.j
 import { perform } from '../shared/events.js';
 import { cameraIcon, cameraOffIcon, screenIcon, screenOffIcon } from '../../utils/icons.js';
 import styles from './device-toggle.styles.js';
+import { DeviceToggleEvent } from './events.js';
 
-/** The user asks to turn a device on or off. Cancelable: `preventDefault()` and nothing happens. */
-export class DeviceToggleEvent extends Event {
-  static readonly type = 'device-toggle';
-
-  /** The device: `camera`, `microphone` or `screen`. */
-  readonly device: CaptureDevice;
-  /** What the user asks for: `true` to turn the device on (open, unmute, share), `false` to turn it off. */
-  readonly on: boolean;
-
-  constructor(device: CaptureDevice, on: boolean) {
-    super(DeviceToggleEvent.type, { bubbles: true, composed: true, cancelable: true });
-    this.device = device;
-    this.on = on;
-  }
-}
+export { DeviceToggleEvent } from './events.js';
 
 /** The texts of one device. */
 interface DeviceTexts {
@@ -271,9 +258,5 @@ customElements.define('device-toggle', DeviceToggle);
 declare global {
   interface HTMLElementTagNameMap {
     'device-toggle': DeviceToggle;
-  }
-
-  interface GlobalEventHandlersEventMap {
-    'device-toggle': DeviceToggleEvent;
   }
 }

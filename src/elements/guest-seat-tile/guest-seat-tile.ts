@@ -12,38 +12,9 @@ import { lockIcon, microphoneIcon, microphoneOffIcon, personIcon, plusIcon } fro
 import { isFromInteractiveDescendant } from '../../utils/interactive.js';
 import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
 import styles from './guest-seat-tile.styles.js';
+import { SeatSelectEvent, EmptySeatSelectEvent } from './events.js';
 
-/** An occupied tile was activated (click, Enter or Space on a `selectable` tile). */
-export class SeatSelectEvent extends Event {
-  static readonly type = 'seat-select';
-
-  /** The seat's index (0-based, as in `SeatInfo`). */
-  readonly seatIndex: number;
-  /** The user on the seat. */
-  readonly userInfo: SeatUserInfo;
-
-  constructor(seatIndex: number, userInfo: SeatUserInfo) {
-    super(SeatSelectEvent.type, { bubbles: true, composed: true });
-    this.seatIndex = seatIndex;
-    this.userInfo = userInfo;
-  }
-}
-
-/** An empty tile was activated (click, Enter or Space on a `selectable` tile). */
-export class EmptySeatSelectEvent extends Event {
-  static readonly type = 'empty-seat-select';
-
-  /** The seat's index (0-based, as in `SeatInfo`). */
-  readonly seatIndex: number;
-  /** Whether the seat is locked (only a host may unlock it). */
-  readonly isLocked: boolean;
-
-  constructor(seatIndex: number, isLocked: boolean) {
-    super(EmptySeatSelectEvent.type, { bubbles: true, composed: true });
-    this.seatIndex = seatIndex;
-    this.isLocked = isLocked;
-  }
-}
+export { SeatSelectEvent, EmptySeatSelectEvent } from './events.js';
 
 /** What one render shows, derived from the properties and the stream. */
 interface View {
@@ -349,10 +320,5 @@ customElements.define('guest-seat-tile', GuestSeatTile);
 declare global {
   interface HTMLElementTagNameMap {
     'guest-seat-tile': GuestSeatTile;
-  }
-
-  interface GlobalEventHandlersEventMap {
-    'seat-select': SeatSelectEvent;
-    'empty-seat-select': EmptySeatSelectEvent;
   }
 }

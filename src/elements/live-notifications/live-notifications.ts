@@ -14,6 +14,9 @@ import { setStates, toggleState } from '../../utils/custom-states.js';
 import { displayName, isolate } from '../../utils/safe-url.js';
 import styles from './live-notifications.styles.js';
 import { closeIcon } from '../../utils/icons.js';
+import { LiveNotificationEvent } from './events.js';
+
+export { LiveNotificationEvent } from './events.js';
 
 /** Every kind of notification, in the order of the guest-connection flow. */
 export const NOTIFICATION_KINDS = [
@@ -46,35 +49,6 @@ export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 /** Kinds announced assertively: they interrupt, since the viewer lost their seat or the live. */
 const ASSERTIVE: ReadonlySet<NotificationKind> = new Set(['kicked', 'live-ended']);
-
-/**
- * A notification is about to be shown. Cancelable: `preventDefault()` keeps the element from showing
- * and announcing it (the page may show its own). Bubbles, composed.
- */
-export class LiveNotificationEvent extends Event {
-  static readonly type = 'live-notification';
-
-  /** What happened. */
-  readonly kind: NotificationKind;
-  /**
-   * The localized text the element would show (plain text; user names in it are wrapped in Unicode
-   * isolation marks, U+2068 … U+2069).
-   */
-  readonly message: string;
-  /**
-   * The other person concerned: the guest for host notifications, the host for the audience's
-   * (`null` when the event does not name one: device changes, timeouts of one's own request, the
-   * end of the live).
-   */
-  readonly user: UserInfo | null;
-
-  constructor(kind: NotificationKind, message: string, user: UserInfo | null) {
-    super(LiveNotificationEvent.type, { bubbles: true, composed: true, cancelable: true });
-    this.kind = kind;
-    this.message = message;
-    this.user = user;
-  }
-}
 
 /** One toast on screen. */
 interface Toast {
@@ -436,9 +410,5 @@ customElements.define('live-notifications', LiveNotifications);
 declare global {
   interface HTMLElementTagNameMap {
     'live-notifications': LiveNotifications;
-  }
-
-  interface GlobalEventHandlersEventMap {
-    'live-notification': LiveNotificationEvent;
   }
 }

@@ -7,46 +7,17 @@ import { ThemeController } from '../../controllers/theme-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { errorMessage } from '../../i18n/messages.js';
-import type { ErrorCode } from '../../protocol/errors.js';
 import type { SeatMode } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import styles from './live-session.styles.js';
 import { SessionController, type LiveSessionError, type LiveSessionState } from './session-controller.js';
 import type { LiveSessionRole } from './settings.js';
+import { SessionReadyEvent, SessionErrorEvent } from './events.js';
 
+export { SessionReadyEvent, SessionErrorEvent } from './events.js';
 export { getLocalHub, type LiveSessionError, type LiveSessionState } from './session-controller.js';
 export type { LiveSessionRole } from './settings.js';
-
-/** The session logged in and entered its live (or, with no `live-id`, only logged in). */
-export class SessionReadyEvent extends Event {
-  static readonly type = 'session-ready';
-
-  /** The session the element provides. */
-  readonly session: Session;
-  /** The live it entered, or `null` when it has no `live-id` and the session is in no live. */
-  readonly liveId: string | null;
-
-  constructor(session: Session, liveId: string | null) {
-    super(SessionReadyEvent.type, { bubbles: true, composed: true });
-    this.session = session;
-    this.liveId = liveId;
-  }
-}
-
-/** The element could not log in or enter its live; it is in its `error` state. */
-export class SessionErrorEvent extends Event implements LiveSessionError {
-  static readonly type = 'session-error';
-
-  readonly errorCode: ErrorCode;
-  readonly errorMessage: string;
-
-  constructor(errorCode: ErrorCode, errorMessage: string) {
-    super(SessionErrorEvent.type, { bubbles: true, composed: true });
-    this.errorCode = errorCode;
-    this.errorMessage = errorMessage;
-  }
-}
 
 /**
  * Owns a session for the kit's elements inside it, so that a page made of tags alone shows the
@@ -286,10 +257,5 @@ customElements.define('live-session', LiveSession);
 declare global {
   interface HTMLElementTagNameMap {
     'live-session': LiveSession;
-  }
-
-  interface GlobalEventHandlersEventMap {
-    'session-ready': SessionReadyEvent;
-    'session-error': SessionErrorEvent;
   }
 }
