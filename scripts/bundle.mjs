@@ -7,11 +7,11 @@
  *   nanostores), every element self-registering and the same exports, minified, with a sourcemap.
  *   Parts loaded on demand are files of their own in `dist/browser/chunks/`: the WebRTC part
  *   (simple-peer and `src/media/peer.ts`) is `peer-[hash].js`, the capture code of `DeviceStore` is
- *   `device-engine-[hash].js`, a live's media is `live-media-[hash].js` (docs/decisions/0024), the
- *   in-page hub of local mode is `local-[hash].js`, the shipped locales other than English are
- *   `ko-[hash].js` and `zh-CN-[hash].js`; code they share with the main file lands in
- *   `chunk-[hash].js`. The chunks are found relative to the main file, so the folder can be served
- *   from anywhere as it is.
+ *   `device-store-runtime-[hash].js`, a live's media is `live-media-runtime-[hash].js`
+ *   (docs/decisions/0024, 0030), the in-page hub of local mode is `local-[hash].js`, the shipped
+ *   locales other than English are `ko-[hash].js` and `zh-CN-[hash].js`; code they share with the
+ *   main file lands in `chunk-[hash].js`. The chunks are found relative to the main file, so the
+ *   folder can be served from anywhere as it is.
  * - lit's `html` / `css` template literals are minified first (`esbuild-minify-templates.mjs`);
  *   terser then compresses each output once more, source maps chained (docs/decisions/0029);
  *   bundled license texts go to a linked `*.LEGAL.txt` next to each file.

@@ -104,6 +104,6 @@ export {
   type OpenCameraOptions,
 } from './media/device-store.js';
 export type { CaptureDevice, DeviceError, MediaDevicesLike } from './media/devices.js';
-export { LiveMedia, mediaFor, type LiveMediaView, type ViewerStatus } from './media/lazy-live-media.js';
+export { LiveMedia, mediaFor, type LiveMediaView, type ViewerStatus } from './media/live-media.js';
 export { DeviceToggle, DeviceToggleEvent } from './elements/device-toggle/device-toggle.js';
 export { CameraSwitch, CameraSwitchEvent } from './elements/camera-switch/camera-switch.js';

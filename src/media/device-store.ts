@@ -2,14 +2,27 @@
  * The local devices of one session (Tencent `DeviceStore`): camera, microphone and screen capture,
  * the device lists, and the room's rules about them while the session's user is on a seat.
  */
-import { atom, computed, onMount, type ReadableAtom, type WritableAtom } from 'nanostores';
+import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
 import type { LiveSeatListener } from '../core/live-seat-store.js';
 import { getDefaultSession, type Session } from '../core/session.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { fail, ok, type Result } from '../protocol/result.js';
-import type { DeviceStatus, SeatUserInfo } from '../protocol/types.js';
-import type { DeviceEngine } from './device-engine.js';
-import type { CaptureDevice, DeviceError, MediaDevicesLike } from './devices.js';
+import type { DeviceStatus } from '../protocol/types.js';
+import {
+  ALL_DEVICES,
+  NO_ERRORS,
+  ofKind,
+  START_FAILED,
+  type DeviceErrors,
+  type DeviceHost,
+  type DeviceRuntime,
+  type DeviceRuntimeModule,
+  type OpenCameraOptions,
+  type SeatContext,
+} from './device-store-contract.js';
+import type { CaptureDevice, MediaDevicesLike } from './devices.js';
+
+export type { DeviceErrors, OpenCameraOptions } from './device-store-contract.js';
 
 /** Options of `DeviceStore.for`. They apply when the session's store is created (the first call). */
 export interface DeviceStoreOptions {
@@ -22,75 +35,18 @@ export interface DeviceStoreOptions {
   readonly mediaDevices?: MediaDevicesLike | null;
 }
 
-/** Options of `openLocalCamera`. */
-export interface OpenCameraOptions {
-  /**
-   * `true` for the camera facing the user, `false` for the one facing the world (see
-   * `switchCamera`). Default: the camera chosen with `selectCamera`, else the browser's default.
-   */
-  readonly isFront?: boolean;
-}
-
-/** The last failure of each device; `null` while the last attempt succeeded (or none was made). */
-export interface DeviceErrors {
-  readonly camera: DeviceError | null;
-  readonly microphone: DeviceError | null;
-  readonly screen: DeviceError | null;
-}
-
-/** The user's seat in the live the session is in. */
-export interface SeatContext {
-  readonly liveId: string;
-  readonly seat: SeatUserInfo;
-}
-
-/** What a `DeviceStore` hands its `DeviceEngine` (src/media/device-engine.ts): not public API. */
-export interface DeviceHost {
-  readonly session: Session;
-  readonly mediaDevices: MediaDevicesLike | null;
-  readonly atoms: {
-    readonly cameraStatus: WritableAtom<DeviceStatus>;
-    readonly microphoneStatus: WritableAtom<DeviceStatus>;
-    readonly screenStatus: WritableAtom<DeviceStatus>;
-    readonly localStream: WritableAtom<MediaStream | null>;
-    readonly screenStream: WritableAtom<MediaStream | null>;
-    readonly currentCamera: WritableAtom<string | null>;
-    readonly currentMicrophone: WritableAtom<string | null>;
-    readonly currentSpeaker: WritableAtom<string | null>;
-    readonly isFront: WritableAtom<boolean>;
-    readonly volume: WritableAtom<number>;
-    readonly errors: WritableAtom<DeviceErrors>;
-  };
-  /** The user's seat, kept by the store. */
-  readonly seat: ReadableAtom<SeatContext | null>;
-  /** `DeviceStore.refreshDevices`. */
-  refreshDevices(): Promise<Result<readonly MediaDeviceInfo[]>>;
-  /** Refreshes the device lists if anyone listens to them (labels may appear after an opening). */
-  refreshLists(): void;
-}
-
-export const ALL_DEVICES: readonly CaptureDevice[] = ['camera', 'microphone', 'screen'];
-export const NO_ERRORS: DeviceErrors = { camera: null, microphone: null, screen: null };
-export const START_FAILED = {
-  camera: ErrorCode.CAMERA_START_FAILED,
-  microphone: ErrorCode.MICROPHONE_START_FAILED,
-  screen: ErrorCode.SCREEN_SHARE_FAILED,
-} as const;
-
 const stores = new WeakMap<Session, DeviceStore>();
 
-type EngineModule = typeof import('./device-engine.js');
-
-let engineModule: Promise<EngineModule> | null = null;
+let runtimeModule: Promise<DeviceRuntimeModule> | null = null;
 
 /** The capture code, loaded on the first device action (its own chunk in the browser bundle). */
-function loadEngine(): Promise<EngineModule> {
-  engineModule ??= import('./device-engine.js').catch((error: unknown) => {
+function loadRuntime(): Promise<DeviceRuntimeModule> {
+  runtimeModule ??= import('./device-store-runtime.js').catch((error: unknown) => {
     // Not cached: a later action tries again (the chunk may load once the network is back).
-    engineModule = null;
+    runtimeModule = null;
     throw error;
   });
-  return engineModule;
+  return runtimeModule;
 }
 
 /** Whether two device lists name the same devices in the same order with the same labels. */
@@ -109,18 +65,13 @@ function sameDevices(a: readonly MediaDeviceInfo[], b: readonly MediaDeviceInfo[
   );
 }
 
-export function ofKind(kind: MediaDeviceKind) {
-  return (devices: readonly MediaDeviceInfo[]): readonly MediaDeviceInfo[] =>
-    devices.filter((device) => device.kind === kind);
-}
-
 /**
  * The local devices of one session, after Tencent's `DeviceStore`: open and close the camera and
  * the microphone, switch or choose them, share the screen, list the devices. Get it with
  * `DeviceStore.for(session)`, or `DeviceStore.shared` for the page's default session (a later
  * change exposes the same instance as `session.deviceStore`).
  *
- * The stores are here; the capture code (`DeviceEngine`) loads on the first device action, and
+ * The stores are here; the capture code (`DeviceStoreRuntime`) loads on the first device action, and
  * actions called meanwhile run in call order once it is in (docs/decisions/0024).
  *
  * Every action resolves to a `Result` and never throws for an expected failure. Failures carry
@@ -226,7 +177,7 @@ export class DeviceStore {
   readonly #$errors = atom<DeviceErrors>(NO_ERRORS);
   readonly #$seat = atom<SeatContext | null>(null);
   /** The capture side, once loaded (nothing is open before). */
-  #engine: DeviceEngine | null = null;
+  #runtime: DeviceRuntime | null = null;
   #listsMounted = false;
   #refreshes = 0;
 
@@ -287,12 +238,12 @@ export class DeviceStore {
 
   /** Opens the camera (see `OpenCameraOptions`); resolves once it captures and the room knows. */
   openLocalCamera(options: OpenCameraOptions = {}): Promise<Result> {
-    return this.#run('camera', (engine) => engine.openLocalCamera(options));
+    return this.#run('camera', (runtime) => runtime.openLocalCamera(options));
   }
 
   /** Closes the camera (its track ends) and publishes it off while seated. */
   closeLocalCamera(): Promise<Result> {
-    return this.#run('camera', (engine) => engine.closeLocalCamera());
+    return this.#run('camera', (runtime) => runtime.closeLocalCamera());
   }
 
   /**
@@ -303,24 +254,24 @@ export class DeviceStore {
    * next `openLocalCamera()` uses.
    */
   switchCamera(isFront: boolean): Promise<Result> {
-    return this.#run('camera', (engine) => engine.switchCamera(isFront));
+    return this.#run('camera', (runtime) => runtime.switchCamera(isFront));
   }
 
   /** Chooses the camera by `deviceId` (from `cameras`); an open camera moves to it at once. */
   selectCamera(deviceId: string): Promise<Result> {
-    return this.#run('camera', (engine) => engine.selectCamera(deviceId));
+    return this.#run('camera', (runtime) => runtime.selectCamera(deviceId));
   }
 
   // ── microphone ──────────────────────────────────────────────────────────────────────────────
 
   /** Opens the microphone; resolves once it captures and the room knows. */
   openLocalMicrophone(): Promise<Result> {
-    return this.#run('microphone', (engine) => engine.openLocalMicrophone());
+    return this.#run('microphone', (runtime) => runtime.openLocalMicrophone());
   }
 
   /** Closes the microphone (its tracks end) and publishes it off while seated. */
   closeLocalMicrophone(): Promise<Result> {
-    return this.#run('microphone', (engine) => engine.closeLocalMicrophone());
+    return this.#run('microphone', (runtime) => runtime.closeLocalMicrophone());
   }
 
   /**
@@ -329,24 +280,24 @@ export class DeviceStore {
    * 0..100; `NOT_SUPPORTED` when the page may not run Web Audio yet (call it from a user gesture).
    */
   setCaptureVolume(volume: number): Promise<Result> {
-    return this.#run('microphone', (engine) => engine.setCaptureVolume(volume));
+    return this.#run('microphone', (runtime) => runtime.setCaptureVolume(volume));
   }
 
   /** Chooses the microphone by `deviceId` (from `microphones`); an open one moves to it at once. */
   selectMicrophone(deviceId: string): Promise<Result> {
-    return this.#run('microphone', (engine) => engine.selectMicrophone(deviceId));
+    return this.#run('microphone', (runtime) => runtime.selectMicrophone(deviceId));
   }
 
   // ── screen ──────────────────────────────────────────────────────────────────────────────────
 
   /** Shares the screen (`getDisplayMedia`; the browser asks the user what to share). */
   startScreenShare(): Promise<Result> {
-    return this.#run('screen', (engine) => engine.startScreenShare());
+    return this.#run('screen', (runtime) => runtime.startScreenShare());
   }
 
   /** Stops sharing the screen; the seat's video goes back to the camera, or off. */
   stopScreenShare(): Promise<Result> {
-    return this.#run('screen', (engine) => engine.stopScreenShare());
+    return this.#run('screen', (runtime) => runtime.stopScreenShare());
   }
 
   /**
@@ -354,7 +305,7 @@ export class DeviceStore {
    * errors, and puts the capture volume back to 100 (Tencent `reset`).
    */
   reset(): Promise<Result> {
-    return this.#run('camera', (engine) => engine.reset());
+    return this.#run('camera', (runtime) => runtime.reset());
   }
 
   // ── speaker and lists ───────────────────────────────────────────────────────────────────────
@@ -396,11 +347,11 @@ export class DeviceStore {
 
   // ── private: the capture code ───────────────────────────────────────────────────────────────
 
-  /** Runs `action` on the engine, loading it first; a failed load fails the action. */
-  #run(device: CaptureDevice, action: (engine: DeviceEngine) => Promise<Result>): Promise<Result> {
-    if (this.#engine !== null) return action(this.#engine);
-    return loadEngine().then(
-      (module) => action((this.#engine ??= new module.DeviceEngine(this.#host()))),
+  /** Runs `action` on the runtime, loading it first; a failed load fails the action. */
+  #run(device: CaptureDevice, action: (runtime: DeviceRuntime) => Promise<Result>): Promise<Result> {
+    if (this.#runtime !== null) return action(this.#runtime);
+    return loadRuntime().then(
+      (module) => action((this.#runtime ??= new module.DeviceStoreRuntime(this.#host()))),
       (error: unknown) => fail(START_FAILED[device], `the device code did not load: ${String(error)}`),
     );
   }
@@ -488,11 +439,11 @@ export class DeviceStore {
   #onSeat(next: SeatContext | null): void {
     const previous = this.#$seat.get();
     this.#$seat.set(next);
-    this.#engine?.onSeat(previous, next);
+    this.#runtime?.onSeat(previous, next);
   }
 
-  /** A host or the room stopped devices (nothing is open while the engine is not loaded). */
+  /** A host or the room stopped devices (nothing is open while the runtime is not loaded). */
   #forceStop(devices: readonly CaptureDevice[]): void {
-    this.#engine?.forceStop(devices);
+    this.#runtime?.forceStop(devices);
   }
 }

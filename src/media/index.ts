@@ -1,9 +1,9 @@
 /**
- * The media layer (browser): local devices (`DeviceStore`) and the peer connections of a live
- * (`LiveMedia`, `mediaFor`); see `docs/media.md`. simple-peer is not in this graph: `LiveMedia`
- * loads it lazily. `DeviceStore` loads its capture code (`./device-engine.ts`) on the first device
- * action; the root module exports a stand-in `LiveMedia` (`./lazy-live-media.ts`) that loads this
- * one on first use (docs/decisions/0024).
+ * The media layer (browser): local devices (`DeviceStore`) and the media of a live (`LiveMedia`,
+ * `mediaFor`); see `docs/media.md`. Each public class loads its code on first use, from a module of
+ * its own: `DeviceStore` its capture code (`./device-store-runtime.ts`) on the first device action,
+ * `LiveMedia` its runtime (`./live-media-runtime.ts`) on the first subscriber or action, and the
+ * runtime simple-peer (`./peer.ts`) with the first connection (docs/decisions/0024 and 0030).
  */
 export {
   DeviceStore,
@@ -19,14 +19,8 @@ export {
   type DeviceError,
   type MediaDevicesLike,
 } from './devices.js';
-export {
-  CONNECT_TIMEOUT_MS,
-  LiveMedia,
-  MAX_WATCH_ATTEMPTS,
-  mediaFor,
-  type LiveMediaView,
-  type ViewerStatus,
-} from './live-media.js';
+export { LiveMedia, mediaFor, type LiveMediaView, type ViewerStatus } from './live-media.js';
+export { CONNECT_TIMEOUT_MS, MAX_WATCH_ATTEMPTS } from './mesh-transport.js';
 export {
   SPEAKING_HOLD_MS,
   SPEAKING_OFF_LEVEL,

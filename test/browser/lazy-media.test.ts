@@ -1,14 +1,14 @@
 /**
  * The media layer's lazy seams: `DeviceStore` keeps its atoms in the eager module and loads the
- * capture code (src/media/device-engine.ts) on the first device action; `LiveMedia` as the root
- * module exports it (src/media/lazy-live-media.ts) loads src/media/live-media.ts on the first
+ * capture code (src/media/device-store-runtime.ts) on the first device action; `LiveMedia`
+ * (src/media/live-media.ts) loads its runtime (src/media/live-media-runtime.ts) on the first
  * subscriber or action. Each test file runs in a page of its own, so each first test sees a page
  * that has not loaded that code yet.
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { createSession, type Session } from '../../src/core/index.js';
 import { DeviceStore } from '../../src/media/device-store.js';
-import { LiveMedia, mediaFor } from '../../src/media/lazy-live-media.js';
+import { LiveMedia, mediaFor } from '../../src/media/live-media.js';
 import { startLive, type TestLive } from './shared/live.js';
 
 /** Whether the page has fetched the module `/src/media/<file>`. */
@@ -48,12 +48,12 @@ describe('media layer, lazy parts', () => {
     expect(devices.cameraLocked.get()).to.equal(false);
     expect((await devices.refreshDevices()).isSuccess).to.equal(true);
     expect(lists.at(-1)?.length).to.be.greaterThan(0);
-    expect(fetched('device-engine.ts')).to.equal(false);
+    expect(fetched('device-store-runtime.ts')).to.equal(false);
     const opened = await devices.openLocalCamera();
     stop();
     expect(opened.isSuccess).to.equal(true);
     expect(devices.cameraStatus.get()).to.equal('on');
-    expect(fetched('device-engine.ts')).to.equal(true);
+    expect(fetched('device-store-runtime.ts')).to.equal(true);
   });
 
   it('runs the actions of a store in call order across the load', async () => {
@@ -79,16 +79,24 @@ describe('media layer, lazy parts', () => {
     expect(media.running.get()).to.equal(true);
     media.stop();
     expect(media.running.get()).to.equal(false);
-    expect(fetched('live-media.ts')).to.equal(false);
+    expect(fetched('live-media-runtime.ts')).to.equal(false);
+    expect(fetched('mesh-transport.ts')).to.equal(false);
     // resumeAudio() waits for the same load, after the start above.
     await media.resumeAudio();
-    expect(fetched('live-media.ts')).to.equal(true);
-    const real = (await import('../../src/media/live-media.js')).LiveMedia.for(session, 'quiet');
-    expect(real.running.get()).to.equal(false);
+    expect(fetched('live-media-runtime.ts')).to.equal(true);
+    // The transport comes with the runtime; simple-peer only with a first connection.
+    expect(fetched('mesh-transport.ts')).to.equal(true);
+    expect(fetched('peer.ts')).to.equal(false);
+    const runtime = (await import('../../src/media/live-media-runtime.js')).LiveMediaRuntime.for(
+      session,
+      'quiet',
+      DeviceStore.for(session),
+    );
+    expect(runtime.running.get()).to.equal(false);
     expect(media.running.get()).to.equal(false);
   });
 
-  it('follows the real live media: a viewer gets the host’s camera through mediaFor', async () => {
+  it('follows the live media runtime: a viewer gets the host’s camera through mediaFor', async () => {
     room = await startLive({ audience: ['viewer'] });
     const host = LiveMedia.for(room.host, room.liveId);
     const viewer = mediaFor(room.session('viewer'), room.liveId);

@@ -1,13 +1,23 @@
 /**
- * LiveMedia in Chromium: real WebRTC on loopback between sessions of one page, on the in-page hub.
+ * LiveMedia in Chromium, through its runtime (`LiveMediaRuntime`, the code `LiveMedia` loads on
+ * first use; the loading itself is test/browser/lazy-media.test.ts's): real WebRTC on loopback
+ * between sessions of one page, on the in-page hub.
  * Chromium's fake camera and microphone (web-test-runner.config.mjs) feed the seat holders; no ICE
  * server is used (`iceServers: []`: host candidates on loopback, --allow-loopback-in-peer-connection).
  */
 import { expect, waitUntil } from '@open-wc/testing';
 import { createSession, ErrorCode, type Session } from '../../src/core/index.js';
-import { DeviceStore, LiveMedia, mediaFor, type MediaDevicesLike } from '../../src/media/index.js';
+import { DeviceStore, type MediaDevicesLike } from '../../src/media/index.js';
+import { LiveMediaRuntime, type LiveMediaView } from '../../src/media/live-media-runtime.js';
 import { waitFor } from '../core/helpers.js';
 import { startLive, testUser, type TestLive } from './shared/live.js';
+
+/** `LiveMedia.for` once the media code is loaded: the runtime, with the session's devices. */
+const runtimeFor = (session: Session, liveId: string): LiveMediaRuntime =>
+  LiveMediaRuntime.for(session, liveId, DeviceStore.for(session));
+
+/** `mediaFor` once the media code is loaded: the runtime's view. */
+const mediaFor = (session: Session, liveId: string): LiveMediaView => runtimeFor(session, liveId).view;
 
 /** Every `RTCPeerConnection` the page made, so a test can count those still open. */
 const connections: RTCPeerConnection[] = [];
@@ -101,13 +111,13 @@ describe('LiveMedia', function () {
 
   let live: TestLive;
   let videos: HTMLVideoElement[] = [];
-  const medias: LiveMedia[] = [];
+  const medias: LiveMediaRuntime[] = [];
   /** Sessions a test opened itself (a reloaded page), disposed after it. */
   const pages: Session[] = [];
 
   /** The started media of `userId` (stopped after the test). */
-  function media(userId: string): LiveMedia {
-    const item = LiveMedia.for(live.session(userId), live.liveId);
+  function media(userId: string): LiveMediaRuntime {
+    const item = runtimeFor(live.session(userId), live.liveId);
     medias.push(item);
     item.start();
     return item;
@@ -117,7 +127,7 @@ describe('LiveMedia', function () {
     return DeviceStore.for(live.session(userId));
   }
 
-  async function remoteOf(item: LiveMedia, userId: string): Promise<MediaStream> {
+  async function remoteOf(item: LiveMediaRuntime, userId: string): Promise<MediaStream> {
     const streams = await waitFor(
       item.remoteStreams,
       (value) => hasVideo(value.get(userId)),
@@ -486,7 +496,7 @@ describe('LiveMedia', function () {
       live = await startLive({ audience: ['guest', 'viewer'] });
       await live.seat('guest');
       media('guest');
-      const viewer = LiveMedia.for(live.session('viewer'), live.liveId);
+      const viewer = runtimeFor(live.session('viewer'), live.liveId);
       expect((await devices('guest').openLocalCamera()).isSuccess).to.equal(true);
 
       const view = mediaFor(live.session('viewer'), live.liveId);
@@ -638,7 +648,7 @@ describe('LiveMedia', function () {
     async function reload(
       userId: string,
       { late = false, asked = [] }: { late?: boolean; asked?: string[] } = {},
-    ): Promise<{ page: Session; fresh: LiveMedia }> {
+    ): Promise<{ page: Session; fresh: LiveMediaRuntime }> {
       const page = createSession();
       pages.push(page);
       const request = page.request.bind(page);
@@ -651,7 +661,7 @@ describe('LiveMedia', function () {
       expect((await page.loginStore.login({ hub: live.hub, user: testUser(userId) })).isSuccess).to.equal(
         true,
       );
-      const fresh = LiveMedia.for(page, live.liveId);
+      const fresh = runtimeFor(page, live.liveId);
       medias.push(fresh);
       if (!late) fresh.start();
       let viewers = 0;

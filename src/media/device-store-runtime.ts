@@ -1,64 +1,35 @@
 /**
  * The capture side of `DeviceStore`, loaded on the first device action (its own chunk in the
- * browser bundle, docs/decisions/0024): the tracks, the Web Audio gain, the serial queues and the
- * room's rules while the user is seated. The store keeps every atom and hands them over here, so
- * the elements read devices synchronously before this module is loaded; nothing can be open before
- * it is. Every behaviour is documented on `DeviceStore`.
+ * browser bundle, docs/decisions/0024 and 0030): the tracks, the Web Audio gain, the serial queues
+ * and the room's rules while the user is seated. The store keeps every atom and hands them over
+ * here (`DeviceHost`, src/media/device-store-contract.ts), so the elements read devices
+ * synchronously before this module is loaded; nothing can be open before it is. Every behaviour is
+ * documented on `DeviceStore`.
  */
 import { batch } from 'nanostores';
-import type { Session } from '../core/session.js';
 import { ErrorCode } from '../protocol/errors.js';
 import { fail, ok, type Failure, type Result } from '../protocol/result.js';
 import type { Device, DeviceStatus } from '../protocol/types.js';
-import type { DeviceHost, OpenCameraOptions, SeatContext } from './device-store.js';
-import { ALL_DEVICES, NO_ERRORS, ofKind, START_FAILED } from './device-store.js';
 import {
-  cameraFacing,
-  captureFailure,
-  notSupported,
-  type CaptureDevice,
-  type MediaDevicesLike,
-} from './devices.js';
-
-/** The Web Audio graph between the raw microphone and the published track. */
-interface AudioGraph {
-  readonly context: AudioContext;
-  source: MediaStreamAudioSourceNode;
-  readonly gain: GainNode;
-}
-
-/** The open microphone: the captured track and the track the stream carries. */
-interface Microphone {
-  readonly raw: MediaStreamTrack;
-  /** The gain node's output; the raw track itself while there is no graph. */
-  readonly output: MediaStreamTrack;
-  readonly graph: AudioGraph | null;
-}
-
-/** Browsers fire `addtrack`/`removetrack` only for their own changes: tell watchers of ours. */
-function announce(stream: MediaStream, type: 'addtrack' | 'removetrack', track: MediaStreamTrack): void {
-  stream.dispatchEvent(new MediaStreamTrackEvent(type, { track }));
-}
+  ALL_DEVICES,
+  NO_ERRORS,
+  ofKind,
+  START_FAILED,
+  type DeviceHost,
+  type DeviceRuntime,
+  type OpenCameraOptions,
+  type SeatContext,
+} from './device-store-contract.js';
+import { cameraFacing, captureFailure, notSupported, type CaptureDevice } from './devices.js';
+import { LocalStream } from './local-stream.js';
+import { chainMicrophone, refeedMicrophone, releaseMicrophone, type Microphone } from './microphone.js';
 
 /** The devices of one `DeviceStore`: its actions run here once loaded. */
-export class DeviceEngine {
+export class DeviceStoreRuntime implements DeviceRuntime {
   readonly #host: DeviceHost;
-  readonly #session: Session;
-  readonly #mediaDevices: MediaDevicesLike | null;
-  readonly #$cameraStatus: DeviceHost['atoms']['cameraStatus'];
-  readonly #$microphoneStatus: DeviceHost['atoms']['microphoneStatus'];
-  readonly #$screenStatus: DeviceHost['atoms']['screenStatus'];
-  readonly #$localStream: DeviceHost['atoms']['localStream'];
-  readonly #$screenStream: DeviceHost['atoms']['screenStream'];
-  readonly #$currentCamera: DeviceHost['atoms']['currentCamera'];
-  readonly #$currentMicrophone: DeviceHost['atoms']['currentMicrophone'];
-  readonly #$currentSpeaker: DeviceHost['atoms']['currentSpeaker'];
-  readonly #$isFront: DeviceHost['atoms']['isFront'];
-  readonly #$volume: DeviceHost['atoms']['volume'];
-  readonly #$errors: DeviceHost['atoms']['errors'];
-  readonly #$seat: DeviceHost['seat'];
-  /** Created with the first track: `MediaStream` does not exist in Node. */
-  #stream: MediaStream | null = null;
+  /** The store's atoms (see `DeviceStore`). */
+  readonly #atoms: DeviceHost['atoms'];
+  readonly #stream: LocalStream;
   #camera: MediaStreamTrack | null = null;
   #microphone: Microphone | null = null;
   #screen: MediaStream | null = null;
@@ -76,20 +47,8 @@ export class DeviceEngine {
 
   constructor(host: DeviceHost) {
     this.#host = host;
-    this.#session = host.session;
-    this.#mediaDevices = host.mediaDevices;
-    this.#$cameraStatus = host.atoms.cameraStatus;
-    this.#$microphoneStatus = host.atoms.microphoneStatus;
-    this.#$screenStatus = host.atoms.screenStatus;
-    this.#$localStream = host.atoms.localStream;
-    this.#$screenStream = host.atoms.screenStream;
-    this.#$currentCamera = host.atoms.currentCamera;
-    this.#$currentMicrophone = host.atoms.currentMicrophone;
-    this.#$currentSpeaker = host.atoms.currentSpeaker;
-    this.#$isFront = host.atoms.isFront;
-    this.#$volume = host.atoms.volume;
-    this.#$errors = host.atoms.errors;
-    this.#$seat = host.seat;
+    this.#stream = new LocalStream(host.atoms.localStream);
+    this.#atoms = host.atoms;
   }
 
   // ── camera ──────────────────────────────────────────────────────────────────────────────────
@@ -100,7 +59,7 @@ export class DeviceEngine {
       if (this.#camera !== null) return ok();
       const locked = this.#lockRefusal('camera');
       if (locked) return this.#failed('camera', locked);
-      if (options.isFront !== undefined) this.#$isFront.set(options.isFront);
+      if (options.isFront !== undefined) this.#atoms.isFront.set(options.isFront);
       const forced = this.#forced.camera;
       const captured = await this.#capture('camera', {
         video: await this.#videoConstraints(options.isFront),
@@ -119,7 +78,8 @@ export class DeviceEngine {
         return this.#failed('camera', published);
       }
       this.#setError('camera', null);
-      this.#refreshLists();
+      // Labels may have appeared with the opening.
+      this.#host.refreshLists();
       return ok();
     });
   }
@@ -138,7 +98,7 @@ export class DeviceEngine {
    */
   switchCamera(isFront: boolean): Promise<Result> {
     return this.#serial('camera', async () => {
-      this.#$isFront.set(isFront);
+      this.#atoms.isFront.set(isFront);
       const video = await this.#videoConstraints(isFront);
       if (this.#camera === null) return ok();
       return this.#replaceCamera(video);
@@ -154,7 +114,7 @@ export class DeviceEngine {
         return this.#failed('camera', fail(ErrorCode.CAMERA_NOT_FOUND, `no camera has the id "${deviceId}"`));
       }
       this.#cameraId = deviceId;
-      this.#$currentCamera.set(deviceId);
+      this.#atoms.currentCamera.set(deviceId);
       if (this.#camera === null) return ok();
       return this.#replaceCamera({ deviceId: { exact: deviceId } });
     });
@@ -177,7 +137,7 @@ export class DeviceEngine {
         raw.stop();
         return this.#failed('microphone', refusal);
       }
-      const microphone = this.#chain(raw);
+      const microphone = chainMicrophone(raw, this.#atoms.volume.get());
       this.#attachMicrophone(microphone);
       const published = await this.#publish('microphone', 'on');
       if (!published.isSuccess) {
@@ -185,7 +145,8 @@ export class DeviceEngine {
         return this.#failed('microphone', published);
       }
       this.#setError('microphone', null);
-      this.#refreshLists();
+      // Labels may have appeared with the opening.
+      this.#host.refreshLists();
       return ok();
     });
   }
@@ -205,7 +166,7 @@ export class DeviceEngine {
       if (typeof volume !== 'number' || !Number.isFinite(volume) || volume < 0 || volume > 100) {
         return fail(ErrorCode.INVALID_ARGUMENT, `setCaptureVolume: ${String(volume)} is not in 0..100`);
       }
-      this.#$volume.set(volume);
+      this.#atoms.volume.set(volume);
       const microphone = this.#microphone;
       if (microphone === null) return ok();
       if (microphone.graph !== null) {
@@ -214,7 +175,7 @@ export class DeviceEngine {
       }
       if (volume === 100) return ok();
       // The raw track is published: put the gain node in now, if the page may run Web Audio.
-      const chained = this.#chain(microphone.raw);
+      const chained = chainMicrophone(microphone.raw, volume);
       if (chained.graph === null) {
         return fail(
           ErrorCode.NOT_SUPPORTED,
@@ -222,7 +183,7 @@ export class DeviceEngine {
         );
       }
       this.#microphone = chained;
-      this.#swapTrack(microphone.output, chained.output);
+      this.#stream.swap(microphone.output, chained.output);
       return ok();
     });
   }
@@ -239,7 +200,7 @@ export class DeviceEngine {
         );
       }
       this.#microphoneId = deviceId;
-      this.#$currentMicrophone.set(deviceId);
+      this.#atoms.currentMicrophone.set(deviceId);
       const current = this.#microphone;
       if (current === null) return ok();
       const captured = await this.#capture('microphone', { audio: { deviceId: { exact: deviceId } } });
@@ -261,7 +222,7 @@ export class DeviceEngine {
   startScreenShare(): Promise<Result> {
     return this.#serial('screen', async () => {
       if (this.#screen !== null) return ok();
-      const devices = this.#mediaDevices;
+      const devices = this.#host.mediaDevices;
       if (devices?.getDisplayMedia === undefined) return this.#failed('screen', notSupported('screen'));
       // The screen goes out on the seat's video: a host's video lock forbids it too.
       const locked = this.#lockRefusal('camera');
@@ -282,8 +243,8 @@ export class DeviceEngine {
       this.#screen = stream;
       for (const track of stream.getTracks()) track.addEventListener('ended', this.#onScreenEnded);
       batch(() => {
-        this.#$screenStream.set(stream);
-        this.#$screenStatus.set('on');
+        this.#atoms.screenStream.set(stream);
+        this.#atoms.screenStatus.set('on');
       });
       const published = await this.#publish('camera', 'on');
       if (!published.isSuccess) {
@@ -320,12 +281,12 @@ export class DeviceEngine {
     this.#cameraId = null;
     this.#microphoneId = null;
     batch(() => {
-      this.#$currentCamera.set(null);
-      this.#$currentMicrophone.set(null);
-      this.#$currentSpeaker.set(null);
-      this.#$isFront.set(true);
-      this.#$volume.set(100);
-      this.#$errors.set(NO_ERRORS);
+      this.#atoms.currentCamera.set(null);
+      this.#atoms.currentMicrophone.set(null);
+      this.#atoms.currentSpeaker.set(null);
+      this.#atoms.isFront.set(true);
+      this.#atoms.volume.set(100);
+      this.#atoms.errors.set(NO_ERRORS);
     });
     return results.find((result) => !result.isSuccess) ?? ok();
   }
@@ -359,7 +320,7 @@ export class DeviceEngine {
 
   /** Captures one track of `device`; other tracks of the stream are stopped. */
   async #capture(device: Device, constraints: MediaStreamConstraints): Promise<Result<MediaStreamTrack>> {
-    const devices = this.#mediaDevices;
+    const devices = this.#host.mediaDevices;
     if (devices === null || typeof devices.getUserMedia !== 'function') return notSupported(device);
     let stream: MediaStream;
     try {
@@ -418,9 +379,9 @@ export class DeviceEngine {
     old.removeEventListener('ended', this.#onCameraEnded);
     this.#camera = track;
     track.addEventListener('ended', this.#onCameraEnded);
-    this.#swapTrack(old, track);
+    this.#stream.swap(old, track);
     old.stop();
-    this.#$currentCamera.set(track.getSettings().deviceId ?? this.#cameraId);
+    this.#atoms.currentCamera.set(track.getSettings().deviceId ?? this.#cameraId);
     this.#setError('camera', null);
     return ok();
   }
@@ -429,50 +390,11 @@ export class DeviceEngine {
   #replaceMicrophone(current: Microphone, raw: MediaStreamTrack): void {
     current.raw.removeEventListener('ended', this.#onMicrophoneEnded);
     raw.addEventListener('ended', this.#onMicrophoneEnded);
-    const graph = current.graph;
-    if (graph !== null) {
-      const source = graph.context.createMediaStreamSource(new MediaStream([raw]));
-      source.connect(graph.gain);
-      graph.source.disconnect();
-      graph.source = source;
-      this.#microphone = { raw, output: current.output, graph };
-    } else {
-      this.#microphone = { raw, output: raw, graph: null };
-      this.#swapTrack(current.raw, raw);
-    }
+    const next = refeedMicrophone(current, raw);
+    this.#microphone = next;
+    if (next.output !== current.output) this.#stream.swap(current.output, next.output);
     current.raw.stop();
-    this.#$currentMicrophone.set(raw.getSettings().deviceId ?? this.#microphoneId);
-  }
-
-  /**
-   * The microphone chain for a raw track: raw → gain → destination when Web Audio may run now
-   * (the page had a user gesture, or the browser does not say), else the raw track alone: an
-   * `AudioContext` created before any gesture would stay suspended and send silence.
-   */
-  #chain(raw: MediaStreamTrack): Microphone {
-    const plain: Microphone = { raw, output: raw, graph: null };
-    const AudioContextClass = (globalThis as { AudioContext?: typeof AudioContext }).AudioContext;
-    const activation = (globalThis.navigator as Partial<Navigator> | undefined)?.userActivation;
-    if (AudioContextClass === undefined || activation?.hasBeenActive === false) return plain;
-    let context: AudioContext;
-    try {
-      context = new AudioContextClass();
-    } catch {
-      return plain;
-    }
-    // Allowed to start (the page had a gesture), it may still be starting: make sure it runs.
-    if (context.state === 'suspended') void context.resume();
-    const source = context.createMediaStreamSource(new MediaStream([raw]));
-    const gain = context.createGain();
-    gain.gain.value = this.#$volume.get() / 100;
-    const destination = context.createMediaStreamDestination();
-    source.connect(gain).connect(destination);
-    const output = destination.stream.getAudioTracks()[0];
-    if (output === undefined) {
-      void context.close();
-      return plain;
-    }
-    return { raw, output, graph: { context, source, gain } };
+    this.#atoms.currentMicrophone.set(raw.getSettings().deviceId ?? this.#microphoneId);
   }
 
   // ── private: tracks and the stream ──────────────────────────────────────────────────────────
@@ -480,10 +402,10 @@ export class DeviceEngine {
   #attachCamera(track: MediaStreamTrack): void {
     this.#camera = track;
     track.addEventListener('ended', this.#onCameraEnded);
-    this.#addTrack(track);
+    this.#stream.add(track);
     batch(() => {
-      this.#$currentCamera.set(track.getSettings().deviceId ?? this.#cameraId);
-      this.#$cameraStatus.set('on');
+      this.#atoms.currentCamera.set(track.getSettings().deviceId ?? this.#cameraId);
+      this.#atoms.cameraStatus.set('on');
     });
   }
 
@@ -492,18 +414,18 @@ export class DeviceEngine {
     if (track === null) return;
     this.#camera = null;
     track.removeEventListener('ended', this.#onCameraEnded);
-    this.#removeTrack(track);
+    this.#stream.remove(track);
     track.stop();
-    this.#$cameraStatus.set('off');
+    this.#atoms.cameraStatus.set('off');
   }
 
   #attachMicrophone(microphone: Microphone): void {
     this.#microphone = microphone;
     microphone.raw.addEventListener('ended', this.#onMicrophoneEnded);
-    this.#addTrack(microphone.output);
+    this.#stream.add(microphone.output);
     batch(() => {
-      this.#$currentMicrophone.set(microphone.raw.getSettings().deviceId ?? this.#microphoneId);
-      this.#$microphoneStatus.set('on');
+      this.#atoms.currentMicrophone.set(microphone.raw.getSettings().deviceId ?? this.#microphoneId);
+      this.#atoms.microphoneStatus.set('on');
     });
   }
 
@@ -512,14 +434,9 @@ export class DeviceEngine {
     if (microphone === null) return;
     this.#microphone = null;
     microphone.raw.removeEventListener('ended', this.#onMicrophoneEnded);
-    this.#removeTrack(microphone.output);
-    microphone.output.stop();
-    microphone.raw.stop();
-    if (microphone.graph !== null) {
-      microphone.graph.source.disconnect();
-      void microphone.graph.context.close();
-    }
-    this.#$microphoneStatus.set('off');
+    this.#stream.remove(microphone.output);
+    releaseMicrophone(microphone);
+    this.#atoms.microphoneStatus.set('off');
   }
 
   #detachScreen(): void {
@@ -531,43 +448,9 @@ export class DeviceEngine {
       track.stop();
     }
     batch(() => {
-      this.#$screenStream.set(null);
-      this.#$screenStatus.set('off');
+      this.#atoms.screenStream.set(null);
+      this.#atoms.screenStatus.set('off');
     });
-  }
-
-  #addTrack(track: MediaStreamTrack): void {
-    this.#stream ??= new MediaStream();
-    this.#stream.addTrack(track);
-    announce(this.#stream, 'addtrack', track);
-    this.#streamChanged();
-  }
-
-  #removeTrack(track: MediaStreamTrack): void {
-    const stream = this.#stream;
-    if (!stream?.getTracks().includes(track)) return;
-    stream.removeTrack(track);
-    announce(stream, 'removetrack', track);
-    this.#streamChanged();
-  }
-
-  /** Replaces `old` by `track` in the stream (`old` is not stopped). */
-  #swapTrack(old: MediaStreamTrack, track: MediaStreamTrack): void {
-    const stream = this.#stream;
-    if (stream === null) return;
-    stream.removeTrack(old);
-    stream.addTrack(track);
-    announce(stream, 'removetrack', old);
-    announce(stream, 'addtrack', track);
-    this.#streamChanged();
-  }
-
-  /** `localStream` is the stream while it has tracks; its subscribers hear of every change. */
-  #streamChanged(): void {
-    const stream = this.#stream;
-    const value = stream !== null && stream.getTracks().length > 0 ? stream : null;
-    if (value !== null && this.#$localStream.get() === value) this.#$localStream.notify(value);
-    else this.#$localStream.set(value);
   }
 
   /** The user unplugged the camera or revoked access: it is off. */
@@ -613,7 +496,7 @@ export class DeviceEngine {
     if (this.#videoStatus() === 'on') status.camera = 'on';
     if (this.#microphone !== null) status.microphone = 'on';
     if (status.camera === undefined && status.microphone === undefined) return;
-    void this.#session
+    void this.#host.session
       .liveSeatStore(next.liveId)
       .publishDeviceStatus(status)
       .then((result) => {
@@ -635,7 +518,7 @@ export class DeviceEngine {
   }
 
   #lockRefusal(device: Device): Failure | null {
-    const seat = this.#$seat.get()?.seat;
+    const seat = this.#host.seat.get()?.seat;
     if (seat === undefined) return null;
     if (device === 'camera' && !seat.allowOpenCamera) {
       return fail(ErrorCode.CAMERA_LOCKED, 'the host does not allow your camera on this seat');
@@ -665,9 +548,9 @@ export class DeviceEngine {
   }
 
   async #publish(device: Device, status: DeviceStatus): Promise<Result> {
-    const context = this.#$seat.get();
+    const context = this.#host.seat.get();
     if (context === null) return ok();
-    return this.#session.liveSeatStore(context.liveId).publishDeviceStatus({ [device]: status });
+    return this.#host.session.liveSeatStore(context.liveId).publishDeviceStatus({ [device]: status });
   }
 
   // ── private: state ──────────────────────────────────────────────────────────────────────────
@@ -678,15 +561,10 @@ export class DeviceEngine {
   }
 
   #setError(device: CaptureDevice, failure: Failure | null): void {
-    const errors = this.#$errors.get();
+    const errors = this.#atoms.errors.get();
     const next = failure === null ? null : { code: failure.errorCode, message: failure.errorMessage };
     const current = errors[device];
     if (current === next || (current?.code === next?.code && current?.message === next?.message)) return;
-    this.#$errors.set({ ...errors, [device]: next });
-  }
-
-  /** After an opening: labels may have appeared. */
-  #refreshLists(): void {
-    this.#host.refreshLists();
+    this.#atoms.errors.set({ ...errors, [device]: next });
   }
 }
