@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { mkdir, rm, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
-import { pathSegments } from '../../src/server/static.js';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { pagePolicy } from '../../src/server/headers.js';
+import { chooseEncoding, isHashedName, pathSegments } from '../../src/server/static.js';
 import { Resources, within } from './helpers.js';
 
 const SECRET_TEXT = 'TOP-SECRET-OUTSIDE-THE-FOLDER';
@@ -15,6 +17,8 @@ interface RawResponse {
   readonly status: number | null;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** The body's bytes. */
+  readonly bytes: Buffer;
   /** Everything received, head and body. */
   readonly raw: string;
 }
@@ -32,8 +36,10 @@ function rawRequest(
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
       socket.on('error', reject);
       socket.on('close', () => {
-        const raw = Buffer.concat(chunks).toString('latin1');
+        const all = Buffer.concat(chunks);
+        const raw = all.toString('latin1');
         const [head = '', ...rest] = raw.split('\r\n\r\n');
+        const bodyStart = all.indexOf('\r\n\r\n');
         const [statusLine = '', ...lines] = head.split('\r\n');
         const status = /^HTTP\/1\.1 (\d{3})/.exec(statusLine);
         const parsed: Record<string, string> = {};
@@ -45,6 +51,7 @@ function rawRequest(
           status: status ? Number(status[1]) : null,
           headers: parsed,
           body: rest.join('\r\n\r\n'),
+          bytes: bodyStart < 0 ? Buffer.alloc(0) : all.subarray(bodyStart + 4),
           raw,
         });
       });
@@ -68,6 +75,13 @@ describe('server static files', () => {
   const base = mkdtempSync(join(tmpdir(), 'co-guest-static-'));
   const dir = join(base, 'public');
   const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 1, 2, 3]);
+  /** Script text that compresses well, as bundles do. */
+  const BIG_JS = Array.from(
+    { length: 400 },
+    (_, i) => `export function part${i}(value) { return value * ${i} + ${i % 7}; }\n`,
+  ).join('');
+  /** An image large enough to compress, were it text: it must go as it is. */
+  const PHOTO = Buffer.concat([PNG, Buffer.alloc(20_000, 'x')]);
 
   before(async () => {
     await mkdir(join(dir, 'sub'), { recursive: true });
@@ -84,6 +98,17 @@ describe('server static files', () => {
     await writeFile(join(dir, '.env'), SECRET_TEXT);
     await writeFile(join(dir, 'sub', 'index.html'), '<!doctype html><title>sub</title>');
     await writeFile(join(dir, 'sub', 'page one.html'), '<p>one</p>');
+    await writeFile(join(dir, 'big.js'), BIG_JS);
+    await writeFile(join(dir, 'big.css'), BIG_JS.replace(/export function part(\d+)/g, '.part$1 {}'));
+    await writeFile(
+      join(dir, 'big.svg'),
+      `<svg xmlns="http://www.w3.org/2000/svg">${'<g/>'.repeat(2_000)}</svg>`,
+    );
+    await writeFile(join(dir, 'photo.png'), PHOTO);
+    await writeFile(join(dir, 'font.woff2'), Buffer.alloc(20_000, 'f'));
+    await mkdir(join(dir, 'chunks'));
+    await writeFile(join(dir, 'chunks', 'part-AB2CD3EF.js'), BIG_JS);
+    await writeFile(join(dir, 'chunks', 'part-AB2CD3EF.js.map'), '{"version":3}');
     await symlink(join(dir, 'app.js'), join(dir, 'link-in.js'));
     await symlink(join(base, 'secret.txt'), join(dir, 'link-out.txt'));
     await symlink(base, join(dir, 'dir-out'));
@@ -228,6 +253,237 @@ describe('server static files', () => {
       assert.equal(older.status, 200);
       assert.equal(older.body, 'dated');
     });
+  });
+
+  describe('compression', () => {
+    it('sends br for "br, gzip", gzip for "gzip", and the file as it is without Accept-Encoding; all vary', async () => {
+      const server = await res.server({ staticDir: dir });
+      const br = await rawRequest(server.port, '/big.js', { headers: { 'Accept-Encoding': 'br, gzip' } });
+      assert.equal(br.status, 200);
+      assert.equal(br.headers['content-encoding'], 'br');
+      assert.equal(br.headers['content-type'], 'text/javascript; charset=utf-8');
+      assert.equal(br.headers['content-length'], String(br.bytes.length));
+      assert.ok(br.bytes.length < BIG_JS.length / 4, `${br.bytes.length} bytes for ${BIG_JS.length}`);
+      assert.equal(brotliDecompressSync(br.bytes).toString('utf8'), BIG_JS);
+      const gzip = await rawRequest(server.port, '/big.js', { headers: { 'Accept-Encoding': 'gzip' } });
+      assert.equal(gzip.headers['content-encoding'], 'gzip');
+      assert.equal(gzip.headers['content-length'], String(gzip.bytes.length));
+      assert.equal(gunzipSync(gzip.bytes).toString('utf8'), BIG_JS);
+      const plain = await rawRequest(server.port, '/big.js');
+      assert.equal(plain.headers['content-encoding'], undefined);
+      assert.equal(plain.bytes.toString('utf8'), BIG_JS);
+      for (const response of [br, gzip, plain]) assert.equal(response.headers.vary, 'Accept-Encoding');
+      // The same validators whatever the encoding: a revalidation works across them.
+      assert.equal(br.headers.etag, plain.headers.etag);
+    });
+
+    for (const [path, type] of [
+      ['/big.css', 'text/css; charset=utf-8'],
+      ['/big.svg', 'image/svg+xml'],
+      ['/chunks/part-AB2CD3EF.js', 'text/javascript; charset=utf-8'],
+    ] as const) {
+      it(`compresses ${path}`, async () => {
+        const server = await res.server({ staticDir: dir });
+        const response = await rawRequest(server.port, path, { headers: { 'Accept-Encoding': 'gzip, br' } });
+        assert.equal(response.headers['content-type'], type);
+        assert.equal(response.headers['content-encoding'], 'br');
+        const original = await readFile(join(dir, ...path.split('/')));
+        assert.deepEqual(brotliDecompressSync(response.bytes), original);
+      });
+    }
+
+    for (const [header, expected] of [
+      ['gzip;q=1, br;q=0.5', 'gzip'],
+      ['br;q=0, gzip', 'gzip'],
+      ['*;q=0.1', 'br'],
+      ['deflate, *;q=0', undefined],
+      ['identity', undefined],
+      ['br;q=0.5, identity;q=1', undefined],
+      ['', undefined],
+    ] as const) {
+      it(`answers Accept-Encoding ${JSON.stringify(header)} with ${expected ?? 'the file as it is'}`, async () => {
+        const server = await res.server({ staticDir: dir });
+        const response = await rawRequest(server.port, '/big.js', { headers: { 'Accept-Encoding': header } });
+        assert.equal(response.status, 200);
+        assert.equal(response.headers['content-encoding'], expected);
+        const body =
+          expected === 'br'
+            ? brotliDecompressSync(response.bytes)
+            : expected === 'gzip'
+              ? gunzipSync(response.bytes)
+              : response.bytes;
+        assert.equal(body.toString('utf8'), BIG_JS);
+      });
+    }
+
+    it('never compresses images, fonts and other compressed types', async () => {
+      const server = await res.server({ staticDir: dir });
+      for (const [path, original] of [
+        ['/photo.png', PHOTO],
+        ['/font.woff2', Buffer.alloc(20_000, 'f')],
+      ] as const) {
+        const response = await rawRequest(server.port, path, { headers: { 'Accept-Encoding': 'br, gzip' } });
+        assert.equal(response.headers['content-encoding'], undefined, path);
+        assert.equal(response.headers.vary, undefined, path);
+        assert.deepEqual(response.bytes, original);
+      }
+    });
+
+    it('sends a file too small to gain as it is', async () => {
+      const server = await res.server({ staticDir: dir });
+      const response = await rawRequest(server.port, '/app.js', {
+        headers: { 'Accept-Encoding': 'br, gzip' },
+      });
+      assert.equal(response.headers['content-encoding'], undefined);
+      assert.equal(response.headers.vary, 'Accept-Encoding');
+      assert.equal(response.body, 'export const answer = 42;\n');
+    });
+
+    it('answers HEAD with the length of the compressed body', async () => {
+      const server = await res.server({ staticDir: dir });
+      const get = await rawRequest(server.port, '/big.js', { headers: { 'Accept-Encoding': 'br' } });
+      const head = await rawRequest(server.port, '/big.js', {
+        method: 'HEAD',
+        headers: { 'Accept-Encoding': 'br' },
+      });
+      assert.equal(head.status, 200);
+      assert.equal(head.headers['content-encoding'], 'br');
+      assert.equal(head.headers['content-length'], String(get.bytes.length));
+      assert.equal(head.body, '');
+    });
+
+    it('compresses a changed file anew', async () => {
+      const file = join(dir, 'edited.js');
+      await writeFile(file, BIG_JS);
+      const server = await res.server({ staticDir: dir });
+      const first = await rawRequest(server.port, '/edited.js', { headers: { 'Accept-Encoding': 'gzip' } });
+      assert.equal(gunzipSync(first.bytes).toString('utf8'), BIG_JS);
+      const edited = `${BIG_JS}// edited\n`;
+      await writeFile(file, edited);
+      const second = await rawRequest(server.port, '/edited.js', { headers: { 'Accept-Encoding': 'gzip' } });
+      assert.equal(gunzipSync(second.bytes).toString('utf8'), edited);
+      assert.notEqual(second.headers.etag, first.headers.etag);
+    });
+
+    it('answers 304 to a compressed revalidation, with Vary and the validators', async () => {
+      const server = await res.server({ staticDir: dir });
+      const first = await rawRequest(server.port, '/big.js', { headers: { 'Accept-Encoding': 'br' } });
+      const again = await rawRequest(server.port, '/big.js', {
+        headers: { 'Accept-Encoding': 'br', 'If-None-Match': first.headers.etag ?? '' },
+      });
+      assert.equal(again.status, 304);
+      assert.equal(again.body, '');
+      assert.equal(again.headers.etag, first.headers.etag);
+      assert.equal(again.headers.vary, 'Accept-Encoding');
+      assert.equal(again.headers['cache-control'], 'no-cache');
+    });
+  });
+
+  describe('cache lifetimes', () => {
+    it('lets browsers keep hashed chunks for a year, immutable, and revalidate everything else', async () => {
+      const server = await res.server({ staticDir: dir });
+      const chunk = await rawRequest(server.port, '/chunks/part-AB2CD3EF.js');
+      assert.equal(chunk.headers['cache-control'], 'public, max-age=31536000, immutable');
+      const revalidated = await rawRequest(server.port, '/chunks/part-AB2CD3EF.js', {
+        headers: { 'If-None-Match': chunk.headers.etag ?? '' },
+      });
+      assert.equal(revalidated.status, 304);
+      assert.equal(revalidated.headers['cache-control'], 'public, max-age=31536000, immutable');
+      for (const path of ['/chunks/part-AB2CD3EF.js.map', '/big.js', '/', '/photo.png']) {
+        const response = await rawRequest(server.port, path);
+        assert.equal(response.headers['cache-control'], 'no-cache', path);
+        assert.ok(response.headers.etag && response.headers['last-modified'], path);
+      }
+    });
+
+    for (const [name, expected] of [
+      ['chunk-3HWC4GO7.js', true],
+      ['device-store-runtime-T7VQKRPC.js', true],
+      ['name-AB12CD34.js', true],
+      ['style-ZZZZ2222.css', true],
+      ['main.js', false],
+      ['co-guest-kit.js', false],
+      ['chunk-3HWC4GO7.js.map', false],
+      ['peer-VTKN6DKM.js.LEGAL.txt', false],
+      ['name-ab12cd34.js', false],
+      ['name-AB12CD3.js', false],
+      ['name-AB12CD345.js', false],
+      ['-AB12CD34.js', false],
+      ['AB12CD34.js', false],
+    ] as const) {
+      it(`${name} is ${expected ? '' : 'not '}a hashed name`, () => {
+        assert.equal(isHashedName(name), expected);
+      });
+    }
+  });
+
+  describe('security headers', () => {
+    it('sends the page policy, nosniff, no framing and the referrer policy with every static answer', async () => {
+      const server = await res.server({ staticDir: dir });
+      const host = `127.0.0.1:${server.port}`;
+      const page = await rawRequest(server.port, '/');
+      const answers = [
+        page,
+        await rawRequest(server.port, '/big.js', { headers: { 'Accept-Encoding': 'br' } }),
+        await rawRequest(server.port, '/photo.png'),
+        await rawRequest(server.port, '/', { headers: { 'If-None-Match': page.headers.etag ?? '' } }),
+        await rawRequest(server.port, '/sub'),
+        await rawRequest(server.port, '/app.js', { method: 'HEAD' }),
+      ];
+      assert.deepEqual(
+        answers.map((answer) => answer.status),
+        [200, 200, 200, 304, 301, 200],
+      );
+      for (const answer of answers) {
+        const policy = answer.headers['content-security-policy'] ?? '';
+        assert.match(policy, /(^|; )script-src 'self'(;|$)/);
+        assert.match(policy, new RegExp(`(^|; )connect-src 'self' ws://${host} wss://${host}(;|$)`));
+        assert.match(policy, /(^|; )img-src 'self' data: blob: https:(;|$)/);
+        assert.match(policy, /(^|; )object-src 'none'(;|$)/);
+        assert.match(policy, /(^|; )frame-ancestors 'none'(;|$)/);
+        assert.equal(answer.headers['x-content-type-options'], 'nosniff');
+        assert.equal(answer.headers['x-frame-options'], 'DENY');
+        assert.equal(answer.headers['referrer-policy'], 'strict-origin-when-cross-origin');
+      }
+    });
+
+    it('writes only a plain host name into the policy', () => {
+      assert.match(
+        pagePolicy('live.example.com'),
+        /connect-src 'self' ws:\/\/live\.example\.com wss:\/\/live\.example\.com;/,
+      );
+      assert.match(pagePolicy('[::1]:8787'), /connect-src 'self' ws:\/\/\[::1\]:8787 wss:\/\/\[::1\]:8787;/);
+      for (const host of [undefined, "evil;script-src 'unsafe-inline'", 'a b', 'x"y']) {
+        assert.match(pagePolicy(host), /connect-src 'self';/, String(host));
+      }
+    });
+  });
+
+  describe('chooseEncoding', () => {
+    for (const [header, expected] of [
+      [undefined, null],
+      ['', null],
+      ['br', 'br'],
+      ['gzip', 'gzip'],
+      ['gzip, deflate, br', 'br'],
+      ['GZIP;Q=0.9, BR;Q=0.8', 'gzip'],
+      ['br;q=0.8, gzip;q=0.8', 'br'],
+      ['x-gzip', 'gzip'],
+      ['br;q=0, gzip;q=0', null],
+      ['*', 'br'],
+      ['*;q=0.5, br;q=0.2', 'gzip'],
+      ['*;q=0', null],
+      ['identity;q=1, gzip;q=0.5', null],
+      ['identity;q=0.1, gzip;q=0.5', 'gzip'],
+      ['gzip;q=abc', null],
+      ['gzip;q=1.5', null],
+      ['deflate', null],
+      ['br ; q=0.9 , gzip ; q=1', 'gzip'],
+    ] as const) {
+      it(`${JSON.stringify(header)} → ${JSON.stringify(expected)}`, () => {
+        assert.equal(chooseEncoding(header), expected);
+      });
+    }
   });
 
   describe('never leaves the folder', () => {
