@@ -134,6 +134,8 @@ export const CloseCode = {
   RATE_LIMITED: 4008,
   /** The client missed heartbeats. */
   HEARTBEAT_TIMEOUT: 4009,
+  /** The client reads too slowly: more than `maxBufferedBytes` waited to be sent to it. */
+  SLOW_CONSUMER: 4010,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];

@@ -5,6 +5,8 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { HubConnection, HubPeer } from '../hub/index.js';
+import { addressKey, normalizeAddress } from './address.js';
+import type { AddressCount } from './connection-limits.js';
 import type { Budgets } from './rate-limiter.js';
 
 /** `handshake`: waiting for `hello`; `verifying`: checking its token; `open`: in the hub. */
@@ -20,6 +22,8 @@ export interface Client extends HubPeer, Budgets {
   readonly ws: WebSocket;
   /** The TCP socket, for the remote address in log lines. */
   readonly socket: Socket;
+  /** The sockets of the client's address (shared by all of them), for the per-address limits. */
+  readonly address: AddressCount;
   phase: Phase;
   hubConnection: HubConnection | null;
   userId: string | null;
@@ -33,9 +37,15 @@ export interface Client extends HubPeer, Budgets {
   early: string[] | null;
 }
 
-/** `address:port` of the client's socket, for log lines. */
+/**
+ * `address:port` of the client's socket, for log lines, followed by the client's address when a
+ * trusted proxy forwarded it (`127.0.0.1:50412 for 203.0.113.9`).
+ */
 export function remoteOf(client: Client): string {
-  return `${client.socket.remoteAddress ?? '?'}:${client.socket.remotePort ?? '?'}`;
+  const peer = client.socket.remoteAddress ?? '?';
+  const direct = `${peer}:${client.socket.remotePort ?? '?'}`;
+  const key = addressKey(normalizeAddress(peer) ?? peer);
+  return key === client.address.key ? direct : `${direct} for ${client.address.key}`;
 }
 
 /** Stops the client's handshake and expiry timers. */

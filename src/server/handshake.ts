@@ -33,7 +33,15 @@ export interface Handshake {
   scheduleExpiry(client: Client): void;
 }
 
-export function createHandshake(options: ResolvedOptions, hub: Hub): Handshake {
+/**
+ * The handshake of a server's clients. `onSignedIn` is told of each client whose token checked out,
+ * the moment it becomes a user (before the hub sends `welcome`).
+ */
+export function createHandshake(
+  options: ResolvedOptions,
+  hub: Hub,
+  onSignedIn: (client: Client) => void,
+): Handshake {
   const { logger, secret, handshakeTimeoutMs, heartbeatIntervalMs } = options;
   const { serialize } = options.hub;
 
@@ -134,6 +142,7 @@ export function createHandshake(options: ResolvedOptions, hub: Hub): Handshake {
       const { user, expiresAt } = verified.data;
       client.phase = 'open';
       client.userId = user.userId;
+      onSignedIn(client);
       client.hubConnection = hub.connect(user, client);
       // Only for a logger that listens: asking a socket for its remote address makes Node keep it on
       // the socket (some 80 bytes per member), a cost a line that nobody reads need not have.

@@ -1,5 +1,6 @@
 /**
- * The plain HTTP requests of the server (the WebSocket upgrade is server.ts's):
+ * The plain HTTP requests of the server (the WebSocket upgrade is server.ts's). Every request must
+ * name a host the server answers to (see host.ts), else 403.
  *
  * - `GET /healthz`: `{status:'ok'|'closing', lives, connections}`;
  * - `GET /dev/token?userId=…&userName=…&avatarUrl=…` in dev mode only: `{token}` for anyone;
@@ -10,6 +11,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Hub } from '../hub/index.js';
 import { ID_PATTERN } from '../protocol/messages.js';
+import { API_HEADERS } from './headers.js';
+import type { HostCheck } from './host.js';
 import type { ResolvedOptions } from './options.js';
 import type { StaticFiles } from './static.js';
 import { createToken } from './token.js';
@@ -20,18 +23,26 @@ export interface HttpRoutesContext {
   readonly hub: Hub;
   /** The static files, or `null` without `staticDir`. */
   readonly staticFiles: StaticFiles | null;
+  /** Whether a request's `Host` names this server. */
+  readonly hostAllowed: HostCheck;
   /** Whether `close()` has been called (`/healthz` then answers `closing`). */
   isClosing(): boolean;
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+/** A JSON answer, with the headers of every API answer (`API_HEADERS`). */
+export function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...API_HEADERS,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
   });
   res.end(text);
+}
+
+/** The answer to a request whose `Host` the server does not answer to (also the upgrade's). */
+export function hostRefusal(host: string | undefined): string {
+  return `host ${JSON.stringify((host ?? '').slice(0, 100))} is not allowed; list it in allowedHosts (--allowed-host)`;
 }
 
 async function devToken(secret: string, url: URL, res: ServerResponse): Promise<void> {
@@ -56,9 +67,16 @@ async function devToken(secret: string, url: URL, res: ServerResponse): Promise<
 
 /** The `request` listener of the server's HTTP server. A request that fails answers 500. */
 export function createRequestListener(context: HttpRoutesContext): RequestListener {
-  const { options, hub, staticFiles } = context;
+  const { options, hub, staticFiles, hostAllowed } = context;
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const host = req.headers.host;
+    if (!hostAllowed(host)) {
+      const reason = hostRefusal(host);
+      options.logger.warn(`refused request ${(req.url ?? '').slice(0, 100)}: ${reason}`);
+      json(res, 403, { error: reason });
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route =
       url.pathname === '/healthz'

@@ -7,6 +7,8 @@ import type { Scheduler } from '../engine/scheduler.js';
 import type { RoomLimits } from '../engine/types.js';
 import type { HubOptions } from '../hub/index.js';
 import type { ProtocolLimits, ServerMessage } from '../protocol/messages.js';
+import { createProxyTrust, type ProxyTrust } from './address.js';
+import { normalizeAllowedHost } from './host.js';
 import { normalizeOrigin } from './origin.js';
 
 /** Where the server reports what it does. Default: silent. */
@@ -36,6 +38,24 @@ export interface ServerOptions {
    */
   allowedOrigins?: readonly string[];
   /**
+   * Host names the server answers to besides its own: the `Host` header of every request and
+   * upgrade must name one, else HTTP 403. That keeps a page on another name that resolves to this
+   * server (DNS rebinding) from reading its routes or minting dev tokens. Always allowed:
+   * `localhost` and `*.localhost`, any IP address (`127.0.0.1`, `[::1]`, a LAN address), the bound
+   * `host`, and requests without `Host`. Entries are names (`live.example.com`; `.example.com` also
+   * allows every subdomain), `'*'` turns the check off. Behind a proxy that passes `Host` on, list
+   * the site's name. Default `[]`.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Addresses of the proxies in front of the server (`'127.0.0.1'`, `'::1'`, or subnets such as
+   * `'10.0.0.0/8'`). Only for a connection from one of them is the client's address taken from
+   * `X-Forwarded-For` (or, without it, `Forwarded`), the nearest address there that is not itself
+   * a trusted proxy; from anyone else those headers are ignored. The client's address is what the
+   * per-address limits count and what log lines show. Default `[]`: the socket's peer.
+   */
+  trustedProxies?: readonly string[];
+  /**
    * A folder whose files the server answers for every path other than `/ws`, `/healthz` and
    * `/dev/token` (`GET`/`HEAD`; `/` and folders give their `index.html`; no path leaves the folder).
    * Must exist. Default: none (other paths are 404).
@@ -59,6 +79,22 @@ export interface ServerOptions {
   signalsPerSecond?: number;
   /** Open sockets (authenticated or not) above which new upgrades are refused with HTTP 503. Default 10,000. */
   maxConnections?: number;
+  /**
+   * Sockets that have not finished their handshake (no `welcome` yet), from all addresses, above
+   * which new upgrades are refused with HTTP 503: the rest of `maxConnections` stays for signed-in
+   * users. Default a tenth of `maxConnections` (1,000).
+   */
+  maxPendingHandshakes?: number;
+  /** Open sockets from one client address (an IPv6 address counts by its /64), above which its upgrades are refused with HTTP 429. Default 1,000. */
+  maxConnectionsPerAddress?: number;
+  /** Sockets of one client address without a finished handshake, above which its upgrades are refused with HTTP 429. Default 32. */
+  maxPendingHandshakesPerAddress?: number;
+  /**
+   * Bytes that may wait to be sent to one socket (`ws.bufferedAmount`: what its client has not read
+   * yet). Past it the socket is closed with 4010 (`SLOW_CONSUMER`): a client that stops reading
+   * cannot make the server hold its replies and events without end. Default 4 MiB.
+   */
+  maxBufferedBytes?: number;
   /** Time for the client to send `hello` after the socket opens; else close 4003. Default 5,000 ms. */
   handshakeTimeoutMs?: number;
   /** Interval of WebSocket pings; a client that has not answered the previous ping by the next tick is dropped. Default 15,000 ms. */
@@ -75,6 +111,11 @@ export interface ServerOptions {
   fanOut?: HubOptions['fanOut'];
   /** The clock and timers of the rooms. Default `realScheduler`. Transport timers always use real time. */
   scheduler?: Scheduler;
+  /**
+   * The monotonic clock (ms) of the message rate limits. Default `performance.now()`. Tests pass
+   * one they move by hand; the heartbeat and the handshake timeout always run on real timers.
+   */
+  clock?: () => number;
   /** Turns server messages into text (see `HubOptions.serialize`). Default `JSON.stringify`. */
   serialize?: (message: ServerMessage) => string;
   /** Receives one line per notable event (start, refusals, errors). Default: silent. */
@@ -87,6 +128,11 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 16_384;
 export const DEFAULT_MESSAGES_PER_SECOND = 20;
 export const DEFAULT_SIGNALS_PER_SECOND = 50;
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
+/** The share of `maxConnections` that sockets without a finished handshake may take by default. */
+export const DEFAULT_PENDING_HANDSHAKE_SHARE = 0.1;
+export const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 1_000;
+export const DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS = 32;
+export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000;
 export const DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
 export const DEFAULT_CLOSE_TIMEOUT_MS = 2_000;
@@ -117,11 +163,21 @@ export interface ResolvedOptions {
   readonly messagesPerSecond: number;
   readonly signalsPerSecond: number;
   readonly maxConnections: number;
+  readonly maxPendingHandshakes: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly maxPendingHandshakesPerAddress: number;
+  readonly maxBufferedBytes: number;
   readonly handshakeTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly closeTimeoutMs: number;
   /** The allowed origins, normalized (see `normalizeOrigin`). */
   readonly allowedOrigins: readonly string[];
+  /** The allowed host names, normalized (see `normalizeAllowedHost`). */
+  readonly allowedHosts: readonly string[];
+  /** The trusted proxies. */
+  readonly trustedProxies: ProxyTrust;
+  /** The clock of the rate limits. */
+  readonly clock: () => number;
   /** The folder of static files as given (not yet checked: that needs the file system), or `null`. */
   readonly staticDir: string | null;
   readonly hub: ResolvedHubOptions;
@@ -149,6 +205,24 @@ function origins(list: readonly string[]): readonly string[] {
   return Object.freeze(normalized);
 }
 
+function hosts(list: readonly string[]): readonly string[] {
+  const normalized: string[] = [];
+  for (const host of list) {
+    const one = normalizeAllowedHost(host);
+    if (one === null) {
+      throw new TypeError(
+        `createServer: allowedHosts has ${JSON.stringify(host)}; write a host name like live.example.com`,
+      );
+    }
+    normalized.push(one);
+  }
+  return Object.freeze(normalized);
+}
+
+function performanceNow(): number {
+  return performance.now();
+}
+
 function hubOptions(options: ServerOptions): ResolvedHubOptions {
   const hub: {
     -readonly [K in keyof ResolvedHubOptions]: ResolvedHubOptions[K];
@@ -163,7 +237,8 @@ function hubOptions(options: ServerOptions): ResolvedHubOptions {
 
 /**
  * Checks `options` and applies the defaults. Throws a `TypeError` (no secret outside dev mode, an
- * allowed origin that is not an origin) or a `RangeError` (a port or limit out of range), each
+ * allowed origin that is not an origin, an allowed host that is not a host name, a trusted proxy
+ * that is not an address) or a `RangeError` (a port or limit out of range), each
  * starting with `createServer:`.
  */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -181,6 +256,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     throw new RangeError('createServer: port must be an integer in 0..65535');
   }
+  const maxConnections = Math.floor(
+    positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections'),
+  );
   return Object.freeze({
     dev,
     secret,
@@ -192,7 +270,31 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     ),
     messagesPerSecond: positive(options.messagesPerSecond, DEFAULT_MESSAGES_PER_SECOND, 'messagesPerSecond'),
     signalsPerSecond: positive(options.signalsPerSecond, DEFAULT_SIGNALS_PER_SECOND, 'signalsPerSecond'),
-    maxConnections: Math.floor(positive(options.maxConnections, DEFAULT_MAX_CONNECTIONS, 'maxConnections')),
+    maxConnections,
+    maxPendingHandshakes: Math.floor(
+      positive(
+        options.maxPendingHandshakes,
+        Math.max(1, Math.floor(maxConnections * DEFAULT_PENDING_HANDSHAKE_SHARE)),
+        'maxPendingHandshakes',
+      ),
+    ),
+    maxConnectionsPerAddress: Math.floor(
+      positive(
+        options.maxConnectionsPerAddress,
+        DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+        'maxConnectionsPerAddress',
+      ),
+    ),
+    maxPendingHandshakesPerAddress: Math.floor(
+      positive(
+        options.maxPendingHandshakesPerAddress,
+        DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS,
+        'maxPendingHandshakesPerAddress',
+      ),
+    ),
+    maxBufferedBytes: Math.floor(
+      positive(options.maxBufferedBytes, DEFAULT_MAX_BUFFERED_BYTES, 'maxBufferedBytes'),
+    ),
     handshakeTimeoutMs: positive(
       options.handshakeTimeoutMs,
       DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -205,6 +307,9 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     ),
     closeTimeoutMs: positive(options.closeTimeoutMs, DEFAULT_CLOSE_TIMEOUT_MS, 'closeTimeoutMs'),
     allowedOrigins: origins(options.allowedOrigins ?? []),
+    allowedHosts: hosts(options.allowedHosts ?? []),
+    trustedProxies: createProxyTrust(options.trustedProxies ?? []),
+    clock: options.clock ?? performanceNow,
     staticDir: options.staticDir ?? null,
     hub: hubOptions(options),
   });

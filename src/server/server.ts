@@ -1,12 +1,14 @@
 /**
  * The Node signaling server: one HTTP server with the WebSocket endpoint (`/ws`), `/healthz`, in
  * dev mode a token route, and optionally the static files of a folder (`staticDir`). It checks the
- * `Origin` of each upgrade, authenticates each socket with a signed token, enforces the transport
- * limits (message size, rate, connections, heartbeat) and hands the rest to the hub.
+ * `Host` of every request and the `Origin` of each upgrade, authenticates each socket with a signed
+ * token, enforces the transport limits (message size, rate, connections in all and per address,
+ * unsent data, heartbeat) and hands the rest to the hub.
  *
  * This module wires the sockets, the heartbeat and `close()`; the options are checked in
- * options.ts, the rate limit is rate-limiter.ts, the `hello` and the token's end handshake.ts, and
- * the plain HTTP requests http-routes.ts.
+ * options.ts, the rate limit is rate-limiter.ts, the connection budget connection-limits.ts (by
+ * the client addresses of address.ts), the `hello` and the token's end handshake.ts, and the plain
+ * HTTP requests http-routes.ts.
  *
  * See `docs/protocol.md` for the wire protocol, close codes and limits, and `docs/deployment.md`
  * for running it.
@@ -17,9 +19,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createHub, type Hub } from '../hub/index.js';
 import { CloseCode } from '../protocol/errors.js';
+import { addressKey, clientAddress, hasForwardedHeader } from './address.js';
 import { clearTimers, closeClient, remoteOf, type Client } from './client.js';
+import { createConnectionLimits, type AddressCount } from './connection-limits.js';
 import { createHandshake } from './handshake.js';
-import { createRequestListener } from './http-routes.js';
+import { API_HEADERS } from './headers.js';
+import { createHostCheck } from './host.js';
+import { createRequestListener, hostRefusal } from './http-routes.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { createOriginCheck } from './origin.js';
 import { createRateLimiter } from './rate-limiter.js';
@@ -30,9 +36,13 @@ export {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
   DEFAULT_HEARTBEAT_INTERVAL_MS,
   DEFAULT_HOST,
+  DEFAULT_MAX_BUFFERED_BYTES,
   DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
   DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_MAX_PENDING_HANDSHAKES_PER_ADDRESS,
   DEFAULT_MESSAGES_PER_SECOND,
+  DEFAULT_PENDING_HANDSHAKE_SHARE,
   DEFAULT_PORT,
   DEFAULT_SIGNALS_PER_SECOND,
   type ServerLogger,
@@ -53,6 +63,8 @@ export interface ServerHandle {
   readonly staticDir: string | null;
   /** The origins allowed besides the defaults (`allowedOrigins`, normalized). */
   readonly allowedOrigins: readonly string[];
+  /** The host names answered besides the defaults (`allowedHosts`, normalized). */
+  readonly allowedHosts: readonly string[];
   readonly hub: Hub;
   /**
    * Graceful shutdown: every live ends (`endedByServer`), every client gets `bye {reason:'shutdown'}`
@@ -69,16 +81,40 @@ function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
+/** `4 MiB`, `256 KiB`, `900 bytes`: a size for a log line. */
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${bytes} bytes`;
+}
+
 function rawText(data: RawData): string {
   if (Buffer.isBuffer(data)) return data.toString('utf8');
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   return Buffer.from(data).toString('utf8');
 }
 
-function refuseUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ error: message });
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/** The API headers (see headers.ts) as lines of a raw HTTP answer. */
+const API_HEADER_LINES = Object.entries(API_HEADERS)
+  .map(([name, value]) => `${name}: ${String(value)}\r\n`)
+  .join('');
+
+/**
+ * Answers an upgrade with `status` and `{error: reason}` and closes the socket. A refusal of the
+ * connection budget (429, 503) says when to try again.
+ */
+function refuseUpgrade(socket: Duplex, status: number, reason: string, retryAfterSeconds?: number): void {
+  const body = JSON.stringify({ error: reason });
+  const retry = retryAfterSeconds === undefined ? '' : `retry-after: ${retryAfterSeconds}\r\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${message}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\nconnection: close\r\n${API_HEADER_LINES}${retry}content-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
   socket.destroy();
 }
@@ -89,6 +125,13 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   const { logger } = resolved;
   const { serialize } = resolved.hub;
   const originAllowed = createOriginCheck(resolved.allowedOrigins);
+  const hostAllowed = createHostCheck(resolved.allowedHosts, resolved.host);
+  const budget = createConnectionLimits(resolved);
+  /** Seconds a client refused by the connection budget should wait: a handshake's time at most. */
+  const retryAfter = Math.max(1, Math.ceil(resolved.handshakeTimeoutMs / 1000));
+  const { maxBufferedBytes, trustedProxies } = resolved;
+  /** Whether the hint about forwarded headers without `trustedProxies` was logged (once). */
+  let forwardedHinted = false;
   const staticFiles: StaticFiles | null =
     resolved.staticDir === null ? null : await createStaticFiles(resolved.staticDir);
   const hub = createHub({
@@ -97,7 +140,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       logger.warn(`hub error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   const limiter = createRateLimiter(resolved);
-  const handshake = createHandshake(resolved, hub);
+  const handshake = createHandshake(resolved, hub, (client) => budget.signedIn(client.address));
 
   // The hub hands the same string to every recipient of a broadcast: it is encoded to UTF-8 once
   // and the same bytes go to each socket (ws frames a Buffer without copying it).
@@ -120,6 +163,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   /** Called once per client when its socket is gone (or declared dead). */
   function release(client: Client): void {
     if (!clients.delete(client.ws)) return;
+    budget.closed(client.address, client.userId === null);
     clearTimers(client);
     client.phase = 'closing';
     const connection = client.hubConnection;
@@ -145,8 +189,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   // ── one socket ──────────────────────────────────────────────────────────────────────────────
 
   function onMessage(client: Client, data: RawData, isBinary: boolean): void {
+    // Only a pong proves the client alive (see the heartbeat): a client that sends but does not
+    // read would otherwise stay connected while its replies pile up.
     if (client.phase === 'closing') return;
-    client.alive = true;
     if (isBinary) {
       closeClient(client, CloseCode.UNSUPPORTED_DATA, 'binary frames are not supported; send JSON text');
       return;
@@ -159,7 +204,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       return;
     }
     if (admitted === 'limited') {
-      if (client.ws.readyState === client.ws.OPEN) client.ws.send(serialize(limiter.refusal(text)));
+      deliver(client, serialize(limiter.refusal(text)));
       return;
     }
     switch (client.phase) {
@@ -175,10 +220,12 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     }
   }
 
-  function onConnection(ws: WebSocket, request: IncomingMessage): void {
+  function onConnection(ws: WebSocket, request: IncomingMessage, key: string): void {
+    const address: AddressCount = budget.opened(key);
     const client: Client = {
       ws,
       socket: request.socket,
+      address,
       send: peerSend,
       close: peerClose,
       phase: 'handshake',
@@ -254,8 +301,25 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     }
   }
 
+  /**
+   * Sends one text to a client, and closes it with 4010 once more than `maxBufferedBytes` wait to be
+   * sent to it (what its socket could not take yet: the client does not read, or too slowly). The
+   * close frame queues behind that data; a client that never reads again is cut by the heartbeat.
+   */
+  function deliver(client: Client, data: string | Buffer): void {
+    const { ws } = client;
+    if (ws.readyState !== ws.OPEN || client.phase === 'closing') return;
+    ws.send(data, TEXT_FRAME);
+    if (ws.bufferedAmount > maxBufferedBytes) {
+      logger.warn(
+        `closing ${remoteOf(client)}: more than ${formatBytes(maxBufferedBytes)} wait to be sent; it does not read`,
+      );
+      closeClient(client, CloseCode.SLOW_CONSUMER, 'too much unsent data: the client reads too slowly');
+    }
+  }
+
   function peerSend(this: Client, text: string): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytesOf(text), TEXT_FRAME);
+    deliver(this, bytesOf(text));
   }
 
   function peerClose(this: Client, code: number, reason: string): void {
@@ -276,35 +340,57 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   });
 
   const http = createHttpServer(
-    createRequestListener({ options: resolved, hub, staticFiles, isClosing: () => closing !== null }),
+    createRequestListener({
+      options: resolved,
+      hub,
+      staticFiles,
+      hostAllowed,
+      isClosing: () => closing !== null,
+    }),
   );
   http.on('clientError', (_error, socket) => socket.destroy());
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', destroySocket);
     try {
+      const host = req.headers.host;
+      if (!hostAllowed(host)) {
+        const reason = hostRefusal(host);
+        logger.warn(`refused upgrade: ${reason}`);
+        refuseUpgrade(socket, 403, reason);
+        return;
+      }
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path !== '/ws') {
-        refuseUpgrade(socket, 404, 'Not Found');
+        refuseUpgrade(socket, 404, 'not found');
         return;
       }
       const origin = req.headers.origin;
-      if (!originAllowed(origin, req.headers.host)) {
+      if (!originAllowed(origin, host)) {
         logger.warn(`refused upgrade: origin ${JSON.stringify(origin)} is not allowed`);
-        refuseUpgrade(socket, 403, 'Forbidden');
+        refuseUpgrade(socket, 403, 'origin not allowed');
         return;
       }
       if (closing) {
-        refuseUpgrade(socket, 503, 'Service Unavailable');
+        refuseUpgrade(socket, 503, 'the server is shutting down', retryAfter);
         return;
       }
-      if (clients.size >= resolved.maxConnections) {
-        logger.warn(`refused upgrade: ${resolved.maxConnections} connections already open`);
-        refuseUpgrade(socket, 503, 'Service Unavailable');
+      const peer = req.socket.remoteAddress ?? '?';
+      if (!forwardedHinted && trustedProxies.size === 0 && hasForwardedHeader(req.headers)) {
+        forwardedHinted = true;
+        logger.warn(
+          `upgrades from ${peer} carry a forwarded address, which is ignored: every client behind that proxy counts as ${peer}; list the proxy in trustedProxies (--trusted-proxy)`,
+        );
+      }
+      const key = addressKey(clientAddress(peer, req.headers, trustedProxies));
+      const refusal = budget.check(key, clients.size);
+      if (refusal !== null) {
+        logger.warn(`refused upgrade from ${key}: ${refusal.reason}`);
+        refuseUpgrade(socket, refusal.status, refusal.reason, retryAfter);
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
-          onConnection(ws, req);
+          onConnection(ws, req, key);
         } catch (error) {
           logger.warn(`connection setup failed: ${String(error)}`);
           ws.terminate();
@@ -398,6 +484,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     dev: resolved.dev,
     staticDir: staticFiles?.root ?? null,
     allowedOrigins: resolved.allowedOrigins,
+    allowedHosts: resolved.allowedHosts,
     hub,
     close: () => {
       closing ??= shutdown();

@@ -2,7 +2,7 @@
  * Test helpers for the server: real `ws` clients on 127.0.0.1, waits bounded by timeouts, nothing
  * printed.
  */
-import { WebSocket } from 'ws';
+import { WebSocket, type ClientOptions } from 'ws';
 import { createServer, type ServerHandle, type ServerOptions } from '../../src/server/server.js';
 import { createToken } from '../../src/server/token.js';
 import type {
@@ -78,8 +78,9 @@ export class TestClient {
   #waiters: Waiter[] = [];
   #isClosed = false;
 
-  constructor(url: string) {
-    this.ws = new WebSocket(url);
+  /** `options` go to `ws` as they are: `localAddress` (another loopback address), `headers`, `autoPong`. */
+  constructor(url: string, options: ClientOptions = {}) {
+    this.ws = new WebSocket(url, options);
     this.ws.on('error', () => {
       // Reported through `closed`.
     });
@@ -245,8 +246,8 @@ export class Resources {
     return client;
   }
 
-  async connect(handle: ServerHandle, userId: string): Promise<TestClient> {
-    const client = new TestClient(handle.url);
+  async connect(handle: ServerHandle, userId: string, options: ClientOptions = {}): Promise<TestClient> {
+    const client = new TestClient(handle.url, options);
     this.#clients.push(client);
     await within(client.opened, 'socket open');
     client.hello(await token(userId));
@@ -254,8 +255,8 @@ export class Resources {
     return client;
   }
 
-  async socket(handle: ServerHandle): Promise<TestClient> {
-    const client = new TestClient(handle.url);
+  async socket(handle: ServerHandle, options: ClientOptions = {}): Promise<TestClient> {
+    const client = new TestClient(handle.url, options);
     this.#clients.push(client);
     await within(client.opened, 'socket open');
     return client;
@@ -264,5 +265,36 @@ export class Resources {
   async dispose(): Promise<void> {
     await Promise.all(this.#clients.splice(0).map((client) => client.close()));
     await Promise.all(this.#servers.splice(0).map((handle) => handle.close()));
+  }
+}
+
+/** A logger that keeps the server's lines (nothing is printed) and lets a test wait for one. */
+export class LogLines {
+  readonly lines: string[] = [];
+  readonly #waiters: { readonly pattern: RegExp; readonly resolve: (line: string) => void }[] = [];
+  readonly logger = {
+    info: (message: string) => this.#add(message),
+    warn: (message: string) => this.#add(message),
+  };
+
+  /** The first line (already logged or still to come) that matches `pattern`. */
+  waitFor(pattern: RegExp, ms = TIMEOUT_MS): Promise<string> {
+    const found = this.lines.find((line) => pattern.test(line));
+    if (found !== undefined) return Promise.resolve(found);
+    return within(
+      new Promise<string>((resolve) => this.#waiters.push({ pattern, resolve })),
+      `a log line matching ${pattern}`,
+      ms,
+    );
+  }
+
+  #add(line: string): void {
+    this.lines.push(line);
+    for (const waiter of [...this.#waiters]) {
+      if (waiter.pattern.test(line)) {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        waiter.resolve(line);
+      }
+    }
   }
 }

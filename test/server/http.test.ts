@@ -50,6 +50,46 @@ describe('server http', () => {
     await assert.rejects(within(second.opened, 'refusal'), /HTTP 503/);
   });
 
+  describe('headers of the JSON answers', () => {
+    for (const [what, path, method, status] of [
+      ['health', '/healthz', 'GET', 200],
+      ['dev token', '/dev/token?userId=alice', 'GET', 200],
+      ['bad dev token request', '/dev/token?userId=', 'GET', 400],
+      ['unknown path', '/nope', 'GET', 404],
+      ['other method', '/healthz', 'POST', 405],
+    ] as const) {
+      it(`${what}: no sniffing, no caching, no framing`, async () => {
+        const server = await res.server({ dev: true });
+        const response = await fetch(`${server.httpUrl}${path}`, { method });
+        assert.equal(response.status, status);
+        assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');
+        assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+        assert.equal(response.headers.get('cache-control'), 'no-store');
+        assert.match(response.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+        assert.equal(response.headers.get('x-frame-options'), 'DENY');
+        await response.body?.cancel();
+      });
+    }
+
+    it('a refused upgrade too', async () => {
+      const server = await res.server();
+      const client = res.track(new TestClient(`ws://127.0.0.1:${server.port}/other`));
+      const headers = await within(
+        new Promise<Record<string, string | string[] | undefined>>((resolve) =>
+          client.ws.once('unexpected-response', (_request, response) => {
+            response.resume();
+            resolve(response.headers);
+          }),
+        ),
+        'the refusal',
+      );
+      assert.equal(headers['x-content-type-options'], 'nosniff');
+      assert.equal(headers['cache-control'], 'no-store');
+      assert.equal(headers['x-frame-options'], 'DENY');
+      assert.match(String(headers['content-security-policy']), /frame-ancestors 'none'/);
+    });
+  });
+
   describe('dev token route', () => {
     it('mints a valid token in dev mode', async () => {
       const server = await res.server({ dev: true });
