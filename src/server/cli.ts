@@ -12,6 +12,7 @@ const HELP = `co-guest-kit: guest connection for live streaming
 
 Usage:
   co-guest-kit serve [--port N] [--host H] [--dev] [--static DIR] [--origin O]...
+                     [--allowed-host H]... [--trusted-proxy ADDR]...
       Runs the signaling server. The token secret comes from CO_GUEST_SECRET
       (required unless --dev). PORT may set the port (--port wins).
         --port N      TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -24,6 +25,17 @@ Usage:
                       origin, loopback origins (http://localhost:5173…) and clients
                       without Origin; a list replaces the loopback ones. Wins over
                       CO_GUEST_ORIGINS.
+        --allowed-host H
+                      a host name the server answers to, e.g. live.example.com
+                      (.example.com: and its subdomains; "*": any); repeat for more.
+                      Always answered: localhost, IP addresses, the --host name.
+                      Needed behind a proxy that passes Host on. Wins over
+                      CO_GUEST_ALLOWED_HOSTS.
+        --trusted-proxy ADDR
+                      a proxy (address or subnet, e.g. 127.0.0.1 or 10.0.0.0/8)
+                      whose X-Forwarded-For names the client's address for the
+                      per-address limits; repeat for more. Default: none. Wins over
+                      CO_GUEST_TRUSTED_PROXIES.
 
   co-guest-kit token --user-id ID --user-name NAME [--avatar-url URL] [--expires-in 12h]
       Prints a signed token for a user (needs CO_GUEST_SECRET).
@@ -36,6 +48,8 @@ Environment:
   CO_GUEST_SECRET   HS256 secret shared by the server and whoever mints tokens
   PORT              port for serve when --port is not given
   CO_GUEST_ORIGINS  comma-separated origins for serve when no --origin is given
+  CO_GUEST_ALLOWED_HOSTS    comma-separated host names when no --allowed-host is given
+  CO_GUEST_TRUSTED_PROXIES  comma-separated proxies when no --trusted-proxy is given
 `;
 
 interface Io {
@@ -47,6 +61,14 @@ const io: Io = {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
 };
+
+/** The entries of a comma-separated variable, trimmed, empty ones left out. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+}
 
 function parsePort(value: string | undefined): number | null {
   if (value === undefined || value === '') return DEFAULT_PORT;
@@ -64,6 +86,8 @@ async function serve(args: string[]): Promise<number> {
       dev: { type: 'boolean', default: false },
       static: { type: 'string' },
       origin: { type: 'string', multiple: true },
+      'allowed-host': { type: 'string', multiple: true },
+      'trusted-proxy': { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -88,17 +112,16 @@ async function serve(args: string[]): Promise<number> {
     );
     return 1;
   }
-  const allowedOrigins =
-    values.origin ??
-    (process.env.CO_GUEST_ORIGINS ?? '')
-      .split(',')
-      .map((origin) => origin.trim())
-      .filter((origin) => origin !== '');
+  const allowedOrigins = values.origin ?? listOf(process.env.CO_GUEST_ORIGINS);
+  const allowedHosts = values['allowed-host'] ?? listOf(process.env.CO_GUEST_ALLOWED_HOSTS);
+  const trustedProxies = values['trusted-proxy'] ?? listOf(process.env.CO_GUEST_TRUSTED_PROXIES);
   const handle = await createServer({
     port,
     host: values.host ?? DEFAULT_HOST,
     dev,
     allowedOrigins,
+    allowedHosts,
+    trustedProxies,
     ...(values.static === undefined ? {} : { staticDir: values.static }),
     ...(secret === '' ? {} : { secret }),
     logger: {
@@ -106,18 +129,20 @@ async function serve(args: string[]): Promise<number> {
       warn: (message) => io.err(`[co-guest-kit] ${message}`),
     },
   });
-  printStarted(handle, secret === '');
+  printStarted(handle, secret === '', trustedProxies);
   installSignals(handle);
   return -1;
 }
 
-function printStarted(handle: ServerHandle, randomSecret: boolean): void {
+function printStarted(handle: ServerHandle, randomSecret: boolean, proxies: readonly string[]): void {
   io.out(`co-guest-kit server listening`);
   if (handle.staticDir !== null) io.out(`  page       ${handle.httpUrl}/`);
   io.out(`  WebSocket  ${handle.url}`);
   io.out(`  health     ${handle.httpUrl}/healthz`);
   if (handle.staticDir !== null) io.out(`  files      ${handle.staticDir}`);
   if (handle.allowedOrigins.length > 0) io.out(`  origins    ${handle.allowedOrigins.join(' ')}`);
+  if (handle.allowedHosts.length > 0) io.out(`  hosts      ${handle.allowedHosts.join(' ')}`);
+  if (proxies.length > 0) io.out(`  proxies    ${proxies.join(' ')}`);
   if (!handle.dev) return;
   const line = '!'.repeat(78);
   io.out(

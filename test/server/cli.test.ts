@@ -25,6 +25,9 @@ function baseEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   if (!('CO_GUEST_SECRET' in extra)) delete env.CO_GUEST_SECRET;
   if (!('PORT' in extra)) delete env.PORT;
+  for (const name of ['CO_GUEST_ORIGINS', 'CO_GUEST_ALLOWED_HOSTS', 'CO_GUEST_TRUSTED_PROXIES']) {
+    if (!(name in extra)) delete env[name];
+  }
   delete env.NODE_TEST_CONTEXT;
   return env;
 }
@@ -85,6 +88,21 @@ function upgradeStatus(url: string, origin: string): Promise<number> {
       });
     }),
     `upgrade from ${origin}`,
+  );
+}
+
+/** Resolves with the HTTP status of `GET path` sent with the given `Host` header. */
+function hostStatus(port: number, path: string, host: string): Promise<number> {
+  return within(
+    new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    }),
+    `GET ${path} for ${host}`,
   );
 }
 
@@ -238,6 +256,67 @@ describe('cli', () => {
       assert.match(missing.stderr, /staticDir .* does not exist/);
       assert.equal((await within(badOrigin.exited, 'exit', SLOW_MS)).code, 1);
       assert.match(badOrigin.stderr, /allowedOrigins has "app\.example\.com"/);
+    },
+  );
+
+  it(
+    'serve passes --allowed-host and --trusted-proxy through (repeatable; wins over the variables)',
+    { timeout: SLOW_MS * 2 },
+    async () => {
+      const r = run(
+        [
+          'serve',
+          '--dev',
+          '--port',
+          '0',
+          '--allowed-host',
+          'live.example.com',
+          '--allowed-host',
+          '.example.org',
+          '--trusted-proxy',
+          '127.0.0.1',
+        ],
+        { CO_GUEST_ALLOWED_HOSTS: 'env.example.net' },
+      );
+      running.push(r);
+      const [, port] = await waitOutput(r, /health\s+http:\/\/127\.0\.0\.1:(\d+)\/healthz/);
+      await waitOutput(r, /curl/);
+      assert.match(r.stdout, /hosts\s+live\.example\.com \.example\.org\n/);
+      assert.match(r.stdout, /proxies\s+127\.0\.0\.1\n/);
+      const status = (host: string) => hostStatus(Number(port), '/dev/token?userId=alice', host);
+      assert.equal(await status('live.example.com'), 200);
+      assert.equal(await status('a.example.org'), 200);
+      assert.equal(await status(`127.0.0.1:${port}`), 200);
+      assert.equal(await status('env.example.net'), 403, 'the flags win over CO_GUEST_ALLOWED_HOSTS');
+      assert.equal(await status('rebind.example'), 403);
+      r.child.kill('SIGTERM');
+      assert.deepEqual(await within(r.exited, 'exit', SLOW_MS), { code: 0, signal: null });
+    },
+  );
+
+  it(
+    'serve reads CO_GUEST_ALLOWED_HOSTS and CO_GUEST_TRUSTED_PROXIES, and exits 1 for a bad one',
+    { timeout: SLOW_MS * 2 },
+    async () => {
+      const r = run(['serve', '--port', '0'], {
+        CO_GUEST_SECRET: 'cli-test-secret-0123456789',
+        CO_GUEST_ALLOWED_HOSTS: ' live.example.com , ',
+        CO_GUEST_TRUSTED_PROXIES: '10.0.0.0/8, ::1',
+      });
+      const badHost = run(['serve', '--dev', '--port', '0', '--allowed-host', 'https://live.example.com']);
+      const badProxy = run(['serve', '--dev', '--port', '0', '--trusted-proxy', 'proxy.local']);
+      running.push(r, badHost, badProxy);
+      await waitOutput(r, /proxies\s+10\.0\.0\.0\/8 ::1\n/);
+      const port = /health\s+http:\/\/127\.0\.0\.1:(\d+)\//.exec(r.stdout)?.[1];
+      assert.ok(port);
+      assert.equal(await hostStatus(Number(port), '/healthz', 'live.example.com'), 200);
+      assert.equal(await hostStatus(Number(port), '/healthz', 'other.example.com'), 403);
+      assert.equal((await within(badHost.exited, 'exit', SLOW_MS)).code, 1);
+      assert.match(badHost.stderr, /allowedHosts has "https:\/\/live\.example\.com"/);
+      assert.equal((await within(badProxy.exited, 'exit', SLOW_MS)).code, 1);
+      assert.match(badProxy.stderr, /trustedProxies has "proxy\.local"/);
+      r.child.kill('SIGTERM');
+      assert.deepEqual(await within(r.exited, 'exit', SLOW_MS), { code: 0, signal: null });
     },
   );
 
