@@ -67,7 +67,7 @@ describe('the docs', () => {
     for (const name of (await readdir(dir)).filter((file) => /^\d{4}-.*\.md$/.test(file))) {
       const [heading, , status] = (await readFile(join(dir, name), 'utf8')).split('\n');
       assert.match(heading ?? '', new RegExp(`^# ${name.slice(0, 4)}: \\S`), name);
-      assert.match(status ?? '', /^Status: (Accepted|Proposed|Superseded by \d{4})$/, name);
+      assert.match(status ?? '', /^Status: (Accepted|Proposed|Superseded by \d{4})\b/, name);
       assert.ok(index.includes(`](${name})`), `${name} is in docs/decisions/README.md`);
     }
   });

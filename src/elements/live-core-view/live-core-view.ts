@@ -19,7 +19,7 @@ import { setStates } from '../../utils/custom-states.js';
 import { plusIcon, speakerIcon } from '../../utils/icons.js';
 import '../guest-seat-tile/guest-seat-tile.js';
 import '../seat-menu/seat-menu.js';
-import { LiveMedia, mediaFor, type ViewerStatus } from '../../media/lazy-live-media.js';
+import { LiveMedia, mediaFor, type ViewerStatus } from '../../media/live-media.js';
 import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
