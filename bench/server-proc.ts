@@ -69,6 +69,11 @@ async function main(): Promise<void> {
       host: '127.0.0.1',
       secret,
       maxConnections: 50_000,
+      // Members come from a few loopback addresses, hundreds at a time: the per-address and
+      // pre-hello budgets that guard a public server would measure themselves here, not the room.
+      maxPendingHandshakes: 50_000,
+      maxPendingHandshakesPerAddress: 50_000,
+      maxConnectionsPerAddress: 50_000,
       messagesPerSecond: 100_000,
       signalsPerSecond: 100_000,
       handshakeTimeoutMs: 60_000,
