@@ -1,6 +1,7 @@
 import { computed, type ReadableAtom } from 'nanostores';
 import { ErrorCode } from '../protocol/errors.js';
 import type { Result } from '../protocol/result.js';
+import { isManager } from '../protocol/roles.js';
 import type {
   LiveEvent,
   LiveMember,
@@ -12,7 +13,7 @@ import type {
 import type { SessionContext } from './context.js';
 import { ListenerSet } from './listeners.js';
 import type { LiveReplica } from './replica.js';
-import { getDefaultSession } from './session.js';
+import { getDefaultSession } from './default-session.js';
 
 /** A pending application (Tencent `LiveUserInfo` plus the request's details). */
 export interface ApplicantInfo extends UserInfo {
@@ -120,14 +121,18 @@ const FAILURE_TEXT: Partial<Record<number, string>> = {
   [ErrorCode.ALREADY_ON_SEAT]: 'already on a seat',
 };
 
+/** The details every request shares, in the order `ApplicantInfo` lists them. */
+function details(request: SeatApplication | SeatInvitation) {
+  const { requestId, seatIndex, extraInfo, createdAt, deadline } = request;
+  return { requestId, seatIndex, extraInfo, createdAt, deadline };
+}
+
 function toApplicant(application: SeatApplication): ApplicantInfo {
-  const { user, requestId, seatIndex, extraInfo, createdAt, deadline } = application;
-  return { ...user, requestId, seatIndex, extraInfo, createdAt, deadline };
+  return { ...application.user, ...details(application) };
 }
 
 function toInvitee(invitation: SeatInvitation): InviteeInfo {
-  const { invitee, inviter, requestId, seatIndex, extraInfo, createdAt, deadline } = invitation;
-  return { ...invitee, inviter, requestId, seatIndex, extraInfo, createdAt, deadline };
+  return { ...invitation.invitee, inviter: invitation.inviter, ...details(invitation) };
 }
 
 /**
@@ -297,8 +302,7 @@ export class CoGuestStore {
 
   #dispatch(event: LiveEvent): void {
     const self = this.#context.$user.get()?.userId;
-    const role = this.#context.roleIn(this.liveId);
-    const manager = role === 'owner' || role === 'admin';
+    const manager = isManager(this.#replica.roleOf(self));
     const guest = this.#guestListeners;
     const host = this.#hostListeners;
     switch (event.type) {

@@ -1,3 +1,5 @@
+import { batch } from 'nanostores';
+
 /** Methods of a listener object whose arguments are `A`. */
 type Args<F> = F extends (...args: infer A) => unknown ? A : never;
 
@@ -35,5 +37,14 @@ export class ListenerSet<L extends object> {
         this.#report(error);
       }
     }
+  }
+}
+
+/** Runs `update` as one nanostores batch; what a store subscriber throws goes to `report`, never further. */
+export function batchReported(report: (error: unknown) => void, update: () => void): void {
+  try {
+    batch(update);
+  } catch (error) {
+    report(error);
   }
 }

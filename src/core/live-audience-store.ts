@@ -2,7 +2,7 @@ import { computed, type ReadableAtom } from 'nanostores';
 import type { Result } from '../protocol/result.js';
 import type { LiveMember, Role } from '../protocol/types.js';
 import type { SessionContext } from './context.js';
-import { getDefaultSession } from './session.js';
+import { getDefaultSession } from './default-session.js';
 
 /**
  * The members of one live (a subset of Tencent `LiveAudienceStore`). Get it from
@@ -38,12 +38,7 @@ export class LiveAudienceStore {
     this.audienceCount = replica.$memberCount;
     this.selfRole = computed(
       [replica.$joined, replica.$members, replica.$live, context.$user],
-      (joined, members, live, user): Role | null => {
-        if (!joined || user === null) return null;
-        const self = members.find((member) => member.userId === user.userId);
-        if (self) return self.role;
-        return live?.owner.userId === user.userId ? 'owner' : 'audience';
-      },
+      (joined, _members, _live, user): Role | null => (joined && user ? replica.roleOf(user.userId) : null),
     );
   }
 

@@ -1,5 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
-import { getDefaultSession, type Session } from './session.js';
+import { getDefaultSession } from './default-session.js';
+import type { Session } from './session.js';
 
 /** Options of `LiveCoreController.create`. */
 export interface LiveCoreControllerOptions {

@@ -1,9 +1,13 @@
-import type { ReadableAtom } from 'nanostores';
-import type { LiveSummary } from '../protocol/messages.js';
-import type { Result } from '../protocol/result.js';
+import { atom, type ReadableAtom } from 'nanostores';
+import { ErrorCode } from '../protocol/errors.js';
+import type { JoinData, LiveSummary } from '../protocol/messages.js';
+import { fail, ok, type Result } from '../protocol/result.js';
 import type { LiveEndReason, LiveInfo, SeatMode } from '../protocol/types.js';
-import type { ListenerSet } from './listeners.js';
-import { getDefaultSession } from './session.js';
+import type { Connection } from './connection.js';
+import type { SessionContext } from './context.js';
+import { getDefaultSession } from './default-session.js';
+import { batchReported, ListenerSet } from './listeners.js';
+import type { LiveReplica } from './replica.js';
 
 /** Settings of a new live. */
 export interface CreateLiveParams {
@@ -25,18 +29,6 @@ export interface LiveListListener {
   onLiveEnded?(liveId: string, reason: LiveEndReason): void;
 }
 
-/** @internal What a session gives its live-list store. */
-export interface LiveListOps {
-  readonly $currentLive: ReadableAtom<LiveInfo | null>;
-  readonly $liveList: ReadableAtom<readonly LiveSummary[]>;
-  readonly listeners: ListenerSet<LiveListListener>;
-  createLive(params: CreateLiveParams): Promise<Result<LiveInfo>>;
-  joinLive(liveId: string): Promise<Result<LiveInfo>>;
-  leaveLive(): Promise<Result>;
-  endLive(): Promise<Result>;
-  fetchLiveList(): Promise<Result<{ readonly lives: readonly LiveSummary[] }>>;
-}
-
 /**
  * Creates, joins, leaves, ends and lists lives (Tencent `LiveListStore`). A session is in one live
  * at a time: creating or joining another leaves the current one first.
@@ -52,50 +44,174 @@ export class LiveListStore {
   /** The lives of the last `fetchLiveList()`, with their member and seated counts. */
   readonly liveList: ReadableAtom<readonly LiveSummary[]>;
 
-  readonly #ops: LiveListOps;
+  readonly #context: SessionContext;
+  readonly #connection: Connection;
+  readonly #$currentLive = atom<LiveInfo | null>(null);
+  readonly #$liveList = atom<readonly LiveSummary[]>([]);
+  readonly #listeners: ListenerSet<LiveListListener>;
 
   /** @internal Created by its session. */
-  constructor(ops: LiveListOps) {
-    this.#ops = ops;
-    this.currentLive = ops.$currentLive;
-    this.liveList = ops.$liveList;
+  constructor(context: SessionContext) {
+    this.#context = context;
+    this.#connection = context.connection;
+    this.currentLive = this.#$currentLive;
+    this.liveList = this.#$liveList;
+    this.#listeners = new ListenerSet(context.report);
+    context.hooks.lives = (keep) => (keep ? this.#resume() : this.#forget());
+    context.hooks.liveEnded = (liveId, reason) => this.#ended(liveId, reason);
   }
 
   /** Creates a live owned by the logged-in user and enters it. */
-  createLive(params: CreateLiveParams): Promise<Result<LiveInfo>> {
-    return this.#ops.createLive(params);
+  async createLive(params: CreateLiveParams): Promise<Result<LiveInfo>> {
+    const refusal = this.#connection.refusal();
+    if (refusal) return refusal;
+    await this.#leaveOther(params.liveId);
+    const replica = this.#context.replica(params.liveId);
+    replica.beginJoin();
+    const result = await this.#connection.request('live.create', { ...params });
+    if (!result.isSuccess) {
+      replica.abortJoin();
+      return result;
+    }
+    replica.applySnapshot(result.data);
+    return this.#entered(replica);
   }
 
   /** Enters a live as audience (or as its owner, coming back). */
-  joinLive(liveId: string): Promise<Result<LiveInfo>> {
-    return this.#ops.joinLive(liveId);
+  async joinLive(liveId: string): Promise<Result<LiveInfo>> {
+    const refusal = this.#connection.refusal();
+    if (refusal) return refusal;
+    await this.#leaveOther(liveId);
+    const replica = this.#context.replica(liveId);
+    replica.beginJoin();
+    const result = await this.#connection.request('live.join', { liveId });
+    if (!result.isSuccess) {
+      replica.abortJoin();
+      return result;
+    }
+    this.#applyJoin(replica, result.data);
+    return this.#entered(replica);
   }
 
   /**
    * Leaves the current live; the owner leaving ends it. The session forgets the live whatever the
    * server answers (it will not resume it).
    */
-  leaveLive(): Promise<Result> {
-    return this.#ops.leaveLive();
+  async leaveLive(): Promise<Result> {
+    const current = this.#$currentLive.get();
+    // Logged in is enough: while not connected, the live is left here all the same.
+    const refusal = this.#connection.refusal(false);
+    if (refusal) return refusal;
+    if (!current) return fail(ErrorCode.NOT_IN_LIVE, 'not in a live');
+    const result = await this.#connection.request('live.leave', { liveId: current.liveId });
+    // Leave locally whatever the server said: the session will not resume this live.
+    this.#context.replica(current.liveId).reset();
+    if (this.#$currentLive.get()?.liveId === current.liveId) this.#batch(() => this.#$currentLive.set(null));
+    return result;
   }
 
   /** Ends the current live for everyone (owner only). */
-  endLive(): Promise<Result> {
-    return this.#ops.endLive();
+  async endLive(): Promise<Result> {
+    const refusal = this.#connection.refusal();
+    if (refusal) return refusal;
+    const current = this.#$currentLive.get();
+    if (!current) return fail(ErrorCode.NOT_IN_LIVE, 'not in a live');
+    const result = await this.#connection.request('live.end', { liveId: current.liveId });
+    if (result.isSuccess) this.#endLocally(this.#context.replica(current.liveId), 'endedByHost');
+    return result;
   }
 
   /** Fetches the open lives into `liveList`. */
-  fetchLiveList(): Promise<Result<{ readonly lives: readonly LiveSummary[] }>> {
-    return this.#ops.fetchLiveList();
+  async fetchLiveList(): Promise<Result<{ readonly lives: readonly LiveSummary[] }>> {
+    const refusal = this.#connection.refusal();
+    if (refusal) return refusal;
+    const result = await this.#connection.request('live.list', {});
+    if (result.isSuccess) this.#batch(() => this.#$liveList.set(result.data.lives));
+    return result;
   }
 
   /** Adds a live-list listener. */
   addLiveListListener(listener: LiveListListener): void {
-    this.#ops.listeners.add(listener);
+    this.#listeners.add(listener);
   }
 
   /** Removes a live-list listener. */
   removeLiveListListener(listener: LiveListListener): void {
-    this.#ops.listeners.remove(listener);
+    this.#listeners.remove(listener);
+  }
+
+  // ── private helpers ─────────────────────────────────────────────────────────────────────────
+
+  /** Before joining `liveId`: leave the live the session is in, if it is another one. */
+  async #leaveOther(liveId: string): Promise<void> {
+    const current = this.#$currentLive.get();
+    if (current && current.liveId !== liveId) await this.leaveLive();
+  }
+
+  #entered(replica: LiveReplica): Result<LiveInfo> {
+    const live = replica.$live.get();
+    if (!live || !replica.$joined.get())
+      return fail(ErrorCode.LIVE_ENDED, `live "${replica.liveId}" has ended`);
+    this.#batch(() => this.#$currentLive.set(live));
+    return ok(live);
+  }
+
+  #applyJoin(replica: LiveReplica, data: JoinData): void {
+    if (data.kind === 'snapshot') replica.applySnapshot(data.snapshot);
+    else replica.applyReplay(data.events, data.seq);
+    const live = replica.$live.get();
+    if (live && replica.$joined.get() && this.#$currentLive.get()?.liveId === replica.liveId) {
+      this.#batch(() => this.#$currentLive.set(live));
+    }
+  }
+
+  /**
+   * After a welcome that resumes (a reconnect, or a login as the same user after going offline):
+   * join every live again from the last seq (the hub replays or sends a snapshot).
+   */
+  #resume(): void {
+    for (const replica of this.#context.replicas.values()) {
+      if (!replica.$joined.get()) continue;
+      replica.beginJoin();
+      void this.#connection
+        .request('live.join', { liveId: replica.liveId, sinceSeq: replica.$seq.get() })
+        .then((result) => {
+          if (result.isSuccess) {
+            this.#applyJoin(replica, result.data);
+          } else if (
+            result.errorCode === ErrorCode.DISCONNECTED ||
+            result.errorCode === ErrorCode.SERVER_TIMEOUT
+          ) {
+            // Still joined: the next reconnect tries again.
+            replica.abortJoin();
+          } else {
+            replica.abortJoin();
+            this.#endLocally(replica, 'endedByServer');
+          }
+        });
+    }
+  }
+
+  /** Logged out, or another user logged in: no live, no list. */
+  #forget(): void {
+    for (const replica of this.#context.replicas.values()) replica.reset();
+    this.#$currentLive.set(null);
+    this.#$liveList.set([]);
+  }
+
+  #endLocally(replica: LiveReplica, reason: LiveEndReason): void {
+    if (replica.$ended.get() || !replica.$joined.get()) return;
+    replica.markEnded();
+    this.#ended(replica.liveId, reason);
+  }
+
+  #ended(liveId: string, reason: LiveEndReason): void {
+    if (this.#$currentLive.get()?.liveId === liveId) this.#batch(() => this.#$currentLive.set(null));
+    this.#listeners.emit('onLiveEnded', liveId, reason);
+  }
+
+  /** Updates stores as one batch; a throwing subscriber is reported, never propagated. */
+  #batch(update: () => void): void {
+    batchReported(this.#context.report, update);
   }
 }

@@ -11,7 +11,7 @@ import type {
 } from '../protocol/types.js';
 import type { LiveArgs, SessionContext } from './context.js';
 import { ListenerSet } from './listeners.js';
-import { getDefaultSession } from './session.js';
+import { getDefaultSession } from './default-session.js';
 
 /** What a host did to the viewer's devices (Tencent `LiveSeatEvent`). Implement any subset. */
 export interface LiveSeatListener {

@@ -1,9 +1,18 @@
 import type { ReadableAtom } from 'nanostores';
-import type { Result } from '../protocol/result.js';
+import { CloseCode, ErrorCode } from '../protocol/errors.js';
+import { fail, ok, type Failure, type Result } from '../protocol/result.js';
 import type { UserInfo } from '../protocol/types.js';
-import type { ListenerSet } from './listeners.js';
-import { getDefaultSession } from './session.js';
-import type { HubLike } from './transport.js';
+import type { Connection } from './connection.js';
+import type { SessionContext } from './context.js';
+import { getDefaultSession } from './default-session.js';
+import { ListenerSet } from './listeners.js';
+import {
+  hubConnector,
+  webSocketConnector,
+  type Connector,
+  type HubLike,
+  type WebSocketConstructor,
+} from './transport.js';
 
 /** Where the login stands. */
 export type LoginStatus = 'loggedOut' | 'loggingIn' | 'loggedIn';
@@ -23,15 +32,6 @@ export interface LoginListener {
   onLoginExpired?(): void;
 }
 
-/** @internal What a session gives its login store. */
-export interface LoginOps {
-  readonly $user: ReadableAtom<UserInfo | null>;
-  readonly $status: ReadableAtom<LoginStatus>;
-  readonly listeners: ListenerSet<LoginListener>;
-  login(params: LoginParams): Promise<Result<UserInfo>>;
-  logout(): Promise<Result>;
-}
-
 /** Logs a session in and out (Tencent `LoginStore`). Get it from `session.loginStore` or `LoginStore.shared`. */
 export class LoginStore {
   /** The login store of the page's default session. */
@@ -47,13 +47,23 @@ export class LoginStore {
    */
   readonly loginStatus: ReadableAtom<LoginStatus>;
 
-  readonly #ops: LoginOps;
+  readonly #context: SessionContext;
+  readonly #connection: Connection;
+  readonly #listeners: ListenerSet<LoginListener>;
 
   /** @internal Created by its session. */
-  constructor(ops: LoginOps) {
-    this.#ops = ops;
-    this.loginUserInfo = ops.$user;
-    this.loginStatus = ops.$status;
+  constructor(context: SessionContext) {
+    this.#context = context;
+    this.#connection = context.connection;
+    this.loginUserInfo = context.$user;
+    this.loginStatus = context.connection.$loginStatus;
+    this.#listeners = new ListenerSet(context.report);
+    // The connection gave up: tell why, when the same user logged in elsewhere or the token expired.
+    context.hooks.offline = (code, bye) => {
+      if (code === CloseCode.REPLACED || bye === 'replaced') this.#listeners.emit('onKickedOffline');
+      else if (code === CloseCode.TOKEN_EXPIRED || code === CloseCode.UNAUTHORIZED || bye === 'tokenExpired')
+        this.#listeners.emit('onLoginExpired');
+    };
   }
 
   /**
@@ -63,22 +73,76 @@ export class LoginStore {
    * NOT_LOGGED_IN when the token is refused or expired, SERVER_TIMEOUT without an answer, DISCONNECTED
    * when the server cannot be reached.
    */
-  login(params: LoginParams): Promise<Result<UserInfo>> {
-    return this.#ops.login(params);
+  async login(params: LoginParams): Promise<Result<UserInfo>> {
+    const connection = this.#connection;
+    const status = this.loginStatus;
+    if (connection.disposed) return fail(ErrorCode.NOT_LOGGED_IN, 'login: the session is disposed');
+    if (status.get() === 'loggingIn') return fail(ErrorCode.REPEAT_OPERATION, 'login: already logging in');
+    let connector: Connector;
+    if ('hub' in params) {
+      connector = hubConnector(params.hub, params.user);
+    } else {
+      const WebSocketClass =
+        this.#context.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      if (!WebSocketClass) {
+        return fail(
+          ErrorCode.INVALID_ARGUMENT,
+          'login: no WebSocket implementation; pass one with createSession({ WebSocket }) (the ws package in Node 20)',
+        );
+      }
+      connector = webSocketConnector(WebSocketClass, toWebSocketUrl(params.serverUrl), params.token);
+    }
+    // Offline after a refusal (token expired, replaced): log in again and resume the same user's lives.
+    const resumeFor =
+      connection.$status.get() === 'offline' && status.get() === 'loggedIn'
+        ? (this.loginUserInfo.get()?.userId ?? null)
+        : null;
+    if (resumeFor === null && (status.get() !== 'loggedOut' || connection.$status.get() !== 'idle')) {
+      await this.logout();
+      if (connection.disposed) return fail(ErrorCode.NOT_LOGGED_IN, 'login: the session is disposed');
+      if (status.get() !== 'loggedOut') return fail(ErrorCode.REPEAT_OPERATION, 'login: already logging in');
+    }
+    const outcome = await connection.open(connector, resumeFor);
+    if ('welcome' in outcome) return ok(outcome.welcome.user);
+    return loginFailure(outcome.code, outcome.reason, outcome.timedOut === true);
   }
 
   /** Leaves every live, closes the connection and clears every store of the session. */
-  logout(): Promise<Result> {
-    return this.#ops.logout();
+  async logout(): Promise<Result> {
+    const leaving = this.#connection.leaveLives();
+    if (leaving) await leaving;
+    this.#connection.close('logged out');
+    return ok();
   }
 
   /** Adds a login listener. */
   addLoginListener(listener: LoginListener): void {
-    this.#ops.listeners.add(listener);
+    this.#listeners.add(listener);
   }
 
   /** Removes a login listener. */
   removeLoginListener(listener: LoginListener): void {
-    this.#ops.listeners.remove(listener);
+    this.#listeners.remove(listener);
+  }
+}
+
+function toWebSocketUrl(url: string): string {
+  return url.replace(/^http(s?):/i, 'ws$1:');
+}
+
+function loginFailure(code: number, reason: string, timedOut: boolean): Failure {
+  if (timedOut) return fail(ErrorCode.SERVER_TIMEOUT, 'login: the server did not answer in time');
+  switch (code) {
+    case CloseCode.UNAUTHORIZED:
+      return fail(ErrorCode.NOT_LOGGED_IN, `login refused: ${reason || 'invalid token'}`);
+    case CloseCode.TOKEN_EXPIRED:
+      return fail(ErrorCode.NOT_LOGGED_IN, `login refused: ${reason || 'token expired'}`);
+    case CloseCode.UNSUPPORTED_PROTOCOL:
+      return fail(ErrorCode.SERVER_ERROR, `login refused: ${reason || 'unsupported protocol version'}`);
+    default:
+      return fail(
+        ErrorCode.DISCONNECTED,
+        `login: could not connect (close ${code}${reason ? `: ${reason}` : ''})`,
+      );
   }
 }

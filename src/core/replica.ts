@@ -9,6 +9,7 @@ import type {
   LiveInfo,
   LiveMember,
   LiveSnapshot,
+  Role,
   SeatApplication,
   SeatInfo,
   SeatInvitation,
@@ -57,6 +58,13 @@ export class LiveReplica {
   onEvent(callback: (event: LiveEvent) => void): () => void {
     this.#subscribers.add(callback);
     return () => this.#subscribers.delete(callback);
+  }
+
+  /** The role of `userId` as far as this copy knows: their member's role, else `owner` or `audience`. */
+  roleOf(userId: string | undefined): Role {
+    const member = this.$members.get().find((item) => item.userId === userId);
+    if (member) return member.role;
+    return this.$live.get()?.owner.userId === userId ? 'owner' : 'audience';
   }
 
   /** A join (or re-join) was sent: hold events until its reply. */

@@ -1,0 +1,442 @@
+/**
+ * The connection of a session: the login handshake, requests and their replies, reconnect with
+ * backoff, and the routing of what the server sends (replies, live events, signals). Internal: the
+ * session and its stores use it; `co-guest-kit/core` exports only its types.
+ */
+import { atom } from 'nanostores';
+import { CloseCode, ErrorCode } from '../protocol/errors.js';
+import { fail, ok, type Failure, type Result } from '../protocol/result.js';
+import type {
+  ByeMessage,
+  CommandInput,
+  CommandName,
+  DataOf,
+  ServerMessage,
+  SignalMessage,
+  WelcomeMessage,
+} from '../protocol/messages.js';
+import type { SignalData, UserInfo } from '../protocol/types.js';
+import { backoffDelay, type ReconnectOptions } from './backoff.js';
+import type { SessionHooks } from './context.js';
+import { batchReported } from './listeners.js';
+import type { LoginStatus } from './login-store.js';
+import type { LiveReplica } from './replica.js';
+import type { Connector, Transport } from './transport.js';
+
+/** Where the session's connection stands. `offline`: it gave up (replaced, token refused, or reconnect off). */
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
+
+/** The last close of the session's transport. */
+export interface ConnectionError {
+  /** The WebSocket close code (`CloseCode`), 1006 for a dropped connection. */
+  readonly code: number;
+  /** The close reason, `''` when none was given. */
+  readonly reason: string;
+}
+
+/** Receives one WebRTC signal of a live: `from` is the sender as the server authenticated it. */
+export type SignalListener = (from: string, data: SignalData) => void;
+
+/** How a dial ended: the server's welcome, or the close that came first. */
+export type DialOutcome =
+  | { readonly welcome: WelcomeMessage }
+  | { readonly code: number; readonly reason: string; readonly timedOut?: boolean };
+
+/** What a session gives its connection. */
+export interface ConnectionOptions {
+  /** How long a command (and the handshake) waits for its reply, in ms. */
+  readonly requestTimeoutMs: number;
+  /** Reconnect after an unexpected close, or `null` to go `offline` at once. */
+  readonly reconnect: ReconnectOptions | null;
+  /** The session's replicas: live events and batches go to the one of their live. */
+  readonly replicas: ReadonlyMap<string, LiveReplica>;
+  /** The session's hooks: `lives` at each welcome and logout, `offline` when it gives up. */
+  readonly hooks: SessionHooks;
+  /** Receives what listeners and subscribers throw, and server `error` messages. */
+  readonly report: (error: unknown) => void;
+}
+
+interface Pending {
+  readonly resolve: (result: Result<unknown>) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/** Close codes after which reconnecting cannot help. */
+const TERMINAL_CODES: readonly number[] = [
+  CloseCode.UNAUTHORIZED,
+  CloseCode.TOKEN_EXPIRED,
+  CloseCode.UNSUPPORTED_PROTOCOL,
+  CloseCode.REPLACED,
+];
+
+/** A fresh prefix per session: the hub remembers replies by command id per user, across connections. */
+function idPrefix(): string {
+  return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}-`;
+}
+
+/**
+ * One session's link to a hub, through one transport at a time. It holds the state of the login
+ * that the stores show (`$user`, `$loginStatus`, `$status`, `$error`); `LoginStore` decides when to
+ * `open` and `close` it, and the stores send their commands through it.
+ */
+export class Connection {
+  /** Where the connection stands. Only the connection sets its atoms; stores expose them read-only. */
+  readonly $status = atom<ConnectionStatus>('idle');
+  /** The last close code and reason of the transport, or `null`. */
+  readonly $error = atom<ConnectionError | null>(null);
+  /** The user the server welcomed, or `null` once logged out. */
+  readonly $user = atom<UserInfo | null>(null);
+  /** The login: `loggedIn` from the welcome until logged out, through reconnects and `offline`. */
+  readonly $loginStatus = atom<LoginStatus>('loggedOut');
+
+  readonly #options: ConnectionOptions;
+  readonly #idPrefix = idPrefix();
+  #nextId = 0;
+  #connector: Connector | null = null;
+  #transport: Transport | null = null;
+  /** Bumped whenever a transport is opened or dropped: handlers of older transports are ignored. */
+  #epoch = 0;
+  /** The current transport got its `welcome`. */
+  #ready = false;
+  #bye: ByeMessage['reason'] | null = null;
+  #cancelDial: (() => void) | null = null;
+  #attempt = 0;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #serverOffset = 0;
+  #disposed = false;
+  readonly #pending = new Map<string, Pending>();
+  readonly #signalListeners = new Map<string, Set<SignalListener>>();
+
+  constructor(options: ConnectionOptions) {
+    this.#options = options;
+  }
+
+  /** `dispose()` was called: the connection never opens again. */
+  get disposed(): boolean {
+    return this.#disposed;
+  }
+
+  /** The server's clock (epoch ms), estimated from the last `welcome`. */
+  serverNow(): number {
+    return Date.now() + this.#serverOffset;
+  }
+
+  /** Calls `listener` with every signal relayed in `liveId`. Returns the unsubscribe function. */
+  onSignal(liveId: string, listener: SignalListener): () => void {
+    let listeners = this.#signalListeners.get(liveId);
+    if (!listeners) {
+      listeners = new Set();
+      this.#signalListeners.set(liveId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const current = this.#signalListeners.get(liveId);
+      if (!current?.delete(listener) || current.size > 0) return;
+      this.#signalListeners.delete(liveId);
+    };
+  }
+
+  /**
+   * Logs in through `connector`: `loggingIn`, then `loggedIn` on the server's welcome. The welcome
+   * resumes the lives joined before when it is for `resumeFor` (a user id), and forgets them
+   * otherwise. When the transport closes first, the login goes back to `loggedOut` with the close
+   * in `$error`, unless another login or a logout took over meanwhile. Resolves; never rejects.
+   */
+  async open(connector: Connector, resumeFor: string | null): Promise<DialOutcome> {
+    this.#connector = connector;
+    this.#attempt = 0;
+    this.#batch(() => {
+      this.$loginStatus.set('loggingIn');
+      this.$status.set('connecting');
+      this.$error.set(null);
+    });
+    const outcome = await this.#dial((welcome) => this.#welcomed(welcome, resumeFor === welcome.user.userId));
+    if (!('welcome' in outcome) && this.#connector === connector) {
+      this.#connector = null;
+      this.#idle({ code: outcome.code, reason: outcome.reason });
+    }
+    return outcome;
+  }
+
+  /**
+   * Closes the transport, stops reconnecting, resolves requests in flight with DISCONNECTED and
+   * goes back to `loggedOut` and `idle`: the session forgets the user's lives (`hooks.lives`).
+   */
+  close(reason: string): void {
+    clearTimeout(this.#reconnectTimer);
+    this.#connector = null;
+    this.#dropTransport(reason);
+    this.#failPending(reason);
+    this.#idle(null);
+  }
+
+  /** Leaves every live (without waiting) and closes for good: `open` is refused from now on. */
+  dispose(): void {
+    if (this.#disposed) return;
+    void this.leaveLives();
+    this.#disposed = true;
+    this.close('session disposed');
+  }
+
+  /**
+   * Why a command cannot be sent now: NOT_LOGGED_IN before login, then (unless `connected` is
+   * `false`) DISCONNECTED while not connected.
+   */
+  refusal(connected = true): Failure | null {
+    if (this.$loginStatus.get() !== 'loggedIn') return fail(ErrorCode.NOT_LOGGED_IN, 'log in first');
+    if (connected && !this.#ready) return fail(ErrorCode.DISCONNECTED, 'not connected to the server');
+    return null;
+  }
+
+  /**
+   * Sends a command and resolves with its reply: DISCONNECTED at once while not connected,
+   * SERVER_TIMEOUT without a reply in time. It does not check the login (see `refusal`).
+   */
+  request<N extends CommandName>(name: N, args: CommandInput<N>): Promise<Result<DataOf<N>>> {
+    const transport = this.#transport;
+    if (!this.#ready || !transport) {
+      return Promise.resolve(fail(ErrorCode.DISCONNECTED, 'not connected to the server'));
+    }
+    const id = `${this.#idPrefix}${(++this.#nextId).toString(36)}`;
+    const timeoutMs = this.#options.requestTimeoutMs;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        if (!this.#pending.delete(id)) return;
+        resolve(fail(ErrorCode.SERVER_TIMEOUT, `${name}: no reply from the server within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#pending.set(id, { resolve: resolve as (result: Result<unknown>) => void, timer });
+      transport.send(JSON.stringify({ type: 'cmd', id, name, args }));
+    });
+  }
+
+  /**
+   * Sends `live.leave` for every live the user is in, and resolves once every reply is in.
+   * `undefined` while not connected: there is nothing to send, nor to wait for.
+   */
+  leaveLives(): Promise<unknown> | undefined {
+    if (!this.#ready) return;
+    const joined = [...this.#options.replicas.values()].filter((replica) => replica.$joined.get());
+    return Promise.all(joined.map((replica) => this.request('live.leave', { liveId: replica.liveId })));
+  }
+
+  // ── transport ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Opens a transport and waits for `welcome` (calling `onWelcome` synchronously on it) or for the
+   * transport to close first. Resolves; never rejects.
+   */
+  #dial(onWelcome: (welcome: WelcomeMessage) => void): Promise<DialOutcome> {
+    const connector = this.#connector;
+    this.#dropTransport('reconnecting');
+    const epoch = ++this.#epoch;
+    this.#bye = null;
+    return new Promise<DialOutcome>((resolve) => {
+      if (!connector) {
+        resolve({ code: CloseCode.NORMAL, reason: 'logged out' });
+        return;
+      }
+      let settled = false;
+      const settle = (outcome: DialOutcome): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      const cancel = (): void => settle({ code: CloseCode.NORMAL, reason: 'logged out' });
+      this.#cancelDial = cancel;
+      const timer = setTimeout(() => {
+        settle({
+          code: CloseCode.HANDSHAKE_TIMEOUT,
+          reason: 'no welcome from the server in time',
+          timedOut: true,
+        });
+        if (this.#epoch === epoch) this.#dropTransport('handshake timeout');
+      }, this.#options.requestTimeoutMs);
+      try {
+        this.#transport = connector({
+          onMessage: (text) => {
+            if (this.#epoch !== epoch) return;
+            const message = parse(text);
+            if (!message) return;
+            if (settled) {
+              this.#onMessage(message);
+            } else if (message.type === 'welcome') {
+              this.#ready = true;
+              this.#serverOffset = message.serverTime - Date.now();
+              this.#guard(() => onWelcome(message));
+              settle({ welcome: message });
+            } else if (message.type === 'bye') {
+              this.#bye = message.reason;
+            }
+          },
+          onClose: (code, reason) => {
+            if (this.#epoch !== epoch) return;
+            this.#epoch++;
+            this.#transport = null;
+            this.#ready = false;
+            if (settled) this.#onConnectionLost(code, reason);
+            else settle({ code, reason });
+          },
+        });
+      } catch (error) {
+        settle({ code: 1006, reason: error instanceof Error ? error.message : String(error) });
+      }
+    });
+  }
+
+  #dropTransport(reason: string): void {
+    this.#epoch++;
+    const transport = this.#transport;
+    this.#transport = null;
+    this.#ready = false;
+    this.#cancelDial?.();
+    if (transport) {
+      try {
+        transport.close(CloseCode.NORMAL, reason);
+      } catch (error) {
+        this.#options.report(error);
+      }
+    }
+  }
+
+  #onMessage(message: ServerMessage): void {
+    const { replicas } = this.#options;
+    switch (message.type) {
+      case 'reply': {
+        const pending = this.#pending.get(message.id);
+        if (!pending) return;
+        this.#pending.delete(message.id);
+        clearTimeout(pending.timer);
+        const result = message.result;
+        pending.resolve(result.isSuccess ? ok(result.data) : fail(result.errorCode, result.errorMessage));
+        return;
+      }
+      case 'event':
+        this.#guard(() => replicas.get(message.liveId)?.receive(message.seq, message.event));
+        return;
+      case 'batch':
+        this.#guard(() => replicas.get(message.liveId)?.receiveBatch(message.events));
+        return;
+      case 'signal':
+        this.#onSignal(message);
+        return;
+      case 'bye':
+        this.#bye = message.reason;
+        return;
+      case 'error':
+        this.#options.report(new Error(`server error ${message.code}: ${message.message}`));
+        return;
+      default:
+        return;
+    }
+  }
+
+  #onSignal(message: SignalMessage): void {
+    const { liveId, from, data } = message as Partial<SignalMessage>;
+    if (typeof liveId !== 'string' || typeof from !== 'string') return;
+    if (typeof data !== 'object' || data === null) return;
+    const listeners = this.#signalListeners.get(liveId);
+    if (!listeners) return;
+    for (const listener of [...listeners]) this.#guard(() => listener(from, data));
+  }
+
+  // ── login state and reconnect ───────────────────────────────────────────────────────────────
+
+  /** The server welcomed the user: the lives (`hooks.lives`) and the login state change in one batch. */
+  #welcomed(welcome: WelcomeMessage, resumed: boolean): void {
+    this.#batch(() => {
+      this.#options.hooks.lives(resumed);
+      this.$user.set(welcome.user);
+      this.$loginStatus.set('loggedIn');
+      this.$status.set('connected');
+    });
+  }
+
+  /** Back to `loggedOut` (a failed login gives its close as `error`): the lives are forgotten in the same batch. */
+  #idle(error: ConnectionError | null): void {
+    this.#batch(() => {
+      this.#options.hooks.lives(false);
+      this.$user.set(null);
+      if (error) this.$error.set(error);
+      this.$loginStatus.set('loggedOut');
+      this.$status.set('idle');
+    });
+  }
+
+  #onConnectionLost(code: number, reason: string): void {
+    this.#failPending('the connection to the server closed');
+    this.#batch(() => this.$error.set({ code, reason }));
+    if (this.#options.reconnect && !this.#isTerminal(code)) {
+      this.#batch(() => this.$status.set('reconnecting'));
+      this.#scheduleReconnect();
+    } else {
+      this.#goOffline(code);
+    }
+  }
+
+  #isTerminal(code: number): boolean {
+    return TERMINAL_CODES.includes(code) || this.#bye === 'replaced' || this.#bye === 'tokenExpired';
+  }
+
+  #goOffline(code: number): void {
+    this.#batch(() => this.$status.set('offline'));
+    this.#options.hooks.offline(code, this.#bye);
+  }
+
+  #scheduleReconnect(): void {
+    // Scheduled only after a close while `reconnect` is on.
+    const delay = backoffDelay(this.#attempt++, this.#options.reconnect!);
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = setTimeout(() => {
+      void this.#reconnectNow();
+    }, delay);
+  }
+
+  async #reconnectNow(): Promise<void> {
+    const connector = this.#connector;
+    if (!connector || this.$status.get() !== 'reconnecting') return;
+    const outcome = await this.#dial((welcome) => {
+      this.#attempt = 0;
+      this.#welcomed(welcome, true);
+    });
+    if ('welcome' in outcome || this.#connector !== connector) return;
+    this.#batch(() => this.$error.set({ code: outcome.code, reason: outcome.reason }));
+    if (this.#isTerminal(outcome.code)) this.#goOffline(outcome.code);
+    else this.#scheduleReconnect();
+  }
+
+  #failPending(reason: string): void {
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const item of pending) {
+      clearTimeout(item.timer);
+      item.resolve(fail(ErrorCode.DISCONNECTED, reason));
+    }
+  }
+
+  /** Updates stores as one batch; a throwing subscriber is reported, never propagated. */
+  #batch(update: () => void): void {
+    batchReported(this.#options.report, update);
+  }
+
+  #guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.#options.report(error);
+    }
+  }
+}
+
+function parse(text: string): ServerMessage | null {
+  try {
+    const message: unknown = JSON.parse(text);
+    return typeof message === 'object' &&
+      message !== null &&
+      typeof (message as { type?: unknown }).type === 'string'
+      ? (message as ServerMessage)
+      : null;
+  } catch {
+    return null;
+  }
+}
