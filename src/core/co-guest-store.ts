@@ -1,6 +1,6 @@
 import { computed, type ReadableAtom } from 'nanostores';
 import { ErrorCode } from '../protocol/errors.js';
-import type { Result } from '../protocol/result.js';
+import { fail, type Result } from '../protocol/result.js';
 import { isManager } from '../protocol/roles.js';
 import type {
   LiveEvent,
@@ -99,10 +99,18 @@ export interface ApplyForSeatParams {
   readonly extraInfo?: string | null;
 }
 
-/** Options of `inviteToSeat`. */
-export interface InviteToSeatParams {
-  /** The audience member to invite. */
-  readonly inviteeId: string;
+/** Options of `inviteToSeat`: the invitee as `inviteeId`, or as the seed spells it, `inviteeID`. */
+export type InviteToSeatParams = InviteToSeatOptions &
+  (
+    | { /** The audience member to invite. */ readonly inviteeId: string; readonly inviteeID?: undefined }
+    | {
+        /** The seed's spelling of `inviteeId`. */ readonly inviteeID: string;
+        readonly inviteeId?: undefined;
+      }
+  );
+
+/** What `inviteToSeat` takes beside the invitee. */
+export interface InviteToSeatOptions {
   /** `-1` (default) for any free seat, else `0..maxSeatCount-1`. */
   readonly seatIndex?: number;
   /** Seconds before the invitation times out; `0` for never. Default 30. */
@@ -259,8 +267,14 @@ export class CoGuestStore {
 
   /** Invites an audience member to a seat; they must accept before they are seated. */
   inviteToSeat(params: InviteToSeatParams): Promise<Result<{ readonly requestId: string }>> {
+    const { inviteeId, inviteeID } = params;
+    if (inviteeId !== undefined && inviteeID !== undefined) {
+      return Promise.resolve(
+        fail(ErrorCode.INVALID_ARGUMENT, "inviteToSeat: pass inviteeId or the seed's inviteeID, not both"),
+      );
+    }
     return this.#context.liveCommand(this.liveId, 'guest.invite', {
-      inviteeId: params.inviteeId,
+      inviteeId: inviteeId ?? inviteeID,
       seatIndex: params.seatIndex ?? -1,
       timeout: params.timeout ?? DEFAULT_TIMEOUT_SECONDS,
       extraInfo: params.extraInfo ?? '',

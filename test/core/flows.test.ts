@@ -348,6 +348,24 @@ describe('guest connection flows against a real server', () => {
     assert.deepEqual(alice.guest.names(), []);
   });
 
+  it("invite with the seed's spelling, inviteToSeat({ inviteeID }); both spellings at once are refused", async () => {
+    const w = await World.create();
+    const { host, audience } = await w.live('host5s', ['bob5s']);
+    const [bob] = audience as [Person];
+    failsWith(
+      await coGuest(host).inviteToSeat({ inviteeId: 'bob5s', inviteeID: 'bob5s' } as never),
+      ErrorCode.INVALID_ARGUMENT,
+    );
+    ok(await coGuest(host).inviteToSeat({ inviteeID: 'bob5s', seatIndex: 1 }));
+    assert.deepEqual((await bob.guest.waitFor('onInvitationReceived')).args, [host.user]);
+    assert.deepEqual(
+      state(host)
+        .invitees.get()
+        .map((item) => [item.userId, item.seatIndex]),
+      [['bob5s', 1]],
+    );
+  });
+
   it('invite → reject', async () => {
     const w = await World.create();
     const { host, audience } = await w.live('host6', ['alice6', 'bob6']);
