@@ -87,7 +87,7 @@ export class LoginStore {
       if (!WebSocketClass) {
         return fail(
           ErrorCode.INVALID_ARGUMENT,
-          'login: no WebSocket implementation; pass one with createSession({ WebSocket }) (the ws package in Node 20)',
+          'login: this runtime has no WebSocket (Node 20 has none). Pass one: createSession({ WebSocket }) with the ws package; for LoginStore.shared and the other .shared stores, setDefaultSession(createSession({ WebSocket })) first (docs/porting-from-tencent.md).',
         );
       }
       connector = webSocketConnector(WebSocketClass, toWebSocketUrl(params.serverUrl), params.token);

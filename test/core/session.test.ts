@@ -5,6 +5,8 @@ import {
   CloseCode,
   createSession,
   ErrorCode,
+  LoginStore,
+  setDefaultSession,
   type Session,
   type SessionOptions,
 } from '../../src/core/index.js';
@@ -158,9 +160,26 @@ describe('Session', () => {
       const result = await created.loginStore.login({ serverUrl: 'ws://127.0.0.1:9/ws', token: 't' });
       if (typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'undefined') {
         assert.equal(result.errorCode, ErrorCode.INVALID_ARGUMENT);
-        assert.match(result.isSuccess ? '' : result.errorMessage, /WebSocket/);
+        const message = result.isSuccess ? '' : result.errorMessage;
+        assert.match(message, /createSession\(\{ WebSocket \}\)/, 'names the fix');
+        assert.match(message, /setDefaultSession\(/, 'names the fix for LoginStore.shared');
       } else {
         assert.equal(result.errorCode, ErrorCode.DISCONNECTED);
+      }
+    });
+
+    it("names the fix when LoginStore.shared is used in Node without a WebSocket (the seed's way)", async () => {
+      if (typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'undefined') return;
+      setDefaultSession(null);
+      try {
+        const result = await LoginStore.shared.login({ serverUrl: 'ws://127.0.0.1:9/ws', token: 't' });
+        assert.equal(result.errorCode, ErrorCode.INVALID_ARGUMENT);
+        assert.match(
+          result.isSuccess ? '' : result.errorMessage,
+          /setDefaultSession\(createSession\(\{ WebSocket \}\)\)/,
+        );
+      } finally {
+        setDefaultSession(null);
       }
     });
 
