@@ -292,15 +292,22 @@ export class LiveMediaRuntime {
 
   #createView(): LiveMediaView {
     const devices = this.#devices;
+    /** The own stream while sharing: one per screen share, so that a tile showing it never reloads. */
+    let shared: { screen: MediaStream; stream: MediaStream } | null = null;
     const streams = computed(
       [this.remoteStreams, devices.localStream, devices.screenStream, this.#session.loginStore.loginUserInfo],
       (remote, local, screen, user): ReadonlyMap<string, MediaStream> => {
         if (user === null) return remote;
         // While sharing, the user sees what the others see: the screen, with the microphone.
-        const own =
-          screen === null
-            ? local
-            : new MediaStream([...screen.getVideoTracks(), ...(local?.getAudioTracks() ?? [])]);
+        let own = local;
+        if (screen !== null) {
+          if (shared?.screen !== screen)
+            shared = { screen, stream: new MediaStream(screen.getVideoTracks()) };
+          own = shared.stream;
+          const audio = local?.getAudioTracks() ?? [];
+          for (const track of own.getAudioTracks()) if (!audio.includes(track)) own.removeTrack(track);
+          for (const track of audio) if (!own.getTracks().includes(track)) own.addTrack(track);
+        }
         return own === null ? remote : new Map(remote).set(user.userId, own);
       },
     );

@@ -32,6 +32,7 @@ import { DeviceStore } from '../../src/media/device-store.js';
 import { LiveMedia } from '../../src/media/live-media.js';
 import { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import type { SeatInfo } from '../../src/protocol/types.js';
 import { waitFor } from '../core/helpers.js';
 import { liveVideoStream, queryPart, stopStreams } from './shared/layers.js';
 import { startLive, type LiveOptions, type TestLive } from './shared/live.js';
@@ -828,6 +829,110 @@ describe('<live-core-view>', () => {
       );
       await showsSeats(el, [0, 1]);
       expect(LiveMedia.for(live.host, live.liveId).running.get(), 'no media started').to.equal(false);
+    });
+  });
+
+  describe('video', () => {
+    /** A reload of a `<video>`: the load algorithm ran again (`emptied`, then `loadstart`). */
+    interface Reloads {
+      loadstart: number;
+      emptied: number;
+    }
+
+    function videoOf(tile: GuestSeatTile): HTMLVideoElement {
+      const video = tile.shadowRoot!.querySelector('video');
+      if (video === null) throw new Error(`no video in the tile of seat ${tile.seat?.index ?? -1}`);
+      return video;
+    }
+
+    function countReloads(video: HTMLVideoElement): Reloads {
+      const counts: Reloads = { loadstart: 0, emptied: 0 };
+      video.addEventListener('loadstart', () => (counts.loadstart += 1));
+      video.addEventListener('emptied', () => (counts.emptied += 1));
+      return counts;
+    }
+
+    /**
+     * Resolves once every media event queued so far has fired: a fresh video's `loadstart` is
+     * queued after them, on the same task source, and fires in order.
+     */
+    async function mediaEventsDelivered(): Promise<void> {
+      const probe = document.createElement('video');
+      probe.muted = true;
+      const started = oneEvent(probe, 'loadstart');
+      probe.srcObject = liveVideoStream();
+      await started;
+    }
+
+    async function seatsShow(
+      el: LiveCoreView,
+      predicate: (seats: readonly SeatInfo[]) => boolean,
+      label: string,
+    ): Promise<void> {
+      await waitFor(live.host.liveSeatStore(live.liveId).seatList, predicate, label);
+      await el.updateComplete;
+      await Promise.all(tiles(el).map((tile) => tile.updateComplete));
+    }
+
+    it('keeps each video playing its stream through speaking, mute, camera and seat changes', async () => {
+      await begin({ audience: ['alice', 'bob', 'carol'] });
+      await live.seat('alice', 1);
+      await live.seat('bob', 2);
+      const streams = new Map([
+        ['alice', liveVideoStream()],
+        ['bob', liveVideoStream()],
+      ]);
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view
+          style="width: 360px"
+          .session=${live.host}
+          live-id=${live.liveId}
+          .streams=${streams}
+          .speakingUsers=${new Set<string>()}
+        ></live-core-view>`,
+      );
+      await showsSeats(el, [0, 1, 2]);
+      await mediaEventsDelivered();
+      const alice = countReloads(videoOf(tileOf(el, 1)));
+      const bob = countReloads(videoOf(tileOf(el, 2)));
+      const host = countReloads(videoOf(tileOf(el, 0)));
+
+      // Speaking: the active speaker moves several times a second.
+      for (const speakers of [['alice'], ['bob'], ['alice', 'bob'], [], ['host'], ['alice']]) {
+        el.speakingUsers = new Set(speakers);
+        await el.updateComplete;
+        await Promise.all(tiles(el).map((tile) => tile.updateComplete));
+      }
+      // Mute, and the host closes a camera; the guest turns it on again.
+      const liveId = live.liveId;
+      await live.session('alice').liveSeatStore(liveId).publishDeviceStatus({ microphone: 'off' });
+      await seatsShow(el, (seats) => seats[1]?.userInfo?.microphoneStatus === 'off', 'alice muted');
+      await live.host.liveSeatStore(liveId).closeRemoteCamera('bob');
+      await seatsShow(el, (seats) => seats[2]?.userInfo?.cameraStatus === 'off', "bob's camera off");
+      await live.session('bob').liveSeatStore(liveId).publishDeviceStatus({ camera: 'on' });
+      await seatsShow(el, (seats) => seats[2]?.userInfo?.cameraStatus === 'on', "bob's camera on");
+      // Seats change around them: a guest takes a seat, another seat is locked.
+      await live.seat('carol', 3);
+      await seatsShow(el, (seats) => seats[3]?.userInfo !== null, 'carol seated');
+      await live.host.liveSeatStore(liveId).lockSeat(5);
+      await seatsShow(el, (seats) => seats[5]?.isLocked === true, 'seat 6 locked');
+      await mediaEventsDelivered();
+      expect({ alice, bob, host }, 'no video reloaded').to.deep.equal({
+        alice: { loadstart: 0, emptied: 0 },
+        bob: { loadstart: 0, emptied: 0 },
+        host: { loadstart: 0, emptied: 0 },
+      });
+
+      // A new stream is a real change: that video, and only it, loads again.
+      const reloaded = oneEvent(videoOf(tileOf(el, 1)), 'loadstart');
+      el.streams = new Map([...streams, ['alice', liveVideoStream()]]);
+      await reloaded;
+      await mediaEventsDelivered();
+      expect({ alice, bob, host }).to.deep.equal({
+        alice: { loadstart: 1, emptied: 1 },
+        bob: { loadstart: 0, emptied: 0 },
+        host: { loadstart: 0, emptied: 0 },
+      });
     });
   });
 

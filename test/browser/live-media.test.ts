@@ -353,6 +353,35 @@ describe('LiveMedia', function () {
       expect(viewer.viewerStatus.get().get('guest')).to.equal('live');
     });
 
+    it('screen share: the own stream stays one object while others publish and the microphone opens', async () => {
+      live = await startLive({ audience: ['guest', 'other'] });
+      await live.seat('guest');
+      await live.seat('other');
+      const guest = media('guest');
+      media('other');
+      const guestDevices = devices('guest');
+      expect((await guestDevices.startScreenShare()).isSuccess).to.equal(true);
+      const screen = guestDevices.screenStream.get()?.getVideoTracks()[0];
+      const view = mediaFor(live.session('guest'), live.liveId);
+      const shared = (await waitFor(view.streams, (value) => value.has('guest'), 'the own stream')).get(
+        'guest',
+      );
+      // Another seat holder starts sending: the map of streams changes, the own stream does not.
+      expect((await devices('other').openLocalCamera()).isSuccess).to.equal(true);
+      await remoteOf(guest, 'other');
+      await waitFor(view.streams, (value) => hasVideo(value.get('other')), "the other's video");
+      expect(view.streams.get().get('guest') === shared, 'the same stream object').to.equal(true);
+      // The microphone joins that stream rather than making a new one.
+      expect((await guestDevices.openLocalMicrophone()).isSuccess).to.equal(true);
+      await waitFor(
+        view.streams,
+        (value) => (value.get('guest')?.getAudioTracks().length ?? 0) === 1,
+        'the mic',
+      );
+      expect(view.streams.get().get('guest') === shared, 'still the same stream object').to.equal(true);
+      expect(shared?.getVideoTracks()[0] === screen, 'showing the screen').to.equal(true);
+    });
+
     it("a host closing the seat's video stops the screen share; a video lock refuses it", async () => {
       live = await startLive({ audience: ['guest'] });
       await live.seat('guest');

@@ -2,6 +2,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
+import { live } from 'lit/directives/live.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import { VideoTrackController } from '../../controllers/video-track-controller.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
@@ -101,7 +102,8 @@ export class GuestSeatTile extends LitElement {
   /**
    * The seat user's media. Video shows while it has a live video track and the user's camera is on.
    * The tile plays the picture only (its video is muted): the media layer (`LiveMedia`) plays each
-   * user's sound once, whatever number of tiles show them.
+   * user's sound once, whatever number of tiles show them. The video's `srcObject` is set only when
+   * the stream changes: setting it again, even to the same stream, reloads the video (a black flash).
    */
   @property({ attribute: false }) stream: MediaStream | null = null;
 
@@ -218,7 +220,7 @@ export class GuestSeatTile extends LitElement {
           class=${classMap({ layer: true, video: true, mirrored: this.local })}
           part="video"
           ?hidden=${!hasVideo}
-          .srcObject=${empty ? null : this.stream}
+          .srcObject=${live(empty ? null : this.stream)}
           .muted=${true}
           autoplay
           playsinline
