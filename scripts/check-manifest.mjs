@@ -3,10 +3,12 @@
  * Fails (exit 1) when the committed custom-elements.json differs from what the analyzer produces now
  * from src/ (uses the same config as `npm run manifest`, and writes nothing), or when an element's
  * public surface is not documented: every attribute, public property, slot, part, CSS property,
- * custom state and event needs a description, and every element a summary.
+ * custom state and event needs a description, and every element a summary; or when it does not
+ * pass the official schema, or names a module the package does not ship (scripts/manifest-schema.mjs).
  */
 import { readFile } from 'node:fs/promises';
 import { cli } from '@custom-elements-manifest/analyzer/cli.js';
+import { manifestProblems } from './manifest-schema.mjs';
 
 const root = new URL('../', import.meta.url);
 const committedPath = new URL('custom-elements.json', root);
@@ -69,9 +71,15 @@ export function undocumented(data) {
   return missing;
 }
 
+const problems = manifestProblems(JSON.parse(committed));
+if (problems.length > 0) {
+  console.error(`custom-elements.json does not pass the schema:\n  ${problems.join('\n  ')}`);
+  process.exit(1);
+}
+
 const missing = undocumented(manifest);
 if (missing.length > 0) {
   console.error(`custom-elements.json: undocumented public surface:\n  ${missing.join('\n  ')}`);
   process.exit(1);
 }
-console.log('custom-elements.json is up to date and documents every element completely.');
+console.log('custom-elements.json is up to date, passes the schema and documents every element completely.');
