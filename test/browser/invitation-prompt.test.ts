@@ -1,6 +1,6 @@
 import { ContextProvider } from '@lit/context';
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys } from '@web/test-runner-commands';
+import { sendKeys, setViewport } from '@web/test-runner-commands';
 import { LitElement } from 'lit';
 import { liveContext, type LiveTarget } from '../../src/controllers/live-controller.js';
 import { ErrorCode } from '../../src/core/index.js';
@@ -184,6 +184,50 @@ describe('<invitation-prompt>', () => {
         spacer.remove();
       }
     });
+
+    for (const viewport of [
+      { name: 'desktop', width: 1280, height: 800 },
+      { name: 'phone', width: 390, height: 844 },
+    ]) {
+      it(`shows its buttons in view wherever the page is scrolled (${viewport.name})`, async () => {
+        await setViewport({ width: viewport.width, height: viewport.height });
+        const { el, before } = await prompt();
+        // The prompt far below the fold, the page scrolled somewhere in between.
+        const above = document.createElement('div');
+        above.style.height = '3000px';
+        const below = document.createElement('div');
+        below.style.height = '3000px';
+        el.before(above);
+        el.after(below);
+        window.scrollTo(0, 1200);
+        before.focus({ preventScroll: true });
+        try {
+          await invite();
+          await opened(el);
+          for (const animation of part(el, 'card').getAnimations()) animation.finish();
+          expect(focusedPart(el)).to.equal('accept-button');
+          for (const name of ['accept-button', 'decline-button']) {
+            const box = part(el, name).getBoundingClientRect();
+            expect(
+              box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
+              `${name} is inside the ${innerWidth}×${innerHeight} viewport: ${JSON.stringify(box)}`,
+            ).to.equal(true);
+            const hit = el.shadowRoot!.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2);
+            expect(hit === part(el, name), `${name} takes a click at its centre`).to.equal(true);
+          }
+          expect(window.scrollY, 'the page did not scroll').to.equal(1200);
+          const declined = oneEvent<InvitationDeclineEvent>(el, InvitationDeclineEvent.type);
+          await sendKeys({ press: 'Escape' });
+          await declined;
+          await closed(el);
+          expect(document.activeElement === before, 'focus is back where it was').to.equal(true);
+        } finally {
+          above.remove();
+          below.remove();
+          await setViewport({ width: 800, height: 600 });
+        }
+      });
+    }
 
     it('gives focus back when the host withdraws the invitation', async () => {
       const { el, before } = await prompt();

@@ -10,7 +10,7 @@
 import { expect } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { THEMES } from '../../.storybook/annotations.js';
-import { KEY_STORIES } from '../visual/key-stories.js';
+import { KEY_STORIES, KEY_STORY_PARTS } from '../visual/key-stories.js';
 import type { ComposedStory } from './stories/compose.js';
 import { deepElements, imagesLoaded, loadStories, resetPage, settle, storyCanvas } from './stories/run.js';
 
@@ -102,7 +102,10 @@ describe('visual regression of the key stories', () => {
         const story = storiesById.get(id);
         if (story === undefined) throw new Error(`no story ${id}: fix test/visual/key-stories.ts`);
         await withStory(story, theme, async (selector) => {
-          const result = await compare({ name: `${id}--${theme}`, selector });
+          // Playwright's CSS selectors pierce open shadow roots.
+          const part = KEY_STORY_PARTS[id];
+          const target = part === undefined ? selector : `${selector} [part~="${part}"]`;
+          const result = await compare({ name: `${id}--${theme}`, selector: target });
           expect(result.ok, result.message).to.equal(true);
         });
       });

@@ -10,7 +10,8 @@
  * the main states of each element; video is
  * shown as flat grey in the pictures, so a synthetic camera never makes a difference. The story's
  * `play` runs before the picture is taken. Content outside the frame's box (a popover in the top
- * layer, a fixed overlay) is not in the picture.
+ * layer, a fixed overlay) is not in the picture: for a story whose subject is such content, name
+ * the part to take instead in `KEY_STORY_PARTS`.
  */
 export const KEY_STORIES: readonly string[] = [
   'elements-guest-seat-tile--empty',
@@ -26,3 +27,8 @@ export const KEY_STORIES: readonly string[] = [
   'elements-live-notifications--for-host',
   'elements-live-core-view--dynamic-grid',
 ];
+
+/** Key stories pictured by one part of their element rather than by the frame (a top-layer dialog). */
+export const KEY_STORY_PARTS: Readonly<Record<string, string>> = {
+  'elements-invitation-prompt--without-deadline': 'card',
+};

@@ -9,17 +9,23 @@ export default css`
     font-size: var(--_cg-font-size-m);
   }
 
+  /* A popover in the top layer, in the middle of the viewport wherever the page is scrolled. */
   .card {
-    display: flex;
     align-items: flex-start;
     gap: var(--_cg-space-3);
-    max-width: var(--invitation-prompt-width, 22rem);
+    max-width: min(var(--invitation-prompt-width, 22rem), calc(100% - 2 * var(--_cg-space-3)));
+    max-height: calc(100% - 2 * var(--_cg-space-3));
     padding: var(--_cg-space-4);
     border: 1px solid var(--_cg-color-border);
     border-radius: var(--invitation-prompt-radius, var(--_cg-radius-l));
     background: var(--invitation-prompt-background, var(--_cg-color-surface-raised));
+    color: inherit;
     box-shadow: var(--_cg-shadow);
     animation: enter var(--_cg-duration) var(--_cg-easing);
+  }
+
+  .card:popover-open {
+    display: flex;
   }
 
   @keyframes enter {
@@ -133,8 +139,7 @@ export default css`
     opacity: 0.7;
   }
 
-  .status {
-    margin-top: var(--_cg-space-1);
+  .error {
     color: var(--_cg-color-danger);
     font-size: var(--_cg-font-size-s);
   }

@@ -50,9 +50,13 @@ function deepActiveElement(): HTMLElement | null {
 
 /**
  * The audience's answer to a host's invitation (the seed's `onInvitationReceived` dialog): a
- * non-modal card, "Ada invites you to join", with the inviter's avatar, the invitation's extra info,
+ * non-modal dialog, "Ada invites you to join", with the inviter's avatar, the invitation's extra info,
  * a countdown to its deadline, and Accept / Decline. It shows while `coGuestState.selfInvitation` is
  * set, and hides itself otherwise (`:state(open)`; it never touches the page's attributes).
+ *
+ * The card is a `<dialog>` shown as a popover (`popover="manual"`): in the top layer, in the middle
+ * of the viewport, above the page and its toasts wherever the page is scrolled and wherever the
+ * element sits in it, so the invitation can always be answered. The page stays usable behind it.
  *
  * Accept calls `acceptInvitation(inviterId)`: the user is seated, and the element opens the devices
  * named in `devices` on the session's `DeviceStore` (`openLocalCamera`, `openLocalMicrophone`),
@@ -67,22 +71,24 @@ function deepActiveElement(): HTMLElement | null {
  *
  * The card is an `alertdialog` (named by its message, described by the extra info and countdown), so
  * assistive technology announces it when focus moves in. Why it closed without an answer (withdrawn,
- * expired) and errors go to a polite live region (`status` part), visible while the card is open and
- * announced only once it closed.
+ * expired) and errors go to a polite live region (`status` part, visually hidden); errors also show
+ * in the card (`error` part).
  *
  * An invitation that disappears while the user is still in the live, not seated, and did not answer
  * it counts as expired (the core reports no timeout to the invitee): `invitation-timeout`.
  *
  * @summary A host's invitation to a seat: Accept or Decline, with a countdown.
  *
- * @csspart card - The card (`role="alertdialog"`), shown while there is an invitation.
+ * @csspart card - The card (a `<dialog>` with `role="alertdialog"`, in the top layer), shown while
+ *   there is an invitation.
  * @csspart avatar - The inviter's avatar image, or the initials shown instead.
  * @csspart message - "Ada invites you to join".
  * @csspart extra-info - The invitation's extra info (hidden when empty).
  * @csspart countdown - The time left to answer (hidden when the invitation has no deadline).
  * @csspart accept-button - The Accept button.
  * @csspart decline-button - The Decline button.
- * @csspart status - The live region for errors and for why the card closed.
+ * @csspart error - Why the last answer failed, in the card (hidden when there is nothing to say).
+ * @csspart status - The live region for errors and for why the card closed (visually hidden).
  *
  * @cssproperty [--invitation-prompt-width=22rem] - Maximum width of the card.
  * @cssproperty [--invitation-prompt-background=var(--cg-color-surface-raised)] - Fill of the card.
@@ -150,7 +156,8 @@ export class InvitationPrompt extends LitElement {
     const invitation = this.#invitation.value;
     const id = invitation?.requestId ?? null;
     if (id !== this.#shownId) {
-      const focused = this.#shownId !== null && this.matches(':focus-within');
+      // (Not `:focus-within`, which misses focus inside a popover of the shadow tree.)
+      const focused = this.#shownId !== null && this.renderRoot.contains(deepActiveElement());
       if (id === null) {
         this.#restoreFocus = focused;
       } else {
@@ -166,29 +173,29 @@ export class InvitationPrompt extends LitElement {
 
   protected override render() {
     const invitation = this.#invitation.value;
-    const open = invitation !== null;
     return html`
-      <div class="base" lang=${this.#i18n.lang}>
-        <div
+      <div lang=${this.#i18n.lang}>
+        <dialog
           class="card"
           part="card"
           role="alertdialog"
           aria-modal="false"
           aria-labelledby="message"
           aria-describedby="details"
-          ?hidden=${!open}
+          .popover=${'manual'}
           @keydown=${this.#onKeyDown}
         >
           ${invitation === null ? nothing : this.#renderInvitation(invitation)}
-        </div>
-        <p class=${open ? 'status' : 'visually-hidden'} part="status" role="status">
-          ${this.#notice === null ? nothing : this.#notice()}
-        </p>
+        </dialog>
+        <p class="visually-hidden" part="status" role="status">${this.#notice?.()}</p>
       </div>
     `;
   }
 
   protected override updated(): void {
+    // In the top layer while open: in view and above the page wherever it is scrolled.
+    const card = this.renderRoot.querySelector('dialog');
+    if (card?.isConnected === true) card.togglePopover(this.#invitation.value !== null);
     if (this.#focusAccept) {
       this.#focusAccept = false;
       this.#restoreFocus = false;
@@ -244,6 +251,7 @@ export class InvitationPrompt extends LitElement {
             ${t.t('invitation.accept')}
           </button>
         </div>
+        <p class="error" part="error" ?hidden=${this.#notice === null}>${this.#notice?.()}</p>
       </div>
     `;
   }
