@@ -3,7 +3,7 @@
  * acts from the menu, the guests' sessions see the result.
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import type { Session } from '../../src/core/index.js';
 import {
   SeatDeviceAllowEvent,
@@ -15,6 +15,8 @@ import {
   SeatMoveEvent,
   SeatUnlockEvent,
 } from '../../src/elements/seat-menu/seat-menu.js';
+import '../../src/elements/live-core-view/live-core-view.js';
+import type { LiveCoreView } from '../../src/elements/live-core-view/live-core-view.js';
 import type { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import type { SeatInfo, SeatUserInfo } from '../../src/protocol/types.js';
@@ -205,6 +207,126 @@ describe('<seat-menu>', () => {
       expect(document.elementFromPoint(box.left + 10, box.bottom - 10) === el, 'hit at its bottom').to.equal(
         true,
       );
+    });
+  });
+
+  describe('placement', () => {
+    const CORNERS = {
+      'top left': 'top: 0; left: 0',
+      'top right': 'top: 0; right: 0',
+      'bottom left': 'bottom: 0; left: 0',
+      'bottom right': 'bottom: 0; right: 0',
+    };
+
+    /** Where `entry` is, for messages. */
+    function where(entry: HTMLElement, context: string): string {
+      const box = entry.getBoundingClientRect();
+      const at = [box.left, box.top, box.right, box.bottom].map(Math.round).join(',');
+      return `${context}: "${(entry.textContent ?? '').trim()}" at ${at} in ${innerWidth}×${innerHeight}`;
+    }
+
+    /** `entry` lies inside the viewport and takes a click at its centre. */
+    function expectInView(el: SeatMenu, entry: HTMLElement, context: string): void {
+      const box = entry.getBoundingClientRect();
+      const inside = box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth;
+      expect(inside, `${where(entry, context)} is inside the viewport`).to.equal(true);
+      const hit = el.shadowRoot!.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      expect(hit === entry, `${where(entry, context)} takes a click`).to.equal(true);
+    }
+
+    async function openByClick(el: SeatMenu, context: string): Promise<HTMLButtonElement[]> {
+      trigger(el).click();
+      await waitUntil(() => isOpen(el) && focusedLabel(el) !== '', `the menu opens (${context})`);
+      expect(labels(el), context).to.include('Kick off seat');
+      return items(el);
+    }
+
+    async function close(el: SeatMenu, context: string): Promise<void> {
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => !isOpen(el), `the menu closes (${context})`);
+    }
+
+    async function cornerMenu(style: string): Promise<SeatMenu> {
+      const wrapper = await fixture<HTMLDivElement>(html`
+        <div style=${`position: fixed; ${style}`}>
+          <seat-menu .session=${live.host} live-id=${live.liveId} seat-index=${ADA_SEAT}></seat-menu>
+        </div>
+      `);
+      const el = wrapper.querySelector('seat-menu')!;
+      await el.updateComplete;
+      return el;
+    }
+
+    /** The menu of Ada's seat on a 64px floating tile (the smallest), at the bottom right corner. */
+    async function smallestTileMenu(): Promise<SeatMenu> {
+      const view = await fixture<LiveCoreView>(html`
+        <live-core-view
+          style="position: fixed; right: 0; bottom: 0; width: 200px"
+          layout="fixed-float"
+          .session=${live.host}
+          live-id=${live.liveId}
+          .streams=${new Map()}
+          .speakingUsers=${new Set()}
+        ></live-core-view>
+      `);
+      await waitUntil(
+        () => view.shadowRoot!.querySelector('seat-menu') !== null,
+        'the guest tile has a menu',
+      );
+      const cell = view.shadowRoot!.querySelector<HTMLElement>('[part~="cell-1"]')!;
+      expect(cell.getBoundingClientRect().width, 'the smallest tile').to.equal(64);
+      const el = cell.querySelector('seat-menu')!;
+      await el.updateComplete;
+      return el;
+    }
+
+    afterEach(async () => {
+      await setViewport({ width: 800, height: 600 });
+    });
+
+    for (const viewport of [
+      { width: 1280, height: 800 },
+      { width: 390, height: 844 },
+    ]) {
+      const size = `${viewport.width}×${viewport.height}`;
+
+      it(`shows every item at once, in view, at the corners and on the smallest tile (${size})`, async () => {
+        await setViewport(viewport);
+        for (const [corner, style] of Object.entries(CORNERS)) {
+          const el = await cornerMenu(style);
+          const context = `${corner} of ${size}`;
+          for (const entry of await openByClick(el, context)) expectInView(el, entry, context);
+          await close(el, context);
+          el.parentElement!.remove();
+        }
+        const el = await smallestTileMenu();
+        const context = `the smallest tile at the bottom right of ${size}`;
+        for (const entry of await openByClick(el, context)) expectInView(el, entry, context);
+        await close(el, context);
+      });
+    }
+
+    it('brings every item of a long menu into view on a short viewport, with the arrow keys', async () => {
+      // 16 seats: 14 seats to move to, 20 items, more than a 640×360 viewport holds at once.
+      live.close();
+      live = await startLive({ audience: ['ada'], maxSeatCount: 16 });
+      await live.seat('ada', ADA_SEAT);
+      await setViewport({ width: 640, height: 360 });
+      const cases: (readonly [string, () => Promise<SeatMenu>])[] = [
+        ...Object.entries(CORNERS).map(([corner, style]) => [corner, () => cornerMenu(style)] as const),
+        ['the smallest tile', smallestTileMenu],
+      ];
+      for (const [context, make] of cases) {
+        const el = await make();
+        const all = await openByClick(el, context);
+        expect(panel(el).getBoundingClientRect().height, context).to.be.at.most(innerHeight);
+        for (const entry of all) {
+          expect(el.shadowRoot!.activeElement === entry, `${where(entry, context)} has focus`).to.equal(true);
+          expectInView(el, entry, context);
+          await sendKeys({ press: 'ArrowDown' });
+        }
+        await close(el, context);
+      }
     });
   });
 

@@ -25,7 +25,6 @@ export default css`
     background: var(--seat-menu-background, var(--_cg-overlay-background));
     color: var(--seat-menu-color, var(--_cg-color-on-overlay));
     cursor: pointer;
-    anchor-name: --seat-menu-trigger;
     transition: background-color var(--_cg-duration) var(--_cg-easing);
   }
 
@@ -50,14 +49,17 @@ export default css`
     height: 60%;
   }
 
-  /* The menu: a popover in the top layer, placed under the button. */
+  /*
+   * The menu: a popover in the top layer, placed by script next to the button, within the
+   * viewport less a margin (8px, the script's MARGIN).
+   */
 
   .menu {
     position: fixed;
     inset: auto;
     min-width: var(--seat-menu-min-width, 12rem);
-    max-width: min(20rem, calc(100vw - 2 * var(--_cg-space-2)));
-    max-height: var(--seat-menu-max-height, 20rem);
+    max-width: min(20rem, calc(100% - 16px));
+    max-height: min(var(--seat-menu-max-height, 100%), calc(100% - 16px));
     margin: 0;
     padding: var(--_cg-space-1);
     overflow: auto;
@@ -70,18 +72,6 @@ export default css`
     font-family: var(--_cg-font-family);
     font-size: var(--_cg-font-size-m);
     line-height: var(--_cg-line-height);
-  }
-
-  @supports (position-anchor: --a) {
-    .menu {
-      position-anchor: --seat-menu-trigger;
-      position-area: block-end span-inline-start;
-      position-try-fallbacks:
-        flip-block,
-        flip-inline,
-        flip-block flip-inline;
-      margin-block: var(--_cg-space-1);
-    }
   }
 
   .item {

@@ -55,6 +55,10 @@ interface MenuGroup {
 /** Which item takes focus when the menu opens. */
 type FocusTarget = 'first' | 'last';
 
+/** The least room left between the open menu and the viewport's edges, and to its button, in px. */
+const MARGIN = 8;
+const GAP = 4;
+
 const DEVICE_KEYS = {
   microphone: {
     close: 'seatMenu.closeMicrophone',
@@ -86,9 +90,11 @@ const DEVICE_KEYS = {
  * from the live's seat list at `seat-index`. Like every element of the kit, the session and live come
  * from `session`/`live-id`, an enclosing `<live-core-view>`, or the default session.
  *
- * The menu is a popover (`popover="auto"`, in the top layer: an `overflow: hidden` tile does not clip
- * it), placed under the button with CSS anchor positioning where the browser has it, and by script
- * elsewhere. Keyboard: Enter, Space or ArrowDown on the button open it on the first item, ArrowUp on
+ * The menu is a popover (`popover="auto"`, in the top layer: an `overflow: hidden` tile or stage does
+ * not clip it), placed next to the button within the viewport: below it, or above it where there is
+ * no room below (else as close as fits), its end edge on the button's or its start edge; it follows
+ * the button while the page scrolls. It is never taller than the viewport (less 8px at each edge),
+ * so on any tile every item shows at once unless the viewport is too short, where the menu scrolls. Keyboard: Enter, Space or ArrowDown on the button open it on the first item, ArrowUp on
  * the last; ArrowUp/ArrowDown move (wrapping), Home/End jump, a letter jumps to the next item that
  * starts with it; Escape closes it and returns focus to the button; Tab closes it and moves on. A
  * click outside closes it.
@@ -110,7 +116,8 @@ const DEVICE_KEYS = {
  *   read on video).
  * @cssproperty [--seat-menu-color=var(--cg-color-on-overlay)] - Icon colour of the button.
  * @cssproperty [--seat-menu-min-width=12rem] - Minimum width of the menu.
- * @cssproperty [--seat-menu-max-height=20rem] - Maximum height of the menu (it scrolls beyond).
+ * @cssproperty [--seat-menu-max-height=100%] - Maximum height of the menu (it scrolls beyond); it is
+ *   never taller than the viewport less 16px.
  *
  * @cssstate open - The menu is open.
  * @cssstate busy - An action runs; the button does not open the menu.
@@ -165,8 +172,7 @@ export class SeatMenu extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     // A popover removed from the document closes without a toggle event.
-    this.#open = false;
-    toggleState(this.#internals, 'open', false);
+    this.#follow(false);
   }
 
   protected override willUpdate(): void {
@@ -260,8 +266,7 @@ export class SeatMenu extends LitElement {
 
   #onToggle(event: ToggleEvent): void {
     const open = event.newState === 'open';
-    this.#open = open;
-    toggleState(this.#internals, 'open', open);
+    this.#follow(open);
     this.requestUpdate();
     if (!open) {
       // Focus left inside a closed menu (a click outside on nothing focusable) goes back to the button.
@@ -328,6 +333,16 @@ export class SeatMenu extends LitElement {
     menu.showPopover();
   }
 
+  /** Records whether the menu is open; while it is, it follows its button as the page scrolls or resizes. */
+  #follow(open: boolean): void {
+    this.#open = open;
+    toggleState(this.#internals, 'open', open);
+    for (const type of ['scroll', 'resize']) {
+      if (open) addEventListener(type, this.#place, { capture: true, passive: true });
+      else removeEventListener(type, this.#place, { capture: true });
+    }
+  }
+
   /** Sets `busy` at once (the state shows before the next render). */
   #setBusy(busy: boolean): void {
     this.#busy = busy;
@@ -342,18 +357,28 @@ export class SeatMenu extends LitElement {
     if (menu?.matches(':popover-open') === true) menu.hidePopover();
   }
 
-  /** Places the menu under the button where CSS anchor positioning is missing. */
-  #place(): void {
+  /**
+   * Places the open menu next to the button, inside the viewport less `MARGIN`: below it, else
+   * above it, else as close to it as fits (over it); its end edge on the button's, else its start
+   * edge, else as close as fits. Its height never exceeds the viewport (CSS), so every item shows.
+   */
+  #place = (): void => {
     const menu = this.#menu();
     const trigger = this.#trigger();
-    if (menu === null || trigger === null || CSS.supports('position-anchor', '--a')) return;
+    if (menu === null || trigger === null) return;
     const box = trigger.getBoundingClientRect();
-    const width = menu.offsetWidth;
+    const { clientWidth, clientHeight } = document.documentElement;
+    const fit = (start: number, size: number, room: number): number =>
+      Math.max(MARGIN, Math.min(start, room - MARGIN - size));
+    const pick = (first: number, second: number, size: number, room: number): number =>
+      fit(first, size, room) === first || fit(second, size, room) !== second
+        ? fit(first, size, room)
+        : second;
     const height = menu.offsetHeight;
-    const below = box.bottom + 4 + height <= window.innerHeight;
-    menu.style.top = `${Math.max(0, below ? box.bottom + 4 : box.top - 4 - height)}px`;
-    menu.style.left = `${Math.max(0, Math.min(box.right - width, window.innerWidth - width))}px`;
-  }
+    const width = menu.offsetWidth;
+    menu.style.top = `${pick(box.bottom + GAP, box.top - GAP - height, height, clientHeight)}px`;
+    menu.style.left = `${pick(box.right - width, box.left, width, clientWidth)}px`;
+  };
 
   /** The index of the next item whose label starts with the typed letter, or `null`. */
   #typeahead(event: KeyboardEvent, items: readonly HTMLElement[], index: number): number | null {
