@@ -16,7 +16,12 @@ export {
 } from './co-guest-store.js';
 export { LiveAudienceStore } from './live-audience-store.js';
 export { LiveCoreController, type LiveCoreControllerOptions } from './live-core-controller.js';
-export { LiveListStore, type CreateLiveParams, type LiveListListener } from './live-list-store.js';
+export {
+  LiveListStore,
+  type CreateLiveParams,
+  type FetchLiveListParams,
+  type LiveListListener,
+} from './live-list-store.js';
 export { LiveSeatStore, type CloseRemoteDeviceOptions, type LiveSeatListener } from './live-seat-store.js';
 export { LoginStore, type LoginListener, type LoginParams, type LoginStatus } from './login-store.js';
 export {
@@ -41,4 +46,4 @@ export { ErrorCode, CloseCode, errorName } from '../protocol/errors.js';
 export { fail, ok, type Failure, type Result, type Success } from '../protocol/result.js';
 export { PROTOCOL_VERSION } from '../protocol/version.js';
 export type * from '../protocol/types.js';
-export type { DataOf, LiveSummary, SignalMessage } from '../protocol/messages.js';
+export type { DataOf, LiveListPage, LiveSummary, SignalMessage } from '../protocol/messages.js';

@@ -1,6 +1,6 @@
 import { atom, type ReadableAtom } from 'nanostores';
 import { ErrorCode } from '../protocol/errors.js';
-import type { JoinData, LiveSummary } from '../protocol/messages.js';
+import type { JoinData, LiveListPage, LiveSummary } from '../protocol/messages.js';
 import { fail, ok, type Result } from '../protocol/result.js';
 import type { LiveEndReason, LiveInfo, SeatMode } from '../protocol/types.js';
 import type { Connection } from './connection.js';
@@ -23,6 +23,14 @@ export interface CreateLiveParams {
   readonly keepOwnerOnSeat?: boolean;
 }
 
+/** Which page of lives `fetchLiveList` asks for (Tencent web `fetchLiveList({ cursor, count })`). */
+export interface FetchLiveListParams {
+  /** `''` (default): the first page; else the `nextCursor` of the page before (`liveListCursor`). */
+  readonly cursor?: string;
+  /** Lives per page, 1 or more: default 20; the server serves at most 50. */
+  readonly count?: number;
+}
+
 /** Events of the lives. Implement any subset. */
 export interface LiveListListener {
   /** A live this session was in ended (Tencent `onLiveEnded`). */
@@ -41,13 +49,19 @@ export class LiveListStore {
 
   /** The live the session is in, or `null`. */
   readonly currentLive: ReadableAtom<LiveInfo | null>;
-  /** The lives of the last `fetchLiveList()`, with their member and seated counts. */
+  /**
+   * The lives fetched so far, in the order they were created, with their owners and counts: the
+   * first page (`fetchLiveList()`) replaces the list, each next page is appended to it.
+   */
   readonly liveList: ReadableAtom<readonly LiveSummary[]>;
+  /** The cursor of the page after the last one fetched; `''` when that page was the last (Tencent `liveListCursor`). */
+  readonly liveListCursor: ReadableAtom<string>;
 
   readonly #context: SessionContext;
   readonly #connection: Connection;
   readonly #$currentLive = atom<LiveInfo | null>(null);
   readonly #$liveList = atom<readonly LiveSummary[]>([]);
+  readonly #$liveListCursor = atom('');
   readonly #listeners: ListenerSet<LiveListListener>;
 
   /** @internal Created by its session. */
@@ -56,6 +70,7 @@ export class LiveListStore {
     this.#connection = context.connection;
     this.currentLive = this.#$currentLive;
     this.liveList = this.#$liveList;
+    this.liveListCursor = this.#$liveListCursor;
     this.#listeners = new ListenerSet(context.report);
     context.hooks.lives = (keep) => (keep ? this.#resume() : this.#forget());
     context.hooks.liveEnded = (liveId, reason) => this.#ended(liveId, reason);
@@ -121,12 +136,31 @@ export class LiveListStore {
     return result;
   }
 
-  /** Fetches the open lives into `liveList`. */
-  async fetchLiveList(): Promise<Result<{ readonly lives: readonly LiveSummary[] }>> {
+  /**
+   * Fetches one page of the open lives, in the order they were created: the first with no
+   * arguments (or `cursor` `''`), the next one with the `nextCursor` of the page before (also in
+   * `liveListCursor`). `count` lives at most (default 20; the server serves at most 50). The first
+   * page replaces `liveList`, a next one is appended to it. Takes the arguments as Tencent's
+   * `fetchLiveList(cursor, count)` or as its web SDK's `fetchLiveList({ cursor, count })`.
+   */
+  async fetchLiveList(
+    cursor: string | FetchLiveListParams = '',
+    count?: number,
+  ): Promise<Result<LiveListPage>> {
     const refusal = this.#connection.refusal();
     if (refusal) return refusal;
-    const result = await this.#connection.request('live.list', {});
-    if (result.isSuccess) this.#batch(() => this.#$liveList.set(result.data.lives));
+    const params = typeof cursor === 'string' ? { cursor, count } : cursor;
+    const after = params.cursor ?? '';
+    const result = await this.#connection.request('live.list', {
+      cursor: after,
+      ...(params.count === undefined ? {} : { count: params.count }),
+    });
+    if (!result.isSuccess) return result;
+    const page = result.data;
+    this.#batch(() => {
+      this.#$liveList.set(after === '' ? page.lives : appendLives(this.#$liveList.get(), page.lives));
+      this.#$liveListCursor.set(page.nextCursor);
+    });
     return result;
   }
 
@@ -197,6 +231,7 @@ export class LiveListStore {
     for (const replica of this.#context.replicas.values()) replica.reset();
     this.#$currentLive.set(null);
     this.#$liveList.set([]);
+    this.#$liveListCursor.set('');
   }
 
   #endLocally(replica: LiveReplica, reason: LiveEndReason): void {
@@ -214,4 +249,16 @@ export class LiveListStore {
   #batch(update: () => void): void {
     batchReported(this.#context.report, update);
   }
+}
+
+/** `list` with `page` after it; a live already listed is updated in place, never listed twice. */
+function appendLives(list: readonly LiveSummary[], page: readonly LiveSummary[]): readonly LiveSummary[] {
+  const fresh = new Map(page.map((live) => [live.liveId, live]));
+  const kept = list.map((live) => {
+    const newer = fresh.get(live.liveId);
+    if (!newer) return live;
+    fresh.delete(live.liveId);
+    return newer;
+  });
+  return [...kept, ...fresh.values()];
 }

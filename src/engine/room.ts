@@ -262,8 +262,18 @@ export class LiveRoom implements LiveRoomApi {
   }
 
   summary(): LiveSummary {
+    const live = this.#live;
     const seatedCount = this.#seats.reduce((count, seat) => count + (seat.occupant === null ? 0 : 1), 0);
-    return { live: this.#live, memberCount: this.#members.size, seatedCount };
+    return {
+      liveId: live.liveId,
+      liveName: live.liveName,
+      owner: live.owner,
+      seatMode: live.seatMode,
+      maxSeatCount: live.maxSeatCount,
+      seatedCount,
+      memberCount: this.#members.size,
+      createdAt: live.createdAt,
+    };
   }
 
   roleOf(userId: string): Role | null {

@@ -12,6 +12,8 @@
  * - `records.ts`: what is kept per connection, user and room;
  * - `fan-out.ts`: events to their audience, once per class, coalesced in large rooms;
  * - `replay-buffer.ts`: recent events per room, for `live.join {sinceSeq}`;
+ * - `live-directory.ts`: the open lives in creation order, for `live.list` pages and the lives
+ *   each user owns;
  * - `reply-cache.ts`: recent replies per user, for repeated command ids.
  *
  * See `docs/protocol.md` for the messages it speaks.
@@ -36,6 +38,7 @@ import { fail, ok, type Result } from '../protocol/result.js';
 import type { EventEnvelope, LiveSnapshot, UserInfo } from '../protocol/types.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { FanOut, inAudience, trackRole } from './fan-out.js';
+import { LiveDirectory } from './live-directory.js';
 import { localRoomOpener } from './local-room.js';
 import {
   Connection,
@@ -54,6 +57,7 @@ import { recallReply, rememberReply, toRemembered } from './reply-cache.js';
 import type { RoomHandle, RoomOpener } from './room-handle.js';
 import {
   DEFAULT_FAN_OUT,
+  DEFAULT_MAX_LIVES_PER_USER,
   DEFAULT_REPLAY_BUFFER_SIZE,
   DEFAULT_REPLY_CACHE_SIZE,
   type FanOutOptions,
@@ -65,6 +69,7 @@ import {
 
 export {
   DEFAULT_FAN_OUT,
+  DEFAULT_MAX_LIVES_PER_USER,
   DEFAULT_REPLAY_BUFFER_SIZE,
   DEFAULT_REPLY_CACHE_SIZE,
   type FanOutOptions,
@@ -86,11 +91,13 @@ class HubImpl implements Hub, ConnectionOwner {
   readonly #parse: ReturnType<typeof createMessageParser>;
   readonly #replayBufferSize: number;
   readonly #replyCacheSize: number;
+  readonly #maxLivesPerUser: number;
   readonly #serialize: (message: ServerMessage) => string;
   readonly #onError: (error: unknown) => void;
   readonly #fanOut: FanOut;
 
   readonly #rooms = new Map<string, RoomRecord>();
+  readonly #directory = new LiveDirectory();
   readonly #users = new Map<string, UserRecord>();
   readonly #inbox: [Connection, string][] = [];
   #busy = false;
@@ -104,6 +111,10 @@ class HubImpl implements Hub, ConnectionOwner {
     this.#parse = createMessageParser({ ...DEFAULT_PROTOCOL_LIMITS, ...options.protocolLimits });
     this.#replayBufferSize = Math.max(0, Math.floor(options.replayBufferSize ?? DEFAULT_REPLAY_BUFFER_SIZE));
     this.#replyCacheSize = Math.max(1, Math.floor(options.replyCacheSize ?? DEFAULT_REPLY_CACHE_SIZE));
+    const maxLives = options.maxLivesPerUser ?? DEFAULT_MAX_LIVES_PER_USER;
+    this.#maxLivesPerUser = Number.isNaN(maxLives)
+      ? DEFAULT_MAX_LIVES_PER_USER
+      : Math.max(0, Math.floor(maxLives));
     this.#serialize = options.serialize ?? ((message) => JSON.stringify(message));
     this.#onError = options.onError ?? ignore;
     const fanOut: FanOutOptions = {
@@ -305,12 +316,10 @@ class HubImpl implements Hub, ConnectionOwner {
   #command(connection: Connection, message: CommandMessage): Result<unknown> {
     const actor = connection.user;
     switch (message.name) {
-      case 'live.list':
-        return ok({
-          lives: [...this.#rooms.values()].flatMap((record) =>
-            record.room && !record.room.ended ? [record.room.summary()] : [],
-          ),
-        });
+      case 'live.list': {
+        const { cursor, count } = (message as CommandMessage<'live.list'>).args;
+        return this.#directory.page(cursor, count);
+      }
       case 'live.create':
         return this.#create(connection, message as CommandMessage<'live.create'>);
       case 'live.join':
@@ -345,7 +354,15 @@ class HubImpl implements Hub, ConnectionOwner {
     if (this.#rooms.has(settings.liveId)) {
       return fail(ErrorCode.LIVE_ID_OCCUPIED, `a live with id "${settings.liveId}" already exists`);
     }
-    const record = newRoomRecord(settings.liveId, new ReplayBuffer(this.#replayBufferSize));
+    const ownerId = connection.user.userId;
+    const limit = this.#maxLivesPerUser;
+    if (limit > 0 && this.#directory.ownedBy(ownerId) >= limit) {
+      return fail(
+        ErrorCode.LIMIT_EXCEEDED,
+        `you already own ${limit} open ${limit === 1 ? 'live' : 'lives'} (maxLivesPerUser); end one before creating another`,
+      );
+    }
+    const record = newRoomRecord(settings.liveId, ownerId, new ReplayBuffer(this.#replayBufferSize));
     this.#rooms.set(record.liveId, record);
     let created: Result<RoomHandle>;
     try {
@@ -366,8 +383,9 @@ class HubImpl implements Hub, ConnectionOwner {
     }
     const room = created.data;
     record.room = room;
-    const userId = connection.user.userId;
-    if (!room.isMember(userId)) {
+    // Listed (and counted as the owner's) from now: a live that fails below is dropped, unlisted.
+    this.#directory.add(record);
+    if (!room.isMember(ownerId)) {
       const joined = room.join(connection.user);
       if (!joined.isSuccess) {
         this.#guard(() => room.close());
@@ -375,7 +393,7 @@ class HubImpl implements Hub, ConnectionOwner {
         return joined;
       }
     }
-    const snapshot = room.snapshotFor(userId);
+    const snapshot = room.snapshotFor(ownerId);
     subscribe(connection, record);
     return ok(snapshot);
   }
@@ -475,6 +493,7 @@ class HubImpl implements Hub, ConnectionOwner {
     if (record.dropped) return;
     record.dropped = true;
     if (this.#rooms.get(record.liveId) === record) this.#rooms.delete(record.liveId);
+    this.#directory.remove(record);
     for (const connection of record.byUser.values()) {
       connection.subscribed = withoutId(connection.subscribed, record.liveId);
     }

@@ -54,11 +54,15 @@ export interface RoomRecord {
   lastCount: number;
   /** Users the hub saw join and not yet leave. */
   readonly members: Set<string>;
+  /** The user who created the live (its owner). */
+  readonly ownerId: string;
+  /** Its number in the hub's list of open lives (`live-directory.ts`); `0` while not listed. */
+  listedAs: number;
   dropped: boolean;
 }
 
-/** A new, empty record of live `liveId`, its room not open yet. */
-export function newRoomRecord(liveId: string, buffer: ReplayBuffer): RoomRecord {
+/** A new, empty record of live `liveId` created by `ownerId`, its room not open yet. */
+export function newRoomRecord(liveId: string, ownerId: string, buffer: ReplayBuffer): RoomRecord {
   return {
     liveId,
     only: Object.freeze([liveId]),
@@ -72,6 +76,8 @@ export function newRoomRecord(liveId: string, buffer: ReplayBuffer): RoomRecord 
     lastFlush: Number.NEGATIVE_INFINITY,
     lastCount: Number.NEGATIVE_INFINITY,
     members: new Set(),
+    ownerId,
+    listedAs: 0,
     dropped: false,
   };
 }

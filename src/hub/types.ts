@@ -19,6 +19,11 @@ export interface HubOptions {
   replayBufferSize?: number;
   /** Replies remembered per user for repeated command ids. Default 256. */
   replyCacheSize?: number;
+  /**
+   * Open lives one user may own at once: `live.create` past it is refused with `LIMIT_EXCEEDED`
+   * until one of them ends. `0`: no limit. Default 3.
+   */
+  maxLivesPerUser?: number;
   /** How a large room's events are coalesced; missing fields take `DEFAULT_FAN_OUT`. */
   fanOut?: Partial<FanOutOptions>;
   /**
@@ -102,3 +107,5 @@ export interface HubConnection {
 export const DEFAULT_REPLAY_BUFFER_SIZE = 512;
 /** Replies remembered per user for repeated command ids (`HubOptions.replyCacheSize`). */
 export const DEFAULT_REPLY_CACHE_SIZE = 256;
+/** Open lives one user may own at once (`HubOptions.maxLivesPerUser`). */
+export const DEFAULT_MAX_LIVES_PER_USER = 3;

@@ -6,15 +6,7 @@ import * as v from 'valibot';
 import { MAX_SEAT_COUNT } from './roles.js';
 import { ErrorCode } from './errors.js';
 import { fail, ok, type Result } from './result.js';
-import type {
-  EventEnvelope,
-  LiveEvent,
-  LiveInfo,
-  LiveSnapshot,
-  SeatMode,
-  SignalData,
-  UserInfo,
-} from './types.js';
+import type { EventEnvelope, LiveEvent, LiveSnapshot, SeatMode, SignalData, UserInfo } from './types.js';
 
 export { PROTOCOL_VERSION } from './version.js';
 
@@ -33,6 +25,13 @@ export const DEFAULT_PROTOCOL_LIMITS: ProtocolLimits = {
   maxLiveNameLength: 64,
   maxTimeoutSeconds: 600,
 };
+
+/** Most lives one `live.list` page holds: a larger `count` is served as this many. */
+export const MAX_LIVE_LIST_COUNT = 50;
+/** Lives per `live.list` page when the command gives no `count`. */
+export const DEFAULT_LIVE_LIST_COUNT = 20;
+/** Longest `live.list` cursor accepted (the server's own are much shorter). */
+const MAX_CURSOR_LENGTH = 64;
 
 /** Ids (`liveId`, `userId`): 1..64 characters of letters, digits, `_`, `-`, `.`, `@`. */
 export const ID_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
@@ -118,7 +117,19 @@ function commandSchemas(limits: ProtocolLimits) {
     'live.join': v.object({ ...live, sinceSeq: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))) }),
     'live.leave': v.object(live),
     'live.end': v.object(live),
-    'live.list': v.object({}),
+    'live.list': v.object({
+      /** `''`: the first page; else the `nextCursor` of the previous page. */
+      cursor: v.optional(v.pipe(v.string(), v.maxLength(MAX_CURSOR_LENGTH)), ''),
+      count: v.optional(
+        v.pipe(
+          v.number(),
+          v.integer(),
+          v.minValue(1),
+          v.transform((count) => Math.min(count, MAX_LIVE_LIST_COUNT)),
+        ),
+        DEFAULT_LIVE_LIST_COUNT,
+      ),
+    }),
     'member.setAdmin': v.object({ ...live, userId: id, admin: v.boolean() }),
     'guest.apply': v.object({ ...live, seatIndex: v.optional(seatIndexOrAny, -1), timeout, extraInfo }),
     'guest.cancelApplication': v.object(live),
@@ -175,11 +186,32 @@ export type CommandArgs<N extends CommandName> = v.InferOutput<Schemas[N]>;
 /** The arguments a caller passes (defaults may be omitted). */
 export type CommandInput<N extends CommandName> = v.InferInput<Schemas[N]>;
 
-/** A live in the list returned by `live.list`. */
+/**
+ * A live in a page of `live.list`: what a list of lives shows, no more. Every string in it is
+ * bounded (ids and names 64 characters, the avatar 1,024), so a page is bounded too.
+ */
 export interface LiveSummary {
-  readonly live: LiveInfo;
-  readonly memberCount: number;
+  readonly liveId: string;
+  readonly liveName: string;
+  /** The owner (host): id, name and avatar. */
+  readonly owner: UserInfo;
+  readonly seatMode: SeatMode;
+  readonly maxSeatCount: number;
+  /** Seats taken now. */
   readonly seatedCount: number;
+  /** Members now, the owner included. */
+  readonly memberCount: number;
+  /** Epoch ms. */
+  readonly createdAt: number;
+}
+
+/**
+ * One page of `live.list`: open lives in the order they were created. `nextCursor` asks for the
+ * next page; `''` when this page is the last.
+ */
+export interface LiveListPage {
+  readonly lives: readonly LiveSummary[];
+  readonly nextCursor: string;
 }
 
 /** What `live.join` returns: a snapshot, or the events missed since `sinceSeq`. */
@@ -191,7 +223,7 @@ export type JoinData =
 export interface CommandData {
   'live.create': LiveSnapshot;
   'live.join': JoinData;
-  'live.list': { readonly lives: readonly LiveSummary[] };
+  'live.list': LiveListPage;
   'guest.apply': { readonly requestId: string };
   'guest.invite': { readonly requestId: string };
   /** How many viewers the publisher has now, the caller included. */

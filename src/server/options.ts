@@ -107,6 +107,8 @@ export interface ServerOptions {
   protocolLimits?: Partial<ProtocolLimits>;
   /** Events kept per room for resume. Default 512. */
   replayBufferSize?: number;
+  /** Open lives one user may own at once (see `HubOptions.maxLivesPerUser`); `0`: no limit. Default 3. */
+  maxLivesPerUser?: number;
   /** How a large room's events are coalesced (see `HubOptions.fanOut`). Defaults: `DEFAULT_FAN_OUT`. */
   fanOut?: HubOptions['fanOut'];
   /** The clock and timers of the rooms. Default `realScheduler`. Transport timers always use real time. */
@@ -146,7 +148,10 @@ export const SILENT_LOGGER: ServerLogger = Object.freeze({ info: quiet, warn: qu
 
 /** The hub's part of the options: what the server passes on to `createHub` as given. */
 export type ResolvedHubOptions = Readonly<
-  Pick<HubOptions, 'scheduler' | 'roomLimits' | 'protocolLimits' | 'replayBufferSize' | 'fanOut'> & {
+  Pick<
+    HubOptions,
+    'scheduler' | 'roomLimits' | 'protocolLimits' | 'replayBufferSize' | 'maxLivesPerUser' | 'fanOut'
+  > & {
     serialize: (message: ServerMessage) => string;
   }
 >;
@@ -231,6 +236,7 @@ function hubOptions(options: ServerOptions): ResolvedHubOptions {
   if (options.roomLimits) hub.roomLimits = options.roomLimits;
   if (options.protocolLimits) hub.protocolLimits = options.protocolLimits;
   if (options.replayBufferSize !== undefined) hub.replayBufferSize = options.replayBufferSize;
+  if (options.maxLivesPerUser !== undefined) hub.maxLivesPerUser = options.maxLivesPerUser;
   if (options.fanOut) hub.fanOut = options.fanOut;
   return Object.freeze(hub);
 }

@@ -341,9 +341,26 @@ describe('Session', () => {
       const hub = new ScriptedHub();
       const created = await loggedIn(hub);
       const fetching = created.liveListStore.fetchLiveList();
-      const lives = [{ live: snapshot('live', host).live, memberCount: 3, seatedCount: 1 }];
-      hub.ok((await hub.command('live.list')).id, { lives });
-      assert.deepEqual(await fetching, { isSuccess: true, errorCode: 0, errorMessage: '', data: { lives } });
+      const { live } = snapshot('live', host);
+      const lives = [
+        {
+          liveId: live.liveId,
+          liveName: live.liveName,
+          owner: live.owner,
+          seatMode: live.seatMode,
+          maxSeatCount: live.maxSeatCount,
+          seatedCount: 1,
+          memberCount: 3,
+          createdAt: live.createdAt,
+        },
+      ];
+      hub.ok((await hub.command('live.list')).id, { lives, nextCursor: '' });
+      assert.deepEqual(await fetching, {
+        isSuccess: true,
+        errorCode: 0,
+        errorMessage: '',
+        data: { lives, nextCursor: '' },
+      });
       assert.deepEqual(created.liveListStore.liveList.get(), lives);
     });
 

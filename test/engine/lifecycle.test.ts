@@ -379,7 +379,17 @@ describe('LiveRoom lifecycle', () => {
       const summary = h.room.summary();
       assert.equal(summary.memberCount, 5);
       assert.equal(summary.seatedCount, 2);
-      assert.equal(summary.live, h.room.info());
+      const info = h.room.info();
+      assert.deepEqual(summary, {
+        liveId: info.liveId,
+        liveName: info.liveName,
+        owner: info.owner,
+        seatMode: info.seatMode,
+        maxSeatCount: info.maxSeatCount,
+        seatedCount: 2,
+        memberCount: 5,
+        createdAt: info.createdAt,
+      });
       assert.equal(h.room.liveId, LIVE_ID);
     });
   });

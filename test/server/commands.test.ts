@@ -6,6 +6,7 @@ import {
   type CommandName,
   type ErrorMessage,
   type JoinData,
+  type LiveListPage,
   type LiveSnapshot,
   type ReplyMessage,
   type ServerMessage,
@@ -36,13 +37,12 @@ describe('server commands', () => {
       assert.equal(snapshot.memberCount, 1);
       assert.equal(snapshot.seats[0]?.userInfo?.userId, 'host');
       const other = await res.connect(server, 'other');
-      const list = (await other.ok('live.list', {})) as {
-        lives: { live: { liveId: string }; memberCount: number }[];
-      };
+      const list = (await other.ok('live.list', {})) as LiveListPage;
       assert.deepEqual(
-        list.lives.map((l) => [l.live.liveId, l.memberCount]),
+        list.lives.map((l) => [l.liveId, l.memberCount]),
         [['show', 1]],
       );
+      assert.equal(list.nextCursor, '');
       assert.equal(server.hub.liveCount, 1);
     });
 

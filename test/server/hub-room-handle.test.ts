@@ -84,7 +84,7 @@ function roomHandleContract(name: string, fixture: () => Fixture): void {
       assert.equal(room.ended, false);
       assert.equal(room.seq, 0);
       assert.deepEqual(events, []);
-      assert.equal(room.summary().live.liveId, LIVE_ID);
+      assert.equal(room.summary().liveId, LIVE_ID);
     });
 
     it('fails, without throwing, for settings the room refuses', () => {
