@@ -205,6 +205,11 @@ function validCommand(random: Random, id: string): Record<string, unknown> {
     case 'live.join':
       if (random.chance(0.5)) args.sinceSeq = random.int(100);
       break;
+    case 'live.list':
+      // Pages: a cursor of this server, an empty one or an odd one, and counts in and out of range.
+      args.cursor = random.pick(['', '1', 'zz', oddString(random)]);
+      args.count = random.int(80) - 10;
+      break;
     case 'guest.apply':
     case 'guest.invite':
       args.seatIndex = random.int(17) - 1;
