@@ -113,6 +113,35 @@ export const ConnectionLost = {
     html`<guest-seat-tile style=${frame} .seat=${seat(user({ connection: 'lost' }))}></guest-seat-tile>`,
 };
 
+/**
+ * The smallest tiles (64px, as the float layouts draw guests on a narrow stage) with a long, a CJK
+ * and a right-to-left name, a dropped connection, and a control in the `actions` slot (where
+ * `<live-core-view>` puts the host's seat menu): the texts keep clear of each other and of it.
+ */
+export const SmallTiles = {
+  render: () => html`
+    <div style="display: flex; gap: 8px">
+      ${[
+        user({ userId: 'max', userName: 'Maximiliana Alexandrina von Habsburg', cameraStatus: 'off' }),
+        user({ userId: 'wang', userName: '王小明的直播间测试用户', cameraStatus: 'off' }),
+        user({ userId: 'rtl', userName: 'محمد عبد الرحمن الشريف', cameraStatus: 'off', connection: 'lost' }),
+      ].map(
+        (info) =>
+          html`<guest-seat-tile style="width: 64px; height: 64px" .seat=${seat(info)}>
+            <button
+              slot="actions"
+              type="button"
+              aria-label=${`Actions for ${info.userName}`}
+              style="width: 24px; height: 24px; padding: 0; border: 0; border-radius: 50%"
+            >
+              ⋮
+            </button>
+          </guest-seat-tile>`,
+      )}
+    </div>
+  `,
+};
+
 /** The seed's "Refine UI Details": a custom name tag (foreground) and placeholder (background). */
 export const CustomLayers = {
   render: () => html`

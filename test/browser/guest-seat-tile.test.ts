@@ -13,6 +13,7 @@ import {
   isShown,
   liveVideoStream,
   queryPart,
+  queryPartAll,
   runLayerContract,
   stopStreams,
 } from './shared/layers.js';
@@ -233,10 +234,11 @@ describe('<guest-seat-tile>', () => {
       expect([el.local, el.speaking, el.selectable]).to.deep.equal([true, true, true]);
     });
 
-    it('shows the user name in the name tag and the background', async () => {
+    it('shows the user name once, in the name tag; the background shows the avatar', async () => {
       const el = await tile();
       expect(part(el, 'tag-name').textContent).to.equal('Ada Lovelace');
-      expect(part(el, 'background-name').textContent).to.equal('Ada Lovelace');
+      expect(queryPartAll(el, 'name').filter(isShown).length).to.equal(1);
+      expect(isShown(part(el, 'initials'))).to.equal(true);
     });
 
     it('shows the user id when the name is blank', async () => {
@@ -384,11 +386,32 @@ describe('<guest-seat-tile>', () => {
       expect(isShown(content)).to.equal(false);
     });
 
+    it('draws the actions at the top inline end, over every layer; the badges give way to them', async () => {
+      const el = await fixture<GuestSeatTile>(
+        html`<guest-seat-tile style="width: 96px" viewer-limit .seat=${seat(user({ connection: 'lost' }))}
+          ><button slot="actions" style="width: 32px; height: 32px">⋮</button></guest-seat-tile
+        >`,
+      );
+      const button = el.querySelector('button')!;
+      const box = button.getBoundingClientRect();
+      const tileBox = el.getBoundingClientRect();
+      expect([box.top - tileBox.top, tileBox.right - box.right]).to.deep.equal([4, 4]);
+      expect(document.elementFromPoint(box.left + 16, box.top + 16) === button, 'on top').to.equal(true);
+      for (const name of ['connection-badge', 'limit-badge']) {
+        const badge = part(el, name).getBoundingClientRect();
+        expect(isShown(part(el, name)), name).to.equal(true);
+        expect(
+          badge.right <= box.left && badge.left >= tileBox.left,
+          `${name} clear of the actions`,
+        ).to.equal(true);
+      }
+    });
+
     it('never removes a slot, whatever the state', async () => {
       const el = await tile({ seat: seat(null) });
       const slots = () => [...el.shadowRoot!.querySelectorAll('slot')].map((slot) => slot.name);
       const before = [...el.shadowRoot!.querySelectorAll('slot')];
-      expect(slots()).to.deep.equal(['background', 'empty', 'foreground']);
+      expect(slots()).to.deep.equal(['background', 'empty', 'foreground', 'actions']);
       el.seat = seat();
       el.stream = liveVideoStream();
       await el.updateComplete;
@@ -412,7 +435,6 @@ describe('<guest-seat-tile>', () => {
         'avatar',
         'initials',
         'name',
-        'background-name',
         'video',
         'empty',
         'foreground',
@@ -727,7 +749,6 @@ describe('<guest-seat-tile>', () => {
       it(`renders the name ${JSON.stringify(payload)} as text`, async () => {
         const el = await tile({ seat: seat(user({ userName: payload, avatarUrl: AVATAR })) });
         expect(part(el, 'tag-name').textContent).to.equal(payload.trim());
-        expect(part(el, 'background-name').textContent).to.equal(payload.trim());
         expect(part(el, 'tag-name').children.length, 'no element made from the name').to.equal(0);
         expect(el.shadowRoot!.querySelectorAll('img, script, iframe, b').length, 'only the avatar').to.equal(
           1,
@@ -759,7 +780,7 @@ describe('<guest-seat-tile>', () => {
     it('keeps a very long name inside the tile', async () => {
       const el = await tile({ seat: seat(user({ userName: 'W'.repeat(2000) })) });
       const tileBox = el.getBoundingClientRect();
-      for (const name of ['name-tag', 'background-name']) {
+      for (const name of ['name-tag', 'tag-name']) {
         const box = part(el, name).getBoundingClientRect();
         expect(box.right, name).to.be.at.most(tileBox.right);
         expect(box.left, name).to.be.at.least(tileBox.left);

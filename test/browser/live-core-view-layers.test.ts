@@ -322,7 +322,7 @@ describe('<live-core-view> layers', () => {
       const ada = tileOf(el, 1);
       expect(ada.querySelectorAll('slot').length, 'only the filled layer is forwarded').to.equal(1);
       expect(isShown(queryPart(ada, 'name-tag')), 'default foreground replaced').to.equal(false);
-      expect(isShown(queryPart(ada, 'background-name')), 'default background kept').to.equal(true);
+      expect(isShown(queryPart(ada, 'initials')), 'default background kept').to.equal(true);
       expect(isShown(queryPart(tileOf(el, 0), 'name-tag')), "the host's default foreground").to.equal(true);
     });
 

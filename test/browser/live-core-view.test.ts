@@ -9,6 +9,7 @@ import { LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LiveController } from '../../src/controllers/live-controller.js';
 import {
+  createSession,
   getDefaultSession,
   LiveCoreController,
   setDefaultSession,
@@ -34,8 +35,8 @@ import { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import type { SeatInfo } from '../../src/protocol/types.js';
 import { waitFor } from '../core/helpers.js';
-import { liveVideoStream, queryPart, stopStreams } from './shared/layers.js';
-import { startLive, type LiveOptions, type TestLive } from './shared/live.js';
+import { isShown, liveVideoStream, queryPart, stopStreams } from './shared/layers.js';
+import { startLive, testUser, type LiveOptions, type TestLive } from './shared/live.js';
 
 /** Shows the live it finds through LiveController: how a kit element inside the view sees it. */
 @customElement('stage-probe')
@@ -933,6 +934,162 @@ describe('<live-core-view>', () => {
         bob: { loadstart: 0, emptied: 0 },
         host: { loadstart: 0, emptied: 0 },
       });
+    });
+  });
+
+  describe('small tiles', () => {
+    const NAMES: Readonly<Record<string, string>> = {
+      long: 'Maximiliana Alexandrina von Habsburg-Lothringen',
+      cjk: '王小明的直播间测试用户名字',
+      rtl: 'محمد عبد الرحمن الشريف',
+      lost: 'Grace Brewster Murray Hopper',
+    };
+
+    /** Elements of `root`'s shadow trees (nested ones too) that show text of their own. */
+    function textBoxes(root: Element): HTMLElement[] {
+      return deepElements(root).filter(
+        (element) =>
+          isShown(element) &&
+          Array.from(element.childNodes).some(
+            (node) => node.nodeType === Node.TEXT_NODE && (node.textContent ?? '').trim() !== '',
+          ),
+      );
+    }
+
+    function deepElements(root: Element): HTMLElement[] {
+      const found: HTMLElement[] = [];
+      const visit = (scope: ShadowRoot | Element): void => {
+        for (const element of scope.querySelectorAll<HTMLElement>('*')) {
+          found.push(element);
+          if (element.shadowRoot !== null) visit(element.shadowRoot);
+        }
+      };
+      if (root.shadowRoot !== null) visit(root.shadowRoot);
+      return found;
+    }
+
+    function overlap(a: DOMRect, b: DOMRect): boolean {
+      const tolerance = 0.5;
+      return (
+        a.left < b.right - tolerance &&
+        b.left < a.right - tolerance &&
+        a.top < b.bottom - tolerance &&
+        b.top < a.bottom - tolerance
+      );
+    }
+
+    function describeBox(element: Element): string {
+      const box = rect(element);
+      const text = (element.textContent ?? '').trim().slice(0, 24);
+      return `"${text}" (${[box.left, box.top, box.right, box.bottom].map(Math.round).join(',')})`;
+    }
+
+    it('keeps the texts, the seat menu and the name apart on the smallest tiles, for long, CJK and RTL names', async () => {
+      await begin({
+        maxSeatCount: 7,
+        audience: ['long', 'cjk', 'rtl'],
+        users: {
+          long: { userName: NAMES.long },
+          cjk: { userName: NAMES.cjk },
+          rtl: { userName: NAMES.rtl },
+        },
+      });
+      await live.seat('long', 1);
+      await live.seat('cjk', 2);
+      await live.seat('rtl', 3);
+      // A guest whose connection drops and stays away: the seat waits for them.
+      const lost = createSession({ reconnect: false });
+      try {
+        expect(
+          (await lost.loginStore.login({ hub: live.hub, user: testUser('lost', { userName: NAMES.lost }) }))
+            .isSuccess,
+        ).to.equal(true);
+        expect((await lost.liveListStore.joinLive(live.liveId)).isSuccess).to.equal(true);
+        expect((await lost.coGuestStore(live.liveId).applyForSeat({ seatIndex: 4 })).isSuccess).to.equal(
+          true,
+        );
+        await waitFor(
+          live.host.coGuestStore(live.liveId).coGuestState.applicants,
+          (list) => list.length === 1,
+          'the application',
+        );
+        expect((await live.host.coGuestStore(live.liveId).acceptApplication('lost')).isSuccess).to.equal(
+          true,
+        );
+        await waitFor(
+          live.host.liveSeatStore(live.liveId).seatList,
+          (seats) => seats[4]?.userInfo?.userId === 'lost',
+          'lost is seated',
+        );
+        live.hub.dropConnections('lost');
+        await waitFor(
+          live.host.liveSeatStore(live.liveId).seatList,
+          (seats) => seats[4]?.userInfo?.connection === 'lost',
+          'the seat waits for lost',
+        );
+
+        // 228px wide: the floating tiles take the smallest size, 64px.
+        const el = await fixture<LiveCoreView>(
+          html`<live-core-view
+            style="width: 228px"
+            layout="dynamic-float"
+            .session=${live.host}
+            live-id=${live.liveId}
+            .streams=${new Map()}
+            .speakingUsers=${new Set()}
+          ></live-core-view>`,
+        );
+        await showsSeats(el, [0, 1, 2, 3, 4]);
+        await Promise.all(
+          [...tiles(el), ...el.shadowRoot!.querySelectorAll('seat-menu')].map(
+            (element) => (element as LitElement).updateComplete,
+          ),
+        );
+        // The cells fade in: finish that instead of waiting for it.
+        for (const animation of el.shadowRoot!.getAnimations()) animation.finish();
+        for (const index of [1, 2, 3, 4]) {
+          const tile = tileOf(el, index);
+          const cell = tile.closest<HTMLElement>('[part~="cell"]')!;
+          const name = tile.seat!.userInfo!.userName;
+          const where = `seat ${index} (${name})`;
+          expect(Math.round(rect(cell).width), `${where}: the smallest tile`).to.equal(64);
+          expect(tile.matches(':state(camera-off)'), `${where}: camera off`).to.equal(true);
+          const texts = textBoxes(tile);
+          expect(
+            texts.filter((element) => (element.textContent ?? '').includes(name)).length,
+            `${where}: the name shows once`,
+          ).to.equal(1);
+          if (index === 4) {
+            expect(
+              texts.some((element) => element.part.contains('connection-badge')),
+              `${where}: the badge shows`,
+            ).to.equal(true);
+          }
+          const trigger = cell.querySelector('seat-menu')!.shadowRoot!.querySelector('[part~="trigger"]')!;
+          for (const [i, a] of texts.entries()) {
+            const box = rect(a);
+            const inside =
+              box.left >= rect(cell).left - 0.5 &&
+              box.right <= rect(cell).right + 0.5 &&
+              box.top >= rect(cell).top - 0.5 &&
+              box.bottom <= rect(cell).bottom + 0.5;
+            expect(inside, `${where}: ${describeBox(a)} inside the tile ${describeBox(cell)}`).to.equal(true);
+            expect(
+              overlap(box, rect(trigger)),
+              `${where}: ${describeBox(a)} clear of ⋮ ${describeBox(trigger)}`,
+            ).to.equal(false);
+            for (const b of texts.slice(i + 1)) {
+              if (a.contains(b) || b.contains(a)) continue;
+              expect(
+                overlap(box, rect(b)),
+                `${where}: ${describeBox(a)} clear of ${describeBox(b)}`,
+              ).to.equal(false);
+            }
+          }
+        }
+      } finally {
+        lost.dispose();
+      }
     });
   });
 

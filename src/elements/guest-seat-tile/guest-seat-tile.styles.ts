@@ -41,6 +41,22 @@ export default css`
     border-radius: inherit;
   }
 
+  /* --_edge: the space at the tile's edges; --_bar: the height of the top bar's actions. */
+  .layer,
+  .bar {
+    --_edge: var(--_cg-space-2);
+    --_bar: var(--seat-menu-size, 32px);
+  }
+
+  @container (max-width: 119px) {
+    .layer,
+    .bar {
+      --_edge: var(--_cg-space-1);
+      --_bar: 24px;
+      --seat-menu-size: 24px;
+    }
+  }
+
   /* Background and empty layers */
 
   .placeholder {
@@ -54,12 +70,25 @@ export default css`
     text-align: center;
   }
 
+  /* The avatar keeps clear of the top bar and of the name tag; a short tile shows none. */
+  .background .placeholder {
+    padding: calc(var(--_bar) + 2 * var(--_cg-space-1)) var(--_edge)
+      calc(var(--_edge) + var(--_cg-font-size-s) * var(--_cg-line-height) + 2 * var(--_cg-space-1));
+  }
+
   .avatar {
     flex: none;
-    width: var(--_avatar-size);
-    height: var(--_avatar-size);
+    width: auto;
+    height: min(var(--_avatar-size), 100%);
+    aspect-ratio: 1;
     border-radius: var(--_cg-radius-full);
     object-fit: cover;
+  }
+
+  @container (max-height: 99px) {
+    .background .avatar {
+      display: none;
+    }
   }
 
   .initials {
@@ -77,15 +106,6 @@ export default css`
   .initials svg {
     width: 60%;
     height: 60%;
-  }
-
-  .background-name {
-    display: block;
-    max-width: 100%;
-    overflow: hidden;
-    font-size: var(--_cg-font-size-s);
-    text-overflow: ellipsis;
-    white-space: nowrap;
   }
 
   .empty .placeholder {
@@ -140,11 +160,7 @@ export default css`
 
   .name-tag,
   .badge {
-    position: absolute;
-    display: inline-flex;
-    align-items: center;
-    gap: var(--_cg-space-1);
-    max-width: calc(100% - 2 * var(--_cg-space-2));
+    min-width: 0;
     padding: 2px var(--_cg-space-2);
     border-radius: var(--_cg-radius-full);
     background: var(--_cg-overlay-background);
@@ -154,20 +170,34 @@ export default css`
   }
 
   .name-tag {
-    left: var(--_cg-space-2);
-    bottom: var(--_cg-space-2);
+    position: absolute;
+    left: var(--_edge);
+    bottom: var(--_edge);
+    display: inline-flex;
+    align-items: center;
+    gap: var(--_cg-space-1);
+    max-width: calc(100% - 2 * var(--_edge));
   }
 
-  .badge {
-    top: var(--_cg-space-2);
-    right: var(--_cg-space-2);
+  /* The top bar: badges, then the actions at the inline end; the badges give way to them. */
+
+  .bar {
+    position: absolute;
+    inset: var(--_cg-space-1) var(--_cg-space-1) auto;
+    display: flex;
+    align-items: center;
+    gap: var(--_cg-space-1);
+    min-height: var(--_bar);
+    pointer-events: none;
   }
 
-  .badge.limit {
-    right: auto;
-    left: var(--_cg-space-2);
+  slot[name='actions']::slotted(*) {
+    flex: none;
+    margin-inline-start: auto;
+    pointer-events: auto;
   }
 
+  .badge,
   .tag-name {
     min-width: 0;
     overflow: hidden;
@@ -185,6 +215,17 @@ export default css`
   .mic-icon svg {
     width: 100%;
     height: 100%;
+  }
+
+  @container (max-width: 119px) {
+    .name-tag,
+    .badge {
+      padding-inline: var(--_cg-space-1);
+    }
+
+    .name-tag {
+      gap: 2px;
+    }
   }
 
   .you {

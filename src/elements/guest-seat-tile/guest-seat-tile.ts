@@ -34,7 +34,13 @@ interface View {
  *
  * Layers, bottom to top: `background` (only while the seat's user has no video: no stream with a
  * live video track, or `cameraStatus` is `'off'`), `video`, `empty` (only for an empty seat),
- * `foreground` (always). Slotted content stays in the page's light DOM, so page CSS styles it.
+ * `foreground` (always), then the top bar: the tile's badges, and the `actions` slot at its inline
+ * end. Slotted content stays in the page's light DOM, so page CSS styles it.
+ *
+ * One name per tile: the name tag's. On a small tile (under 120px wide) the edges tighten and a
+ * slotted `<seat-menu>` is 24px (`--seat-menu-size`); on a short one (under 100px high) the default
+ * background shows no avatar; the badges give way (ellipsis) to the actions; so no text covers
+ * another or the actions at any size.
  *
  * Texts come from the i18n layer (`setLocale`, `registerMessages`). Seat numbers shown to people
  * are `seat.index + 1`.
@@ -42,9 +48,11 @@ interface View {
  * @summary A seat of the live stage: video, avatar placeholder and name tag.
  *
  * @slot foreground - Drawn over the video at all times (name tag, badges). Default: the name tag
- *   with the microphone state, the speaking ring, and a badge while the connection is lost.
+ *   with the microphone state, and the speaking ring.
  * @slot background - Drawn while the user has no video. Default: the avatar (initials when there is
- *   no avatar or it fails to load) and the user's name.
+ *   no avatar or it fails to load), clear of the top bar and the name tag.
+ * @slot actions - Per-seat controls at the top inline-end corner, over every layer
+ *   (`<live-core-view>` puts the host's `<seat-menu>` there); the badges never cover them.
  * @slot empty - Drawn while the seat is empty. Default: the seat number and "Empty seat" or
  *   "Locked".
  *
@@ -52,8 +60,7 @@ interface View {
  * @csspart background - The background layer.
  * @csspart avatar - The avatar image (default background).
  * @csspart initials - The initials placeholder shown instead of a missing avatar.
- * @csspart name - The user's name (in the default background and in the name tag).
- * @csspart background-name - The user's name in the default background.
+ * @csspart name - The user's name (in the name tag).
  * @csspart video - The `<video>` element.
  * @csspart empty - The empty-seat layer.
  * @csspart foreground - The foreground layer.
@@ -62,9 +69,10 @@ interface View {
  * @csspart mic-icon - The microphone state icon in the name tag.
  * @csspart you-badge - "You" in the name tag of the local user's tile.
  * @csspart speaking-ring - The ring drawn while the user speaks (default foreground).
- * @csspart connection-badge - "Connection lost" while the user is disconnected (default foreground).
- * @csspart limit-badge - "Viewer limit reached" while `viewer-limit` keeps the video away (default
- *   foreground).
+ * @csspart top-bar - The row over the top of the tile: the badges, then the `actions` slot.
+ * @csspart connection-badge - "Connection lost" while the user is disconnected (in the top bar).
+ * @csspart limit-badge - "Viewer limit reached" while `viewer-limit` keeps the video away (in the top
+ *   bar).
  *
  * @cssproperty [--seat-radius=var(--cg-radius-l, 12px)] - Corner radius of the tile.
  * @cssproperty [--seat-background=var(--cg-color-stage)] - Fill behind the layers.
@@ -212,7 +220,6 @@ export class GuestSeatTile extends LitElement {
               <span class="avatar initials" part="initials" aria-hidden="true" ?hidden=${showAvatar}
                 >${userInitials === '' ? personIcon : userInitials}</span
               >
-              <bdi class="background-name" part="name background-name" aria-hidden="true">${name}</bdi>
             </div>
           </slot>
         </div>
@@ -253,13 +260,16 @@ export class GuestSeatTile extends LitElement {
                   : nothing
               }
             </div>
-            <span class="badge" part="connection-badge" ?hidden=${!lost}
-              >${this.#i18n.t('tile.connectionLost')}</span
-            >
-            <span class="badge limit" part="limit-badge" ?hidden=${empty || hasVideo || !this.viewerLimit}
-              >${this.#i18n.t('tile.viewerLimit')}</span
-            >
           </slot>
+        </div>
+        <div class="bar" part="top-bar">
+          <span class="badge" part="connection-badge" ?hidden=${!lost}
+            >${this.#i18n.t('tile.connectionLost')}</span
+          >
+          <span class="badge" part="limit-badge" ?hidden=${empty || hasVideo || !this.viewerLimit}
+            >${this.#i18n.t('tile.viewerLimit')}</span
+          >
+          <slot name="actions"></slot>
         </div>
       </div>
     `;

@@ -117,13 +117,9 @@ export default css`
     }
   }
 
-  /* Per-seat controls, over the top inline-end corner of the tile. */
+  /* Per-seat controls, in the tile's top bar (its actions slot, at the inline end). */
 
   .seat-actions {
-    position: absolute;
-    top: var(--_cg-space-1);
-    inset-inline-end: var(--_cg-space-1);
-    z-index: 2;
     display: flex;
     gap: var(--_cg-space-1);
   }

@@ -71,7 +71,6 @@ const TILE_PARTS = [
   'avatar',
   'initials',
   'name',
-  'background-name',
   'video',
   'empty',
   'foreground',
@@ -80,7 +79,9 @@ const TILE_PARTS = [
   'mic-icon',
   'you-badge',
   'speaking-ring',
+  'top-bar',
   'connection-badge',
+  'limit-badge',
 ]
   .map((part) => `${part}: seat-${part}`)
   .join(', ');
@@ -157,8 +158,9 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * @csspart cell-empty - The cell of an empty seat.
  * @csspart seat - Each `<guest-seat-tile>`; its own parts are exported as `seat-<part>`
  *   (`seat-video`, `seat-name-tag`, `seat-foreground`…).
- * @csspart seat-actions - The box over the top inline-end corner of each occupied cell holding
- *   per-seat controls: the host's `<seat-menu>` (see `no-seat-menu`).
+ * @csspart seat-actions - The box at the top inline-end corner of each occupied seat's tile (its
+ *   `actions` slot) holding per-seat controls: the host's `<seat-menu>` (see `no-seat-menu`). The
+ *   tile's texts keep clear of it.
  * @csspart seat-menu-trigger - The `<seat-menu>` button of a seat (the menu's `trigger` part).
  * @csspart seat-menu - The open `<seat-menu>` of a seat (the menu's `menu` part).
  * @csspart empty-action - "Request to join" / "Invite" on an empty seat that offers it.
@@ -377,22 +379,21 @@ export class LiveCoreView extends LitElement {
           ?speaking=${user !== null && (this.speakingUsers ?? this.#mediaSpeaking.value).has(user.userId)}
           @empty-seat-select=${this.#onEmptySeatSelect}
         >
-          ${user === null ? this.#renderEmptyAction(seat) : nothing}${this.#renderLayerSlot(seat, 'foreground')}${this.#renderLayerSlot(seat, 'background')}
+          ${user === null ? this.#renderEmptyAction(seat) : nothing}${this.#renderLayerSlot(seat, 'foreground')}${this.#renderLayerSlot(seat, 'background')}${
+            user === null
+              ? nothing
+              : html`<div class="seat-actions" part="seat-actions" slot="actions">
+                  ${
+                    this.noSeatMenu
+                      ? nothing
+                      : html`<seat-menu
+                          .seat=${seat}
+                          exportparts="trigger: seat-menu-trigger, menu: seat-menu"
+                        ></seat-menu>`
+                  }
+                </div>`
+          }
         </guest-seat-tile>
-        ${
-          user === null
-            ? nothing
-            : html`<div class="seat-actions" part="seat-actions">
-                ${
-                  this.noSeatMenu
-                    ? nothing
-                    : html`<seat-menu
-                        .seat=${seat}
-                        exportparts="trigger: seat-menu-trigger, menu: seat-menu"
-                      ></seat-menu>`
-                }
-              </div>`
-        }
       </div>
     `;
   }

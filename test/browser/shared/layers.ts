@@ -249,18 +249,19 @@ export function runLayerContract(describeName: string, makeElementWithSeat: Make
       const { element, setVideo } = await makeElementWithSeat({ seat: contractSeat() });
       const avatar = (): boolean =>
         isShown(queryPart(element, 'avatar')) || isShown(queryPart(element, 'initials'));
-      const backgroundName = (): boolean => isShown(queryPart(element, 'background-name'));
       const nameTag = (): boolean => isShown(queryPart(element, 'name-tag'));
+      // One name per tile: the name tag's, never a second one in the background.
+      const names = (): number => queryPartAll(element, 'name').filter(isShown).length;
 
       await setVideo('none');
       expect(avatar(), 'default avatar without video').to.equal(true);
-      expect(backgroundName(), 'default name without video').to.equal(true);
       expect(nameTag(), 'default name tag without video').to.equal(true);
+      expect(names(), 'one name without video').to.equal(1);
 
       await setVideo('live');
       expect(avatar(), 'default avatar with video').to.equal(false);
-      expect(backgroundName(), 'default name with video').to.equal(false);
       expect(nameTag(), 'default name tag with video').to.equal(true);
+      expect(names(), 'one name with video').to.equal(1);
     });
 
     it('replaces only the layer whose slot is filled, and restores its default when emptied', async () => {
@@ -269,7 +270,8 @@ export function runLayerContract(describeName: string, makeElementWithSeat: Make
       const { element, setVideo } = fixture;
       await setVideo('none');
       expect(isShown(queryPart(element, 'name-tag')), 'default foreground replaced').to.equal(false);
-      expect(isShown(queryPart(element, 'background-name')), 'default background kept').to.equal(true);
+      const avatar = isShown(queryPart(element, 'avatar')) || isShown(queryPart(element, 'initials'));
+      expect(avatar, 'default background kept').to.equal(true);
       if (fixture.clearLayer === undefined) foreground.remove();
       else await fixture.clearLayer('foreground', foreground);
       expect(isShown(queryPart(element, 'name-tag')), 'default foreground back').to.equal(true);
