@@ -9,7 +9,7 @@ import { customElement, state } from 'lit/decorators.js';
 import type { Session } from '../src/core/session.js';
 // Registers the kit's elements, which the templates below use.
 import '../src/index.js';
-import type { SessionReadyEvent } from '../src/elements/live-session/live-session.js';
+import type { SessionErrorEvent, SessionReadyEvent } from '../src/elements/live-session/live-session.js';
 import { setLocale } from '../src/i18n/index.js';
 import { DeviceStore } from '../src/media/device-store.js';
 import type { SeatUserInfo } from '../src/protocol/types.js';
@@ -219,6 +219,8 @@ export class DemoApp extends LitElement {
     const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
     const title =
       this.liveTitle !== '' ? this.liveTitle : entry.liveName !== '' ? entry.liveName : entry.liveId;
+    // join-timeout 0: a link names a live that started; one that is not there fails at once, saying
+    // why, with Retry (a host's page creates its live and never waits).
     return html`<live-session
       class="live"
       server-url=${server}
@@ -230,6 +232,7 @@ export class DemoApp extends LitElement {
       live-role=${entry.role}
       live-name=${entry.liveName}
       max-seats=${SEATS}
+      join-timeout="0"
       @session-ready=${this.#onReady}
       @session-error=${this.#onError}
     >
@@ -237,7 +240,7 @@ export class DemoApp extends LitElement {
         <section class="stage-column" aria-labelledby="live-title">
           <div class="live-bar">
             <div class="live-heading">
-              <span class="live-badge" ?hidden=${this.ended}>${t.liveBadge}</span>
+              <span class="live-badge" ?hidden=${this.session === null || this.ended}>${t.liveBadge}</span>
               <h1 id="live-title">${title}</h1>
               <span class="role-badge">${host ? t.youAreHost : t.youAreViewer}</span>
             </div>
@@ -258,12 +261,17 @@ export class DemoApp extends LitElement {
           </div>
           ${host ? nothing : html`<invitation-prompt devices="camera microphone"></invitation-prompt>`}
           ${
-            this.ended || this.failed
+            this.ended
               ? html`<div class="banner" role="alert">
-                  <p>${this.ended ? t.liveEnded : t.enterFailed}</p>
+                  <p>${t.liveEnded}</p>
                   <button type="button" class="primary" @click=${this.#exit}>${t.backToStart}</button>
                 </div>`
-              : nothing
+              : this.failed
+                ? // <live-session> says why, with Retry; the page offers the way back.
+                  html`<div class="banner">
+                    <button type="button" class="secondary" @click=${this.#exit}>${t.backToStart}</button>
+                  </div>`
+                : nothing
           }
         </section>
         <aside class="side">
@@ -378,11 +386,14 @@ export class DemoApp extends LitElement {
     void this.#resumeDevices(session, entry);
   };
 
-  /** `<live-session>` shows what failed; the page offers the way back and forgets the entry. */
-  readonly #onError = (): void => {
+  /**
+   * `<live-session>` shows what failed, with Retry; the page logs the code and offers the way back.
+   * It keeps the entry, so that Retry or a reload enters the same live.
+   */
+  readonly #onError = (event: SessionErrorEvent): void => {
     if (this.entry === null) return;
+    console.info(`co-guest-kit: could not enter the live (${event.errorCode}): ${event.errorMessage}`);
     this.failed = true;
-    saveEntry(null);
   };
 
   readonly #onInviteRequest = (): void => {

@@ -53,7 +53,6 @@ const en = {
     'Ask the host for a seat. Once you are on a seat, your camera and microphone go to everyone in the live.',
   devicesTitle: 'Your camera and microphone',
   liveEnded: 'This live has ended.',
-  enterFailed: 'Could not enter the live.',
   backToStart: 'Back to start',
   devNote: 'Dev mode: the server gives a token to anyone. For local use only.',
 } as const;
@@ -109,7 +108,6 @@ const zhCN: DemoStrings = {
   viewerLead: '向主播申请麦位。上麦后，你的摄像头和麦克风会推送给直播间的所有人。',
   devicesTitle: '你的摄像头和麦克风',
   liveEnded: '直播已结束。',
-  enterFailed: '无法进入直播。',
   backToStart: '返回首页',
   devNote: '开发模式：服务器为任何人签发令牌，仅供本地使用。',
 };
@@ -162,7 +160,6 @@ const ko: DemoStrings = {
   viewerLead: '호스트에게 자리를 신청하세요. 자리에 앉으면 카메라와 마이크가 라이브의 모두에게 전달됩니다.',
   devicesTitle: '내 카메라와 마이크',
   liveEnded: '라이브가 종료되었습니다.',
-  enterFailed: '라이브에 들어가지 못했습니다.',
   backToStart: '처음으로',
   devNote: '개발 모드: 서버가 누구에게나 토큰을 발급합니다. 로컬에서만 사용하세요.',
 };

@@ -13,6 +13,7 @@ import '../src/elements/connection-status/connection-status.js';
 import '../src/elements/live-core-view/live-core-view.js';
 import type { LiveSession } from '../src/elements/live-session/live-session.js';
 import '../src/elements/live-session/live-session.js';
+import { ErrorCode } from '../src/protocol/errors.js';
 import { avatarOf } from './support/live.js';
 import { assert, deepQuery, waitFor } from './support/play.js';
 
@@ -138,7 +139,8 @@ export const HostAndAudience = {
 
 /**
  * An audience member whose host has not started the live yet: the session waits for it (up to
- * `join-timeout` seconds), saying so, and the connection badge shows the login.
+ * `join-timeout` seconds), saying at once that the live has not started (state `waiting`), and the
+ * connection badge shows the login.
  */
 export const WaitingForTheHost = {
   render: () => html`
@@ -147,6 +149,34 @@ export const WaitingForTheHost = {
       <apply-button></apply-button>
     </live-session>
   `,
+  async play({ canvasElement }: PlayContext) {
+    const session = await waitFor(
+      () => canvasElement.querySelector<LiveSession>('live-session'),
+      'the session renders',
+    );
+    await waitFor(() => session.matches(':state(waiting)'), 'the session says it waits for the live');
+  },
+};
+
+/**
+ * A live that does not exist, with `join-timeout="0"`: the reason at once, and Retry (which signs in
+ * and joins again). The stage says nothing about seats of a live it never entered.
+ */
+export const LiveNotFound = {
+  render: () => html`
+    <live-session local user-id="grace" user-name="Grace Hopper" live-id=${newLiveId()} join-timeout="0">
+      <live-core-view style="width: 240px"></live-core-view>
+    </live-session>
+  `,
+  async play({ canvasElement }: PlayContext) {
+    const session = await waitFor(
+      () => canvasElement.querySelector<LiveSession>('live-session'),
+      'the session renders',
+    );
+    await waitFor(() => session.state === 'error', 'the session is in error');
+    assert(session.error?.errorCode === ErrorCode.LIVE_NOT_FOUND, 'the live is not found');
+    assert(session.shadowRoot?.querySelector('[part~="retry-button"]') != null, 'a Retry button');
+  },
 };
 
 /** Settings it refuses (a server URL that is not `ws:`/`wss:`): the error text, and no network. */

@@ -208,9 +208,16 @@ export const en = {
   // <live-session>
   /** While it logs in and enters the live. */
   'session.connecting': 'Joining the live…',
+  /** An audience member's live has not started (or has ended): the element asks again now and then. */
+  'session.waiting': 'This live has not started yet: waiting for it…',
+  /** Signs in and enters the live again, after a failure. */
+  'session.retry': 'Retry',
   /** Its attributes are missing or invalid (a bad `server-url`, no token…). */
   'session.invalidSettings': 'Cannot join the live: the page gives invalid settings',
-  'session.signInFailed': 'Could not sign in',
+  /** The live server refused the token (`NOT_LOGGED_IN`). */
+  'session.signInFailed': 'The live server refused the sign-in: the token is invalid or has expired',
+  /** `token-url` answered an HTTP error, or no token (`TOKEN_URL_FAILED`). */
+  'session.tokenUrlFailed': 'Could not get a sign-in token: the token URL answered with an error',
   'session.unreachable': 'Could not reach the live server',
   'session.liveNotFound': 'This live does not exist or has ended',
   'session.liveIdTaken': 'Another live already uses this id',
@@ -284,6 +291,7 @@ const ERROR_TEXTS: Readonly<Record<number, ErrorTexts>> = {
   [ErrorCode.DISCONNECTED]: CONNECTION_LOST,
   [ErrorCode.SERVER_TIMEOUT]: CONNECTION_LOST,
   [ErrorCode.NOT_LOGGED_IN]: { ...CONNECTION_LOST, session: 'session.signInFailed' },
+  [ErrorCode.TOKEN_URL_FAILED]: { session: 'session.tokenUrlFailed' },
   [ErrorCode.RATE_LIMITED]: { apply: 'apply.tooManyRequests' },
   [ErrorCode.LIMIT_EXCEEDED]: { apply: 'apply.tooManyRequests' },
   [ErrorCode.SEAT_OCCUPIED]: { apply: 'apply.seatTaken', invitation: 'invitation.seatUnavailable' },

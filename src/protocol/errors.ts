@@ -39,6 +39,8 @@ export const ErrorCode = {
   DISCONNECTED: -1302,
   /** No user is logged in on this session. */
   NOT_LOGGED_IN: -1303,
+  /** A token URL gave no token: it answered an HTTP error, or something that holds none. */
+  TOKEN_URL_FAILED: -1304,
   /** The user must join the live first (Tencent `operationInvalidBeforeEnterRoom`). */
   NOT_IN_LIVE: -2101,
   /** No live with this id exists. */

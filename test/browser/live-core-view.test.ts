@@ -529,11 +529,16 @@ describe('<live-core-view>', () => {
       }
     });
 
-    it('is empty while no one is on a seat', async () => {
+    it('is empty while no one is on a seat; says so only once it shows a live', async () => {
       const idle = await fixture<LiveCoreView>(html`<live-core-view></live-core-view>`);
       expect(idle.matches(':state(empty)')).to.equal(true);
-      expect(text(idle.shadowRoot!.querySelector('[part~="message"]'))).to.equal('No one is on a seat yet');
+      // No live (yet): nothing is known about its seats, so nothing is said about them.
+      expect(text(idle.shadowRoot!.querySelector('[part~="message"]'))).to.equal('');
       await begin({ audience: ['alice'] });
+      const notJoined = await fixture<LiveCoreView>(
+        html`<live-core-view .session=${live.session('alice')} live-id="elsewhere"></live-core-view>`,
+      );
+      expect(text(notJoined.shadowRoot!.querySelector('[part~="message"]'))).to.equal('');
       const el = await view('alice');
       await showsSeats(el, [0]);
       expect(el.matches(':state(empty)')).to.equal(false);
@@ -541,6 +546,7 @@ describe('<live-core-view>', () => {
       await live.host.liveSeatStore(live.liveId).leaveSeat();
       await showsSeats(el, []);
       expect(el.matches(':state(empty)')).to.equal(true);
+      expect(text(el.shadowRoot!.querySelector('[part~="message"]'))).to.equal('No one is on a seat yet');
     });
 
     it('is ended once the live ended, and says so', async () => {

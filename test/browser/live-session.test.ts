@@ -127,9 +127,16 @@ function sessionOf(el: LiveSession): Session {
   return session;
 }
 
-/** The text the status region shows (what is hidden left out). */
+/** The text the status region shows (what is hidden left out), without its Retry button. */
 function statusText(el: LiveSession): string {
-  return part(el, 'status').innerText.replace(/\s+/g, ' ').trim();
+  const retry = queryPart(el, 'retry-button')?.innerText ?? '';
+  const text = part(el, 'status').innerText.replace(/\s+/g, ' ').trim();
+  return retry !== '' && text.endsWith(retry) ? text.slice(0, -retry.length).trim() : text;
+}
+
+/** What the `<live-core-view>` inside `el` says over its stage. */
+function stageMessage(el: LiveSession): string {
+  return (part(el.querySelector('live-core-view')!, 'message').textContent ?? '').trim();
 }
 
 /** `root` and every element below it, shadow trees included. */
@@ -257,7 +264,7 @@ describe('<live-session>', () => {
         html`<live-session local user-id="ada" live-id=${newLiveId()}></live-session>`,
       );
       expect(part(waiting, 'status').getAttribute('role')).to.equal('status');
-      expect(statusText(waiting)).to.equal('Joining the live…');
+      expect(statusText(waiting)).to.equal('This live has not started yet: waiting for it…');
       expect(getComputedStyle(part(waiting, 'status')).position).to.equal('static');
 
       const el = await fixture<LiveSession>(
@@ -638,13 +645,103 @@ describe('<live-session>', () => {
       await ready(audience);
     });
 
+    it('says at once why signing in failed: a refused token, a failing token URL, a server that is down', async () => {
+      const gone = await startServer();
+      const goneToken = await tokenFor(gone, 'ada');
+      await stopServer(gone);
+      const errors: SessionErrorEvent[] = [];
+      const page = await fixture<HTMLElement>(html`
+        <div @session-error=${(event: SessionErrorEvent) => errors.push(event)}>
+          <live-session server-url=${server.url} token="not-a-token" live-id="x">
+            <live-core-view></live-core-view>
+          </live-session>
+          <live-session server-url=${server.url} token-url="/no-such-token-url" user-id="ada" live-id="x">
+            <live-core-view></live-core-view>
+          </live-session>
+          <live-session server-url=${gone.url} token=${goneToken} live-id="x">
+            <live-core-view></live-core-view>
+          </live-session>
+        </div>
+      `);
+      const elements = Array.from(page.querySelectorAll('live-session'));
+      const codes = [];
+      for (const el of elements) codes.push((await failed(el)).errorCode);
+      expect(codes).to.deep.equal([
+        ErrorCode.NOT_LOGGED_IN,
+        ErrorCode.TOKEN_URL_FAILED,
+        ErrorCode.DISCONNECTED,
+      ]);
+      const reported = errors.map((event) => event.errorCode);
+      expect(reported.sort(), 'the codes reach the page').to.deep.equal([...codes].sort());
+      const texts = elements.map(statusText);
+      expect(texts).to.deep.equal([
+        'The live server refused the sign-in: the token is invalid or has expired',
+        'Could not get a sign-in token: the token URL answered with an error',
+        'Could not reach the live server',
+      ]);
+      for (const el of elements) {
+        expect(part(el, 'retry-button').checkVisibility(), 'a Retry button').to.equal(true);
+        expect(stageMessage(el), 'the stage claims nothing about seats').to.equal('');
+      }
+      await accessible(page);
+    });
+
+    it('Retry signs in and enters again: a live that was not there, once started', async () => {
+      const liveId = newLiveId();
+      const audience = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'ada')}
+          live-id=${liveId}
+          join-timeout="0"
+        >
+          <live-core-view></live-core-view>
+        </live-session>
+      `);
+      expect((await failed(audience)).errorCode).to.equal(ErrorCode.LIVE_NOT_FOUND);
+      expect(statusText(audience)).to.equal('This live does not exist or has ended');
+      const first = sessionOf(audience);
+      const host = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'host')}
+          live-role="host"
+          live-id=${liveId}
+        >
+        </live-session>
+      `);
+      await ready(host);
+      part(audience, 'retry-button').click();
+      await ready(audience);
+      expect(sessionOf(audience) !== first, 'a new session signed in').to.equal(true);
+      expect(statusText(audience)).to.equal('');
+    });
+
+    it('a live that has not started: says so at once, while it waits for it', async () => {
+      const el = await fixture<LiveSession>(html`
+        <live-session
+          server-url=${server.url}
+          token=${await tokenFor(server, 'early')}
+          live-id=${newLiveId()}
+        >
+          <live-core-view></live-core-view>
+        </live-session>
+      `);
+      await waitUntil(() => el.matches(':state(waiting)'), 'the element hears that the live is not there');
+      expect(el.state).to.equal('connecting');
+      expect(statusText(el)).to.equal('This live has not started yet: waiting for it…');
+      expect(stageMessage(el)).to.equal('');
+    });
+
     it('a refused token: error, NOT_LOGGED_IN', async () => {
       const el = await fixture<LiveSession>(html`
         <live-session server-url=${server.url} token="not-a-token" live-id=${newLiveId()}></live-session>
       `);
       const error = await failed(el);
       expect(error.errorCode).to.equal(ErrorCode.NOT_LOGGED_IN);
-      expect(statusText(el)).to.equal('Could not sign in');
+      expect(statusText(el)).to.equal(
+        'The live server refused the sign-in: the token is invalid or has expired',
+      );
     });
 
     it('an expired token: error, NOT_LOGGED_IN', async () => {
@@ -727,7 +824,7 @@ describe('<live-session>', () => {
       }
     });
 
-    it('token-url answering 4xx: error, NOT_LOGGED_IN, and no socket opened', async () => {
+    it('token-url answering 4xx: error, TOKEN_URL_FAILED, and no socket opened', async () => {
       let el!: LiveSession;
       const attempts = await countNetwork(async () => {
         el = await fixture<LiveSession>(html`
@@ -739,7 +836,7 @@ describe('<live-session>', () => {
         `);
         await failed(el);
       });
-      expect(el.error?.errorCode).to.equal(ErrorCode.NOT_LOGGED_IN);
+      expect(el.error?.errorCode).to.equal(ErrorCode.TOKEN_URL_FAILED);
       expect(el.error?.errorMessage).to.contain('400');
       expect(attempts, 'one fetch, no socket').to.equal(1);
     });

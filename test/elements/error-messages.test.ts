@@ -61,6 +61,14 @@ describe('errorMessage', () => {
     assert.equal(errorMessage(ErrorCode.NOT_LOGGED_IN, 'session'), 'session.signInFailed');
   });
 
+  it('tells on <live-session> a refused sign-in, a failing token URL and an unreachable server apart', () => {
+    const keys = [ErrorCode.NOT_LOGGED_IN, ErrorCode.TOKEN_URL_FAILED, ErrorCode.DISCONNECTED].map((code) =>
+      errorMessage(code, 'session'),
+    );
+    assert.deepEqual(keys, ['session.signInFailed', 'session.tokenUrlFailed', 'session.unreachable']);
+    assert.equal(new Set(keys.map((key) => en[key])).size, 3, 'three different texts');
+  });
+
   it("gives the screen its one text for the camera's and microphone's failures", () => {
     for (const code of [
       ErrorCode.CAMERA_NOT_AUTHORIZED,

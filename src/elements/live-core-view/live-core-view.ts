@@ -165,7 +165,8 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * @csspart seat-menu - The open `<seat-menu>` of a seat (the menu's `menu` part).
  * @csspart empty-action - "Request to join" / "Invite" on an empty seat that offers it.
  * @csspart empty-action-label - The text of `empty-action`.
- * @csspart message - "No one is on a seat yet" or "The live has ended", over the stage.
+ * @csspart message - "No one is on a seat yet" (once the view shows a live it has entered) or "The
+ *   live has ended", over the stage.
  * @csspart overlay - The box of the default slot, over the bottom of the stage.
  * @csspart unmute-button - "Tap to unmute", over the stage while the browser holds the live's sound
  *   back until a user gesture (autoplay policy); pressing it starts the sound.
@@ -318,9 +319,11 @@ export class LiveCoreView extends LitElement {
   protected override render() {
     const layout = this.#layout;
     const { columns, rows, solo } = this.#grid;
+    // "No one is on a seat" only for a live the view shows: not while it is being entered, nor
+    // after entering it failed (the page or `<live-session>` says why).
     const message = this.#ended.value
       ? this.#i18n.t('stage.ended')
-      : this.#shown.length === 0
+      : this.#shown.length === 0 && this.#liveInfo.value !== null
         ? this.#i18n.t('stage.noSeats')
         : '';
     return html`

@@ -22,4 +22,20 @@ export default css`
     color: var(--_cg-color-danger);
     font-weight: var(--_cg-font-weight-medium);
   }
+
+  button {
+    margin-inline-start: var(--_cg-space-2);
+    padding: var(--_cg-space-1) var(--_cg-space-3);
+    border: 1px solid var(--_cg-color-border);
+    border-radius: var(--_cg-radius-full);
+    background: var(--_cg-color-surface-raised);
+    color: var(--_cg-color-text);
+    font: inherit;
+    cursor: pointer;
+  }
+
+  button:focus-visible {
+    outline: var(--_cg-focus-ring-width) solid var(--_cg-focus-ring-color);
+    outline-offset: var(--_cg-focus-ring-offset);
+  }
 `;

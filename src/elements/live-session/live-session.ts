@@ -60,8 +60,8 @@ export type { LiveSessionRole } from './settings.js';
  * when the live is created) and owns it; when the id is taken by a live this user owns (a reload
  * within the server's grace period), it joins it back. `live-role="audience"` (default) joins
  * `live-id`; while that live has not started (an audience page opened before the host's, or placed
- * before it in one page), it stays `connecting` and asks again now and then, for up to
- * `join-timeout` seconds. Without `live-id` the element only logs in and provides the session's
+ * before it in one page), it stays `connecting`, says so at once ("This live has not started yet:
+ * waiting for it…", state `waiting`) and asks again now and then, for up to `join-timeout` seconds. Without `live-id` the element only logs in and provides the session's
  * current live (`liveListStore.currentLive`), following it.
  *
  * **Lifecycle.** Connecting to the DOM starts it; changing `local`, `server-url`, `token`,
@@ -79,24 +79,32 @@ export type { LiveSessionRole } from './settings.js';
  * owns: the element waits until it is logged in, enters `live-id` when set, and provides it, but
  * never logs it in or out, never leaves its live and never disposes it.
  *
- * **Failures** never throw: the element goes to its `error` state, fires `session-error`
- * (`INVALID_ARGUMENT` for settings it refuses before any network access, `NOT_LOGGED_IN` for a
- * refused token or a `token-url` answering 4xx, `DISCONNECTED` or `SERVER_TIMEOUT` when the server
- * cannot be reached, `LIVE_NOT_FOUND`, `LIVE_ID_OCCUPIED`…) and shows a localized text.
+ * **Failures** never throw: the element goes to its `error` state as soon as the server answers,
+ * fires `session-error` (`INVALID_ARGUMENT` for settings it refuses before any network access,
+ * `NOT_LOGGED_IN` for a refused token, `TOKEN_URL_FAILED` for a `token-url` answering an HTTP error
+ * or no token, `DISCONNECTED` or `SERVER_TIMEOUT` when the server cannot be reached,
+ * `LIVE_NOT_FOUND`, `LIVE_ID_OCCUPIED`…), shows a localized text saying which of these it is
+ * (`errorMessage(code, 'session')`), and a Retry button that signs in and enters the live again.
+ * The element writes nothing to the console: the page logs the event's `errorCode` and
+ * `errorMessage` if it wants to (the demo does, with `console.info`).
  *
  * @summary Logs in, creates or joins a live, and hands it to the kit's elements inside it.
  *
  * @slot - The page's content: kit elements inside it read the session and live from context.
  * @slot connecting - Shown while the element logs in and enters the live. Default: "Joining the
  *   live…".
- * @slot error - Shown in the `error` state. Default: a localized text saying what failed.
+ * @slot error - Shown in the `error` state, before the Retry button. Default: a localized text
+ *   saying what failed.
  *
  * @csspart status - The live region holding the connecting and error texts (`role="status"`); it
  *   takes no room while neither shows.
  * @csspart connecting - The box of the `connecting` slot.
- * @csspart error - The box of the `error` slot.
+ * @csspart error - The box of the `error` slot and the Retry button.
+ * @csspart retry-button - "Retry", in the `error` state: signs in and enters the live again.
  *
  * @cssstate connecting - Logging in or entering the live.
+ * @cssstate waiting - Connecting, and the live has not started yet: the element asks again now and
+ *   then (see `join-timeout`).
  * @cssstate ready - Logged in and in the live: the elements inside show it.
  * @cssstate error - Logging in or entering the live failed (see `error`).
  * @cssstate ended - The live the element entered has ended.
@@ -174,6 +182,7 @@ export class LiveSession extends LitElement {
     changed: (state) => {
       setStates(this.#internals, {
         connecting: state === 'connecting',
+        waiting: state === 'connecting' && this.#controller.waiting,
         ready: state === 'ready',
         error: state === 'error',
       });
@@ -232,9 +241,10 @@ export class LiveSession extends LitElement {
   }
 
   protected override render() {
-    const { state, error } = this.#controller;
+    const { state, error, waiting } = this.#controller;
+    const t = this.#i18n.t.bind(this.#i18n);
     const quiet = state !== 'connecting' && state !== 'error';
-    const failure = error === null ? '' : this.#i18n.t(errorMessage(error.errorCode, 'session'));
+    const failure = error === null ? '' : t(errorMessage(error.errorCode, 'session'));
     return html`<slot></slot>
       <div
         class=${classMap({ status: true, 'visually-hidden': quiet })}
@@ -243,12 +253,19 @@ export class LiveSession extends LitElement {
         lang=${this.#i18n.lang}
       >
         <span class="connecting" part="connecting" ?hidden=${state !== 'connecting'}
-          ><slot name="connecting">${this.#i18n.t('session.connecting')}</slot></span
+          ><slot name="connecting">${t(waiting ? 'session.waiting' : 'session.connecting')}</slot></span
         >
         <span class="error" part="error" ?hidden=${state !== 'error'}
-          ><slot name="error">${failure}</slot></span
+          ><slot name="error">${failure}</slot>
+          <button type="button" part="retry-button" @click=${this.#onRetry}>
+            ${t('session.retry')}
+          </button></span
         >
       </div>`;
+  }
+
+  #onRetry(): void {
+    this.#controller.retry();
   }
 }
 

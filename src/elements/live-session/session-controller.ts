@@ -95,6 +95,8 @@ export class SessionController implements ReactiveController {
   #owned = false;
   #state: LiveSessionState = 'idle';
   #error: LiveSessionError | null = null;
+  /** The server said the live is not there (yet); the element asks again now and then. */
+  #waiting = false;
   /** The live provided to the descendants. */
   #providedLiveId: string | null = null;
   /** The live this element entered on the session, or `null`. */
@@ -139,6 +141,21 @@ export class SessionController implements ReactiveController {
 
   get error(): LiveSessionError | null {
     return this.#error;
+  }
+
+  /** While `connecting`: the live has not started (`LIVE_NOT_FOUND`) and the element waits for it. */
+  get waiting(): boolean {
+    return this.#waiting;
+  }
+
+  /**
+   * After an error, starts again: its own session signs in again with a new session, then enters
+   * the live; a page's session enters the live again.
+   */
+  retry(): void {
+    if (this.#state !== 'error') return;
+    if (this.#owned) this.#startSession();
+    else void this.#enter(++this.#generation);
   }
 
   /** The live the element entered has ended. */
@@ -276,6 +293,7 @@ export class SessionController implements ReactiveController {
     this.#undo(this.#liveCleanups);
     this.#ended.setStore(NOT_ENDED);
     this.#error = null;
+    this.#waiting = false;
     this.#provide(session, null);
     this.#setState('connecting');
     const live = livePlan(this.#host, this.#who().liveId);
@@ -308,6 +326,7 @@ export class SessionController implements ReactiveController {
       this.#provide(session, liveId);
       this.#ended.setStore(session.liveSeatStore(liveId).liveEnded);
     }
+    this.#waiting = false;
     this.#setState('ready');
     this.#outlet.ready(session, this.#providedLiveId);
   }
@@ -377,6 +396,11 @@ export class SessionController implements ReactiveController {
       if (joined.isSuccess || joined.errorCode !== ErrorCode.LIVE_NOT_FOUND) return joined;
       const delay = backoffDelay(attempt, WAIT_FOR_LIVE);
       if (signal.aborted || Date.now() + delay > deadline) return joined;
+      if (!this.#waiting) {
+        // Say why at once: the live is not there, and the element waits for it.
+        this.#waiting = true;
+        this.#outlet.changed(this.#state);
+      }
       waiting();
       await pause(delay, signal);
       if (signal.aborted) return joined;
@@ -451,20 +475,17 @@ export class SessionController implements ReactiveController {
         return fail(ErrorCode.DISCONNECTED, 'token-url: the request failed');
       }
       if (!response.ok) {
-        return fail(
-          response.status >= 500 ? ErrorCode.SERVER_ERROR : ErrorCode.NOT_LOGGED_IN,
-          `token-url: answered HTTP ${response.status}`,
-        );
+        return fail(ErrorCode.TOKEN_URL_FAILED, `token-url: answered HTTP ${response.status}`);
       }
       let body: unknown;
       try {
         body = await response.json();
       } catch {
-        return fail(ErrorCode.SERVER_ERROR, 'token-url: the answer is not JSON');
+        return fail(ErrorCode.TOKEN_URL_FAILED, 'token-url: the answer is not JSON');
       }
       const token = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : null;
       if (typeof token !== 'string' || token === '') {
-        return fail(ErrorCode.SERVER_ERROR, 'token-url: the answer has no token');
+        return fail(ErrorCode.TOKEN_URL_FAILED, 'token-url: the answer has no token');
       }
       return ok(token);
     } finally {
@@ -483,6 +504,7 @@ export class SessionController implements ReactiveController {
     if (generation !== this.#generation) return;
     const error = { errorCode: failure.errorCode, errorMessage: failure.errorMessage };
     this.#error = error;
+    this.#waiting = false;
     this.#setState('error');
     this.#outlet.failed(error);
   }

@@ -166,8 +166,11 @@ export const ko: Messages = {
 
   // <live-session>
   'session.connecting': '라이브에 입장하는 중…',
+  'session.waiting': '이 라이브는 아직 시작되지 않았습니다. 기다리는 중…',
+  'session.retry': '다시 시도',
   'session.invalidSettings': '라이브에 입장할 수 없습니다: 페이지의 설정이 올바르지 않습니다',
-  'session.signInFailed': '로그인하지 못했습니다',
+  'session.signInFailed': '라이브 서버가 로그인을 거부했습니다: 토큰이 잘못되었거나 만료되었습니다',
+  'session.tokenUrlFailed': '로그인 토큰을 받지 못했습니다: 토큰 URL이 오류를 반환했습니다',
   'session.unreachable': '라이브 서버에 연결할 수 없습니다',
   'session.liveNotFound': '이 라이브는 없거나 이미 종료되었습니다',
   'session.liveIdTaken': '다른 라이브가 이미 이 ID를 사용하고 있습니다',

@@ -166,8 +166,11 @@ export const zhCN: Messages = {
 
   // <live-session>
   'session.connecting': '正在进入直播…',
+  'session.waiting': '该直播尚未开始，正在等待…',
+  'session.retry': '重试',
   'session.invalidSettings': '无法进入直播：页面提供的设置无效',
-  'session.signInFailed': '登录失败',
+  'session.signInFailed': '直播服务器拒绝了登录：令牌无效或已过期',
+  'session.tokenUrlFailed': '无法获取登录令牌：令牌地址返回了错误',
   'session.unreachable': '无法连接直播服务器',
   'session.liveNotFound': '该直播不存在或已结束',
   'session.liveIdTaken': '该直播 ID 已被其他直播使用',
