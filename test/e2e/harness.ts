@@ -13,6 +13,8 @@
  * - Page helpers: `waitForDeep` (a selector through open shadow roots), `tileFor` / `tileStates`
  *   (the `<guest-seat-tile>` of a user), `videoFlowing` / `waitForVideo` (width > 0 and frames
  *   advancing), `peerConnections`, `capturedTracks`, `waitFor` (a condition polled until a deadline).
+ *   They read a page through `evaluate` only (`PageLike`): a Playwright page, or a page another
+ *   driver opened (test/e2e/firefox-harness.ts: Firefox through Puppeteer).
  *
  * WebRTC tests run in a loopback-only network namespace: `npm run test:e2e` enters one through
  * scripts/loopback-only.mjs; by hand,
@@ -238,19 +240,55 @@ export async function serveStatic(dir: string): Promise<StaticServer> {
 // ---------------------------------------------------------------------------------------------
 // Browser
 
-/** Chromium with `CHROMIUM_ARGS` (`CHROME_PATH` overrides `/usr/bin/chromium`). */
-export function launchBrowser(): Promise<Browser> {
+/** Chromium with `CHROMIUM_ARGS` and `extraArgs` (`CHROME_PATH` overrides `/usr/bin/chromium`). */
+export function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS],
+    args: [...CHROMIUM_ARGS, ...extraArgs],
   });
+}
+
+/**
+ * An init script for every page: tsx compiles the tests with esbuild's `keepNames`, so functions
+ * sent to a page (init scripts, `evaluate` callbacks) call its `__name` helper, which this defines.
+ */
+export const NAME_HELPER = 'globalThis.__name ??= (target) => target;';
+
+/**
+ * An init script: the page's microphone is a steady 440 Hz tone from Web Audio instead of the
+ * browser's fake device (Chromium's beeps briefly twice a second, which a 100 ms level poll can keep
+ * missing), so that speaking detection has something to hear. Video still comes from the fake camera.
+ */
+export function steadyMicrophone(): void {
+  const devices = navigator.mediaDevices as MediaDevices | undefined;
+  if (devices === undefined) return;
+  const getUserMedia = devices.getUserMedia.bind(devices);
+  let tone: MediaStreamTrack | null = null;
+  devices.getUserMedia = async (constraints) => {
+    if (constraints?.audio === undefined || constraints.audio === false) return getUserMedia(constraints);
+    const video =
+      constraints.video === undefined || constraints.video === false
+        ? []
+        : (await getUserMedia({ video: constraints.video })).getVideoTracks();
+    if (tone === null) {
+      // Made once the page asks for a microphone: after the user's click that seated them.
+      const context = new AudioContext();
+      const oscillator = context.createOscillator();
+      const out = context.createMediaStreamDestination();
+      oscillator.connect(out);
+      oscillator.start();
+      tone = out.stream.getAudioTracks()[0] ?? null;
+      if (tone === null) throw new DOMException('no tone track', 'NotReadableError');
+    }
+    return new MediaStream([tone.clone(), ...video]);
+  };
 }
 
 /**
  * Runs in every page before its scripts: counts `RTCPeerConnection`s and records the tracks of
  * `getUserMedia` / `getDisplayMedia` (and their clones), read back through `window.__e2e`.
  */
-function instrument(): void {
+export function instrument(): void {
   interface Recorded {
     readonly track: MediaStreamTrack;
     readonly source: 'camera' | 'microphone' | 'screen' | 'screen-audio';
@@ -361,6 +399,33 @@ function instrument(): void {
         (deepAll('guest-seat-tile') as SeatTileElement[]).filter(
           (tile) => tile.seat?.userInfo?.userId === userId,
         ),
+      byRole: (role: 'button' | 'menuitem', source: string, flags: string): HTMLElement[] => {
+        const pattern = new RegExp(source, flags);
+        const selector =
+          role === 'button'
+            ? 'button:not([role]), [role="button"], input[type="button"], input[type="submit"]'
+            : '[role="menuitem"]';
+        const text = (element: Element | null | undefined): string => element?.textContent ?? '';
+        const nameOf = (element: HTMLElement): string => {
+          const root = element.getRootNode() as Document | ShadowRoot;
+          const labelledBy = element.getAttribute('aria-labelledby');
+          const name =
+            labelledBy !== null
+              ? labelledBy
+                  .split(/\s+/)
+                  .map((id) => text(root.getElementById(id)))
+                  .join(' ')
+              : (element.getAttribute('aria-label') ?? text(element));
+          return name.replace(/\s+/g, ' ').trim();
+        };
+        return (deepAll(selector) as HTMLElement[]).filter(
+          (element) =>
+            element.checkVisibility({ checkVisibilityCSS: true }) &&
+            !element.matches(':disabled') &&
+            element.getAttribute('aria-disabled') !== 'true' &&
+            pattern.test(nameOf(element)),
+        );
+      },
     }),
   });
 }
@@ -376,6 +441,12 @@ export interface PageProbe {
   deepAll(selector: string): Element[];
   /** The `<guest-seat-tile>` elements (anywhere in the page) that show `userId`. */
   tiles(userId: string): SeatTileElement[];
+  /**
+   * The visible, enabled elements of `role` whose accessible name (`aria-labelledby`, `aria-label`
+   * or the text, spaces collapsed) matches `new RegExp(source, flags)`: a driver without its own
+   * role queries through shadow roots finds what to click with it.
+   */
+  byRole(role: ClickRole, source: string, flags: string): HTMLElement[];
   /** Closes the open WebSockets; with `down`, new ones fail until `restoreSockets()`. */
   dropSockets(down: boolean): number;
   restoreSockets(): void;
@@ -393,16 +464,42 @@ declare global {
   }
 }
 
-/** One user: a browser context (own storage), its page, and what the page printed. */
-export interface UserContext {
-  readonly context: BrowserContext;
-  readonly page: Page;
+/**
+ * What the page helpers read a page through: Playwright's `Page` fits as it is; a page another driver
+ * opened is wrapped (test/e2e/firefox-harness.ts).
+ */
+export interface PageLike {
+  evaluate<R>(fn: () => R | Promise<R>): Promise<R>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+}
+
+/** The roles a test clicks by their accessible name. */
+export type ClickRole = 'button' | 'menuitem';
+
+/** One user's page, whichever browser and driver run it: what shared test steps use. */
+export interface UserPage {
+  /** The browser, for messages (`'chromium'`, `'firefox'`). */
+  readonly browserName: string;
+  readonly page: PageLike;
   /**
    * Console errors and warnings and uncaught exceptions, as `"<type>: <text>"` (but the browser's
    * line for each socket refused while `dropNetwork` holds the network down).
    */
   readonly problems: string[];
+  /** Loads `url` in the page. */
+  goto(url: string): Promise<void>;
+  /**
+   * Clicks, as a user would, the one visible `role` (through open shadow roots) whose accessible name
+   * is `name` or matches it; waits up to `WAIT_MS` for it.
+   */
+  click(role: ClickRole, name: string | RegExp): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One user in Chromium: a browser context (own storage), its page, and what the page printed. */
+export interface UserContext extends UserPage {
+  readonly context: BrowserContext;
+  readonly page: Page;
 }
 
 export interface UserContextOptions {
@@ -410,6 +507,8 @@ export interface UserContextOptions {
   readonly locale?: string;
   /** Default 1024 × 768. */
   readonly viewport?: { width: number; height: number };
+  /** `'tone'`: the microphone is a steady tone (`steadyMicrophone`). Default `'fake'`: the browser's. */
+  readonly microphone?: 'fake' | 'tone';
 }
 
 /** A new browser context with camera and microphone allowed and the instrumentation, and its page. */
@@ -424,7 +523,8 @@ export async function newUserContext(
   });
   // tsx compiles this file with esbuild's `keepNames`: functions sent to the page (the init script
   // below, `page.evaluate` callbacks) call its `__name` helper, which the page must have.
-  await context.addInitScript({ content: 'globalThis.__name ??= (target) => target;' });
+  await context.addInitScript({ content: NAME_HELPER });
+  if (options.microphone === 'tone') await context.addInitScript(steadyMicrophone);
   await context.addInitScript(instrument);
   // Every Playwright action and wait gives up after `WAIT_MS` instead of waiting forever.
   context.setDefaultTimeout(WAIT_MS);
@@ -438,7 +538,17 @@ export async function newUserContext(
     if (type === 'error' || type === 'warning') problems.push(`${type}: ${text}`);
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  return { context, page, problems, close: () => context.close() };
+  return {
+    browserName: 'chromium',
+    context,
+    page,
+    problems,
+    goto: async (url) => {
+      await page.goto(url);
+    },
+    click: (role, name) => page.getByRole(role, { name }).click(),
+    close: () => context.close(),
+  };
 }
 
 /**
@@ -452,16 +562,27 @@ export async function openFixturePage(
   files: StaticServer,
   user: { readonly userId: string; readonly userName: string },
   query: Readonly<Record<string, string>>,
+  options: UserContextOptions = {},
 ): Promise<UserContext> {
-  const context = await newUserContext(browser);
+  return loadFixturePage(await newUserContext(browser, options), server, files, user, query);
+}
+
+/** Loads the feature-demo fixture page in `page` (see `openFixturePage`), whatever its browser. */
+export async function loadFixturePage<T extends UserPage>(
+  page: T,
+  server: TestServer,
+  files: StaticServer,
+  user: { readonly userId: string; readonly userName: string },
+  query: Readonly<Record<string, string>>,
+): Promise<T> {
   const params = new URLSearchParams({
     server: server.url,
     token: await server.token(user.userId, { userName: user.userName }),
     ...query,
   });
-  await context.page.goto(`${files.url}?${params.toString()}`);
-  await context.page.evaluate(() => window.fixture.ready.then(() => true));
-  return context;
+  await page.goto(`${files.url}?${params.toString()}`);
+  await page.page.evaluate(() => window.fixture.ready.then(() => true));
+  return page;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,7 +645,7 @@ export const TILE_STATES = [
 export type TileState = (typeof TILE_STATES)[number];
 
 /** The `<guest-seat-tile>` elements (anywhere in the page) that show `userId`, with their states. */
-export function tileStates(page: Page, userId: string): Promise<TileState[][]> {
+export function tileStates(page: PageLike, userId: string): Promise<TileState[][]> {
   return page.evaluate(
     ({ userId, states }) =>
       window.__e2e.tiles(userId).map((tile) => states.filter((state) => tile.matches(`:state(${state})`))),
@@ -541,7 +662,7 @@ export interface TileTrack {
 }
 
 /** The tracks of the stream that `userId`'s (first) tile shows; `null` without a tile or a stream. */
-export function tileTracks(page: Page, userId: string): Promise<TileTrack[] | null> {
+export function tileTracks(page: PageLike, userId: string): Promise<TileTrack[] | null> {
   return page.evaluate((userId) => {
     const stream = window.__e2e.tiles(userId)[0]?.stream ?? null;
     return stream === null
@@ -551,7 +672,7 @@ export function tileTracks(page: Page, userId: string): Promise<TileTrack[] | nu
 }
 
 /** How many tiles in the page show `userId`. */
-export async function tileCount(page: Page, userId: string): Promise<number> {
+export async function tileCount(page: PageLike, userId: string): Promise<number> {
   return (await tileStates(page, userId)).length;
 }
 
@@ -569,7 +690,7 @@ export interface VideoReport {
  * presented in a row (each awaited with `requestVideoFrameCallback`, bounded by `frameTimeout` ms in
  * the page so a stalled video answers `advancing: false` instead of hanging).
  */
-export function videoReport(page: Page, userId: string, frameTimeout = 2_000): Promise<VideoReport> {
+export function videoReport(page: PageLike, userId: string, frameTimeout = 2_000): Promise<VideoReport> {
   return page.evaluate(
     async ({ userId, frameTimeout }) => {
       const tile = window.__e2e.tiles(userId)[0];
@@ -593,7 +714,7 @@ export function videoReport(page: Page, userId: string, frameTimeout = 2_000): P
 }
 
 /** Waits until the video in `userId`'s tile is shown, has a width and its frames advance. */
-export function waitForVideo(page: Page, userId: string, timeout = WAIT_MS): Promise<VideoReport> {
+export function waitForVideo(page: PageLike, userId: string, timeout = WAIT_MS): Promise<VideoReport> {
   return waitFor(
     async () => {
       const report = await videoReport(page, userId);
@@ -621,17 +742,17 @@ export interface PeerCounts {
  * With `{ down: true }`, new sockets fail too until `restoreNetwork(page)`. Resolves with how many
  * sockets were open.
  */
-export function dropNetwork(page: Page, { down = false }: { down?: boolean } = {}): Promise<number> {
+export function dropNetwork(page: PageLike, { down = false }: { down?: boolean } = {}): Promise<number> {
   return page.evaluate((down) => window.__e2e.dropSockets(down), down);
 }
 
 /** Lets the page's new WebSockets through again (after `dropNetwork(page, { down: true })`). */
-export function restoreNetwork(page: Page): Promise<void> {
+export function restoreNetwork(page: PageLike): Promise<void> {
   return page.evaluate(() => window.__e2e.restoreSockets());
 }
 
 /** How many `RTCPeerConnection`s the page made, and how many are open, on either side. */
-export function peerConnections(page: Page): Promise<PeerCounts> {
+export function peerConnections(page: PageLike): Promise<PeerCounts> {
   return page.evaluate(() => window.__e2e.peers());
 }
 
@@ -644,12 +765,15 @@ export interface CapturedTrack {
 }
 
 /** Every track the page captured, with its state. */
-export function capturedTracks(page: Page): Promise<CapturedTrack[]> {
+export function capturedTracks(page: PageLike): Promise<CapturedTrack[]> {
   return page.evaluate(() => window.__e2e.tracks());
 }
 
 /** Whether every captured track (of `source`, if given) has ended: the camera light is off. */
-export async function capturedTracksEnded(page: Page, source?: CapturedTrack['source']): Promise<boolean> {
+export async function capturedTracksEnded(
+  page: PageLike,
+  source?: CapturedTrack['source'],
+): Promise<boolean> {
   const tracks = await capturedTracks(page);
   return tracks
     .filter((track) => source === undefined || track.source === source)
