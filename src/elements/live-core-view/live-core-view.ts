@@ -387,7 +387,9 @@ export class LiveCoreView extends LitElement {
               ? nothing
               : html`<div class="seat-actions" part="seat-actions" slot="actions">
                   ${
-                    this.noSeatMenu
+                    // Only for those who may manage seats (it shows others nothing), so that an
+                    // autoloaded audience page never loads it (docs/decisions/0032).
+                    this.noSeatMenu || !isManager(this.#selfRole.value)
                       ? nothing
                       : html`<seat-menu
                           .seat=${seat}
