@@ -10,6 +10,7 @@ import type { Session } from '../src/core/session.js';
 // Registers the kit's elements, which the templates below use.
 import '../src/index.js';
 import type { SessionErrorEvent, SessionReadyEvent } from '../src/elements/live-session/live-session.js';
+import { NOTIFICATION_KINDS } from '../src/elements/live-notifications/live-notifications.js';
 import { setLocale } from '../src/i18n/index.js';
 import { DeviceStore } from '../src/media/device-store.js';
 import type { SeatUserInfo } from '../src/protocol/types.js';
@@ -33,6 +34,9 @@ import { applyTheme, nextTheme, type ThemeMode } from './theme.js';
 
 /** Which form field an error belongs to. */
 type FieldError = { readonly field: 'name' | 'avatar' | 'live'; readonly text: keyof DemoStrings } | null;
+
+/** The toasts the demo shows: all but the end of the live, which the stage says (one ended state). */
+const TOASTS = NOTIFICATION_KINDS.filter((kind) => kind !== 'live-ended').join(' ');
 
 /** Seats of the lives the demo creates: 7 gives the float layout (the host large, guests beside). */
 const SEATS = 7;
@@ -246,7 +250,14 @@ export class DemoApp extends LitElement {
             </div>
             <connection-status></connection-status>
           </div>
-          <live-core-view class="stage" @seat-invite-request=${this.#onInviteRequest}></live-core-view>
+          <live-core-view class="stage" @seat-invite-request=${this.#onInviteRequest}>
+            ${
+              // The live's one ended state: the stage's own "The live has ended", and the way back.
+              this.ended
+                ? html`<button type="button" class="primary" @click=${this.#exit}>${t.backToStart}</button>`
+                : nothing
+            }
+          </live-core-view>
           <div class="controls" role="group" aria-label=${t.devicesTitle} ?hidden=${this.ended}>
             ${host ? nothing : html`<apply-button timeout="30" devices="camera microphone"></apply-button>`}
             <div class="device-controls" ?hidden=${!host && !this.seated}>
@@ -261,21 +272,17 @@ export class DemoApp extends LitElement {
           </div>
           ${host ? nothing : html`<invitation-prompt devices="camera microphone"></invitation-prompt>`}
           ${
-            this.ended
-              ? html`<div class="banner" role="alert">
-                  <p>${t.liveEnded}</p>
-                  <button type="button" class="primary" @click=${this.#exit}>${t.backToStart}</button>
+            this.failed
+              ? // <live-session> says why, with Retry; the page offers the way back.
+                html`<div class="banner">
+                  <button type="button" class="secondary" @click=${this.#exit}>${t.backToStart}</button>
                 </div>`
-              : this.failed
-                ? // <live-session> says why, with Retry; the page offers the way back.
-                  html`<div class="banner">
-                    <button type="button" class="secondary" @click=${this.#exit}>${t.backToStart}</button>
-                  </div>`
-                : nothing
+              : nothing
           }
+          ${host ? this.#confirmEnd(t) : nothing}
         </section>
         <aside class="side">
-          <section class="card share" aria-labelledby="share-title">
+          <section class="card share" aria-labelledby="share-title" ?hidden=${this.ended}>
             <h2 id="share-title">${t.shareTitle}</h2>
             <div class="share-row">
               <label class="visually-hidden" for="share-link">${t.shareLabel}</label>
@@ -303,7 +310,7 @@ export class DemoApp extends LitElement {
           }
         </aside>
       </div>
-      <live-notifications class="toasts"></live-notifications>
+      <live-notifications class="toasts" types=${TOASTS}></live-notifications>
     </live-session>`;
   }
 
@@ -400,12 +407,19 @@ export class DemoApp extends LitElement {
     this.querySelector('audience-list')?.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
   };
 
-  readonly #onExit = async (): Promise<void> => {
-    const entry = this.entry;
-    const session = this.session;
-    if (entry?.role === 'host' && session !== null && !this.ended) {
-      await session.liveListStore.endLive();
+  /** Leave live: at once. End live: only once the host confirms, since it ends it for everyone. */
+  readonly #onExit = (): void => {
+    if (this.entry?.role === 'host' && this.session !== null && !this.ended) {
+      this.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal();
+      return;
     }
+    this.#exit();
+  };
+
+  readonly #onConfirmClose = async (event: Event): Promise<void> => {
+    const session = this.session;
+    if ((event.currentTarget as HTMLDialogElement).returnValue !== 'end' || session === null) return;
+    await session.liveListStore.endLive();
     this.#exit();
   };
 
@@ -476,6 +490,20 @@ export class DemoApp extends LitElement {
       camera && devices.cameraStatus.get() === 'off' ? devices.openLocalCamera() : null,
       microphone && devices.microphoneStatus.get() === 'off' ? devices.openLocalMicrophone() : null,
     ]);
+  }
+
+  /** "End this live for everyone?": a modal dialog; Escape or "Keep the live" keep it going. */
+  #confirmEnd(t: DemoStrings): TemplateResult {
+    return html`<dialog class="confirm" aria-labelledby="end-title" @close=${this.#onConfirmClose}>
+      <form method="dialog">
+        <h2 id="end-title">${t.endConfirmTitle}</h2>
+        <p>${t.endConfirmText}</p>
+        <div class="confirm-actions">
+          <button class="secondary" value="keep">${t.keepLive}</button>
+          <button class="danger" value="end">${t.endLive}</button>
+        </div>
+      </form>
+    </dialog>`;
   }
 
   #forgetSession(): void {

@@ -244,15 +244,52 @@ describe('demo app', { timeout: 300_000 }, () => {
     assertQuiet();
   });
 
-  it('ending the live tells every viewer and takes them back to the start', async () => {
+  it('End live asks first, in a dialog the keyboard answers; ending it tells every viewer once', async () => {
     assert.notEqual(hostId, '', 'the flow above started a live');
     const host = hostUser.page;
+    const confirm = host.getByRole('dialog', { name: 'End this live for everyone?' });
+    // One click asks; Escape keeps the live going.
     await host.getByRole('button', { name: 'End live' }).click();
+    await confirm.waitFor();
+    assert.equal(
+      await confirm.evaluate((dialog) => dialog.matches(':modal')),
+      true,
+      'a modal dialog, in the top layer',
+    );
+    assert.equal(
+      await host.evaluate(() => document.activeElement?.textContent?.trim()),
+      'Keep the live',
+      'focus starts on the safe answer',
+    );
+    await host.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    await inLive(host);
+    assert.equal(await viewers.page.locator('live-core-view:state(ended)').count(), 0, 'not ended');
+    // Asked again, and answered with the keyboard: Tab to "End live", Enter.
+    await host.getByRole('button', { name: 'End live' }).click();
+    await confirm.waitFor();
+    await host.keyboard.press('Tab');
+    await host.keyboard.press('Enter');
     await host.getByRole('button', { name: 'Start live' }).waitFor();
     for (const page of [viewers.page, grace]) {
-      const banner = page.getByRole('alert').filter({ hasText: 'This live has ended.' });
-      await banner.waitFor();
-      await banner.getByRole('button', { name: 'Back to start' }).click();
+      await page.locator('live-core-view:state(ended)').waitFor();
+      // One ended state: one text says so, no toast repeats it, and nothing invites anyone.
+      const saying = await page.evaluate(() =>
+        window.__e2e
+          .deepAll('*')
+          .filter(
+            (element) =>
+              element.checkVisibility() &&
+              Array.from(element.childNodes).some(
+                (node) => node.nodeType === Node.TEXT_NODE && /ended/i.test(node.textContent ?? ''),
+              ),
+          )
+          .map((element) => element.textContent?.trim()),
+      );
+      assert.deepEqual(saying, ['The live has ended'], 'one text tells the end');
+      assert.equal(await page.getByRole('heading', { name: 'Invite viewers' }).count(), 0, 'no invite card');
+      assert.equal(await page.getByRole('button', { name: /^Invite/ }).count(), 0, 'no invite button');
+      await page.getByRole('button', { name: 'Back to start' }).click();
       await page.getByRole('button', { name: 'Start live' }).waitFor();
       assert.equal(new URL(page.url()).search, '');
     }
