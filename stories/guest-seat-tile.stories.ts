@@ -108,6 +108,7 @@ export const Local = {
     ></guest-seat-tile>`,
 };
 
+/** The seat waits for a guest whose connection dropped: "Reconnecting…", state `reconnecting`. */
 export const ConnectionLost = {
   render: () =>
     html`<guest-seat-tile style=${frame} .seat=${seat(user({ connection: 'lost' }))}></guest-seat-tile>`,

@@ -77,6 +77,21 @@ export const ForHost = {
   },
 };
 
+/**
+ * The host's view when a guest's connection drops: "Ada lost the connection" while her seat waits
+ * for her (the grace period), then "Ada is back" once her page reconnected by itself.
+ */
+export const GuestReconnecting = {
+  loaders: [async () => ({ live: await demoLive({ audience: ['ada'], seated: ['ada'] }) })],
+  render: (_args: unknown, { loaded }: StoryContext) => view(liveOf(loaded), 'host'),
+  play: async ({ canvasElement, loaded }: PlayContext) => {
+    const live = liveOf(loaded);
+    const el = await element(canvasElement);
+    live.hub.dropConnections('ada');
+    await toasts(el, 2);
+  },
+};
+
 /** A guest's view: accepted, then the host closes the microphone, blocks the camera, and kicks. */
 export const ForAudience = {
   loaders: [async () => ({ live: await demoLive({ audience: ['ada', 'grace'] }) })],

@@ -27,7 +27,8 @@ export const en = {
   'tile.seat': 'Seat {index}',
   'tile.locked': 'Locked',
   'tile.you': 'You',
-  'tile.connectionLost': 'Connection lost',
+  /** The seat's user lost the connection; the seat waits for them (the grace period). */
+  'tile.reconnecting': 'Reconnecting…',
   'tile.viewerLimit': 'Viewer limit reached',
   /** Joins the parts of a tile's accessible name ("Seat 2, Ada, Microphone off"). */
   'tile.separator': ', ',
@@ -151,6 +152,11 @@ export const en = {
   'notify.invitationRejected': '{name} declined the invitation',
   'notify.invitationTimedOut': 'The invitation to {name} expired',
   'notify.joinedSeat': '{name} joined seat {index}',
+  /** For hosts: a seated guest's connection dropped; the seat waits for them (the grace period). */
+  'notify.guestReconnecting': '{name} lost the connection',
+  'notify.guestBack': '{name} is back',
+  /** For hosts: the grace period is over and the guest's seat was freed. */
+  'notify.guestGone': '{name} did not come back: the seat is free',
   'notify.requestAccepted': 'Your request was accepted',
   'notify.requestRejected': 'Your request was rejected',
   'notify.requestTimedOut': 'Your request timed out',

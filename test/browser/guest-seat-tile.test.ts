@@ -122,7 +122,7 @@ describe('<guest-seat-tile>', () => {
       expect(plainLabel(el)).to.equal('Seat 3, Ada Lovelace, You, Microphone on, Camera on, Speaking');
       el.seat = seat(user({ connection: 'lost' }));
       await el.updateComplete;
-      expect(plainLabel(el)).to.include('Connection lost');
+      expect(plainLabel(el)).to.include('Reconnecting…');
     });
 
     it('names an empty seat, and a locked one', async () => {
@@ -523,9 +523,16 @@ describe('<guest-seat-tile>', () => {
   describe('states', () => {
     async function states(el: GuestSeatTile): Promise<string[]> {
       await el.updateComplete;
-      return ['empty', 'camera-off', 'mic-off', 'speaking', 'local', 'locked', 'connection-lost'].filter(
-        (state) => el.matches(`:state(${state})`),
-      );
+      return [
+        'empty',
+        'camera-off',
+        'mic-off',
+        'speaking',
+        'local',
+        'locked',
+        'connection-lost',
+        'reconnecting',
+      ].filter((state) => el.matches(`:state(${state})`));
     }
 
     it('empty without a seat or a user', async () => {
@@ -570,11 +577,14 @@ describe('<guest-seat-tile>', () => {
       expect(await states(el)).to.deep.equal(['local']);
     });
 
-    it('connection-lost, with a visible badge', async () => {
+    it('reconnecting (and connection-lost) while the seat waits for its user, with a visible label', async () => {
       const el = await tile({ seat: seat(user({ connection: 'lost' })), stream: liveVideoStream() });
-      expect(await states(el)).to.deep.equal(['connection-lost']);
+      expect(await states(el)).to.deep.equal(['connection-lost', 'reconnecting']);
       expect(isShown(part(el, 'connection-badge'))).to.equal(true);
-      expect(part(el, 'connection-badge').textContent).to.equal('Connection lost');
+      expect(part(el, 'connection-badge').textContent).to.equal('Reconnecting…');
+      el.seat = seat(user());
+      expect(await states(el)).to.deep.equal([]);
+      expect(isShown(part(el, 'connection-badge'))).to.equal(false);
     });
 
     it('lets page CSS style the tile by state', async () => {

@@ -32,6 +32,7 @@ import type { SeatMenu } from '../../src/elements/seat-menu/seat-menu.js';
 import { DeviceStore } from '../../src/media/device-store.js';
 import { LiveMedia } from '../../src/media/live-media.js';
 import { ActionErrorEvent } from '../../src/elements/shared/events.js';
+import { ManualScheduler } from '../../src/engine/scheduler.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import type { SeatInfo } from '../../src/protocol/types.js';
 import { waitFor } from '../core/helpers.js';
@@ -547,6 +548,39 @@ describe('<live-core-view>', () => {
       await showsSeats(el, []);
       expect(el.matches(':state(empty)')).to.equal(true);
       expect(text(el.shadowRoot!.querySelector('[part~="message"]'))).to.equal('No one is on a seat yet');
+    });
+
+    it("shows a guest's tile reconnecting while the seat waits for them, and frees it after the grace period", async () => {
+      const clock = new ManualScheduler(Date.now());
+      await begin({ hub: { scheduler: clock } });
+      const guest = createSession({ reconnect: false });
+      try {
+        expect((await guest.loginStore.login({ hub: live.hub, user: testUser('ada') })).isSuccess).to.equal(
+          true,
+        );
+        expect((await guest.liveListStore.joinLive(live.liveId)).isSuccess).to.equal(true);
+        expect((await guest.coGuestStore(live.liveId).applyForSeat({ seatIndex: 1 })).isSuccess).to.equal(
+          true,
+        );
+        await waitFor(
+          live.host.coGuestStore(live.liveId).coGuestState.applicants,
+          (list) => list.length === 1,
+        );
+        expect((await live.host.coGuestStore(live.liveId).acceptApplication('ada')).isSuccess).to.equal(true);
+        const el = await view('host');
+        await showsSeats(el, [0, 1]);
+        const tile = tileOf(el, 1);
+        expect(tile.matches(':state(reconnecting)')).to.equal(false);
+        live.hub.dropConnections('ada');
+        await waitUntil(() => tile.matches(':state(reconnecting)'), "the host's tile shows Ada reconnecting");
+        await tile.updateComplete;
+        expect(isShown(queryPart(tile, 'connection-badge')), 'a visible label').to.equal(true);
+        expect(text(queryPart(tile, 'connection-badge'))).to.equal('Reconnecting…');
+        clock.advance(20_000);
+        await showsSeats(el, [0]);
+      } finally {
+        guest.dispose();
+      }
     });
 
     it('is ended once the live ended, and says so', async () => {

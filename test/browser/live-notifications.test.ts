@@ -6,7 +6,7 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, resetMouse, sendKeys, sendMouse } from '@web/test-runner-commands';
-import type { Session } from '../../src/core/index.js';
+import { createSession, type Session } from '../../src/core/index.js';
 import { ManualScheduler } from '../../src/engine/scheduler.js';
 import {
   LiveNotificationEvent,
@@ -16,7 +16,7 @@ import {
 import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
-import { startLive, type TestLive } from './shared/live.js';
+import { startLive, testUser, type TestLive } from './shared/live.js';
 
 let live: TestLive;
 
@@ -484,6 +484,46 @@ describe('<live-notifications>', () => {
       clock.advance(10_000);
       await shows(ada, 'Your request timed out');
       await shows(host, 'The request from Ada timed out');
+    });
+
+    it('a guest drops: the host is told, then that they are back, or that their seat is free', async () => {
+      const types = 'guest-reconnecting guest-back guest-gone';
+      const host = await notifications(live.host, { types, max: 5 });
+      const ada = await notifications(live.session('ada'), { types });
+      await live.seat('ada');
+      // Ada's page reconnects by itself, within the grace period.
+      live.hub.dropConnections('ada');
+      await shows(host, 'Ada lost the connection');
+      await shows(host, 'Ada is back');
+      // Zoe's does not: once the grace period is over, her seat is free.
+      const zoe = createSession({ reconnect: false });
+      try {
+        expect((await zoe.loginStore.login({ hub: live.hub, user: testUser('zoe') })).isSuccess).to.equal(
+          true,
+        );
+        expect((await zoe.liveListStore.joinLive(live.liveId)).isSuccess).to.equal(true);
+        expect((await zoe.coGuestStore(live.liveId).applyForSeat()).isSuccess).to.equal(true);
+        await waitFor(hostCoGuest().coGuestState.applicants, (list) => list.length === 1, "zoe's request");
+        expect((await hostCoGuest().acceptApplication('zoe')).isSuccess).to.equal(true);
+        await waitFor(
+          live.host.liveSeatStore(live.liveId).seatList,
+          (seats) => seats.some((seat) => seat.userInfo?.userId === 'zoe'),
+          'zoe is seated',
+        );
+        live.hub.dropConnections('zoe');
+        await shows(host, 'Zoe lost the connection');
+        clock.advance(20_000);
+        await shows(host, 'Zoe did not come back: the seat is free');
+      } finally {
+        zoe.dispose();
+      }
+      expect(kinds(host)).to.deep.equal([
+        'guest-reconnecting',
+        'guest-back',
+        'guest-reconnecting',
+        'guest-gone',
+      ]);
+      expect(messages(ada), 'only hosts are told').to.deep.equal([]);
     });
 
     it('an invitation times out: the host is told', async () => {

@@ -70,7 +70,8 @@ interface View {
  * @csspart you-badge - "You" in the name tag of the local user's tile.
  * @csspart speaking-ring - The ring drawn while the user speaks (default foreground).
  * @csspart top-bar - The row over the top of the tile: the badges, then the `actions` slot.
- * @csspart connection-badge - "Connection lost" while the user is disconnected (in the top bar).
+ * @csspart connection-badge - "Reconnecting…" while the seat waits for its user's connection (in the
+ *   top bar).
  * @csspart limit-badge - "Viewer limit reached" while `viewer-limit` keeps the video away (in the top
  *   bar).
  *
@@ -88,7 +89,9 @@ interface View {
  * @cssstate speaking - The seat's user speaks (`speaking` is set and the microphone is on).
  * @cssstate local - The tile shows the local user (`local` is set).
  * @cssstate locked - The seat is locked.
- * @cssstate connection-lost - The seat's user lost the connection; the seat is held for them.
+ * @cssstate reconnecting - The seat's user lost the connection and the seat is held for them, for
+ *   the live's grace period (`userInfo.connection` is `'lost'`): "Reconnecting…" shows.
+ * @cssstate connection-lost - The same as `reconnecting` (its earlier name, kept for pages that use it).
  * @cssstate viewer-limit - The user's video cannot reach this viewer: the live's viewer limit.
  *
  * @fires {SeatSelectEvent} seat-select - A `selectable` occupied tile was activated by click,
@@ -177,6 +180,7 @@ export class GuestSeatTile extends LitElement {
       local: this.local,
       locked: seat?.isLocked ?? false,
       'connection-lost': view.lost,
+      reconnecting: view.lost,
       'viewer-limit': user !== null && this.viewerLimit && !view.hasVideo,
     });
   }
@@ -264,7 +268,7 @@ export class GuestSeatTile extends LitElement {
         </div>
         <div class="bar" part="top-bar">
           <span class="badge" part="connection-badge" ?hidden=${!lost}
-            >${this.#i18n.t('tile.connectionLost')}</span
+            >${this.#i18n.t('tile.reconnecting')}</span
           >
           <span class="badge" part="limit-badge" ?hidden=${empty || hasVideo || !this.viewerLimit}
             >${this.#i18n.t('tile.viewerLimit')}</span
@@ -320,7 +324,7 @@ export class GuestSeatTile extends LitElement {
       parts.push(t(micOn ? 'tile.micOn' : 'tile.micOff'));
       parts.push(t(hasVideo ? 'tile.cameraOn' : 'tile.cameraOff'));
       if (speaking) parts.push(t('tile.speaking'));
-      if (lost) parts.push(t('tile.connectionLost'));
+      if (lost) parts.push(t('tile.reconnecting'));
       if (this.viewerLimit && !hasVideo) parts.push(t('tile.viewerLimit'));
     }
     return parts.join(t('tile.separator'));

@@ -8,6 +8,7 @@ import type { LiveListListener } from '../../core/live-list-store.js';
 import type { LiveSeatListener } from '../../core/live-seat-store.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
+import { isManager } from '../../protocol/roles.js';
 import type { UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates, toggleState } from '../../utils/custom-states.js';
@@ -27,6 +28,9 @@ export const NOTIFICATION_KINDS = [
   'invitation-accepted',
   'invitation-rejected',
   'invitation-timeout',
+  'guest-reconnecting',
+  'guest-back',
+  'guest-gone',
   // the audience member concerned
   'invitation-received',
   'invitation-cancelled',
@@ -69,8 +73,10 @@ interface Toast {
 
 /**
  * Toasts for what happens in the live, for hosts and audience alike: a new applicant, an
- * invitation, the answer to one's request, being taken off the seat, a host closing one's
- * microphone or camera, the end of the live. It listens to the live's stores (`HostListener` and
+ * invitation, the answer to one's request, a guest whose connection dropped (for hosts: "Ada lost
+ * the connection", then "Ada is back" or, after the grace period, "Ada did not come back: the seat
+ * is free"), being taken off the seat, a host closing one's microphone or camera, the end of the
+ * live. It listens to the live's stores (`HostListener` and
  * `GuestListener` of the guest-connection store, `LiveSeatListener`, `LiveListListener.onLiveEnded`);
  * each listener only hears what concerns the viewer (hosts hear applications, the applicant hears
  * the answer), so one element serves every role.
@@ -300,7 +306,32 @@ export class LiveNotifications extends LitElement {
     coGuest.addGuestListener(guest);
     seats.addLiveSeatEventListener(seat);
     session.liveListStore.addLiveListListener(lives);
+    // Hosts hear of a seated guest whose connection dropped, then that they are back or, once the
+    // grace period is over, that their seat is free. (The seats say it: `userInfo.connection`.)
+    let lost: ReadonlyMap<string, UserInfo> | null = null;
+    const stopSeats = seats.seatList.subscribe((list) => {
+      const before = lost;
+      const now = new Map<string, UserInfo>();
+      for (const { userInfo } of list)
+        if (userInfo?.connection === 'lost') now.set(userInfo.userId, userInfo);
+      lost = now;
+      if (before === null || seats.liveEnded.get() || !isManager(stores.audience.selfRole.get())) return;
+      for (const [userId, user] of now) {
+        if (!before.has(userId)) {
+          this.#notify('guest-reconnecting', user, () => t('notify.guestReconnecting', { name: name(user) }));
+        }
+      }
+      for (const [userId, user] of before) {
+        if (now.has(userId)) continue;
+        if (list.some((item) => item.userInfo?.userId === userId)) {
+          this.#notify('guest-back', user, () => t('notify.guestBack', { name: name(user) }));
+        } else {
+          this.#notify('guest-gone', user, () => t('notify.guestGone', { name: name(user) }));
+        }
+      }
+    });
     return () => {
+      stopSeats();
       coGuest.removeHostListener(host);
       coGuest.removeGuestListener(guest);
       seats.removeLiveSeatEventListener(seat);

@@ -11,7 +11,7 @@ export const ko: Messages = {
   'tile.seat': '{index}번 자리',
   'tile.locked': '잠김',
   'tile.you': '나',
-  'tile.connectionLost': '연결 끊김',
+  'tile.reconnecting': '다시 연결하는 중…',
   'tile.viewerLimit': '시청자 수 제한에 도달함',
   'tile.separator': ', ',
 
@@ -115,6 +115,9 @@ export const ko: Messages = {
   'notify.invitationRejected': '{name}님이 초대를 거절했습니다',
   'notify.invitationTimedOut': '{name}님에게 보낸 초대가 만료되었습니다',
   'notify.joinedSeat': '{name}님이 {index}번 자리에 참여했습니다',
+  'notify.guestReconnecting': '{name}님의 연결이 끊어졌습니다',
+  'notify.guestBack': '{name}님이 다시 연결되었습니다',
+  'notify.guestGone': '{name}님이 돌아오지 않아 자리가 비었습니다',
   'notify.requestAccepted': '요청이 수락되었습니다',
   'notify.requestRejected': '요청이 거절되었습니다',
   'notify.requestTimedOut': '요청 시간이 초과되었습니다',

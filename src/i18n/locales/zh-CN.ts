@@ -11,7 +11,7 @@ export const zhCN: Messages = {
   'tile.seat': '{index} 号麦位',
   'tile.locked': '已锁定',
   'tile.you': '我',
-  'tile.connectionLost': '连接已断开',
+  'tile.reconnecting': '正在重新连接…',
   'tile.viewerLimit': '观看人数已达上限',
   'tile.separator': '，',
 
@@ -115,6 +115,9 @@ export const zhCN: Messages = {
   'notify.invitationRejected': '{name} 拒绝了连麦邀请',
   'notify.invitationTimedOut': '对 {name} 的连麦邀请已过期',
   'notify.joinedSeat': '{name} 已上 {index} 号麦位',
+  'notify.guestReconnecting': '{name} 的连接已断开',
+  'notify.guestBack': '{name} 已重新连接',
+  'notify.guestGone': '{name} 未能重新连接，麦位已空出',
   'notify.requestAccepted': '你的连麦申请已通过',
   'notify.requestRejected': '你的连麦申请被拒绝',
   'notify.requestTimedOut': '你的连麦申请已超时',
