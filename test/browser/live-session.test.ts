@@ -18,6 +18,7 @@ import {
   SessionErrorEvent,
   SessionReadyEvent,
 } from '../../src/elements/live-session/live-session.js';
+import { DeviceStore } from '../../src/media/device-store.js';
 import { waitFor } from '../core/helpers.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
 import { queryPart } from './shared/layers.js';
@@ -1031,6 +1032,39 @@ describe('<live-session>', () => {
   });
 
   describe('local mode', () => {
+    it('opens the devices in `devices` once on a seat: a host starts with camera and microphone on', async () => {
+      const liveId = newLiveId();
+      const page = await fixture<HTMLElement>(
+        html`<div>
+          <live-session
+            local
+            user-id=${`hana-${liveId}`}
+            live-role="host"
+            live-id=${liveId}
+            devices="camera microphone"
+          >
+          </live-session>
+          <live-session local user-id=${`ada-${liveId}`} live-id=${liveId} devices="camera microphone">
+          </live-session>
+        </div>`,
+      );
+      const [host, audience] = Array.from(page.querySelectorAll('live-session'));
+      await ready(host!);
+      await ready(audience!);
+      const hostDevices = DeviceStore.for(sessionOf(host!));
+      try {
+        await waitFor(
+          sessionOf(audience!).liveSeatStore(liveId).seatList,
+          (seats) => seats[0]?.userInfo?.cameraStatus === 'on' && seats[0].userInfo.microphoneStatus === 'on',
+          "everyone sees the host's camera and microphone on",
+        );
+        // Not on a seat: nothing to open.
+        expect(DeviceStore.for(sessionOf(audience!)).cameraStatus.get()).to.equal('off');
+      } finally {
+        await hostDevices.reset();
+      }
+    });
+
     it('a host and an audience member in one page, tags only: apply, accept, seated', async () => {
       const { page, host, audience } = await localPage();
       await applyAndAccept(host, audience, 'Ada');

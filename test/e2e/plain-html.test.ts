@@ -2,12 +2,13 @@
  * The plain-HTML examples end to end: `examples/plain-html/host.html` and `audience.html`, pages
  * made of tags and attributes and one `<script type="module" src=".../co-guest-kit.js">`, loaded
  * from the drop-in bundle (`scripts/bundle.mjs`) and served by the real server in dev mode
- * (`staticDir`: the repository, as `co-guest-kit serve --dev --static .` does) on 127.0.0.1:8787,
- * the address the pages name. The audience member applies (a click), the host accepts (a click);
- * both pages show the guest's seat with the foreground template stamped with the guest's data,
- * and the guest's camera plays at the host, frames advancing.
+ * (`staticDir`: the repository, as `co-guest-kit serve --dev --static .` does) on 127.0.0.1, on a
+ * port other than the README's: the pages name no address of their own. The host's page starts
+ * with its camera on and its toggles in view. The audience member applies (a click), the host
+ * accepts (a click); both pages show the guest's seat with the foreground template stamped with the
+ * guest's data, and each camera plays at the other, frames advancing.
  *
- * Run (WebRTC needs a loopback-only network namespace, which also keeps port 8787 free):
+ * Run (WebRTC needs a loopback-only network namespace, which also keeps the port free):
  * `unshare -n bash -c 'ip link set lo up && node --import tsx --test --test-reporter=spec test/e2e/plain-html.test.ts'`
  */
 import assert from 'node:assert/strict';
@@ -31,8 +32,11 @@ import {
 
 const run = promisify(execFile);
 
-/** Where the example pages expect the server (their `server-url`). */
-const PORT = 8787;
+/**
+ * Not 8787, the port of the README: the pages name no host nor port of their own (`server-url`,
+ * `token-url` and `avatar-url` are relative), so they work on any.
+ */
+const PORT = 8795;
 const BASE = `http://127.0.0.1:${PORT}/examples/plain-html/`;
 
 /** "Accept Ada", with the name isolated (U+2068…U+2069) as the kit writes it. */
@@ -58,7 +62,7 @@ describe('plain-HTML examples', { timeout: 240_000 }, () => {
     await run(process.execPath, [join(ROOT, 'scripts/bundle.mjs')], { cwd: ROOT });
     server = await createServer({ dev: true, host: '127.0.0.1', port: PORT, staticDir: ROOT });
     browser = await launchBrowser();
-    hana = await newUserContext(browser);
+    hana = await newUserContext(browser, { viewport: { width: 1280, height: 800 } });
     ada = await newUserContext(browser, { viewport: { width: 390, height: 844 } });
   });
 
@@ -79,10 +83,29 @@ describe('plain-HTML examples', { timeout: 240_000 }, () => {
     }
   });
 
+  it('the host page starts with its camera on, its toggles in view, its avatar from its own address', async () => {
+    const host = hana.page;
+    await host.goto(`${BASE}host.html`);
+    await host.locator('live-session:state(ready)').waitFor({ timeout: 30_000 });
+    await waitFor(
+      async () => (await tileStates(host, 'hana')).some((states) => !states.includes('camera-off')),
+      "the host's own tile shows the camera",
+    );
+    for (const device of ['camera', 'microphone']) {
+      const toggle = host.locator(`device-toggle[device="${device}"]`);
+      const box = await toggle.boundingBox();
+      assert.ok(box !== null, `the ${device} toggle is rendered`);
+      assert.ok(
+        box.y >= 0 && box.y + box.height <= 800,
+        `the ${device} toggle is in view: ${JSON.stringify(box)}`,
+      );
+    }
+    assert.equal(await host.evaluate(() => scrollY), 0, 'without scrolling');
+  });
+
   it('audience applies, host accepts: both see the stamped seat, the host sees the video', async () => {
     const host = hana.page;
     const guest = ada.page;
-    await host.goto(`${BASE}host.html`);
     await host.locator('live-session:state(ready)').waitFor({ timeout: 30_000 });
     await guest.goto(`${BASE}audience.html?user=ada&name=Ada`);
     await guest.locator('live-session:state(ready)').waitFor({ timeout: 30_000 });
@@ -105,7 +128,7 @@ describe('plain-HTML examples', { timeout: 240_000 }, () => {
     }
     const stamp = host.locator('live-core-view > [slot$="-foreground"] .nickname[data-user="ada"]');
     assert.equal(await stamp.count(), 1);
-    // The host's camera is off: its seat shows the background stamp, with the avatar of its token.
+    // The host's background stamp has the avatar of its token, resolved against the page's address.
     const avatar = guest.locator('live-core-view > [slot$="-background"] img');
     await waitFor(
       async () =>
@@ -117,6 +140,8 @@ describe('plain-HTML examples', { timeout: 240_000 }, () => {
 
     const video = await waitForVideo(host, 'ada', 60_000);
     assert.ok(video.width > 0 && video.advancing);
+    const hostVideo = await waitForVideo(guest, 'hana', 60_000);
+    assert.ok(hostVideo.width > 0 && hostVideo.advancing, "the host's camera plays at the guest");
 
     assert.deepEqual(hana.problems, [], 'no console errors or warnings at the host');
     assert.deepEqual(ada.problems, [], 'no console errors or warnings at the guest');

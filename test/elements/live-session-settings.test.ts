@@ -218,6 +218,31 @@ describe('live-session settings', () => {
       assert.equal(plan.data.tokenUrl.href, 'https://shop.example/api/token?v=2&userId=ada&userName=Ada+L.');
     });
 
+    it('resolves a relative avatar-url against the page, so a page need not name its own host', () => {
+      const user: Who = { liveId: 'show-42', userId: 'ada', userName: '', avatarUrl: 'avatars/ada.svg' };
+      const plan = loginPlan(
+        settings({ serverUrl: '/ws', tokenUrl: '/dev/token' }),
+        user,
+        'http://127.0.0.1:9001/examples/plain-html/host.html',
+      );
+      assert.ok(plan.isSuccess && plan.data.kind === 'token-url');
+      assert.equal(
+        plan.data.tokenUrl.searchParams.get('avatarUrl'),
+        'http://127.0.0.1:9001/examples/plain-html/avatars/ada.svg',
+      );
+      const local = loginPlan(settings({ local: true }), user, PAGE);
+      assert.ok(local.isSuccess && local.data.kind === 'local');
+      assert.equal(local.data.avatarUrl, 'https://shop.example/live/avatars/ada.svg');
+      // An absolute URL stays as it is.
+      const absolute = loginPlan(
+        settings({ local: true }),
+        { ...user, avatarUrl: 'https://cdn.example/a.png' },
+        PAGE,
+      );
+      assert.ok(absolute.isSuccess && absolute.data.kind === 'local');
+      assert.equal(absolute.data.avatarUrl, 'https://cdn.example/a.png');
+    });
+
     it('refuses a missing or non-http(s) token-url', () => {
       const server = { serverUrl: 'wss://live.example.com/ws' };
       assert.equal(

@@ -9,10 +9,10 @@ import { LocalizeController } from '../../i18n/localize-controller.js';
 import { errorMessage, type PlainMessage } from '../../i18n/messages.js';
 import type { Result } from '../../protocol/result.js';
 import { isManager } from '../../protocol/roles.js';
-import type { Device, Role, UserInfo } from '../../protocol/types.js';
+import type { Role, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
-import { openDevices } from '../shared/devices.js';
+import { openDevices, parseDevices } from '../shared/devices.js';
 import { perform } from '../shared/events.js';
 import styles from './apply-button.styles.js';
 import {
@@ -50,15 +50,6 @@ interface View {
   /** The button's text: its action, or the connection state while not connected. */
   readonly label: PlainMessage;
   readonly host: boolean;
-}
-
-const DEFAULT_DEVICES = 'camera microphone';
-const KNOWN_DEVICES: readonly Device[] = ['camera', 'microphone'];
-
-/** `"camera microphone"` → `['camera', 'microphone']`; unknown words are ignored. */
-function parseDevices(value: string | null | undefined): Device[] {
-  const words = (value ?? DEFAULT_DEVICES).toLowerCase().split(/\s+/);
-  return KNOWN_DEVICES.filter((device) => words.includes(device));
 }
 
 const ACTION_TEXT: Record<Mode, PlainMessage> = {
@@ -164,7 +155,7 @@ export class ApplyButton extends LitElement {
    * `camera` and `microphone`. Default `"camera microphone"`; `"microphone"` for a voice-only guest;
    * `""` for none.
    */
-  @property() devices = DEFAULT_DEVICES;
+  @property() devices = 'camera microphone';
 
   #internals = this.attachInternals();
   #i18n = new LocalizeController(this);

@@ -8,11 +8,10 @@ import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { errorMessage } from '../../i18n/messages.js';
 import type { Result } from '../../protocol/result.js';
-import type { Device } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { displayName, isolate } from '../../utils/safe-url.js';
-import { openDevices } from '../shared/devices.js';
+import { openDevices, parseDevices } from '../shared/devices.js';
 import { avatar } from '../shared/avatar.js';
 import { perform } from '../shared/events.js';
 import styles from './invitation-prompt.styles.js';
@@ -31,15 +30,6 @@ export {
   InvitationCancelledEvent,
   InvitationTimeoutEvent,
 } from './events.js';
-
-const DEFAULT_DEVICES = 'camera microphone';
-const KNOWN_DEVICES: readonly Device[] = ['camera', 'microphone'];
-
-/** `"camera microphone"` → `['camera', 'microphone']`; unknown words are ignored. */
-function parseDevices(value: string | null | undefined): Device[] {
-  const words = (value ?? DEFAULT_DEVICES).toLowerCase().split(/\s+/);
-  return KNOWN_DEVICES.filter((device) => words.includes(device));
-}
 
 /** The focused element, looking into shadow roots. */
 function deepActiveElement(): HTMLElement | null {
@@ -121,7 +111,7 @@ export class InvitationPrompt extends LitElement {
    * The devices to open once the user accepted: a space-separated list of `camera` and
    * `microphone`. Default `"camera microphone"`; `"microphone"` for a voice-only guest; `""` for none.
    */
-  @property() devices = DEFAULT_DEVICES;
+  @property() devices = 'camera microphone';
 
   #internals = this.attachInternals();
   #i18n = new LocalizeController(this);

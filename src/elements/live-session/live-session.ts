@@ -10,6 +10,7 @@ import { errorMessage } from '../../i18n/messages.js';
 import type { SeatMode } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
+import { openDevices, parseDevices } from '../shared/devices.js';
 import styles from './live-session.styles.js';
 import { SessionController, type LiveSessionError, type LiveSessionState } from './session-controller.js';
 import type { LiveSessionRole } from './settings.js';
@@ -43,8 +44,9 @@ export type { LiveSessionRole } from './settings.js';
  * that answers a `GET` with `{ "token": "…" }`, such as the dev server's `/dev/token`. `user-id`,
  * `user-name` and `avatar-url`, when set, are added to the `token-url` query as `userId`,
  * `userName` and `avatarUrl` (what `/dev/token` reads; a real backend knows its user from the
- * page's cookies and ignores them). Prefer `token-url` in production: a `token` attribute sits in
- * the DOM, where every script of the page can read it. The element never copies, shows or logs the
+ * page's cookies and ignores them; a relative `avatar-url` is resolved against the page first).
+ * Prefer `token-url` in production: a `token` attribute sits in the DOM, where every script of the
+ * page can read it. The element never copies, shows or logs the
  * token. With `local`, it logs in as `user-id` (`user-name`, `avatar-url`) to an in-page hub shared
  * by every `<live-session local>` of the page (`getLocalHub()`): one page shows a host and guests
  * with no server at all. Local mode is for demos, stories and tests.
@@ -113,6 +115,7 @@ export type { LiveSessionRole } from './settings.js';
  *   `liveId`. Bubbles, composed.
  * @fires {SessionErrorEvent} session-error - Logging in or entering the live failed; carries
  *   `errorCode` and `errorMessage`. Bubbles, composed.
+ * @fires {ActionErrorEvent} action-error - Opening a device of `devices` failed.
  */
 export class LiveSession extends LitElement {
   static override styles = [tokens, base, styles];
@@ -159,6 +162,13 @@ export class LiveSession extends LitElement {
    */
   @property({ type: Number, attribute: 'join-timeout' }) joinTimeout = 30;
 
+  /**
+   * The devices to open once the element entered its live with the user on a seat (a host, seated on
+   * seat 0 when the live is created; a guest whose page reloaded): a space-separated list of `camera`
+   * and `microphone`. `''` (default) opens none. A failure fires `action-error`.
+   */
+  @property() devices = '';
+
   /** Log in to the page's in-page hub (`getLocalHub()`) instead of a server. For demos and stories. */
   @property({ type: Boolean }) local = false;
 
@@ -188,7 +198,15 @@ export class LiveSession extends LitElement {
       });
       this.requestUpdate();
     },
-    ready: (session, liveId) => this.dispatchEvent(new SessionReadyEvent(session, liveId)),
+    ready: (session, liveId) => {
+      this.dispatchEvent(new SessionReadyEvent(session, liveId));
+      const devices = parseDevices(this.devices, '');
+      const userId = session.loginStore.loginUserInfo.get()?.userId;
+      const seats = liveId === null ? [] : session.liveSeatStore(liveId).seatList.get();
+      if (devices.length > 0 && seats.some((seat) => seat.userInfo?.userId === userId)) {
+        void openDevices(this, session, devices);
+      }
+    },
     failed: (error) => this.dispatchEvent(new SessionErrorEvent(error.errorCode, error.errorMessage)),
   });
 

@@ -135,9 +135,14 @@ function invalid(message: string): Failure {
   return fail(ErrorCode.INVALID_ARGUMENT, `<live-session>: ${message}`);
 }
 
-/** How to log in as `user`; relative URLs are resolved against `baseUrl` (the page's). */
+/**
+ * How to log in as `user`; relative URLs (`server-url`, `token-url`, `avatar-url`) are resolved
+ * against `baseUrl` (the page's).
+ */
 export function loginPlan(settings: SessionSettings, user: Who, baseUrl: string): Result<LoginPlan> {
-  const { userId, userName, avatarUrl } = user;
+  const { userId, userName } = user;
+  // A relative avatar-url is the page's: a page need not write its own address.
+  const avatarUrl = user.avatarUrl === '' ? '' : (parseUrl(user.avatarUrl, baseUrl)?.href ?? user.avatarUrl);
   if (settings.local) {
     if (userId === '') return invalid('local mode needs a user-id');
     return ok({ kind: 'local', userId, userName: userName === '' ? userId : userName, avatarUrl });

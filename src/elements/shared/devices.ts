@@ -3,6 +3,17 @@ import { DeviceStore } from '../../media/device-store.js';
 import type { Device } from '../../protocol/types.js';
 import { perform } from './events.js';
 
+const KNOWN_DEVICES: readonly Device[] = ['camera', 'microphone'];
+
+/**
+ * `"camera microphone"` → `['camera', 'microphone']`; unknown words are ignored; `null` (an attribute
+ * removed) → `fallback`, by default what `<apply-button>` and `<invitation-prompt>` open.
+ */
+export function parseDevices(value: string | null | undefined, fallback = 'camera microphone'): Device[] {
+  const words = (value ?? fallback).toLowerCase().split(/\s+/);
+  return KNOWN_DEVICES.filter((device) => words.includes(device));
+}
+
 /**
  * Opens `devices` on the session's `DeviceStore` (camera, then microphone), as the seed does once a
  * guest is seated. The store publishes each device to the seat (or does so when the seat arrives);
