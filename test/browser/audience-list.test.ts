@@ -230,12 +230,19 @@ describe('<audience-list>', () => {
       expect(text(within(rowOf(el, 'Ann'), 'avatar'))).to.equal('A');
     });
 
-    it('shows the member count of the live', async () => {
+    it('counts the viewers: the audience, not the host nor the administrators', async () => {
       live = await start();
       const el = await audience(live);
-      await waitUntil(() => text(part(el, 'count')) === '1 viewer');
+      await shows(el, ['Host']);
+      expect(text(part(el, 'count'))).to.equal('0 viewers');
       await live.join('carol');
-      await waitUntil(() => text(part(el, 'count')) === '2 viewers');
+      await waitUntil(() => text(part(el, 'count')) === '1 viewer', 'one viewer');
+      await live.join('dave');
+      await waitUntil(() => text(part(el, 'count')) === '2 viewers', 'two viewers');
+      expect((await live.host.liveAudienceStore(live.liveId).setAdministrator('dave')).isSuccess).to.equal(
+        true,
+      );
+      await waitUntil(() => text(part(el, 'count')) === '1 viewer', 'an administrator is no viewer');
     });
 
     it('invites to the seat of seat-index, for timeout seconds', async () => {
@@ -519,7 +526,7 @@ describe('<audience-list>', () => {
       await loadLocale('zh-CN');
       setLocale('zh-CN');
       await el.updateComplete;
-      expect(text(part(el, 'count'))).to.equal('6 位观众');
+      expect(text(part(el, 'count'))).to.equal('4 位观众');
       expect(text(within(rowOf(el, 'Zoe'), 'invite-button'))).to.equal('邀请');
       expect(plain(within(rowOf(el, 'Zoe'), 'invite-button')?.getAttribute('aria-label'))).to.equal(
         '邀请 Zoe',
@@ -588,7 +595,7 @@ describe('<audience-list>', () => {
     it('keeps at most 100 rows in the DOM', async () => {
       expect(rows(el).length).to.be.at.most(100);
       expect(rows(el)[0]?.getAttribute('aria-setsize')).to.equal(String(COUNT + 1));
-      expect(text(part(el, 'count'))).to.equal('10,001 viewers');
+      expect(text(part(el, 'count'))).to.equal('10,000 viewers');
       await expect(el).to.be.accessible();
     });
 

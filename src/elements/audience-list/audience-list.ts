@@ -63,7 +63,8 @@ const STATUS_KEYS = {
  * @summary The host's list of the live's members, to invite them to a seat.
  *
  * @csspart header - The bar above the list: the count and the filter.
- * @csspart count - "120 viewers" (`audienceCount`).
+ * @csspart count - "120 viewers": the live's viewers, its members (`audienceCount`) less the host and
+ *   the administrators.
  * @csspart matches - "3 shown", while a filter is set (a polite live region).
  * @csspart filter - The filter's text field.
  * @csspart scroller - The scroll container of the list.
@@ -164,13 +165,13 @@ export class AudienceList extends LitElement {
     const rows = this.#rows();
     const filtered = this.filter.trim() !== '';
     const empty = rows.length === 0;
+    // Viewers: the members less the host and the administrators (a manager's list has them all).
+    const viewers = this.#count.value - this.#members.value.filter((member) => isManager(member.role)).length;
     return html`
       <div class="base" lang=${this.#i18n.lang}>
         <div class="header" part="header">
           <span class="count" part="count"
-            >${t(this.#count.value === 1 ? 'audience.countOne' : 'audience.count', {
-              count: this.#count.value,
-            })}</span
+            >${t(viewers === 1 ? 'audience.countOne' : 'audience.count', { count: viewers })}</span
           >
           <span class="matches" part="matches" role="status"
             >${filtered ? t('audience.matches', { count: rows.length }) : ''}</span
