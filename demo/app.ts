@@ -6,7 +6,7 @@
  */
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import type { Session } from '../src/core/session.js';
+import { createSession, type Session } from '../src/core/session.js';
 // Registers the kit's elements, which the templates below use.
 import '../src/index.js';
 import type { SessionErrorEvent, SessionReadyEvent } from '../src/elements/live-session/live-session.js';
@@ -35,8 +35,13 @@ import { applyTheme, nextTheme, type ThemeMode } from './theme.js';
 /** Which form field an error belongs to. */
 type FieldError = { readonly field: 'name' | 'avatar' | 'live'; readonly text: keyof DemoStrings } | null;
 
-/** The toasts the demo shows: all but the end of the live, which the stage says (one ended state). */
-const TOASTS = NOTIFICATION_KINDS.filter((kind) => kind !== 'live-ended').join(' ');
+/**
+ * The toasts the demo shows: all but the end of the live, which the stage says (one ended state), and
+ * an invitation, which `<invitation-prompt>` shows in a dialog.
+ */
+const TOASTS = NOTIFICATION_KINDS.filter(
+  (kind) => kind !== 'live-ended' && kind !== 'invitation-received',
+).join(' ');
 
 /** Seats of the lives the demo creates: 7 gives the float layout (the host large, guests beside). */
 const SEATS = 7;
@@ -60,6 +65,8 @@ export class DemoApp extends LitElement {
   @state() private entry: Entry | null = null;
   /** A live named in the address that this tab has not entered (a shared link). */
   @state() private invitedTo: string | null = null;
+  /** What the server says of `invitedTo`: its title and host, `'missing'`, or `null` until it answers. */
+  @state() private invitation: { readonly title: string; readonly host: string } | 'missing' | null = null;
   @state() private fieldError: FieldError = null;
   /** The session once `<live-session>` is ready. */
   @state() private session: Session | null = null;
@@ -72,6 +79,8 @@ export class DemoApp extends LitElement {
   readonly #userId = tabUserId();
   /** Undone when the tab leaves the live. */
   #cleanups: (() => void)[] = [];
+  /** The session that looks `invitedTo` up (signed in, in no live), while it does. */
+  #preview: Session | null = null;
   readonly #onPopState = (): void => this.#route();
 
   protected override createRenderRoot(): HTMLElement {
@@ -88,6 +97,7 @@ export class DemoApp extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('popstate', this.#onPopState);
     this.#forgetSession();
+    void this.#lookUp(null);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -138,12 +148,23 @@ export class DemoApp extends LitElement {
       error?.field === field
         ? html`<p class="field-error" id=${`${field}-error`} role="alert">${t[error.text]}</p>`
         : nothing;
+    const found = typeof this.invitation === 'object' ? this.invitation : null;
     return html`<section class="hero">
-        <h1>${invited === null ? t.landingTitle : t.invitedTo}</h1>
+        <h1>${invited === null ? t.landingTitle : (found?.title ?? t.invitedTo)}</h1>
         ${
           invited === null
             ? html`<p class="lead">${t.landingLead}</p>`
-            : html`<p class="lead">${t.liveId}: <code class="live-code">${invited}</code></p>`
+            : html`${
+                  found === null
+                    ? nothing
+                    : html`<p class="lead host-line">${t.hostedBy.replace('{name}', () => found.host)}</p>`
+                }
+                <p class="lead">${t.liveId}: <code class="live-code">${invited}</code></p>
+                ${
+                  this.invitation === 'missing'
+                    ? html`<p class="lead missing" role="status">${t.liveMissing}</p>`
+                    : nothing
+                }`
         }
       </section>
       <form class="landing" novalidate @submit=${this.#onSubmit}>
@@ -252,13 +273,19 @@ export class DemoApp extends LitElement {
           </div>
           <live-core-view class="stage" @seat-invite-request=${this.#onInviteRequest}>
             ${
-              // The live's one ended state: the stage's own "The live has ended", and the way back.
-              this.ended
+              // Ended: the stage's own "The live has ended" is the one message. Failed: <live-session>
+              // says why, with Retry. Either way the way back is here, on the stage, in view.
+              this.ended || this.failed
                 ? html`<button type="button" class="primary" @click=${this.#exit}>${t.backToStart}</button>`
                 : nothing
             }
           </live-core-view>
-          <div class="controls" role="group" aria-label=${t.devicesTitle} ?hidden=${this.ended}>
+          <div
+            class="controls"
+            role="group"
+            aria-label=${t.devicesTitle}
+            ?hidden=${this.ended || this.failed}
+          >
             ${host ? nothing : html`<apply-button timeout="30" devices="camera microphone"></apply-button>`}
             <div class="device-controls" ?hidden=${!host && !this.seated}>
               <device-toggle device="camera"></device-toggle>
@@ -271,18 +298,10 @@ export class DemoApp extends LitElement {
             </button>
           </div>
           ${host ? nothing : html`<invitation-prompt devices="camera microphone"></invitation-prompt>`}
-          ${
-            this.failed
-              ? // <live-session> says why, with Retry; the page offers the way back.
-                html`<div class="banner">
-                  <button type="button" class="secondary" @click=${this.#exit}>${t.backToStart}</button>
-                </div>`
-              : nothing
-          }
           ${host ? this.#confirmEnd(t) : nothing}
         </section>
-        <aside class="side">
-          <section class="card share" aria-labelledby="share-title" ?hidden=${this.ended}>
+        <aside class="side" ?hidden=${this.ended || this.failed}>
+          <section class="card share" aria-labelledby="share-title">
             <h2 id="share-title">${t.shareTitle}</h2>
             <div class="share-row">
               <label class="visually-hidden" for="share-link">${t.shareLabel}</label>
@@ -456,8 +475,44 @@ export class DemoApp extends LitElement {
       this.#forgetSession();
       this.entry = next;
     }
-    this.invitedTo = next === null ? named : null;
+    const invitedTo = next === null ? named : null;
+    if (invitedTo !== this.invitedTo) {
+      this.invitedTo = invitedTo;
+      this.invitation = null;
+      void this.#lookUp(invitedTo);
+    }
     this.fieldError = null;
+  }
+
+  /**
+   * Asks the server for the title and host of the live a link names (`live.list`, signed in as this
+   * tab's user with a dev token, in no live), so that its landing page can show them.
+   */
+  async #lookUp(liveId: string | null): Promise<void> {
+    this.#preview?.dispose();
+    this.#preview = null;
+    if (liveId === null) return;
+    const session = createSession();
+    this.#preview = session;
+    try {
+      const answer = await fetch(`/dev/token?userId=${encodeURIComponent(this.#userId)}`);
+      const { token } = (await answer.json()) as { token?: unknown };
+      if (typeof token !== 'string' || this.#preview !== session) return;
+      const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
+      const login = await session.loginStore.login({ serverUrl: server, token });
+      const list = login.isSuccess ? await session.liveListStore.fetchLiveList() : null;
+      if (list === null || !list.isSuccess || this.#preview !== session) return;
+      const live = list.data.lives.find((summary) => summary.liveId === liveId);
+      this.invitation =
+        live === undefined
+          ? 'missing'
+          : { title: live.liveName !== '' ? live.liveName : live.liveId, host: live.owner.userName };
+    } catch {
+      // No answer: the page shows the live's id alone.
+    } finally {
+      if (this.#preview === session) this.#preview = null;
+      session.dispose();
+    }
   }
 
   #enter(entry: Entry): void {

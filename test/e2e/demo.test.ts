@@ -153,10 +153,17 @@ describe('demo app', { timeout: 300_000 }, () => {
     assert.equal(await host.locator('#live-title').textContent(), 'Friday show');
     lap('the host is live with the camera on');
 
+    // The link's page names the live and its host before one joins.
+    await ada.goto(link);
+    await ada.getByRole('heading', { level: 1, name: 'Friday show' }).waitFor();
+    await ada.getByText('Hosted by Hana').waitFor();
+
     // Two viewers open the link in two tabs of one browser: two users.
     adaId = await joinFromLink(ada, link, 'Ada');
     graceId = await joinFromLink(grace, link, HOSTILE_NAME);
     assert.notEqual(adaId, graceId, 'each tab is its own user');
+    // The host's list counts its viewers: the two of them, not the host.
+    await host.locator('audience-list').getByText('2 viewers', { exact: true }).waitFor();
     await waitForVideo(ada, hostId);
     lap("two viewers joined; the host's video plays at Ada");
 
