@@ -6,10 +6,19 @@ export interface ReconnectOptions {
   readonly maxDelayMs: number;
   /** Fraction 0..1 of each delay that is randomised away (0 = none). Default 0.5. */
   readonly jitter: number;
+  /**
+   * How long a connection must have held, in ms, for the next loss to start the backoff over from
+   * `baseDelayMs`: a server that closes soon after each welcome gets ever longer delays, not one
+   * attempt per `baseDelayMs`. Default 10,000.
+   */
+  readonly resetAfterMs?: number;
 }
 
-/** The defaults of `createSession({ reconnect })`. */
+/** The defaults of `createSession({ reconnect })`, besides `resetAfterMs`. */
 export const DEFAULT_RECONNECT: ReconnectOptions = { baseDelayMs: 250, maxDelayMs: 10_000, jitter: 0.5 };
+
+/** How long a connection must hold before the reconnect backoff starts over (`resetAfterMs`). */
+export const DEFAULT_RESET_AFTER_MS = 10_000;
 
 /**
  * The delay before reconnect attempt `attempt` (0 for the first): exponential backoff

@@ -16,12 +16,37 @@ import type {
   WelcomeMessage,
 } from '../protocol/messages.js';
 import type { SignalData, UserInfo } from '../protocol/types.js';
-import { backoffDelay, type ReconnectOptions } from './backoff.js';
+import { backoffDelay, DEFAULT_RESET_AFTER_MS, type ReconnectOptions } from './backoff.js';
 import type { SessionHooks } from './context.js';
 import { batchReported } from './listeners.js';
 import type { LoginStatus } from './login-store.js';
 import type { LiveReplica } from './replica.js';
 import type { Connector, Transport } from './transport.js';
+
+/**
+ * The clock and timers of a session's connection: request and handshake timeouts, reconnect
+ * delays, and how long a connection held (`ReconnectOptions.resetAfterMs`). The engine's
+ * `Scheduler` fits, so tests can pass one they move by hand.
+ */
+export interface SessionScheduler {
+  /** Milliseconds, from any origin. */
+  now(): number;
+  /** Calls `callback` once, `delayMs` from now; returns a handle for `clearTimer`. */
+  setTimer(delayMs: number, callback: () => void): unknown;
+  clearTimer(handle: unknown): void;
+}
+
+/** Real time: `Date.now` and `setTimeout`. */
+export const realTimers: SessionScheduler = {
+  now: Date.now,
+  setTimer: (delayMs, callback) => setTimeout(callback, delayMs),
+  clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** The checks of what a server sends, loaded on the first login (see `server-messages.ts`). */
+type Checks = typeof import('../protocol/server-messages.js');
+let loadingChecks: Promise<Checks> | undefined;
+let checks: Checks | undefined;
 
 /** Where the session's connection stands. `offline`: it gave up (replaced, token refused, or reconnect off). */
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'offline';
@@ -37,7 +62,10 @@ export interface ConnectionError {
 /** Receives one WebRTC signal of a live: `from` is the sender as the server authenticated it. */
 export type SignalListener = (from: string, data: SignalData) => void;
 
-/** How a dial ended: the server's welcome, or the close that came first. */
+/**
+ * How a dial ended: the server's welcome, or the close that came first (1002 when the session
+ * closed it for an invalid welcome).
+ */
 export type DialOutcome =
   | { readonly welcome: WelcomeMessage }
   | { readonly code: number; readonly reason: string; readonly timedOut?: boolean };
@@ -52,13 +80,16 @@ export interface ConnectionOptions {
   readonly replicas: ReadonlyMap<string, LiveReplica>;
   /** The session's hooks: `lives` at each welcome and logout, `offline` when it gives up. */
   readonly hooks: SessionHooks;
-  /** Receives what listeners and subscribers throw, and server `error` messages. */
+  /** Receives what listeners and subscribers throw, server `error` messages and refused messages. */
   readonly report: (error: unknown) => void;
+  /** The clock and timers of requests, the handshake and reconnects. */
+  readonly scheduler: SessionScheduler;
 }
 
 interface Pending {
+  readonly name: CommandName;
   readonly resolve: (result: Result<unknown>) => void;
-  readonly timer: ReturnType<typeof setTimeout>;
+  readonly timer: unknown;
 }
 
 /** Close codes after which reconnecting cannot help. */
@@ -101,7 +132,9 @@ export class Connection {
   #bye: ByeMessage['reason'] | null = null;
   #cancelDial: (() => void) | null = null;
   #attempt = 0;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current transport got its welcome (scheduler time). */
+  #connectedAt = 0;
+  #reconnectTimer: unknown;
   #serverOffset = 0;
   #disposed = false;
   readonly #pending = new Map<string, Pending>();
@@ -150,7 +183,15 @@ export class Connection {
       this.$status.set('connecting');
       this.$error.set(null);
     });
-    const outcome = await this.#dial((welcome) => this.#welcomed(welcome, resumeFor === welcome.user.userId));
+    let outcome: DialOutcome;
+    try {
+      checks ??= await (loadingChecks ??= import('../protocol/server-messages.js'));
+      outcome = await this.#dial((welcome) => this.#welcomed(welcome, resumeFor === welcome.user.userId));
+    } catch (error) {
+      // The checks could not load (a page offline): the login fails; the next one loads again.
+      loadingChecks = undefined;
+      outcome = { code: 1006, reason: String(error) };
+    }
     if (!('welcome' in outcome) && this.#connector === connector) {
       this.#connector = null;
       this.#idle({ code: outcome.code, reason: outcome.reason });
@@ -163,7 +204,7 @@ export class Connection {
    * goes back to `loggedOut` and `idle`: the session forgets the user's lives (`hooks.lives`).
    */
   close(reason: string): void {
-    clearTimeout(this.#reconnectTimer);
+    this.#options.scheduler.clearTimer(this.#reconnectTimer);
     this.#connector = null;
     this.#dropTransport(reason);
     this.#failPending(reason);
@@ -200,11 +241,11 @@ export class Connection {
     const id = `${this.#idPrefix}${(++this.#nextId).toString(36)}`;
     const timeoutMs = this.#options.requestTimeoutMs;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const timer = this.#options.scheduler.setTimer(timeoutMs, () => {
         if (!this.#pending.delete(id)) return;
         resolve(fail(ErrorCode.SERVER_TIMEOUT, `${name}: no reply from the server within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.set(id, { resolve: resolve as (result: Result<unknown>) => void, timer });
+      });
+      this.#pending.set(id, { name, resolve: resolve as (result: Result<unknown>) => void, timer });
       transport.send(JSON.stringify({ type: 'cmd', id, name, args }));
     });
   }
@@ -227,6 +268,7 @@ export class Connection {
    */
   #dial(onWelcome: (welcome: WelcomeMessage) => void): Promise<DialOutcome> {
     const connector = this.#connector;
+    const { scheduler } = this.#options;
     this.#dropTransport('reconnecting');
     const epoch = ++this.#epoch;
     this.#bye = null;
@@ -239,36 +281,48 @@ export class Connection {
       const settle = (outcome: DialOutcome): void => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
+        scheduler.clearTimer(timer);
         resolve(outcome);
       };
       const cancel = (): void => settle({ code: CloseCode.NORMAL, reason: 'logged out' });
       this.#cancelDial = cancel;
-      const timer = setTimeout(() => {
+      const timer = scheduler.setTimer(this.#options.requestTimeoutMs, () => {
         settle({
           code: CloseCode.HANDSHAKE_TIMEOUT,
           reason: 'no welcome from the server in time',
           timedOut: true,
         });
         if (this.#epoch === epoch) this.#dropTransport('handshake timeout');
-      }, this.#options.requestTimeoutMs);
+      });
       try {
         this.#transport = connector({
-          onMessage: (text) => {
-            if (this.#epoch !== epoch) return;
-            const message = parse(text);
-            if (!message) return;
-            if (settled) {
-              this.#onMessage(message);
-            } else if (message.type === 'welcome') {
-              this.#ready = true;
-              this.#serverOffset = message.serverTime - Date.now();
-              this.#guard(() => onWelcome(message));
-              settle({ welcome: message });
-            } else if (message.type === 'bye') {
-              this.#bye = message.reason;
-            }
-          },
+          // Nothing the server sends escapes from here: a refused message or a failing handler
+          // is reported, and the next message is handled as usual.
+          onMessage: (text) =>
+            this.#guard(() => {
+              if (this.#epoch !== epoch) return;
+              // Loaded by `open`, before any dial.
+              const message = checks!.readServerMessage(text, (id) => this.#pending.get(id)?.name);
+              if ('refused' in message) {
+                // Reported; a refused reply to a request in flight fails it with SERVER_ERROR.
+                const { error, id } = message;
+                this.#options.report(error);
+                if (id) this.#settle(id, fail(error.code, error.message));
+                if (settled || message.refused !== 'welcome') return;
+                settle({ code: 1002, reason: error.message });
+                if (this.#epoch === epoch) this.#dropTransport(error.message);
+              } else if (settled) {
+                this.#onMessage(message);
+              } else if (message.type === 'welcome') {
+                this.#ready = true;
+                this.#serverOffset = message.serverTime - Date.now();
+                this.#connectedAt = scheduler.now();
+                this.#guard(() => onWelcome(message));
+                settle({ welcome: message });
+              } else if (message.type === 'bye') {
+                this.#bye = message.reason;
+              }
+            }),
           onClose: (code, reason) => {
             if (this.#epoch !== epoch) return;
             this.#epoch++;
@@ -299,16 +353,24 @@ export class Connection {
     }
   }
 
+  /** Resolves the request `id` with `result`, if it is still in flight. */
+  #settle(id: string, result: Result<unknown>): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    this.#pending.delete(id);
+    this.#options.scheduler.clearTimer(pending.timer);
+    pending.resolve(result);
+  }
+
   #onMessage(message: ServerMessage): void {
     const { replicas } = this.#options;
     switch (message.type) {
       case 'reply': {
-        const pending = this.#pending.get(message.id);
-        if (!pending) return;
-        this.#pending.delete(message.id);
-        clearTimeout(pending.timer);
         const result = message.result;
-        pending.resolve(result.isSuccess ? ok(result.data) : fail(result.errorCode, result.errorMessage));
+        this.#settle(
+          message.id,
+          result.isSuccess ? ok(result.data) : fail(result.errorCode, result.errorMessage),
+        );
         return;
       }
       case 'event':
@@ -332,9 +394,7 @@ export class Connection {
   }
 
   #onSignal(message: SignalMessage): void {
-    const { liveId, from, data } = message as Partial<SignalMessage>;
-    if (typeof liveId !== 'string' || typeof from !== 'string') return;
-    if (typeof data !== 'object' || data === null) return;
+    const { liveId, from, data } = message;
     const listeners = this.#signalListeners.get(liveId);
     if (!listeners) return;
     for (const listener of [...listeners]) this.#guard(() => listener(from, data));
@@ -366,7 +426,13 @@ export class Connection {
   #onConnectionLost(code: number, reason: string): void {
     this.#failPending('the connection to the server closed');
     this.#batch(() => this.$error.set({ code, reason }));
-    if (this.#options.reconnect && !this.#isTerminal(code)) {
+    const { reconnect, scheduler } = this.#options;
+    if (reconnect && !this.#isTerminal(code)) {
+      // Only a connection that held starts the backoff over: one closed soon after its welcome
+      // waits longer each time.
+      if (scheduler.now() - this.#connectedAt >= (reconnect.resetAfterMs ?? DEFAULT_RESET_AFTER_MS)) {
+        this.#attempt = 0;
+      }
       this.#batch(() => this.$status.set('reconnecting'));
       this.#scheduleReconnect();
     } else {
@@ -386,19 +452,17 @@ export class Connection {
   #scheduleReconnect(): void {
     // Scheduled only after a close while `reconnect` is on.
     const delay = backoffDelay(this.#attempt++, this.#options.reconnect!);
-    clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = setTimeout(() => {
+    const { scheduler } = this.#options;
+    scheduler.clearTimer(this.#reconnectTimer);
+    this.#reconnectTimer = scheduler.setTimer(delay, () => {
       void this.#reconnectNow();
-    }, delay);
+    });
   }
 
   async #reconnectNow(): Promise<void> {
     const connector = this.#connector;
     if (!connector || this.$status.get() !== 'reconnecting') return;
-    const outcome = await this.#dial((welcome) => {
-      this.#attempt = 0;
-      this.#welcomed(welcome, true);
-    });
+    const outcome = await this.#dial((welcome) => this.#welcomed(welcome, true));
     if ('welcome' in outcome || this.#connector !== connector) return;
     this.#batch(() => this.$error.set({ code: outcome.code, reason: outcome.reason }));
     if (this.#isTerminal(outcome.code)) this.#goOffline(outcome.code);
@@ -409,7 +473,7 @@ export class Connection {
     const pending = [...this.#pending.values()];
     this.#pending.clear();
     for (const item of pending) {
-      clearTimeout(item.timer);
+      this.#options.scheduler.clearTimer(item.timer);
       item.resolve(fail(ErrorCode.DISCONNECTED, reason));
     }
   }
@@ -425,18 +489,5 @@ export class Connection {
     } catch (error) {
       this.#options.report(error);
     }
-  }
-}
-
-function parse(text: string): ServerMessage | null {
-  try {
-    const message: unknown = JSON.parse(text);
-    return typeof message === 'object' &&
-      message !== null &&
-      typeof (message as { type?: unknown }).type === 'string'
-      ? (message as ServerMessage)
-      : null;
-  } catch {
-    return null;
   }
 }

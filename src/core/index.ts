@@ -32,7 +32,9 @@ export {
   type ConnectionError,
   type ConnectionStatus,
   type IceServer,
+  type ServerMessageError,
   type SessionOptions,
+  type SessionScheduler,
   type SignalListener,
 } from './session.js';
 export {

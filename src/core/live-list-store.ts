@@ -151,10 +151,8 @@ export class LiveListStore {
     if (refusal) return refusal;
     const params = typeof cursor === 'string' ? { cursor, count } : cursor;
     const after = params.cursor ?? '';
-    const result = await this.#connection.request('live.list', {
-      cursor: after,
-      ...(params.count === undefined ? {} : { count: params.count }),
-    });
+    // A `count` left undefined is not sent (JSON): the server's default applies.
+    const result = await this.#connection.request('live.list', { cursor: after, count: params.count });
     if (!result.isSuccess) return result;
     const page = result.data;
     this.#batch(() => {
@@ -251,14 +249,8 @@ export class LiveListStore {
   }
 }
 
-/** `list` with `page` after it; a live already listed is updated in place, never listed twice. */
+/** `list` with `page` after it: a live listed again moves to its place in `page`, never listed twice. */
 function appendLives(list: readonly LiveSummary[], page: readonly LiveSummary[]): readonly LiveSummary[] {
-  const fresh = new Map(page.map((live) => [live.liveId, live]));
-  const kept = list.map((live) => {
-    const newer = fresh.get(live.liveId);
-    if (!newer) return live;
-    fresh.delete(live.liveId);
-    return newer;
-  });
-  return [...kept, ...fresh.values()];
+  const ids = new Set(page.map((live) => live.liveId));
+  return [...list.filter((live) => !ids.has(live.liveId)), ...page];
 }

@@ -71,7 +71,7 @@ export class LoginStore {
    * the session went `offline` (token expired, replaced): logging in again as the same user then
    * resumes the lives it was in, within the server's grace period. Fails with
    * NOT_LOGGED_IN when the token is refused or expired, SERVER_TIMEOUT without an answer, DISCONNECTED
-   * when the server cannot be reached.
+   * when the server cannot be reached, SERVER_ERROR when its welcome is malformed (no user, …).
    */
   async login(params: LoginParams): Promise<Result<UserInfo>> {
     const connection = this.#connection;
@@ -138,6 +138,7 @@ function loginFailure(code: number, reason: string, timedOut: boolean): Failure 
     case CloseCode.TOKEN_EXPIRED:
       return fail(ErrorCode.NOT_LOGGED_IN, `login refused: ${reason || 'token expired'}`);
     case CloseCode.UNSUPPORTED_PROTOCOL:
+    case 1002: // the session refused the server's welcome
       return fail(ErrorCode.SERVER_ERROR, `login refused: ${reason || 'unsupported protocol version'}`);
     default:
       return fail(

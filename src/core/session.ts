@@ -12,8 +12,10 @@ import { DEFAULT_RECONNECT, type ReconnectOptions } from './backoff.js';
 import { CoGuestStore } from './co-guest-store.js';
 import {
   Connection,
+  realTimers,
   type ConnectionError,
   type ConnectionStatus,
+  type SessionScheduler,
   type SignalListener,
 } from './connection.js';
 import type { SessionContext, SessionHooks } from './context.js';
@@ -25,7 +27,8 @@ import { LoginStore } from './login-store.js';
 import { LiveReplica } from './replica.js';
 import type { WebSocketConstructor } from './transport.js';
 
-export type { ConnectionError, ConnectionStatus, SignalListener } from './connection.js';
+export type { ConnectionError, ConnectionStatus, SessionScheduler, SignalListener } from './connection.js';
+export type { ServerMessageError } from '../protocol/server-messages.js';
 export { getDefaultSession, setDefaultSession } from './default-session.js';
 
 /**
@@ -52,8 +55,18 @@ export interface SessionOptions {
   requestTimeoutMs?: number;
   /** Reconnect after an unexpected close (default `DEFAULT_RECONNECT`), or `false` to go `offline` at once. */
   reconnect?: Partial<ReconnectOptions> | false;
-  /** Receives exceptions thrown by listeners and subscribers, and server `error` messages. Default: ignored. */
+  /**
+   * Receives exceptions thrown by listeners and subscribers, server `error` messages, and each
+   * message of the server the session refused (an `Error` named `ServerMessageError`, with a
+   * `code`). Default: ignored.
+   */
   onError?: (error: unknown) => void;
+  /**
+   * The clock and timers of the connection: request and handshake timeouts, reconnect delays and
+   * how long a connection held. Default: real time. Tests pass one they move by hand (the
+   * engine's `ManualScheduler` fits).
+   */
+  scheduler?: SessionScheduler;
   /**
    * STUN and TURN servers for the media layer's peer connections. Default `[]`: no server, which
    * works on one machine and on a LAN. No public STUN server is ever a default.
@@ -110,6 +123,7 @@ export class Session {
       replicas,
       hooks,
       report,
+      scheduler: options.scheduler ?? realTimers,
     });
     this.#connection = connection;
     this.$connection = connection.$status;

@@ -48,7 +48,7 @@ describe('LiveListStore.fetchLiveList', () => {
     const ids = () => store.liveList.get().map((live) => live.liveId);
 
     const first = await store.fetchLiveList('', 3);
-    assert.ok(first.isSuccess);
+    assert.ok(first.isSuccess, first.errorMessage);
     assert.deepEqual(
       first.data.lives.map((live) => live.liveId),
       ['l0', 'l1', 'l2'],
@@ -58,26 +58,26 @@ describe('LiveListStore.fetchLiveList', () => {
     assert.deepEqual(ids(), ['l0', 'l1', 'l2']);
 
     const second = await store.fetchLiveList(store.liveListCursor.get(), 3);
-    assert.ok(second.isSuccess);
+    assert.ok(second.isSuccess, second.errorMessage);
     assert.deepEqual(ids(), ['l0', 'l1', 'l2', 'l3', 'l4', 'l5'], 'a later page is appended');
 
     // The web SDK's form: one object.
     const last = await store.fetchLiveList({ cursor: store.liveListCursor.get(), count: 3 });
-    assert.ok(last.isSuccess);
+    assert.ok(last.isSuccess, last.errorMessage);
     assert.equal(last.data.nextCursor, '');
     assert.equal(store.liveListCursor.get(), '');
     assert.deepEqual(ids(), ['l0', 'l1', 'l2', 'l3', 'l4', 'l5', 'l6']);
 
     // No arguments: the first page again (20 lives at most), which replaces the list.
     const again = await store.fetchLiveList();
-    assert.ok(again.isSuccess);
+    assert.ok(again.isSuccess, again.errorMessage);
     assert.deepEqual(ids(), ['l0', 'l1', 'l2', 'l3', 'l4', 'l5', 'l6']);
     assert.equal(store.liveListCursor.get(), '');
   });
 
   it('fails with a typed error for a bad count and keeps the list', async () => {
     const store = (await login(hubWithLives(2))).liveListStore;
-    assert.ok((await store.fetchLiveList()).isSuccess);
+    assert.equal((await store.fetchLiveList()).isSuccess, true);
     const refused = await store.fetchLiveList('', 0);
     assert.equal(refused.errorCode, ErrorCode.INVALID_ARGUMENT);
     assert.equal(store.liveList.get().length, 2);

@@ -223,14 +223,14 @@ describe('Session', () => {
       const second = created.request('live.list', {});
       const [a, b] = [await hub.command('live.list', 1), await hub.command('live.list', 2)];
       assert.notEqual(a.id, b.id);
-      hub.ok(b.id, { lives: [] });
+      hub.ok(b.id, { lives: [], nextCursor: '' });
       hub.reply(a.id, { isSuccess: false, errorCode: ErrorCode.RATE_LIMITED, errorMessage: 'slow down' });
-      hub.ok(a.id, { lives: [] });
+      hub.ok(a.id, { lives: [], nextCursor: '' });
       assert.deepEqual(await second, {
         isSuccess: true,
         errorCode: 0,
         errorMessage: '',
-        data: { lives: [] },
+        data: { lives: [], nextCursor: '' },
       });
       assert.deepEqual(await first, {
         isSuccess: false,
@@ -255,7 +255,7 @@ describe('Session', () => {
       const result = await created.request('live.list', {});
       assert.equal(result.errorCode, ErrorCode.SERVER_TIMEOUT);
       const late = (await hub.command('live.list')).id;
-      hub.ok(late, { lives: [] });
+      hub.ok(late, { lives: [], nextCursor: '' });
       assert.equal(created.$connection.get(), 'connected', 'a late reply is ignored');
     });
 

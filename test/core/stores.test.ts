@@ -94,7 +94,7 @@ async function joined(me: UserInfo, snap: LiveSnapshot, options: SessionOptions 
     const marker = session.request('live.list', {});
     hub.ok(
       (await hub.command('live.list', hub.commands.filter((c) => c.name === 'live.list').length + 1)).id,
-      { lives: [] },
+      { lives: [], nextCursor: '' },
     );
     await marker;
   };
