@@ -323,11 +323,10 @@ export class LiveNotifications extends LitElement {
       }
       for (const [userId, user] of before) {
         if (now.has(userId)) continue;
-        if (list.some((item) => item.userInfo?.userId === userId)) {
-          this.#notify('guest-back', user, () => t('notify.guestBack', { name: name(user) }));
-        } else {
-          this.#notify('guest-gone', user, () => t('notify.guestGone', { name: name(user) }));
-        }
+        const back = list.some((item) => item.userInfo?.userId === userId);
+        this.#notify(back ? 'guest-back' : 'guest-gone', user, () =>
+          t(back ? 'notify.guestBack' : 'notify.guestGone', { name: name(user) }),
+        );
       }
     });
     return () => {
