@@ -16,10 +16,22 @@
  *   terser then compresses each output once more, source maps chained (docs/decisions/0029);
  *   bundled license texts go to a linked `*.LEGAL.txt` next to each file.
  * - `dist/browser/co-guest-kit-core.js`: the headless core (`src/core/index.ts`) alone, minified.
+ * - `dist/browser/autoloader.js` (`src/autoloader.ts`): registers each tag the first time it appears,
+ *   by importing that element's module from `dist/browser/elements/` (docs/decisions/0032). That
+ *   folder is a build of its own, in two layers: `base-[hash].js`, what the elements use from outside
+ *   their own folders (lit, @lit/context, nanostores, and the kit's modules that `BASE_MIN_ELEMENTS`
+ *   or more elements use), exporting only what they import; and one `<tag>-[hash].js` per element
+ *   with its own code, importing the base (code fewer elements share is a `chunk-[hash].js`). Its
+ *   lazy parts (media, WebRTC, local mode, locales) are chunks of the same folder.
+ *   `elements/manifest.json` lists, for each tag, every file a page fetches when the tag appears (the
+ *   size budgets and the tests read it). `<seat-menu>` is left to the autoloader there: `<live-core-view>`
+ *   renders it for hosts only, and the autoloader registers it when it appears in the view.
  *
  * `process.env.NODE_ENV` is `"production"` (lit's production build, no dev-mode warnings). The
  * script fails when a bundle reaches a Node built-in, when simple-peer lands outside the peer
- * chunk, or when the core bundle pulls in lit. It prints each file with its gzip size.
+ * chunk, when the core bundle pulls in lit, when the autoloader imports anything at once, or when a
+ * module of the base is bundled again into a file an element loads. It prints each file with its
+ * gzip size and when a page loads it.
  *
  * Usage: `node scripts/bundle.mjs [--out dir]` (default `dist/browser`).
  */
@@ -31,9 +43,10 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { build } from 'esbuild';
 import { minify } from 'terser';
+import ts from 'typescript';
 import { minifyTemplates } from './esbuild-minify-templates.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -42,6 +55,27 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 export const MAIN_FILE = 'co-guest-kit.js';
 export const CORE_FILE = 'co-guest-kit-core.js';
 export const CHUNKS_DIR = 'chunks';
+export const AUTOLOADER_FILE = 'autoloader.js';
+export const ELEMENTS_DIR = 'elements';
+/** For each tag, the files a page fetches when the tag first appears (paths from `dist/browser/`). */
+export const ELEMENTS_MANIFEST = `${ELEMENTS_DIR}/manifest.json`;
+
+/**
+ * A module of the kit outside the elements' own folders goes in the autoloader's base layer when at
+ * least this many elements use it (every element uses lit, the core, the i18n layer and the
+ * tokens); what fewer elements share stays out of the base, so a page without them never loads it
+ * (the virtual list of the two host lists, say). Measured in docs/decisions/0032.
+ */
+const BASE_MIN_ELEMENTS = 3;
+
+/**
+ * Element modules that another element imports but renders only for some viewers: in the
+ * autoloader build that import is dropped, and the autoloader registers the tag when it appears.
+ * `<live-core-view>` renders `<seat-menu>` for the owner and administrators only.
+ */
+const LEFT_TO_AUTOLOADER = new Map([
+  ['src/elements/live-core-view/live-core-view.ts', ['src/elements/seat-menu/seat-menu.ts']],
+]);
 
 /**
  * simple-peer logs through `debug`, which the kit does not ship: a no-op instead (as in
@@ -83,9 +117,21 @@ const shared = {
 };
 
 /**
- * Builds both bundles into `outDir` (emptied first).
+ * @typedef {object} BundledFile
+ * @property {string} file The path from `outDir`.
+ * @property {number} bytes
+ * @property {number} gzip
+ * @property {boolean} eager Loaded as soon as a page imports `co-guest-kit.js` (or the core bundle).
+ * @property {'at once' | 'lazy' | 'autoloader' | 'with its tag'} load When a page fetches it: at once
+ *   (the drop-in file and the chunks it imports, the core bundle), the autoloader itself, with the
+ *   tag that needs it (a file of some tag's list in the manifest), or lazily (first use).
+ */
+
+/**
+ * Builds the bundles into `outDir` (emptied first): the drop-in file, the core bundle, and the
+ * autoloader with its element modules.
  * @param {{ outDir?: string }} [options]
- * @returns {Promise<{ outDir: string, files: { file: string, bytes: number, gzip: number, eager: boolean }[] }>}
+ * @returns {Promise<{ outDir: string, files: BundledFile[], manifest: ElementsManifest }>}
  */
 export async function bundle(options = {}) {
   const outDir = resolve(root, options.outDir ?? 'dist/browser');
@@ -108,11 +154,12 @@ export async function bundle(options = {}) {
     entryPoints: ['src/core/index.ts'],
     outfile: resolve(outDir, CORE_FILE),
   });
+  const autoload = await buildAutoloader(outDir);
 
   /** @type {import('esbuild').Metafile} */
   const metafile = {
-    inputs: { ...main.metafile.inputs, ...core.metafile.inputs },
-    outputs: { ...main.metafile.outputs, ...core.metafile.outputs },
+    inputs: { ...main.metafile.inputs, ...core.metafile.inputs, ...autoload.metafile.inputs },
+    outputs: { ...main.metafile.outputs, ...core.metafile.outputs, ...autoload.metafile.outputs },
   };
   check(metafile);
   await Promise.all(
@@ -120,21 +167,347 @@ export async function bundle(options = {}) {
       .filter((file) => file.endsWith('.js'))
       .map((file) => compress(resolve(root, file))),
   );
+  await writeFile(resolve(outDir, ELEMENTS_MANIFEST), `${JSON.stringify(autoload.manifest, null, 2)}\n`);
   const eager = eagerOutputs(main.metafile, MAIN_FILE);
+  const withTag = new Set(Object.values(autoload.manifest.tags).flat());
   const files = Object.keys(metafile.outputs)
     .filter((file) => file.endsWith('.js'))
     .map((file) => {
       const absolute = resolve(root, file);
       const text = readFileSync(absolute);
+      const name = relative(outDir, absolute);
+      const isEager = eager.has(file) || file.endsWith(CORE_FILE);
       return {
-        file: relative(outDir, absolute),
+        file: name,
         bytes: text.length,
         gzip: gzipSync(text, { level: 9 }).length,
-        eager: eager.has(file) || file.endsWith(CORE_FILE),
+        eager: isEager,
+        /** @type {BundledFile['load']} */
+        load: isEager
+          ? 'at once'
+          : name === AUTOLOADER_FILE
+            ? 'autoloader'
+            : withTag.has(name)
+              ? 'with its tag'
+              : 'lazy',
       };
     })
     .sort((a, b) => a.file.localeCompare(b.file));
-  return { outDir, files };
+  return { outDir, files, manifest: autoload.manifest };
+}
+
+/**
+ * @typedef {object} ElementsManifest
+ * @property {string} autoloader The autoloader's file.
+ * @property {Record<string, string[]>} tags For each tag, the files a page fetches when the tag
+ *   first appears (its module, the base and the chunks they import at once), paths from `dist/browser/`.
+ */
+
+/** The kit's own folder of an element (`src/elements/<tag>/`), not `src/elements/shared/`. */
+const ELEMENT_OWN = /^src\/elements\/(?!shared\/)[^/]+\//;
+
+/**
+ * The autoloader and the element modules it imports (`elements/`), in three esbuild runs:
+ *
+ * 1. The autoloader's graph as esbuild splits it, to learn which modules each element reaches at
+ *    once. The base is every package module they reach and every module of the kit outside the
+ *    elements' own folders that `BASE_MIN_ELEMENTS` or more elements reach (a module's imports are
+ *    reached by whoever reaches it, so the base needs nothing from outside itself).
+ * 2. The base: one module exporting, under short names, what the other modules import from it
+ *    (their import declarations, read with TypeScript's parser), so esbuild keeps only that.
+ * 3. The autoloader again, with every import of a base module from the element side replaced by an
+ *    import of the same names from the base file.
+ *
+ * @param {string} outDir
+ */
+async function buildAutoloader(outDir) {
+  const entry = { [AUTOLOADER_FILE.replace(/\.js$/, '')]: 'src/autoloader.ts' };
+  const common = {
+    ...shared,
+    entryPoints: entry,
+    outdir: outDir,
+    splitting: true,
+    entryNames: '[name]',
+    chunkNames: `${ELEMENTS_DIR}/[name]-[hash]`,
+  };
+
+  // 1. What each element reaches at once.
+  const graph = await build({ ...common, write: false, plugins: [leftToAutoloader, noDebug] });
+  const elements = elementOutputs(graph.metafile);
+  /** @type {Map<string, number>} */
+  const reach = new Map();
+  /** @type {Set<string>} */
+  const elementSide = new Set();
+  for (const output of elements.values()) {
+    for (const input of inputsOf(graph.metafile, staticClosure(graph.metafile, [output]))) {
+      reach.set(input, (reach.get(input) ?? 0) + 1);
+    }
+  }
+  /** @type {Set<string>} */
+  const base = new Set();
+  for (const [input, count] of reach) {
+    if (
+      input.split('/').includes('node_modules') ||
+      (!ELEMENT_OWN.test(input) && count >= BASE_MIN_ELEMENTS)
+    ) {
+      base.add(input);
+    } else if (input.startsWith('src/') && input.endsWith('.ts')) {
+      elementSide.add(input);
+    } else {
+      throw new Error(
+        `bundle: the autoloader's elements reach ${input}, which is neither kit code nor a package`,
+      );
+    }
+  }
+
+  // 2. The base, exporting what the element side imports from it.
+  const imports = await baseImports(elementSide, base);
+  /** @type {Map<string, string>} `specifier name` → the base's export name */
+  const exportName = new Map();
+  const lines = [];
+  for (const [specifier, names] of imports) {
+    if (names.size === 0) {
+      lines.push(`import ${JSON.stringify(specifier)};`);
+      continue;
+    }
+    const list = [...names].map((name) => {
+      const short = `_${exportName.size.toString(36)}`;
+      exportName.set(`${specifier} ${name}`, short);
+      return `${name} as ${short}`;
+    });
+    lines.push(`export { ${list.join(', ')} } from ${JSON.stringify(specifier)};`);
+  }
+  const baseBuild = await build({
+    ...shared,
+    plugins: [noDebug, ...extraPlugins],
+    stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'autoloader-base.js', loader: 'js' },
+    outdir: outDir,
+    splitting: true,
+    entryNames: `${ELEMENTS_DIR}/base-[hash]`,
+    chunkNames: `${ELEMENTS_DIR}/[name]-[hash]`,
+  });
+  const baseFile = Object.entries(baseBuild.metafile.outputs).find(([, output]) => output.entryPoint)?.[0];
+  if (baseFile === undefined) throw new Error('bundle: the base of the autoloader has no output');
+  const baseUrl = `./${basename(baseFile)}`;
+
+  // 3. The elements, importing the base.
+  /** @type {import('esbuild').Plugin} */
+  const fromBase = {
+    name: 'co-guest-kit:from-base',
+    setup(context) {
+      context.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData === fromBase || args.kind === 'entry-point') return undefined;
+        if (!elementSide.has(relative(root, args.importer))) return undefined;
+        const target = await context.resolve(args.path, {
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          kind: args.kind,
+          pluginData: fromBase,
+        });
+        if (target.errors.length > 0 || !base.has(relative(root, target.path))) return undefined;
+        if (args.kind !== 'import-statement') {
+          throw new Error(`bundle: ${args.importer} loads ${args.path} from the base with ${args.kind}`);
+        }
+        return {
+          path: `${specifierOf(args.path, args.resolveDir)}\0${args.importer}`,
+          namespace: 'co-guest-kit:base',
+        };
+      });
+      context.onResolve({ filter: /.*/, namespace: 'co-guest-kit:base' }, (args) => ({
+        path: args.path,
+        external: true,
+      }));
+      context.onLoad({ filter: /.*/, namespace: 'co-guest-kit:base' }, (args) => {
+        const specifier = args.path.slice(0, args.path.indexOf('\0'));
+        const names = [...(imports.get(specifier) ?? [])];
+        const list = names.map((name) => `${exportName.get(`${specifier} ${name}`)} as ${name}`);
+        return {
+          contents:
+            names.length === 0
+              ? `import ${JSON.stringify(baseUrl)};`
+              : `export { ${list.join(', ')} } from ${JSON.stringify(baseUrl)};`,
+          loader: 'js',
+        };
+      });
+    },
+  };
+  const elementsBuild = await build({
+    ...common,
+    plugins: [leftToAutoloader, fromBase, noDebug, ...extraPlugins],
+  });
+
+  /** @type {import('esbuild').Metafile} */
+  const metafile = {
+    inputs: { ...baseBuild.metafile.inputs, ...elementsBuild.metafile.inputs },
+    outputs: { ...baseBuild.metafile.outputs, ...elementsBuild.metafile.outputs },
+  };
+  const autoloaderFile = Object.keys(elementsBuild.metafile.outputs).find((file) =>
+    file.endsWith(`/${AUTOLOADER_FILE}`),
+  );
+  const loadsAtOnce = elementsBuild.metafile.outputs[autoloaderFile ?? '']?.imports.filter(
+    (imported) => imported.kind !== 'dynamic-import',
+  );
+  if (autoloaderFile === undefined || loadsAtOnce === undefined || loadsAtOnce.length > 0) {
+    throw new Error(`bundle: the autoloader must import nothing at once (${JSON.stringify(loadsAtOnce)})`);
+  }
+  /** @type {ElementsManifest} */
+  const manifest = { autoloader: AUTOLOADER_FILE, tags: {} };
+  const baseClosure = staticClosure(baseBuild.metafile, [baseFile]);
+  for (const [tag, output] of [...elementOutputs(elementsBuild.metafile)].sort(([a], [b]) =>
+    a.localeCompare(b),
+  )) {
+    const own = staticClosure(elementsBuild.metafile, [output]);
+    const again = inputsOf(elementsBuild.metafile, own).filter((input) => base.has(input));
+    if (again.length > 0) {
+      throw new Error(`bundle: <${tag}> bundles base modules again: ${again.join(', ')}`);
+    }
+    const usesBase = [...own].some((file) =>
+      elementsBuild.metafile.outputs[file]?.imports.some((imported) => imported.path === baseUrl),
+    );
+    const files = [...own, ...(usesBase ? baseClosure : [])];
+    manifest.tags[tag] = files.map((file) => relative(outDir, resolve(root, file))).sort();
+  }
+  return { metafile, manifest };
+}
+
+/**
+ * In the autoloader build, the imports of `LEFT_TO_AUTOLOADER` resolve to an empty module.
+ * @type {import('esbuild').Plugin}
+ */
+const leftToAutoloader = {
+  name: 'co-guest-kit:left-to-autoloader',
+  setup(context) {
+    context.onResolve({ filter: /\.js$/ }, (args) => {
+      const left = LEFT_TO_AUTOLOADER.get(relative(root, args.importer));
+      const target = relative(root, resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
+      if (left === undefined || !left.includes(target)) return undefined;
+      return { path: target, namespace: 'co-guest-kit:left-to-autoloader' };
+    });
+    context.onLoad({ filter: /.*/, namespace: 'co-guest-kit:left-to-autoloader' }, () => ({
+      contents: '',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The key under which the base exports a module: a package's specifier as written, or the
+ * module's path from the repository's root (`./src/core/session.ts`).
+ * @param {string} specifier
+ * @param {string} fromDir
+ */
+function specifierOf(specifier, fromDir) {
+  if (!specifier.startsWith('.')) return specifier;
+  return `./${relative(root, resolve(fromDir, specifier)).replace(/\.js$/, '.ts')}`;
+}
+
+/**
+ * What the element side imports from base modules, by the base's key of each module: the names of
+ * its value imports and re-exports (an empty set for an import for side effects only). Type-only
+ * imports are skipped; a namespace import or `export *` of a base module is refused.
+ * @param {Set<string>} elementSide the element side's modules (paths from the root)
+ * @param {Set<string>} base the base's modules
+ * @returns {Promise<Map<string, Set<string>>>}
+ */
+async function baseImports(elementSide, base) {
+  /** @type {Map<string, Set<string>>} */
+  const imports = new Map();
+  for (const file of [...elementSide].sort()) {
+    const text = await readFile(resolve(root, file), 'utf8');
+    const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest);
+    for (const statement of source.statements) {
+      const declaration =
+        ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement) ? statement : null;
+      if (declaration?.moduleSpecifier === undefined || !ts.isStringLiteral(declaration.moduleSpecifier)) {
+        continue;
+      }
+      const specifier = specifierOf(declaration.moduleSpecifier.text, dirname(resolve(root, file)));
+      const isBase = specifier.startsWith('./') ? base.has(specifier.slice(2)) : true;
+      if (!isBase) continue;
+      /** @type {string[] | null} null: type-only */
+      let names = [];
+      if (ts.isImportDeclaration(declaration)) {
+        const clause = declaration.importClause;
+        if (clause?.isTypeOnly) names = null;
+        else if (clause !== undefined) {
+          if (clause.name !== undefined) names.push('default');
+          const bindings = clause.namedBindings;
+          if (bindings !== undefined && ts.isNamespaceImport(bindings)) {
+            throw new Error(`bundle: ${file} imports ${specifier} as a namespace; name what it uses`);
+          }
+          for (const element of bindings?.elements ?? []) {
+            if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
+          }
+          if (names.length === 0) names = null;
+        }
+      } else if (declaration.isTypeOnly) {
+        names = null;
+      } else if (declaration.exportClause === undefined || !ts.isNamedExports(declaration.exportClause)) {
+        throw new Error(`bundle: ${file} re-exports all of ${specifier}; name what it re-exports`);
+      } else {
+        for (const element of declaration.exportClause.elements) {
+          if (!element.isTypeOnly) names.push((element.propertyName ?? element.name).text);
+        }
+        if (names.length === 0) names = null;
+      }
+      if (names === null) continue;
+      const set = imports.get(specifier) ?? new Set();
+      for (const name of names) set.add(name);
+      imports.set(specifier, set);
+    }
+  }
+  return imports;
+}
+
+/**
+ * Each element's module in an autoloader build: the outputs whose entry point is an element's
+ * module (the autoloader's dynamic imports), by tag.
+ * @param {import('esbuild').Metafile} metafile
+ * @returns {Map<string, string>}
+ */
+function elementOutputs(metafile) {
+  /** @type {Map<string, string>} */
+  const found = new Map();
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    const match = /^src\/elements\/([a-z-]+)\/\1\.ts$/.exec(output.entryPoint ?? '');
+    if (match?.[1] !== undefined) found.set(match[1], file);
+  }
+  return found;
+}
+
+/**
+ * The outputs `starts` import at once, transitively, themselves included.
+ * @param {import('esbuild').Metafile} metafile
+ * @param {string[]} starts
+ * @returns {Set<string>}
+ */
+function staticClosure(metafile, starts) {
+  /** @type {Set<string>} */
+  const seen = new Set();
+  const queue = [...starts];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external) queue.push(imported.path);
+    }
+  }
+  return seen;
+}
+
+/**
+ * The input modules of a set of outputs.
+ * @param {import('esbuild').Metafile} metafile
+ * @param {Iterable<string>} outputs
+ * @returns {string[]}
+ */
+function inputsOf(metafile, outputs) {
+  /** @type {Set<string>} */
+  const inputs = new Set();
+  for (const file of outputs) {
+    for (const input of Object.keys(metafile.outputs[file]?.inputs ?? {})) inputs.add(input);
+  }
+  return [...inputs];
 }
 
 /**
@@ -208,9 +581,16 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { outDir, files } = await bundle(values.out === undefined ? {} : { outDir: values.out });
   const kb = (/** @type {number} */ bytes) => `${(bytes / 1024).toFixed(1)} KB`;
   process.stdout.write(`${relative(root, outDir) || outDir}/\n`);
-  for (const { file, bytes, gzip, eager } of files) {
+  /** @type {Record<import('./bundle.mjs').BundledFile['load'], string>} */
+  const when = {
+    'at once': 'loaded at once',
+    lazy: 'lazy',
+    autoloader: 'the autoloader',
+    'with its tag': 'when its tag appears',
+  };
+  for (const { file, bytes, gzip, load } of files) {
     process.stdout.write(
-      `  ${file.padEnd(40)} ${kb(bytes).padStart(9)}  ${kb(gzip).padStart(8)} gzip  ${eager ? 'loaded at once' : 'lazy'}\n`,
+      `  ${file.padEnd(44)} ${kb(bytes).padStart(9)}  ${kb(gzip).padStart(8)} gzip  ${when[load]}\n`,
     );
   }
 }

@@ -182,6 +182,7 @@ export function remainingSteps(tag) {
   return [
     `Texts: add the element's keys under '${tag}.' to src/i18n/messages.ts and to every catalog in src/i18n/locales/ (test/browser/i18n.test.ts fails on a key a locale lacks).`,
     `Events: put the element's event classes in src/elements/${tag}/events.ts and export them from src/index.ts next to ${className(tag)}.`,
+    `Autoloader: add '${tag}' with its module to ELEMENTS in src/autoloader.ts (test/scripts/autoloader.test.ts fails on a tag it lacks).`,
     `Docs: add a "<${tag}>" section to docs/elements.md (what it is for, its attributes, events, slots, parts and states).`,
     'Manifest: run `npm run manifest` (custom-elements.json and docs/api), then `npm run manifest:check`.',
     `Size: add the element to the size budget if it ships in the drop-in bundle (\`npm run size\`).`,
