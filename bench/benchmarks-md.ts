@@ -22,3 +22,12 @@ export async function writeSection(start: string, end: string, body: string): Pr
   const options = (await resolveConfig(FILE)) ?? {};
   writeFileSync(FILE, await format(next, { ...options, filepath: FILE }));
 }
+
+/** What is between `start` and `end` in BENCHMARKS.md (trimmed), or `null` without both markers. */
+export function readSection(start: string, end: string): string | null {
+  if (!existsSync(FILE)) return null;
+  const text = readFileSync(FILE, 'utf8');
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  return from >= 0 && to > from ? text.slice(from + start.length, to).trim() : null;
+}

@@ -4,7 +4,8 @@
  *   node --import tsx bench/run.ts [--smoke] [--only B2[,B4]] [--write]
  *
  * `--smoke` runs each benchmark with a few members and samples (what `test/bench/smoke.test.ts`
- * runs); `--write` puts the results into BENCHMARKS.md (the default for a full run). Everything
+ * runs); `--write` puts the results into BENCHMARKS.md (the default for a full run; with `--only`,
+ * only those rows are replaced, with a line saying when and where they ran). Everything
  * binds and connects to 127.0.0.1 only. The runner re-executes itself once: under the hard limit of
  * open files (`ulimit -n`; a full run opens some 40,000 sockets across its processes) and, when B6
  * (WebRTC) is among the benchmarks, in a loopback-only network namespace through
@@ -14,7 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { machine, type BenchContext, type BenchResult } from './lib.js';
-import { writeSection } from './benchmarks-md.js';
+import { readSection, writeSection } from './benchmarks-md.js';
 
 export interface RunOptions {
   readonly smoke: boolean;
@@ -101,21 +102,23 @@ function format(value: number): string {
   return value.toFixed(Math.abs(value) >= 10 ? 1 : 3).replace(/\.?0+$/, '');
 }
 
+/** One result's row of the results table. */
+function row(r: BenchResult, smoke: boolean): string {
+  const figures = Object.entries(r.figures)
+    .map(([name, value]) => `${name} ${format(value)}`)
+    .join(', ');
+  const baseline = r.baseline ? `${r.baseline.what}: ${format(r.baseline.value)}` : '—';
+  const ratio = r.ratio === null ? '—' : `${format(r.ratio)}×`;
+  const command = `node --import tsx bench/run.ts --only ${r.id}${smoke ? ' --smoke' : ''}`;
+  const notes = r.notes ? ` ${r.notes.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : '';
+  return `| ${r.id} | ${r.what} | ${figures}${notes} | ${baseline} | ${ratio} | ${r.target} | ${r.met ? 'yes' : '**no**'} | \`${command}\` |`;
+}
+
 export function table(results: readonly BenchResult[], smoke: boolean): string {
-  const rows = results.map((r) => {
-    const figures = Object.entries(r.figures)
-      .map(([name, value]) => `${name} ${format(value)}`)
-      .join(', ');
-    const baseline = r.baseline ? `${r.baseline.what}: ${format(r.baseline.value)}` : '—';
-    const ratio = r.ratio === null ? '—' : `${format(r.ratio)}×`;
-    const command = `node --import tsx bench/run.ts --only ${r.id}${smoke ? ' --smoke' : ''}`;
-    const notes = r.notes ? ` ${r.notes.replace(/\|/g, '\\|').replace(/\n/g, ' ')}` : '';
-    return `| ${r.id} | ${r.what} | ${figures}${notes} | ${baseline} | ${ratio} | ${r.target} | ${r.met ? 'yes' : '**no**'} | \`${command}\` |`;
-  });
   return [
     '| # | what | measured | same-run baseline | ratio | target | met | command |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...rows,
+    ...results.map((r) => row(r, smoke)),
   ].join('\n');
 }
 
@@ -123,18 +126,49 @@ const START = '<!-- bench:results:start -->';
 const END = '<!-- bench:results:end -->';
 
 /**
- * Replaces what is between the markers of BENCHMARKS.md with these results: a partial run
- * (`--only`) leaves only its own rows.
+ * Writes these results between the markers of BENCHMARKS.md. A full run replaces the section; a
+ * partial run (`--only`) replaces only its own rows of the table that is there (adding a row it
+ * lacks), and says under the table when and where those rows ran, so the other rows keep their run.
  */
-export async function writeResults(results: readonly BenchResult[], smoke: boolean): Promise<void> {
-  const body = [
-    `Run: ${new Date().toISOString()}; ${smoke ? 'smoke sizes' : 'full sizes'}.`,
-    '',
-    `Machine: ${machine(chromiumVersion())}.`,
-    '',
-    table(results, smoke),
-  ].join('\n');
-  await writeSection(START, END, body);
+export async function writeResults(
+  results: readonly BenchResult[],
+  smoke: boolean,
+  partial = false,
+): Promise<void> {
+  const run = `${new Date().toISOString()}; ${smoke ? 'smoke sizes' : 'full sizes'}`;
+  const machineLine = `Machine: ${machine(chromiumVersion())}.`;
+  const current = partial ? readSection(START, END) : null;
+  const hasTable = current?.split('\n').some((line) => /^\|\s*#\s*\|/.test(line)) === true;
+  await writeSection(
+    START,
+    END,
+    current !== null && hasTable
+      ? mergeRows(current, results, smoke, `${run}. ${machineLine}`)
+      : [`Run: ${run}.`, '', machineLine, '', table(results, smoke)].join('\n'),
+  );
+}
+
+/**
+ * `section` (the text between the markers) with the rows of `results` in place of the rows of the
+ * same benchmarks (or added after the last row), and, at its end, one line per benchmark saying
+ * when it was run again on its own.
+ */
+export function mergeRows(
+  section: string,
+  results: readonly BenchResult[],
+  smoke: boolean,
+  when: string,
+): string {
+  const note = (id: string) => `${id} was run again on its own: `;
+  const lines = section.split('\n').filter((line) => !results.some((r) => line.startsWith(note(r.id))));
+  for (const r of results) {
+    const at = lines.findIndex((line) => new RegExp(`^\\|\\s*${r.id}\\s*\\|`).test(line));
+    const lastRow = lines.findLastIndex((line) => line.startsWith('|'));
+    if (at >= 0) lines[at] = row(r, smoke);
+    else lines.splice(lastRow + 1, 0, row(r, smoke));
+  }
+  const notes = results.map((r) => `${note(r.id)}${when}`);
+  return [lines.join('\n').trimEnd(), ...notes].join('\n\n');
 }
 
 async function main(): Promise<void> {
@@ -160,7 +194,7 @@ async function main(): Promise<void> {
   }
   const results = await run(options);
   console.log(`\n${table(results, options.smoke)}`);
-  if (options.write) await writeResults(results, options.smoke);
+  if (options.write) await writeResults(results, options.smoke, options.only !== null);
   process.exit(results.every((r) => r.notes === undefined || r.met) ? 0 : 1);
 }
 
