@@ -31,6 +31,7 @@ import type { LiveSnapshot, SeatInfo } from '../src/protocol/types.js';
 import { PROTOCOL_VERSION } from '../src/protocol/version.js';
 import { createServer } from '../src/server/server.js';
 import { createToken } from '../src/server/token.js';
+import { checkLiveEvents } from './live-invariants.js';
 import { seededRun } from './seeded-run.js';
 
 const SECRET = 'chaos-secret-0123456789abcdef0123456789abcdef';
@@ -416,79 +417,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       }
     }
 
-    // Outcomes: every request seen by the managers ends exactly once.
-    const outcomes = new Map<string, { received: number; resolved: number }>();
-    const accepted = new Map<string, number>();
-    const appeared = new Map<string, number>();
-    let previous: readonly SeatInfo[] | null = null;
-    let applications = 0;
-    let invitations = 0;
-    const entry = (id: string) => {
-      let value = outcomes.get(id);
-      if (!value) outcomes.set(id, (value = { received: 0, resolved: 0 }));
-      return value;
-    };
+    // The rules of the event stream: one outcome per request, no seat doubled or lost, one
+    // seating per acceptance (shared with the hostile soak).
+    const invariants = checkLiveEvents(events);
+    failures.push(...invariants.failures);
     const seatedIn = (seats: readonly SeatInfo[]) =>
       seats.flatMap((seat) => (seat.userInfo ? [seat.userInfo.userId] : []));
-    let lastSeq = 0;
-    for (const envelope of events) {
-      if (envelope.seq <= lastSeq) failures.push(`event seq ${envelope.seq} after ${lastSeq}`);
-      lastSeq = envelope.seq;
-      const event = envelope.event;
-      switch (event.type) {
-        case 'application.received':
-          applications++;
-          entry(event.application.requestId).received++;
-          break;
-        case 'invitation.received':
-          invitations++;
-          entry(event.invitation.requestId).received++;
-          break;
-        case 'application.resolved':
-        case 'invitation.resolved': {
-          entry(event.requestId).resolved++;
-          const userId = event.type === 'application.resolved' ? event.user.userId : event.invitee.userId;
-          if (event.outcome === 'accepted') accepted.set(userId, (accepted.get(userId) ?? 0) + 1);
-          break;
-        }
-        case 'seats': {
-          const now = seatedIn(event.seats);
-          if (new Set(now).size !== now.length)
-            failures.push(`seq ${envelope.seq}: a user on two seats: ${now.join(',')}`);
-          const before = new Set(previous ? seatedIn(previous) : ['host']);
-          for (const userId of now)
-            if (!before.has(userId)) appeared.set(userId, (appeared.get(userId) ?? 0) + 1);
-          previous = event.seats;
-          break;
-        }
-        case 'seat.lost':
-          if (event.reason === 'connectionLost')
-            failures.push(`seat lost to the connection: ${event.userId}`);
-          break;
-        case 'member.left':
-          if (event.reason === 'connectionLost')
-            failures.push(`member lost to the connection: ${event.userId}`);
-          break;
-        case 'live.ended':
-          failures.push(`the live ended: ${event.reason}`);
-          break;
-        default:
-          break;
-      }
-    }
-    for (const [requestId, count] of outcomes) {
-      if (count.received !== 1 || count.resolved !== 1) {
-        failures.push(`${requestId}: received ${count.received}, resolved ${count.resolved}`);
-      }
-    }
-    const users = new Set([...accepted.keys(), ...appeared.keys()]);
-    for (const userId of users) {
-      if ((accepted.get(userId) ?? 0) !== (appeared.get(userId) ?? 0)) {
-        failures.push(
-          `${userId}: ${appeared.get(userId) ?? 0} seatings for ${accepted.get(userId) ?? 0} acceptances`,
-        );
-      }
-    }
     const finalSeated = seatedIn(snapshot.seats);
     if (new Set(finalSeated).size !== finalSeated.length) failures.push('a user on two seats at the end');
     for (const line of warnings)
@@ -499,9 +433,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       socketCuts,
       processKills,
       commands,
-      applications,
-      invitations,
-      seatsGiven: [...appeared.values()].reduce((a, b) => a + b, 0),
+      applications: invariants.applications,
+      invitations: invariants.invitations,
+      seatsGiven: invariants.seatsGiven,
       events: events.length,
       failures,
       seconds: Math.round((performance.now() - started) / 100) / 10,
