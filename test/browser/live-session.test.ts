@@ -213,10 +213,11 @@ async function countNetwork(run: () => Promise<void>): Promise<number> {
 }
 
 /** A host and an audience member in local mode, in one page, with tags only. */
-async function localPage(liveId = newLiveId(), audienceName = 'Ada') {
+/** A host and a viewer in `liveId` on the page's local hub (a user owns at most 3 open lives there). */
+async function localPage(liveId = newLiveId(), audienceName = 'Ada', hostId = 'host') {
   const page = await fixture<HTMLElement>(
     html`<div>
-      <live-session local user-id="host" user-name="Host" live-role="host" live-id=${liveId}>
+      <live-session local user-id=${hostId} user-name="Host" live-role="host" live-id=${liveId}>
         <live-core-view></live-core-view>
         <applicant-list></applicant-list>
       </live-session>
@@ -1084,8 +1085,8 @@ describe('<live-session>', () => {
     });
 
     it('hostile user names render inert through the flow', async () => {
-      for (const name of HOSTILE_STRINGS) {
-        const { page, host, audience } = await localPage(newLiveId(), name);
+      for (const [i, name] of HOSTILE_STRINGS.entries()) {
+        const { page, host, audience } = await localPage(newLiveId(), name, `host-${i}`);
         await applyAndAccept(host, audience, name);
         expect(inertIn(host).problem, name).to.equal('');
         expect(inertIn(audience).problem, name).to.equal('');
