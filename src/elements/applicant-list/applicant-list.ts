@@ -27,12 +27,7 @@ import {
   ApplicantsRejectAllEvent,
 } from './events.js';
 
-export {
-  ApplicantAcceptEvent,
-  ApplicantRejectEvent,
-  ApplicantsAcceptAllEvent,
-  ApplicantsRejectAllEvent,
-} from './events.js';
+export * from './events.js';
 
 const ROW_HEIGHT_PROPERTY = '--applicant-row-height';
 const DEFAULT_ROW_HEIGHT = 56;

@@ -26,16 +26,7 @@ import {
   KickedOffSeatEvent,
 } from './events.js';
 
-export {
-  ApplyRequestEvent,
-  ApplyCancelEvent,
-  SeatLeaveEvent,
-  ApplicationAcceptedEvent,
-  ApplicationRejectedEvent,
-  ApplicationTimeoutEvent,
-  ApplicationFailedEvent,
-  KickedOffSeatEvent,
-} from './events.js';
+export * from './events.js';
 
 /** What the button does when pressed. */
 type Mode = 'idle' | 'pending' | 'connected';

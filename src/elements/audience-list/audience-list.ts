@@ -22,7 +22,7 @@ import styles from './audience-list.styles.js';
 import { nameMatcher } from './search.js';
 import { MemberInviteEvent, InvitationCancelEvent } from './events.js';
 
-export { MemberInviteEvent, InvitationCancelEvent } from './events.js';
+export * from './events.js';
 
 /** Where a member stands in guest connection. */
 type MemberStatus = 'seated' | 'invited' | 'applying' | 'none';

@@ -13,7 +13,7 @@ import styles from './camera-switch.styles.js';
 import { cameraSwitchIcon as switchIcon } from '../../utils/icons.js';
 import { CameraSwitchEvent } from './events.js';
 
-export { CameraSwitchEvent } from './events.js';
+export * from './events.js';
 
 /**
  * Switches between the front and the back camera (Tencent `DeviceStore.switchCamera`). The video

@@ -17,7 +17,7 @@ import { cameraIcon, cameraOffIcon, screenIcon, screenOffIcon } from '../../util
 import styles from './device-toggle.styles.js';
 import { DeviceToggleEvent } from './events.js';
 
-export { DeviceToggleEvent } from './events.js';
+export * from './events.js';
 
 /** The texts of one device. */
 interface DeviceTexts {

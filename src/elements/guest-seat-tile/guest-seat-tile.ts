@@ -15,7 +15,7 @@ import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-u
 import styles from './guest-seat-tile.styles.js';
 import { SeatSelectEvent, EmptySeatSelectEvent } from './events.js';
 
-export { SeatSelectEvent, EmptySeatSelectEvent } from './events.js';
+export * from './events.js';
 
 /** What one render shows, derived from the properties and the stream. */
 interface View {

@@ -23,13 +23,7 @@ import {
   InvitationTimeoutEvent,
 } from './events.js';
 
-export {
-  InvitationReceivedEvent,
-  InvitationAcceptEvent,
-  InvitationDeclineEvent,
-  InvitationCancelledEvent,
-  InvitationTimeoutEvent,
-} from './events.js';
+export * from './events.js';
 
 /** The focused element, looking into shadow roots. */
 function deepActiveElement(): HTMLElement | null {

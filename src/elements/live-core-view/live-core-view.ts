@@ -43,7 +43,7 @@ import {
 import styles from './live-core-view.styles.js';
 import { SeatApplyRequestEvent, SeatInviteRequestEvent } from './events.js';
 
-export { SeatApplyRequestEvent, SeatInviteRequestEvent } from './events.js';
+export * from './events.js';
 export { STAGE_LAYOUTS, type StageLayout, type StageLayoutOption } from './layout.js';
 export type { SeatFullInfo, SeatLayerView, VideoWidgetBuilder, ViewLayer } from './seat-views.js';
 export type { SeatTemplateData } from './stamp.js';

@@ -17,7 +17,7 @@ import styles from './live-notifications.styles.js';
 import { closeIcon } from '../../utils/icons.js';
 import { LiveNotificationEvent } from './events.js';
 
-export { LiveNotificationEvent } from './events.js';
+export * from './events.js';
 
 /** Every kind of notification, in the order of the guest-connection flow. */
 export const NOTIFICATION_KINDS = [

@@ -16,7 +16,7 @@ import { SessionController, type LiveSessionError, type LiveSessionState } from 
 import type { LiveSessionRole } from './settings.js';
 import { SessionReadyEvent, SessionErrorEvent } from './events.js';
 
-export { SessionReadyEvent, SessionErrorEvent } from './events.js';
+export * from './events.js';
 export { getLocalHub, type LiveSessionError, type LiveSessionState } from './session-controller.js';
 export type { LiveSessionRole } from './settings.js';
 

@@ -25,16 +25,7 @@ import {
   SeatMoveEvent,
 } from './events.js';
 
-export {
-  SeatMenuEvent,
-  SeatKickEvent,
-  SeatDeviceCloseEvent,
-  SeatDeviceAllowEvent,
-  SeatDeviceForbidEvent,
-  SeatLockEvent,
-  SeatUnlockEvent,
-  SeatMoveEvent,
-} from './events.js';
+export * from './events.js';
 
 /** One entry of the menu: its text, the intent event it fires, and the store action it runs. */
 interface MenuItem {
