@@ -67,18 +67,6 @@ import {
   type HubPeer,
 } from './types.js';
 
-export {
-  DEFAULT_FAN_OUT,
-  DEFAULT_MAX_LIVES_PER_USER,
-  DEFAULT_REPLAY_BUFFER_SIZE,
-  DEFAULT_REPLY_CACHE_SIZE,
-  type FanOutOptions,
-  type Hub,
-  type HubConnection,
-  type HubOptions,
-  type HubPeer,
-};
-
 /** Creates a hub. Its rooms are `LiveRoom`s of this process (`local-room.ts`). */
 export function createHub(options: HubOptions = {}): Hub {
   const scheduler = options.scheduler ?? realScheduler;
