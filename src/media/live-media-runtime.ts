@@ -10,7 +10,13 @@ import type { Session } from '../core/session.js';
 import type { DeviceStore } from './device-store.js';
 import { MeshTransport } from './mesh-transport.js';
 import { SpeakingMeter } from './speaking.js';
-import type { LocalTracks, MediaConnections, MediaTransport, ViewerStatus } from './transport.js';
+import type {
+  ConnectionQuality,
+  LocalTracks,
+  MediaConnections,
+  MediaTransport,
+  ViewerStatus,
+} from './transport.js';
 
 export type { ViewerStatus } from './transport.js';
 
@@ -61,6 +67,8 @@ export class LiveMediaRuntime {
   readonly speakingUsers: ReadableAtom<ReadonlySet<string>>;
   /** Remote audio (or the level meter) waits for a user gesture: call `resumeAudio()` from one. */
   readonly autoplayBlocked: ReadableAtom<boolean>;
+  /** The transport's `connectionQuality`: each seat holder's, and this user's uplink under its id. */
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
 
   readonly #session: Session;
   readonly #liveId: string;
@@ -88,6 +96,7 @@ export class LiveMediaRuntime {
     this.#transport = new MeshTransport(session, liveId);
     this.remoteStreams = this.#transport.remoteStreams;
     this.viewerStatus = this.#transport.viewerStatus;
+    this.connectionQuality = this.#transport.connectionQuality;
     this.speakingUsers = this.#meter.speaking;
     this.autoplayBlocked = this.#$autoplayBlocked;
     this.remoteStreams.listen((streams) => {

@@ -11,18 +11,27 @@ import { atom, onMount, type ReadableAtom, type WritableAtom } from 'nanostores'
 import type { Session } from '../core/session.js';
 import { DeviceStore } from './device-store.js';
 import type { LiveMediaRuntime, LiveMediaView, ViewerStatus } from './live-media-runtime.js';
+import type { ConnectionQuality } from './quality.js';
 
 export type { LiveMediaView, ViewerStatus } from './live-media-runtime.js';
+export type { ConnectionQuality, QualityLevel } from './quality.js';
 
 type RuntimeModule = typeof import('./live-media-runtime.js');
 
 let runtimeModule: Promise<RuntimeModule> | null = null;
 /** The module once loaded: stores subscribe to the runtime's synchronously from then on. */
 let loaded: RuntimeModule | null = null;
+/** Stores that follow the runtime without loading it: attached when something else loads it. */
+const awaiting = new Set<(module: RuntimeModule) => void>();
 
 function loadRuntime(): Promise<RuntimeModule> {
   runtimeModule ??= import('./live-media-runtime.js').then(
-    (module) => (loaded = module),
+    (module) => {
+      loaded = module;
+      for (const attach of [...awaiting]) attach(module);
+      awaiting.clear();
+      return module;
+    },
     (error: unknown) => {
       // Not cached: the next subscriber or action tries again.
       runtimeModule = null;
@@ -41,13 +50,15 @@ const caches = new WeakMap<Session, Map<string, LiveMedia>>();
 
 /**
  * A store that holds `initial` until the runtime is loaded, then follows `pick(runtime)` while it
- * has subscribers. Subscribing loads the runtime (a failed load leaves the initial value).
+ * has subscribers. Subscribing loads the runtime (a failed load leaves the initial value), unless
+ * `load` is `false`: the store then waits until something else loads it.
  */
 function follow<T>(
   session: Session,
   liveId: string,
   initial: T,
   pick: (runtime: LiveMediaRuntime) => ReadableAtom<T>,
+  load = true,
 ): WritableAtom<T> {
   const $store = atom(initial);
   onMount($store, () => {
@@ -57,9 +68,11 @@ function follow<T>(
       if (active) stop = pick(runtimeOf(module, session, liveId)).subscribe((value) => $store.set(value));
     };
     if (loaded !== null) attach(loaded);
-    else loadRuntime().then(attach, () => undefined);
+    else if (load) loadRuntime().then(attach, () => undefined);
+    else awaiting.add(attach);
     return () => {
       active = false;
+      awaiting.delete(attach);
       stop?.();
     };
   });
@@ -114,6 +127,13 @@ export class LiveMedia {
   readonly speakingUsers: ReadableAtom<ReadonlySet<string>>;
   /** Remote audio (or the level meter) waits for a user gesture: call `resumeAudio()` from one. */
   readonly autoplayBlocked: ReadableAtom<boolean>;
+  /**
+   * The quality of this user's connections, by user id: each watched seat holder's, and this user's
+   * own uplink under its own id while it sends (docs/media.md, "Connection quality"). Statistics are
+   * read every `QUALITY_SAMPLE_MS` only while this store has a subscriber and the media runs;
+   * subscribing does not load the media code nor start the media. Empty while nothing is measured.
+   */
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
 
   readonly #$running: WritableAtom<boolean>;
   /** Whether `start()` was called last (not `stop()`): a start waiting for the runtime checks it. */
@@ -142,6 +162,13 @@ export class LiveMedia {
       (runtime) => runtime.speakingUsers,
     );
     this.autoplayBlocked = follow(session, liveId, false, (runtime) => runtime.autoplayBlocked);
+    this.connectionQuality = follow<ReadonlyMap<string, ConnectionQuality>>(
+      session,
+      liveId,
+      new Map(),
+      (runtime) => runtime.connectionQuality,
+      false,
+    );
     this.#$running = follow(session, liveId, false, (runtime) => runtime.running);
   }
 

@@ -10,6 +10,7 @@ import { ErrorCode } from '../protocol/errors.js';
 import type { CommandInput } from '../protocol/messages.js';
 import type { LiveEvent, SignalData } from '../protocol/types.js';
 import type { MediaPeer, PeerFailure } from './peer.js';
+import { QualitySampler, type ConnectionQuality, type StatsSource } from './quality.js';
 import type { LocalTracks, MediaConnections, MediaTransport, ViewerStatus } from './transport.js';
 
 /** How long a watch may stay `connecting` before it is asked again (unwatch, watch), in ms. */
@@ -64,11 +65,14 @@ interface Remote {
  *   connections (never a new connection).
  *
  * `close()` tells the server it stops watching while the session is still a member of the live.
- * The mesh sends one quality to every viewer: `setWantedQuality` does nothing.
+ * The mesh sends one quality to every viewer: `setWantedQuality` does nothing. `connectionQuality`
+ * reads each watched publisher's connection, and this user's connections to its viewers together
+ * (its uplink), through a `QualitySampler`.
  */
 export class MeshTransport implements MediaTransport {
   readonly remoteStreams: ReadableAtom<ReadonlyMap<string, MediaStream>>;
   readonly viewerStatus: ReadableAtom<ReadonlyMap<string, ViewerStatus>>;
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
 
   readonly #session: Session;
   readonly #liveId: string;
@@ -87,6 +91,7 @@ export class MeshTransport implements MediaTransport {
   /** Signals that arrived while peer.ts was loading, in order. */
   #inbox: [string, SignalData][] = [];
   #seatKey = '';
+  readonly #sampler = new QualitySampler(() => this.#statsSources());
 
   /** The mesh of `liveId` on `session`, closed. */
   constructor(session: Session, liveId: string) {
@@ -94,6 +99,7 @@ export class MeshTransport implements MediaTransport {
     this.#liveId = liveId;
     this.remoteStreams = this.#$remoteStreams;
     this.viewerStatus = this.#$viewerStatus;
+    this.connectionQuality = this.#sampler.quality;
   }
 
   get connections(): MediaConnections {
@@ -128,6 +134,7 @@ export class MeshTransport implements MediaTransport {
       }),
     );
     this.#catchUpViewers();
+    this.#sampler.enable();
   }
 
   publish(tracks: LocalTracks): void {
@@ -170,6 +177,7 @@ export class MeshTransport implements MediaTransport {
     for (const watch of [...this.#watches.values()]) this.#dropWatch(watch, member);
     this.unpublish();
     this.#inbox = [];
+    this.#sampler.disable();
     batch(() => {
       this.#$viewerStatus.set(new Map());
       this.#$remoteStreams.set(new Map());
@@ -178,6 +186,21 @@ export class MeshTransport implements MediaTransport {
 
   #selfId(): string | null {
     return this.#session.loginStore.loginUserInfo.get()?.userId ?? null;
+  }
+
+  /** The connections of each user, for `connectionQuality`: watched publishers, and this user's uplink. */
+  #statsSources(): ReadonlyMap<string, readonly StatsSource[]> {
+    const sources = new Map<string, readonly StatsSource[]>();
+    for (const watch of this.#watches.values()) {
+      const connection = watch.peer?.connection ?? null;
+      if (connection !== null) sources.set(watch.publisherId, [connection]);
+    }
+    const selfId = this.#selfId();
+    const uplink = [...this.#outgoing.values()].flatMap((peer) =>
+      peer.connection === null ? [] : [peer.connection],
+    );
+    if (selfId !== null && uplink.length > 0) sources.set(selfId, uplink);
+    return sources;
   }
 
   /** The seats changed: watch the new seat holders, stop watching the gone ones. */

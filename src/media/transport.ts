@@ -6,6 +6,9 @@
  * sit beside it (docs/decisions/0030).
  */
 import type { ReadableAtom } from 'nanostores';
+import type { ConnectionQuality } from './quality.js';
+
+export type { ConnectionQuality, QualityLevel } from './quality.js';
 
 /**
  * How this user receives one seat holder's media: `connecting` (asked, or the connection is being
@@ -30,10 +33,11 @@ export interface MediaConnections {
 }
 
 /**
- * The quality a viewer wants of one publisher's video: `high` (the default) or `low` (a small
- * tile). A hint: a transport that has one quality per publisher ignores it.
+ * The quality a viewer wants of one publisher's video: `high` (the default), `low` (a small tile)
+ * or `off` (not shown: a hidden tab; the audio goes on). A hint: a transport that has one quality
+ * per publisher ignores it.
  */
-export type MediaQuality = 'high' | 'low';
+export type MediaQuality = 'high' | 'low' | 'off';
 
 /**
  * Moves the media of one live on one session, under the room's rules: only seat holders send, and
@@ -59,6 +63,13 @@ export interface MediaTransport {
   readonly viewerStatus: ReadableAtom<ReadonlyMap<string, ViewerStatus>>;
   /** The connections open now (empty lists while closed). */
   readonly connections: MediaConnections;
+  /**
+   * The quality of this user's connections, by user id (src/media/quality.ts): each received seat
+   * holder's, and this user's own uplink under its own id while it sends to viewers. Measured from
+   * the connections' statistics only while the store has a subscriber and the transport is open
+   * (no timer otherwise); a user shows once measured. Empty while closed.
+   */
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
   /**
    * Starts following the live: receives the seat holders, answers the viewers while this user
    * holds a seat. Idempotent while open.
