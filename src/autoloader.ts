@@ -35,6 +35,7 @@ const ELEMENTS: Readonly<Record<string, () => Promise<unknown>>> = {
   'connection-status': () => import('./elements/connection-status/connection-status.js'),
   'device-toggle': () => import('./elements/device-toggle/device-toggle.js'),
   'camera-switch': () => import('./elements/camera-switch/camera-switch.js'),
+  'pre-join-check': () => import('./elements/pre-join-check/pre-join-check.js'),
 };
 
 const SELECTOR = Object.keys(ELEMENTS).join(',');

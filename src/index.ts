@@ -107,3 +107,10 @@ export type { CaptureDevice, DeviceError, MediaDevicesLike } from './media/devic
 export { LiveMedia, mediaFor, type LiveMediaView, type ViewerStatus } from './media/live-media.js';
 export { DeviceToggle, DeviceToggleEvent } from './elements/device-toggle/device-toggle.js';
 export { CameraSwitch, CameraSwitchEvent } from './elements/camera-switch/camera-switch.js';
+export {
+  PreJoinCancelEvent,
+  PreJoinCheck,
+  PreJoinConfirmEvent,
+  type PreJoinChoice,
+} from './elements/pre-join-check/pre-join-check.js';
+export { ConnectionQuality } from './elements/connection-quality/connection-quality.js';

@@ -211,6 +211,27 @@ export const en = {
   'device.switchToBack': 'Switch to the back camera',
   'device.switchToFront': 'Switch to the front camera',
 
+  // <pre-join-check>
+  /** The check's accessible name. */
+  'prejoin.label': 'Check your camera and microphone',
+  /** The confirm button, unless the page sets its own (`confirm-label`). */
+  'prejoin.join': 'Join',
+  'prejoin.cancel': 'Cancel',
+  'prejoin.preview': 'Your camera preview',
+  'prejoin.starting': 'Starting your camera and microphone…',
+  'prejoin.cameraOff': 'Your camera is off',
+  'prejoin.level': 'Microphone level',
+  'prejoin.retry': 'Try again',
+  'prejoin.camera': 'Camera',
+  'prejoin.microphone': 'Microphone',
+  'prejoin.speaker': 'Speaker',
+  /** The speaker picker's first choice: the system's output. */
+  'prejoin.default': 'System default',
+  /** A device without a name (before access is allowed); `{index}` starts at 1. */
+  'prejoin.cameraN': 'Camera {index}',
+  'prejoin.microphoneN': 'Microphone {index}',
+  'prejoin.speakerN': 'Speaker {index}',
+
   // <live-session>
   /** While it logs in and enters the live. */
   'session.connecting': 'Joining the live…',

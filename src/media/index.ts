@@ -28,3 +28,4 @@ export {
   SPEAKING_POLL_MS,
   SpeakingMeter,
 } from './speaking.js';
+export { LEVEL_FLOOR_DB, LEVEL_POLL_MS, LevelMeter, levelOf } from './level-meter.js';

@@ -167,6 +167,22 @@ export const ko: Messages = {
   'device.switchToBack': '후면 카메라로 전환',
   'device.switchToFront': '전면 카메라로 전환',
 
+  'prejoin.label': '카메라와 마이크 확인',
+  'prejoin.join': '참여',
+  'prejoin.cancel': '취소',
+  'prejoin.preview': '내 카메라 미리보기',
+  'prejoin.starting': '카메라와 마이크를 켜는 중…',
+  'prejoin.cameraOff': '카메라가 꺼져 있습니다',
+  'prejoin.level': '마이크 음량',
+  'prejoin.retry': '다시 시도',
+  'prejoin.camera': '카메라',
+  'prejoin.microphone': '마이크',
+  'prejoin.speaker': '스피커',
+  'prejoin.default': '시스템 기본값',
+  'prejoin.cameraN': '카메라 {index}',
+  'prejoin.microphoneN': '마이크 {index}',
+  'prejoin.speakerN': '스피커 {index}',
+
   // <live-session>
   'session.connecting': '라이브에 입장하는 중…',
   'session.waiting': '이 라이브는 아직 시작되지 않았습니다. 기다리는 중…',

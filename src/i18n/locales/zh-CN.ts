@@ -167,6 +167,22 @@ export const zhCN: Messages = {
   'device.switchToBack': '切换到后置摄像头',
   'device.switchToFront': '切换到前置摄像头',
 
+  'prejoin.label': '检查摄像头和麦克风',
+  'prejoin.join': '加入',
+  'prejoin.cancel': '取消',
+  'prejoin.preview': '我的摄像头预览',
+  'prejoin.starting': '正在打开摄像头和麦克风…',
+  'prejoin.cameraOff': '摄像头已关闭',
+  'prejoin.level': '麦克风音量',
+  'prejoin.retry': '重试',
+  'prejoin.camera': '摄像头',
+  'prejoin.microphone': '麦克风',
+  'prejoin.speaker': '扬声器',
+  'prejoin.default': '系统默认',
+  'prejoin.cameraN': '摄像头 {index}',
+  'prejoin.microphoneN': '麦克风 {index}',
+  'prejoin.speakerN': '扬声器 {index}',
+
   // <live-session>
   'session.connecting': '正在进入直播…',
   'session.waiting': '该直播尚未开始，正在等待…',
