@@ -80,7 +80,8 @@ describe('JanusClient against Janus', () => {
     ] as const) {
       it(`refuses ${name} with 403`, async () => {
         const other = await JanusClient.connect(janus.url, {
-          token: token === null ? createJanusToken({ secret: janus.secrets.tokenSecret, ttlSeconds: -10 }) : token,
+          token:
+            token === null ? createJanusToken({ secret: janus.secrets.tokenSecret, ttlSeconds: -10 }) : token,
         });
         try {
           const error = await refusal(other.createSession());
@@ -237,7 +238,11 @@ describe('JanusClient against a Janus that does not answer', () => {
   let url: string;
 
   before(async () => {
-    server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: (protocols) => [...protocols][0] ?? false });
+    server = new WebSocketServer({
+      host: '127.0.0.1',
+      port: 0,
+      handleProtocols: (protocols) => [...protocols][0] ?? false,
+    });
     await new Promise<void>((resolve) => server.once('listening', resolve));
     const address = server.address();
     assert.ok(typeof address === 'object' && address);
@@ -281,7 +286,9 @@ describe('JanusClient against a Janus that does not answer', () => {
     const address = plain.address();
     assert.ok(typeof address === 'object' && address);
     try {
-      const error = await refusal(JanusClient.connect(`ws://127.0.0.1:${address.port}`, { timeoutMs: 2_000 }));
+      const error = await refusal(
+        JanusClient.connect(`ws://127.0.0.1:${address.port}`, { timeoutMs: 2_000 }),
+      );
       assert.equal(error.kind, 'closed');
       assert.equal(error.request, 'connect');
     } finally {
