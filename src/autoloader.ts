@@ -33,6 +33,7 @@ const ELEMENTS: Readonly<Record<string, () => Promise<unknown>>> = {
   'seat-menu': () => import('./elements/seat-menu/seat-menu.js'),
   'live-notifications': () => import('./elements/live-notifications/live-notifications.js'),
   'connection-status': () => import('./elements/connection-status/connection-status.js'),
+  'connection-quality': () => import('./elements/connection-quality/connection-quality.js'),
   'device-toggle': () => import('./elements/device-toggle/device-toggle.js'),
   'camera-switch': () => import('./elements/camera-switch/camera-switch.js'),
   'pre-join-check': () => import('./elements/pre-join-check/pre-join-check.js'),

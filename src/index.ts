@@ -114,3 +114,4 @@ export {
   type PreJoinChoice,
 } from './elements/pre-join-check/pre-join-check.js';
 export { ConnectionQuality } from './elements/connection-quality/connection-quality.js';
+export type { ConnectionQualityInfo, QualityLevel } from './media/quality.js';

@@ -182,6 +182,23 @@ export const en = {
   'connection.expired': 'Your sign-in has expired',
   'connection.refused': 'The server refused the sign-in',
 
+  // <connection-quality>
+  /** The indicator's accessible name starts with the level: "Connection: good, 40 ms, 0% loss". */
+  'quality.label': 'Connection: {level}',
+  'quality.excellent': 'excellent',
+  'quality.good': 'good',
+  'quality.poor': 'poor',
+  /** The link is down, or most packets are lost. */
+  'quality.lost': 'lost',
+  /** Nothing measured yet. */
+  'quality.unknown': 'unknown',
+  /** The round-trip time, in milliseconds. */
+  'quality.roundTrip': '{ms} ms',
+  /** The share of packets lost over the last few seconds, in percent. */
+  'quality.loss': '{percent}% loss',
+  /** Joins the parts of the label. */
+  'quality.separator': ', ',
+
   // <device-toggle>, <camera-switch>
   /** The toggle's label states what pressing it does. */
   'device.cameraOn': 'Turn camera on',

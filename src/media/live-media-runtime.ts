@@ -11,7 +11,7 @@ import type { DeviceStore } from './device-store.js';
 import { MeshTransport } from './mesh-transport.js';
 import { SpeakingMeter } from './speaking.js';
 import type {
-  ConnectionQuality,
+  ConnectionQualityInfo,
   LocalTracks,
   MediaConnections,
   MediaTransport,
@@ -68,7 +68,7 @@ export class LiveMediaRuntime {
   /** Remote audio (or the level meter) waits for a user gesture: call `resumeAudio()` from one. */
   readonly autoplayBlocked: ReadableAtom<boolean>;
   /** The transport's `connectionQuality`: each seat holder's, and this user's uplink under its id. */
-  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQualityInfo>>;
 
   readonly #session: Session;
   readonly #liveId: string;

@@ -11,10 +11,10 @@ import { atom, onMount, type ReadableAtom, type WritableAtom } from 'nanostores'
 import type { Session } from '../core/session.js';
 import { DeviceStore } from './device-store.js';
 import type { LiveMediaRuntime, LiveMediaView, ViewerStatus } from './live-media-runtime.js';
-import type { ConnectionQuality } from './quality.js';
+import type { ConnectionQualityInfo } from './quality.js';
 
 export type { LiveMediaView, ViewerStatus } from './live-media-runtime.js';
-export type { ConnectionQuality, QualityLevel } from './quality.js';
+export type { ConnectionQualityInfo, QualityLevel } from './quality.js';
 
 type RuntimeModule = typeof import('./live-media-runtime.js');
 
@@ -133,7 +133,7 @@ export class LiveMedia {
    * read every `QUALITY_SAMPLE_MS` only while this store has a subscriber and the media runs;
    * subscribing does not load the media code nor start the media. Empty while nothing is measured.
    */
-  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQualityInfo>>;
 
   readonly #$running: WritableAtom<boolean>;
   /** Whether `start()` was called last (not `stop()`): a start waiting for the runtime checks it. */
@@ -162,7 +162,7 @@ export class LiveMedia {
       (runtime) => runtime.speakingUsers,
     );
     this.autoplayBlocked = follow(session, liveId, false, (runtime) => runtime.autoplayBlocked);
-    this.connectionQuality = follow<ReadonlyMap<string, ConnectionQuality>>(
+    this.connectionQuality = follow<ReadonlyMap<string, ConnectionQualityInfo>>(
       session,
       liveId,
       new Map(),

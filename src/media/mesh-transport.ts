@@ -10,7 +10,7 @@ import { ErrorCode } from '../protocol/errors.js';
 import type { CommandInput } from '../protocol/messages.js';
 import type { LiveEvent, SignalData } from '../protocol/types.js';
 import type { MediaPeer, PeerFailure } from './peer.js';
-import { QualitySampler, type ConnectionQuality, type StatsSource } from './quality.js';
+import { QualitySampler, type ConnectionQualityInfo, type StatsSource } from './quality.js';
 import type { LocalTracks, MediaConnections, MediaTransport, ViewerStatus } from './transport.js';
 
 /** How long a watch may stay `connecting` before it is asked again (unwatch, watch), in ms. */
@@ -72,7 +72,7 @@ interface Remote {
 export class MeshTransport implements MediaTransport {
   readonly remoteStreams: ReadableAtom<ReadonlyMap<string, MediaStream>>;
   readonly viewerStatus: ReadableAtom<ReadonlyMap<string, ViewerStatus>>;
-  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQualityInfo>>;
 
   readonly #session: Session;
   readonly #liveId: string;

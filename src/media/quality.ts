@@ -10,7 +10,7 @@
  *   (loss from the packet deltas); `combineSamples` merges the connections of one user;
  * - `QualitySampler`: polls `getStats()` of each user's connections every `QUALITY_SAMPLE_MS`, only
  *   while its store has a subscriber and its transport is open, and keeps a map of
- *   `ConnectionQuality` by user id.
+ *   `ConnectionQualityInfo` by user id.
  *
  * No DOM, no WebRTC import: a source is anything with `getStats()` (an `RTCPeerConnection`, or a fake
  * in tests), so the module runs in Node too.
@@ -33,7 +33,7 @@ export const QUALITY_LEVELS = [
 ] as const satisfies readonly QualityLevel[];
 
 /** One user's connection quality: the level and the measures it was judged from. */
-export interface ConnectionQuality {
+export interface ConnectionQualityInfo {
   readonly level: QualityLevel;
   /** Round-trip time in ms, or `null` when not measured. */
   readonly roundTripMs: number | null;
@@ -80,7 +80,7 @@ export const QUALITY_THRESHOLDS = {
 export const QUALITY_SAMPLE_MS = 2000;
 
 /** The quality while nothing is known. */
-export const UNKNOWN_QUALITY: ConnectionQuality = Object.freeze({
+export const UNKNOWN_QUALITY: ConnectionQualityInfo = Object.freeze({
   level: 'unknown',
   roundTripMs: null,
   packetLoss: null,
@@ -110,7 +110,7 @@ export function qualityLevel(sample: QualitySample): QualityLevel {
 }
 
 /** A sample judged: its level with its measures (rounded for people: whole ms, loss to 0.1 %). */
-export function judge(sample: QualitySample): ConnectionQuality {
+export function judge(sample: QualitySample): ConnectionQualityInfo {
   const level = qualityLevel(sample);
   if (level === 'unknown' && sample.link !== 'up') return UNKNOWN_QUALITY;
   const round = (value: number | null, step: number): number | null =>
@@ -333,19 +333,19 @@ function statsOf(report: Iterable<unknown> | ReadonlyMap<string, unknown>): Iter
 }
 
 /**
- * Each user's `ConnectionQuality`, from the `getStats()` of their connections (`sources`). It runs
+ * Each user's `ConnectionQualityInfo`, from the `getStats()` of their connections (`sources`). It runs
  * only while it is enabled (`enable()`: the transport is open) and `quality` has a subscriber: then
  * it samples at once and every `intervalMs`; otherwise no timer runs and no statistics are read.
  * `disable()` stops it and empties the map. A user whose connections are all gone leaves the map.
  */
 export class QualitySampler {
   /** Each user's quality, by user id; a new map after every sample that changed one. */
-  readonly quality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
+  readonly quality: ReadableAtom<ReadonlyMap<string, ConnectionQualityInfo>>;
 
   readonly #sources: StatsSources;
   readonly #intervalMs: number;
   readonly #timers: SamplerTimers;
-  readonly #$quality = atom<ReadonlyMap<string, ConnectionQuality>>(new Map());
+  readonly #$quality = atom<ReadonlyMap<string, ConnectionQualityInfo>>(new Map());
   /** The last totals of each connection: the start of its next window. */
   #previous = new WeakMap<StatsSource, StatsTotals>();
   #enabled = false;
@@ -425,9 +425,9 @@ export class QualitySampler {
   }
 
   /** Sets the map, keeping the old one (and its objects) when nothing changed. */
-  #publish(next: Map<string, ConnectionQuality>): void {
+  #publish(next: Map<string, ConnectionQualityInfo>): void {
     const current = this.#$quality.get();
-    const same = (a: ConnectionQuality, b: ConnectionQuality): boolean =>
+    const same = (a: ConnectionQualityInfo, b: ConnectionQualityInfo): boolean =>
       a.level === b.level &&
       a.roundTripMs === b.roundTripMs &&
       a.packetLoss === b.packetLoss &&

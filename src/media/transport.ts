@@ -6,9 +6,9 @@
  * sit beside it (docs/decisions/0030).
  */
 import type { ReadableAtom } from 'nanostores';
-import type { ConnectionQuality } from './quality.js';
+import type { ConnectionQualityInfo } from './quality.js';
 
-export type { ConnectionQuality, QualityLevel } from './quality.js';
+export type { ConnectionQualityInfo, QualityLevel } from './quality.js';
 
 /**
  * How this user receives one seat holder's media: `connecting` (asked, or the connection is being
@@ -69,7 +69,7 @@ export interface MediaTransport {
    * the connections' statistics only while the store has a subscriber and the transport is open
    * (no timer otherwise); a user shows once measured. Empty while closed.
    */
-  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQuality>>;
+  readonly connectionQuality: ReadableAtom<ReadonlyMap<string, ConnectionQualityInfo>>;
   /**
    * Starts following the live: receives the seat holders, answers the viewers while this user
    * holds a seat. Idempotent while open.

@@ -14,7 +14,7 @@ import {
   QualitySampler,
   readStats,
   windowSample,
-  type ConnectionQuality,
+  type ConnectionQualityInfo,
   type LinkState,
   type QualityLevel,
   type QualitySample,
@@ -337,7 +337,7 @@ describe('QualitySampler', () => {
       viewerReport({ rtt: 0.4, received: 150, lost: 50 }),
     ]);
     const sampler = new QualitySampler(() => new Map([['ada', [ada]]]), { timers, intervalMs: 500 });
-    const seen: ReadonlyMap<string, ConnectionQuality>[] = [];
+    const seen: ReadonlyMap<string, ConnectionQualityInfo>[] = [];
     const off = sampler.quality.subscribe((value) => seen.push(value));
     sampler.enable();
     assert.equal(timers.active, 1);
@@ -471,8 +471,8 @@ describe('QualitySampler', () => {
 /** Resolves with the sampler's map once `check` holds (it changes when a sample lands). */
 function waitForValue(
   sampler: QualitySampler,
-  check: (map: ReadonlyMap<string, ConnectionQuality>) => boolean,
-): Promise<ReadonlyMap<string, ConnectionQuality>> {
+  check: (map: ReadonlyMap<string, ConnectionQualityInfo>) => boolean,
+): Promise<ReadonlyMap<string, ConnectionQualityInfo>> {
   return new Promise((resolve) => {
     const off = sampler.quality.subscribe((map) => {
       if (!check(map)) return;

@@ -191,6 +191,26 @@ export default css`
     pointer-events: none;
   }
 
+  /* The connection-quality bars: on the overlay's pill, in colours that read on it; hidden until measured. */
+  .quality {
+    --connection-quality-size: 12px;
+    --connection-quality-excellent-color: var(--_cg-speaking-ring-color);
+    --connection-quality-good-color: var(--_cg-speaking-ring-color);
+    --connection-quality-poor-color: #fcd34d;
+    --connection-quality-lost-color: #fca5a5;
+    --connection-quality-empty-color: rgb(255 255 255 / 0.35);
+
+    flex: none;
+    padding: 3px var(--_cg-space-2);
+    border-radius: var(--_cg-radius-full);
+    background: var(--_cg-overlay-background);
+    color: var(--_cg-color-on-overlay);
+  }
+
+  .quality:state(unknown) {
+    display: none;
+  }
+
   slot[name='actions']::slotted(*) {
     flex: none;
     margin-inline-start: auto;
@@ -219,7 +239,8 @@ export default css`
 
   @container (max-width: 119px) {
     .name-tag,
-    .badge {
+    .badge,
+    .quality {
       padding-inline: var(--_cg-space-1);
     }
 

@@ -14,6 +14,7 @@ import { isFromInteractiveDescendant } from '../../utils/interactive.js';
 import { displayName, initials, isolate, safeImageUrl } from '../../utils/safe-url.js';
 import styles from './guest-seat-tile.styles.js';
 import { SeatSelectEvent, EmptySeatSelectEvent } from './events.js';
+import '../connection-quality/connection-quality.js';
 
 export * from './events.js';
 
@@ -74,6 +75,9 @@ interface View {
  *   top bar).
  * @csspart limit-badge - "Viewer limit reached" while `viewer-limit` keeps the video away (in the top
  *   bar).
+ * @csspart connection-quality - The `<connection-quality>` bars of the seat's user, first in the top
+ *   bar: the quality of the connection with them, or the local user's own uplink. Shown once
+ *   measured (not while `unknown`), unless `no-connection-quality` is set.
  *
  * @cssproperty [--seat-radius=var(--cg-radius-l, 12px)] - Corner radius of the tile.
  * @cssproperty [--seat-background=var(--cg-color-stage)] - Fill behind the layers.
@@ -138,6 +142,12 @@ export class GuestSeatTile extends LitElement {
    * the live allows (`VIEWER_LIMIT`): the tile says so over its background layer.
    */
   @property({ type: Boolean, attribute: 'viewer-limit' }) viewerLimit = false;
+
+  /**
+   * Hides the connection-quality bars (`<connection-quality>`, from the live's `getStats()`); the
+   * tile then reads no statistics.
+   */
+  @property({ type: Boolean, attribute: 'no-connection-quality' }) noConnectionQuality = false;
 
   #internals = this.attachInternals();
   #i18n = new LocalizeController(this);
@@ -267,6 +277,15 @@ export class GuestSeatTile extends LitElement {
           </slot>
         </div>
         <div class="bar" part="top-bar">
+          ${
+            user === null || this.noConnectionQuality
+              ? nothing
+              : html`<connection-quality
+                  class="quality"
+                  part="connection-quality"
+                  user-id=${user.userId}
+                ></connection-quality>`
+          }
           <span class="badge" part="connection-badge" ?hidden=${!lost}
             >${this.#i18n.t('tile.reconnecting')}</span
           >

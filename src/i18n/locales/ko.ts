@@ -142,6 +142,16 @@ export const ko: Messages = {
   'connection.expired': '로그인이 만료되었습니다',
   'connection.refused': '서버가 로그인을 거부했습니다',
 
+  'quality.label': '연결 상태: {level}',
+  'quality.excellent': '매우 좋음',
+  'quality.good': '좋음',
+  'quality.poor': '나쁨',
+  'quality.lost': '끊김',
+  'quality.unknown': '알 수 없음',
+  'quality.roundTrip': '{ms}ms',
+  'quality.loss': '손실 {percent}%',
+  'quality.separator': ', ',
+
   'device.cameraOn': '카메라 켜기',
   'device.cameraOff': '카메라 끄기',
   'device.microphoneOn': '음소거 해제',

@@ -142,6 +142,16 @@ export const zhCN: Messages = {
   'connection.expired': '登录已过期',
   'connection.refused': '服务器拒绝了登录',
 
+  'quality.label': '网络状况：{level}',
+  'quality.excellent': '极佳',
+  'quality.good': '良好',
+  'quality.poor': '较差',
+  'quality.lost': '已断开',
+  'quality.unknown': '未知',
+  'quality.roundTrip': '{ms} 毫秒',
+  'quality.loss': '丢包 {percent}%',
+  'quality.separator': '，',
+
   'device.cameraOn': '打开摄像头',
   'device.cameraOff': '关闭摄像头',
   'device.microphoneOn': '取消静音',
