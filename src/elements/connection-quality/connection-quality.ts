@@ -41,8 +41,8 @@ const qualityConverter = {
  * and `unknown` (nothing measured yet). Its accessible name gives the level and the measures:
  * "Connection: good, 40 ms, 0% loss".
  *
- * The quality comes from the `quality` property when it is set (a level, or a `ConnectionQuality`
- * with its measures): the element then needs nothing else. Otherwise it shows `user-id`'s entry
+ * The quality comes from the `quality` property when it is set (a level, or a
+ * `ConnectionQualityInfo` with its measures): the element then needs nothing else. Otherwise it shows `user-id`'s entry
  * of the live's `LiveMedia.connectionQuality` (round trip, loss and jitter from `getStats()` of the
  * connection with that user; the local user's own id gives their uplink), on the session and live
  * of its `session` and `live-id`, else of an enclosing `<live-core-view>`. Showing it reads the
@@ -60,7 +60,8 @@ const qualityConverter = {
  * @cssproperty [--connection-quality-excellent-color=var(--cg-color-success)] - Bars while excellent.
  * @cssproperty [--connection-quality-good-color=var(--cg-color-success)] - Bars while good.
  * @cssproperty [--connection-quality-poor-color=#b45309 (light), #fcd34d (dark)] - Bars while poor.
- * @cssproperty [--connection-quality-lost-color=var(--cg-color-danger)] - Bars while lost.
+ * @cssproperty [--connection-quality-lost-color=var(--cg-color-danger) at 70%] - Bars while lost
+ *   (none is filled: the lost colour replaces the empty one).
  * @cssproperty [--connection-quality-empty-color=currentColor at 30%] - Bars not filled.
  *
  * @cssstate excellent - The connection is excellent.
@@ -73,8 +74,8 @@ export class ConnectionQuality extends LitElement {
   static override styles = [tokens, base, styles];
 
   /**
-   * The quality to show: a level (`quality="poor"`), or a `ConnectionQuality` with its measures (as
-   * a property). `null` (default): the live's measure for `user-id`.
+   * The quality to show: a level (`quality="poor"`), or a `ConnectionQualityInfo` with its measures
+   * (as a property). `null` (default): the live's measure for `user-id`.
    */
   @property({ converter: qualityConverter }) quality: Quality | QualityLevel | null = null;
 
