@@ -10,23 +10,30 @@ import { createSession, type Session } from '../src/core/session.js';
 // Registers the kit's elements, which the templates below use.
 import '../src/index.js';
 import type { SessionErrorEvent, SessionReadyEvent } from '../src/elements/live-session/live-session.js';
+import type { ApplyRequestEvent } from '../src/elements/apply-button/apply-button.js';
+import type { InvitationAcceptEvent } from '../src/elements/invitation-prompt/invitation-prompt.js';
+import type { PreJoinConfirmEvent } from '../src/elements/pre-join-check/pre-join-check.js';
 import { NOTIFICATION_KINDS } from '../src/elements/live-notifications/live-notifications.js';
 import { setLocale } from '../src/i18n/index.js';
 import { DeviceStore } from '../src/media/device-store.js';
 import type { SeatUserInfo } from '../src/protocol/types.js';
 import {
   avatarOrNull,
+  devicesOf,
   liveInAddress,
+  loadDeviceChoice,
   loadEntry,
   loadProfile,
   MAX_NAME_LENGTH,
   parseLiveInput,
   randomId,
+  saveDeviceChoice,
   saveEntry,
   savePreference,
   saveProfile,
   shareLink,
   tabUserId,
+  type DeviceChoice,
   type Entry,
 } from './state.js';
 import { isDemoLocale, LANGUAGES, stringsFor, type DemoLocale, type DemoStrings } from './strings.js';
@@ -45,6 +52,14 @@ const TOASTS = NOTIFICATION_KINDS.filter(
 
 /** Seats of the lives the demo creates: 7 gives the float layout (the host large, guests beside). */
 const SEATS = 7;
+
+/** What a viewer's check of the devices is for: asking for a seat, or accepting an invitation. */
+type SeatCheck = { readonly kind: 'apply' } | { readonly kind: 'invitation'; readonly inviterId: string };
+
+/** Whether this browser can share the screen (phones cannot). */
+function canShareScreen(): boolean {
+  return typeof (navigator.mediaDevices as Partial<MediaDevices> | undefined)?.getDisplayMedia === 'function';
+}
 
 /** The own seat in a seat list, or `null`. */
 function ownSeat(session: Session, liveId: string): SeatUserInfo | null {
@@ -75,6 +90,12 @@ export class DemoApp extends LitElement {
   @state() private failed = false;
   @state() private liveTitle = '';
   @state() private copyStatus: 'copied' | 'failed' | null = null;
+  /** A new host's session while its page checks the devices, before the live starts. */
+  @state() private checkSession: Session | null = null;
+  /** The viewer's check of the devices before taking a seat, while it is open. */
+  @state() private seatCheck: SeatCheck | null = null;
+  /** The devices the viewer last chose (remembered for the tab when they asked not to be asked). */
+  @state() private deviceChoice: DeviceChoice | null = loadDeviceChoice();
 
   readonly #userId = tabUserId();
   /** Undone when the tab leaves the live. */
@@ -82,6 +103,8 @@ export class DemoApp extends LitElement {
   /** The session that looks `invitedTo` up (signed in, in no live), while it does. */
   #preview: Session | null = null;
   readonly #onPopState = (): void => this.#route();
+  /** The next `apply-request` comes from the check's confirm: let it through. */
+  #applyChecked = false;
 
   protected override createRenderRoot(): HTMLElement {
     return this;
@@ -106,6 +129,13 @@ export class DemoApp extends LitElement {
       document.documentElement.lang = this.locale;
     }
     if (changed.has('theme')) applyTheme(document.documentElement, this.theme);
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (!changed.has('seatCheck')) return;
+    const dialog = this.querySelector<HTMLDialogElement>('dialog.seat-check');
+    if (this.seatCheck !== null && dialog?.open === false) dialog.showModal();
+    if (this.seatCheck === null && dialog?.open === true) dialog.close();
   }
 
   protected override render(): TemplateResult {
@@ -240,10 +270,10 @@ export class DemoApp extends LitElement {
 
   #liveView(t: DemoStrings, entry: Entry): TemplateResult {
     const host = entry.role === 'host';
-    const link = shareLink(entry.liveId, location.href);
     const server = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
-    const title =
-      this.liveTitle !== '' ? this.liveTitle : entry.liveName !== '' ? entry.liveName : entry.liveId;
+    // A new host checks the devices first: the element only signs in (no live-id) until "Go live"
+    // names the live, which it then creates on the same session, with the devices of the check.
+    const checking = host && entry.fresh;
     // join-timeout 0: a link names a live that started; one that is not there fails at once, saying
     // why, with Retry (a host's page creates its live and never waits).
     return html`<live-session
@@ -253,15 +283,44 @@ export class DemoApp extends LitElement {
       user-id=${this.#userId}
       user-name=${entry.userName}
       avatar-url=${entry.avatarUrl}
-      live-id=${entry.liveId}
-      live-role=${entry.role}
+      live-id=${checking ? '' : entry.liveId}
+      live-role=${checking ? 'audience' : entry.role}
       live-name=${entry.liveName}
       max-seats=${SEATS}
       join-timeout="0"
       @session-ready=${this.#onReady}
       @session-error=${this.#onError}
     >
-      <div class="live-layout" data-role=${entry.role}>
+      ${checking ? this.#hostCheck(t) : this.#liveLayout(t, entry)}
+    </live-session>`;
+  }
+
+  /** A new host's check of the camera and microphone, before "Go live" starts the live. */
+  #hostCheck(t: DemoStrings): TemplateResult {
+    const session = this.checkSession;
+    return html`<section class="card prejoin-card" aria-labelledby="prejoin-title">
+      <h1 id="prejoin-title">${t.prejoinHostTitle}</h1>
+      <p>${t.prejoinHostLead}</p>
+      ${
+        session === null
+          ? nothing
+          : html`<pre-join-check
+              .session=${session}
+              confirm-label=${t.goLive}
+              @pre-join-confirm=${this.#onGoLive}
+              @pre-join-cancel=${this.#exit}
+            ></pre-join-check>`
+      }
+    </section>`;
+  }
+
+  #liveLayout(t: DemoStrings, entry: Entry): TemplateResult {
+    const host = entry.role === 'host';
+    const link = shareLink(entry.liveId, location.href);
+    const title =
+      this.liveTitle !== '' ? this.liveTitle : entry.liveName !== '' ? entry.liveName : entry.liveId;
+    const devices = devicesOf(this.deviceChoice);
+    return html`<div class="live-layout" data-role=${entry.role}>
         <section class="stage-column" aria-labelledby="live-title">
           <div class="live-bar">
             <div class="live-heading">
@@ -286,10 +345,23 @@ export class DemoApp extends LitElement {
             aria-label=${t.devicesTitle}
             ?hidden=${this.ended || this.failed}
           >
-            ${host ? nothing : html`<apply-button timeout="30" devices="camera microphone"></apply-button>`}
+            ${
+              host
+                ? nothing
+                : html`<apply-button
+                    timeout="30"
+                    devices=${devices}
+                    @apply-request=${this.#onApplyRequest}
+                    @apply-cancel=${this.#releaseUnseated}
+                    @application-rejected=${this.#releaseUnseated}
+                    @application-timeout=${this.#releaseUnseated}
+                    @application-failed=${this.#releaseUnseated}
+                  ></apply-button>`
+            }
             <div class="device-controls" ?hidden=${!host && !this.seated}>
               <device-toggle device="camera"></device-toggle>
               <device-toggle device="microphone"></device-toggle>
+              ${canShareScreen() ? html`<device-toggle device="screen"></device-toggle>` : nothing}
               <camera-switch></camera-switch>
             </div>
             <span class="spacer"></span>
@@ -297,8 +369,17 @@ export class DemoApp extends LitElement {
               ${host ? t.endLive : t.leaveLive}
             </button>
           </div>
-          ${host ? nothing : html`<invitation-prompt devices="camera microphone"></invitation-prompt>`}
-          ${host ? this.#confirmEnd(t) : nothing}
+          ${
+            host
+              ? this.#confirmEnd(t)
+              : html`<invitation-prompt
+                    devices=${devices}
+                    @invitation-accept=${this.#onInvitationAccept}
+                    @invitation-timeout=${this.#onInvitationGone}
+                    @invitation-cancelled=${this.#onInvitationGone}
+                  ></invitation-prompt>
+                  ${this.#seatCheckDialog(t)}`
+          }
         </section>
         <aside class="side" ?hidden=${this.ended || this.failed}>
           <section class="card share" aria-labelledby="share-title">
@@ -329,8 +410,39 @@ export class DemoApp extends LitElement {
           }
         </aside>
       </div>
-      <live-notifications class="toasts" types=${TOASTS}></live-notifications>
-    </live-session>`;
+      <live-notifications class="toasts" types=${TOASTS}></live-notifications>`;
+  }
+
+  /**
+   * A viewer's check of the devices before taking a seat, in a modal dialog over the stage (and over
+   * an invitation): its confirm asks for the seat or accepts the invitation; Cancel or Escape does
+   * neither and closes the devices it opened.
+   */
+  #seatCheckDialog(t: DemoStrings): TemplateResult {
+    const check = this.seatCheck;
+    return html`<dialog
+      class="seat-check"
+      aria-labelledby="seat-check-title"
+      @close=${this.#onSeatCheckClose}
+    >
+      ${
+        check === null
+          ? nothing
+          : html`<h2 id="seat-check-title">${t.prejoinSeatTitle}</h2>
+              <p>${t.prejoinSeatLead}</p>
+              <pre-join-check
+                .session=${this.session}
+                confirm-label=${check.kind === 'apply' ? t.prejoinApply : t.prejoinAccept}
+                @pre-join-confirm=${this.#onSeatCheckConfirm}
+                @pre-join-cancel=${this.#closeSeatCheck}
+              >
+                <label class="remember">
+                  <input type="checkbox" name="remember" />
+                  <span>${t.prejoinRemember}</span>
+                </label>
+              </pre-join-check>`
+      }
+    </dialog>`;
   }
 
   // ── handlers ────────────────────────────────────────────────────────────────────────────────
@@ -390,6 +502,11 @@ export class DemoApp extends LitElement {
   readonly #onReady = (event: SessionReadyEvent): void => {
     const entry = this.entry;
     const liveId = event.liveId;
+    // A new host's page signed in without a live: the check of the devices runs on this session.
+    if (liveId === null && entry?.role === 'host' && entry.fresh) {
+      this.checkSession = event.session;
+      return;
+    }
     // The element may report a live this page already left (a late answer).
     if (liveId === null || entry?.liveId !== liveId) return;
     this.#forgetSession();
@@ -420,6 +537,86 @@ export class DemoApp extends LitElement {
     if (this.entry === null) return;
     console.info(`co-guest-kit: could not enter the live (${event.errorCode}): ${event.errorMessage}`);
     this.failed = true;
+  };
+
+  /** The host's check is done: the live starts on the same session, with the devices as they are. */
+  readonly #onGoLive = (): void => {
+    const entry = this.entry;
+    if (entry === null) return;
+    const next = { ...entry, fresh: false };
+    saveEntry(next);
+    this.entry = next;
+    this.checkSession = null;
+  };
+
+  /** "Request to join": the check first, unless the viewer chose the devices for the session. */
+  readonly #onApplyRequest = (event: ApplyRequestEvent): void => {
+    if (this.#applyChecked) {
+      this.#applyChecked = false;
+      return;
+    }
+    if (loadDeviceChoice() !== null) return;
+    event.preventDefault();
+    this.seatCheck = { kind: 'apply' };
+  };
+
+  /** "Accept" an invitation: the check first, unless the viewer chose the devices for the session. */
+  readonly #onInvitationAccept = (event: InvitationAcceptEvent): void => {
+    if (loadDeviceChoice() !== null) return;
+    event.preventDefault();
+    this.seatCheck = { kind: 'invitation', inviterId: event.inviter.userId };
+  };
+
+  /** The invitation being checked for ended (timed out, withdrawn): so does its check. */
+  readonly #onInvitationGone = (): void => {
+    if (this.seatCheck?.kind === 'invitation') this.#closeSeatCheck();
+  };
+
+  readonly #onSeatCheckConfirm = (event: PreJoinConfirmEvent): void => {
+    const check = this.seatCheck;
+    const session = this.session;
+    const entry = this.entry;
+    if (check === null || session === null || entry === null) return;
+    const choice = event.choice;
+    const remember = this.querySelector<HTMLInputElement>('dialog.seat-check input[name="remember"]');
+    if (remember?.checked === true) saveDeviceChoice(choice);
+    this.deviceChoice = choice;
+    this.seatCheck = null;
+    if (check.kind === 'apply') {
+      // The apply button asks for the seat, as if pressed again: its request, countdown and outcome.
+      this.#applyChecked = true;
+      void this.updateComplete.then(() => {
+        const button =
+          this.querySelector('apply-button')?.shadowRoot?.querySelector<HTMLElement>('[part~="button"]');
+        if (button) button.click();
+        else this.#applyChecked = false;
+      });
+      return;
+    }
+    void session
+      .coGuestStore(entry.liveId)
+      .acceptInvitation(check.inviterId)
+      .then((result) => {
+        if (!result.isSuccess) this.#releaseUnseated();
+      });
+  };
+
+  /** The check closed without a confirm (Cancel, Escape): it closes the devices it opened. */
+  readonly #onSeatCheckClose = (): void => {
+    this.seatCheck = null;
+  };
+
+  readonly #closeSeatCheck = (): void => {
+    this.seatCheck = null;
+  };
+
+  /** A request or an invitation ended without a seat: the devices of its check go off. */
+  readonly #releaseUnseated = (): void => {
+    const session = this.session;
+    if (session === null || this.seated || loadDeviceChoice() !== null) return;
+    const devices = DeviceStore.for(session);
+    void devices.closeLocalCamera();
+    void devices.closeLocalMicrophone();
   };
 
   readonly #onInviteRequest = (): void => {
@@ -530,17 +727,23 @@ export class DemoApp extends LitElement {
   }
 
   /**
-   * After entering the live: a new host turns its camera and microphone on; anyone coming back to a
-   * seat (a reload) turns on again what the seat still shows on, so the others see them again.
+   * After entering the live: anyone coming back to a seat (a reload) turns on again what the seat
+   * still shows on, so the others see them again. A new host's devices are those of its check,
+   * already open; a viewer's remembered choice of devices applies to the new page's store.
    */
   async #resumeDevices(session: Session, entry: Entry): Promise<void> {
     const devices = DeviceStore.for(session);
+    const choice = loadDeviceChoice();
+    if (choice?.speakerId != null && devices.supports('speaker'))
+      void devices.selectSpeaker(choice.speakerId);
     const seat = ownSeat(session, entry.liveId);
-    if (seat === null) return;
-    const fresh = entry.role === 'host' && entry.fresh;
-    if (fresh) saveEntry({ ...entry, fresh: false });
-    const camera = fresh || seat.cameraStatus === 'on';
-    const microphone = fresh || seat.microphoneStatus === 'on';
+    if (seat === null) {
+      if (choice?.cameraId != null) void devices.selectCamera(choice.cameraId);
+      if (choice?.microphoneId != null) void devices.selectMicrophone(choice.microphoneId);
+      return;
+    }
+    const camera = seat.cameraStatus === 'on';
+    const microphone = seat.microphoneStatus === 'on';
     await Promise.all([
       camera && devices.cameraStatus.get() === 'off' ? devices.openLocalCamera() : null,
       microphone && devices.microphoneStatus.get() === 'off' ? devices.openLocalMicrophone() : null,
@@ -569,6 +772,8 @@ export class DemoApp extends LitElement {
     this.failed = false;
     this.liveTitle = '';
     this.copyStatus = null;
+    this.checkSession = null;
+    this.seatCheck = null;
   }
 
   #themeLabel(t: DemoStrings): string {

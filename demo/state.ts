@@ -9,6 +9,8 @@
  *   in `sessionStorage` too: a reload enters the same live again without asking anything.
  * - the **profile** (name and avatar) and the **preferences** (language, theme) live in
  *   `localStorage`: they prefill the forms of a new tab.
+ * - the **devices** a viewer chose in the check before taking a seat, when they asked not to be
+ *   asked again, live in `sessionStorage`: later requests and invitations of that tab use them.
  */
 
 /** `A-Z a-z 0-9 _ . @ -`, 1 to 64 characters: the server's rule for user and live ids. */
@@ -20,6 +22,7 @@ export const MAX_NAME_LENGTH = 64;
 const USER_KEY = 'co-guest-demo.user-id';
 const ENTRY_KEY = 'co-guest-demo.entry';
 const PROFILE_KEY = 'co-guest-demo.profile';
+const DEVICES_KEY = 'co-guest-demo.devices';
 
 export type DemoRole = 'host' | 'audience';
 
@@ -31,7 +34,7 @@ export interface Entry {
   readonly avatarUrl: string;
   /** The title a host gave the live. */
   readonly liveName: string;
-  /** A host that has not yet turned its devices on for the first time. */
+  /** A host that has not gone live yet: its page shows the check of its devices first. */
   readonly fresh: boolean;
 }
 
@@ -176,4 +179,42 @@ export function loadPreference(name: string): string | null {
 
 export function savePreference(name: string, value: string | null): void {
   write(localStorage, `co-guest-demo.${name}`, value);
+}
+
+/** The devices a viewer takes a seat with, remembered for the tab (see `<pre-join-check>`). */
+export interface DeviceChoice {
+  readonly camera: boolean;
+  readonly microphone: boolean;
+  readonly cameraId: string | null;
+  readonly microphoneId: string | null;
+  readonly speakerId: string | null;
+}
+
+function idOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/** The remembered device choice of this tab, or `null` (ask with the check). */
+export function loadDeviceChoice(): DeviceChoice | null {
+  const raw = read(sessionStorage, DEVICES_KEY);
+  if (typeof raw !== 'object' || raw === null) return null;
+  const record = raw as Record<string, unknown>;
+  return {
+    camera: record.camera === true,
+    microphone: record.microphone === true,
+    cameraId: idOrNull(record.cameraId),
+    microphoneId: idOrNull(record.microphoneId),
+    speakerId: idOrNull(record.speakerId),
+  };
+}
+
+/** Remembers `choice` for this tab (`null` forgets it). */
+export function saveDeviceChoice(choice: DeviceChoice | null): void {
+  write(sessionStorage, DEVICES_KEY, choice);
+}
+
+/** The `devices` attribute of `<apply-button>` and `<invitation-prompt>` for a choice. */
+export function devicesOf(choice: DeviceChoice | null): string {
+  if (choice === null) return 'camera microphone';
+  return [choice.camera ? 'camera' : '', choice.microphone ? 'microphone' : ''].filter(Boolean).join(' ');
 }

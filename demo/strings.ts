@@ -59,6 +59,17 @@ const en = {
     'Ask the host for a seat. Once you are on a seat, your camera and microphone go to everyone in the live.',
   devicesTitle: 'Your camera and microphone',
   backToStart: 'Back to start',
+  /** The host's check before the live starts. */
+  prejoinHostTitle: 'Check your camera and microphone',
+  prejoinHostLead: 'This is what everyone will see and hear once you go live.',
+  goLive: 'Go live',
+  /** A viewer's check before taking a seat (asking for one, or accepting an invitation). */
+  prejoinSeatTitle: 'Before you take a seat',
+  prejoinSeatLead: 'Everyone in the live sees and hears you once you are on a seat.',
+  prejoinApply: 'Request to join',
+  prejoinAccept: 'Accept and join',
+  /** A checkbox in the viewer's check: later requests use the same devices without asking. */
+  prejoinRemember: 'Use these settings for the rest of this session without asking again',
   devNote: 'Dev mode: the server gives a token to anyone. For local use only.',
 } as const;
 
@@ -118,6 +129,14 @@ const zhCN: DemoStrings = {
   viewerLead: '向主播申请麦位。上麦后，你的摄像头和麦克风会推送给直播间的所有人。',
   devicesTitle: '你的摄像头和麦克风',
   backToStart: '返回首页',
+  prejoinHostTitle: '检查摄像头和麦克风',
+  prejoinHostLead: '开播后，所有人看到和听到的就是这样。',
+  goLive: '开始直播',
+  prejoinSeatTitle: '上麦前检查',
+  prejoinSeatLead: '上麦后，直播间里的所有人都会看到和听到你。',
+  prejoinApply: '申请上麦',
+  prejoinAccept: '接受并上麦',
+  prejoinRemember: '本次会话中沿用这些设置，不再询问',
   devNote: '开发模式：服务器为任何人签发令牌，仅供本地使用。',
 };
 
@@ -174,6 +193,14 @@ const ko: DemoStrings = {
   viewerLead: '호스트에게 자리를 신청하세요. 자리에 앉으면 카메라와 마이크가 라이브의 모두에게 전달됩니다.',
   devicesTitle: '내 카메라와 마이크',
   backToStart: '처음으로',
+  prejoinHostTitle: '카메라와 마이크 확인',
+  prejoinHostLead: '라이브를 시작하면 모두가 이렇게 보고 듣게 됩니다.',
+  goLive: '라이브 시작',
+  prejoinSeatTitle: '자리에 앉기 전에',
+  prejoinSeatLead: '자리에 앉으면 라이브의 모든 사람이 나를 보고 듣게 됩니다.',
+  prejoinApply: '참여 요청',
+  prejoinAccept: '수락하고 참여',
+  prejoinRemember: '이 세션 동안 이 설정을 계속 사용하고 다시 묻지 않기',
   devNote: '개발 모드: 서버가 누구에게나 토큰을 발급합니다. 로컬에서만 사용하세요.',
 };
 

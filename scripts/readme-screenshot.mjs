@@ -90,6 +90,18 @@ async function user(viewport) {
 }
 
 /**
+ * Asks for a seat: "Request to join", then the same in the dialog of the device check.
+ * @param {import('playwright-core').Page} page
+ */
+async function requestSeat(page) {
+  await page.getByRole('button', { name: 'Request to join' }).click();
+  const check = page.getByRole('dialog', { name: 'Before you take a seat' });
+  await check.locator('pre-join-check:state(ready)').waitFor();
+  await check.getByRole('button', { name: 'Request to join' }).click();
+  await check.waitFor({ state: 'hidden' });
+}
+
+/**
  * Joins the live of `link` as `name`.
  * @param {import('playwright-core').Page} page
  * @param {string} link
@@ -185,16 +197,20 @@ try {
   await host.getByLabel('Your name').fill('Hana');
   await host.getByLabel('Live title').fill('Friday night show');
   await host.getByRole('button', { name: 'Start live' }).click();
+  // The check of the devices before going live, then the live.
+  await host.locator('pre-join-check:state(ready)').waitFor();
+  await host.getByRole('button', { name: 'Go live' }).click();
+  await host.locator('live-core-view').waitFor();
   await host.locator('live-session:state(ready)').waitFor();
   const link = await host.locator('#share-link').inputValue();
 
   await join(ada, link, 'Ada');
   await join(grace, link, 'Grace');
-  await ada.getByRole('button', { name: 'Request to join' }).click();
+  await requestSeat(ada);
   await host.getByRole('button', { name: /^Accept \u2068?Ada\u2069?$/ }).click();
   await ada.getByRole('button', { name: 'Leave seat' }).waitFor();
   // Grace asks too and waits: the host's list shows her request.
-  await grace.getByRole('button', { name: 'Request to join' }).click();
+  await requestSeat(grace);
   await host.getByRole('button', { name: /^Accept \u2068?Grace\u2069?$/ }).waitFor();
 
   for (const scheme of /** @type {const} */ (['light', 'dark'])) {

@@ -2,7 +2,9 @@
  * The demo app (`npm start`) end to end: the built demo (scripts/build-demo.mjs) served by the real
  * server in dev mode (`staticDir`), a host in one browser context, two viewers in two tabs of
  * another, clicking like users. Apply → accept → the guest's video plays at the host and at the
- * other viewer; invite → accept; a hostile name stays text; a reload of the guest's tab comes back
+ * other viewer; invite → accept; the check of the devices (<pre-join-check>) before going live and
+ * before taking a seat, its meter moving with the fake microphone; a guest's shared screen reaching
+ * the others; a hostile name stays text; a reload of the guest's tab comes back
  * as the same user on the same seat with the camera on, its video plays at the others again and
  * theirs at it; a reload of the host's gets the live back, with the videos both ways;
  * ending the live takes everyone back to the start; the landing form refuses bad input.
@@ -18,6 +20,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import {
   assertLoopbackOnly,
+  capturedTracks,
   launchBrowser,
   newUserContext,
   ROOT,
@@ -62,6 +65,28 @@ async function joinFromLink(page: Page, link: string, name: string): Promise<str
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await inLive(page);
   return userIdOf(page);
+}
+
+/** The check of the devices on `page` (the host's page, or the viewer's dialog), once its devices are open. */
+async function deviceCheck(page: Page): Promise<void> {
+  await page.locator('pre-join-check:state(ready)').waitFor({ timeout: 30_000 });
+}
+
+/** Waits until the meter of the page's check shows a sound of at least `level` (0..100). */
+async function meterMoves(page: Page, level: number): Promise<void> {
+  const meter = page.getByRole('meter', { name: 'Microphone level' });
+  await waitFor(
+    async () => Number(await meter.getAttribute('aria-valuenow')) >= level,
+    `the meter shows the microphone (≥ ${level})`,
+  );
+}
+
+/** The size of the picture in `userId`'s tile on `page`, as `640×480` (`0×0` without one). */
+function tileSize(page: Page, userId: string): Promise<string> {
+  return page.evaluate((userId) => {
+    const video = window.__e2e.tiles(userId)[0]?.shadowRoot?.querySelector('video');
+    return `${video?.videoWidth ?? 0}×${video?.videoHeight ?? 0}`;
+  }, userId);
 }
 
 /** Whether `page` shows `userId` on a seat whose camera is on. */
@@ -145,9 +170,31 @@ describe('demo app', { timeout: 300_000 }, () => {
     await host.getByLabel('Your name').fill('Hana');
     await host.getByLabel('Live title').fill('Friday show');
     await host.getByRole('button', { name: 'Start live' }).click();
+    // The check of the devices comes first: the camera's picture, the meter moving with the
+    // (fake, beeping) microphone, then "Go live".
+    await deviceCheck(host);
+    assert.equal(await host.locator('live-core-view').count(), 0, 'not live yet');
+    await host.getByRole('heading', { name: 'Check your camera and microphone' }).waitFor();
+    await waitFor(
+      () =>
+        host.evaluate(() => {
+          const video = document.querySelector('pre-join-check')?.shadowRoot?.querySelector('video');
+          return video !== null && video !== undefined && video.videoWidth > 0;
+        }),
+      "the camera's picture in the check",
+    );
+    await meterMoves(host, 20);
+    await host.getByRole('button', { name: 'Go live' }).click();
     await inLive(host);
     hostId = await userIdOf(host);
     await waitFor(() => seatedWithCamera(host, hostId), 'the host on seat 0 with the camera on');
+    // Nothing was opened twice: one camera and one microphone track, the check's.
+    const captured = await capturedTracks(host);
+    assert.deepEqual(
+      captured.map((track) => `${track.source}:${track.readyState}`).sort(),
+      ['camera:live', 'microphone:live'],
+      'the devices of the check went live',
+    );
     const link = await host.locator('#share-link').inputValue();
     assert.match(link, /^http:\/\/127\.0\.0\.1:\d+\/\?live=live-[a-z0-9]+$/);
     assert.equal(await host.locator('#live-title').textContent(), 'Friday show');
@@ -167,17 +214,29 @@ describe('demo app', { timeout: 300_000 }, () => {
     await waitForVideo(ada, hostId);
     lap("two viewers joined; the host's video plays at Ada");
 
-    // Ada asks for a seat; the host accepts her from the requests.
+    // Ada asks for a seat: the check first, in a dialog; its confirm sends the request, and the
+    // host accepts her from the requests.
     await ada.getByRole('button', { name: 'Request to join' }).click();
+    const adaCheck = ada.getByRole('dialog', { name: 'Before you take a seat' });
+    await adaCheck.waitFor();
+    await deviceCheck(ada);
+    await meterMoves(ada, 20);
+    await adaCheck.getByRole('button', { name: 'Request to join' }).click();
+    await adaCheck.waitFor({ state: 'hidden' });
+    await ada.getByRole('button', { name: 'Cancel request' }).waitFor();
     await host.getByRole('button', { name: actionOn('Accept', 'Ada') }).click();
     await ada.getByRole('button', { name: 'Leave seat' }).waitFor();
     await waitForVideo(host, adaId);
     await waitForVideo(grace, adaId);
     lap("apply, accept: Ada's video plays at the host and at Grace");
 
-    // The host invites Grace from the viewers; she accepts.
+    // The host invites Grace from the viewers; she accepts, checks her devices and joins.
     await host.getByRole('button', { name: actionOn('Invite', HOSTILE_NAME) }).click();
     await grace.getByRole('button', { name: actionOn('Accept the invitation from', 'Hana') }).click();
+    const graceCheck = grace.getByRole('dialog', { name: 'Before you take a seat' });
+    await graceCheck.waitFor();
+    await deviceCheck(grace);
+    await graceCheck.getByRole('button', { name: 'Accept and join' }).click();
     await waitFor(() => seatedWithCamera(host, graceId), 'Grace on a seat with her camera, at the host');
     await waitForVideo(host, graceId);
     await waitForVideo(ada, graceId);
@@ -248,6 +307,46 @@ describe('demo app', { timeout: 300_000 }, () => {
     await waitForVideo(viewers.page, hostId);
     await waitForVideo(grace, hostId);
     lap("reload of the host: the guests' videos play at the host, the host's at the guests");
+    assertQuiet();
+  });
+
+  it("a guest's shared screen reaches the host and the other viewer, and the camera comes back", async (t) => {
+    assert.notEqual(adaId, '', 'the flow above seated Ada');
+    const lap = lapper(t);
+    const host = hostUser.page;
+    const ada = viewers.page;
+    const camera = await tileSize(ada, adaId);
+    assert.equal(camera, '640×480', "Ada's own tile shows her camera (the fake camera's size)");
+    await ada.getByRole('button', { name: 'Share screen' }).click();
+    await ada.getByRole('button', { name: 'Stop sharing' }).waitFor();
+    assert.ok(
+      (await capturedTracks(ada)).some((track) => track.source === 'screen' && track.readyState === 'live'),
+      'Ada captures her screen',
+    );
+    // Her own tile shows what the others see: the screen (the fake screen has the page's size).
+    const screen = await waitFor(async () => {
+      const size = await tileSize(ada, adaId);
+      return size !== camera && size !== '0×0' ? size : null;
+    }, "Ada's screen in her own tile");
+    for (const page of [host, grace]) {
+      await waitFor(
+        async () => (await tileSize(page, adaId)) === screen,
+        `Ada's screen (${screen}) in her tile`,
+      );
+      await waitForVideo(page, adaId);
+    }
+    lap("Ada's screen plays at the host and at Grace");
+    await ada.getByRole('button', { name: 'Stop sharing' }).click();
+    await ada.getByRole('button', { name: 'Share screen' }).waitFor();
+    for (const page of [host, grace]) {
+      await waitFor(async () => (await tileSize(page, adaId)) !== screen, "Ada's camera in her tile again");
+      await waitForVideo(page, adaId);
+    }
+    assert.ok(
+      (await capturedTracks(ada)).every((track) => track.source !== 'screen' || track.readyState === 'ended'),
+      'the screen capture ended',
+    );
+    lap("Ada's camera back at the host and at Grace");
     assertQuiet();
   });
 
