@@ -23,6 +23,9 @@
  *   or more elements use), exporting only what they import; and one `<tag>-[hash].js` per element
  *   with its own code, importing the base (code fewer elements share is a `chunk-[hash].js`). Its
  *   lazy parts (media, WebRTC, local mode, locales) are chunks of the same folder.
+ *   The English catalog is cut the same way: a text only some tags show comes in those tags' own
+ *   modules, which add it to the catalog before their element is defined (`englishByTags`,
+ *   docs/decisions/0037); the base keeps the rest.
  *   `elements/manifest.json` lists, for each tag, every file a page fetches when the tag appears (the
  *   size budgets and the tests read it). `<seat-menu>` is left to the autoloader there: `<live-core-view>`
  *   renders it for hosts only, and the autoloader registers it when it appears in the view.
@@ -236,11 +239,14 @@ async function buildAutoloader(outDir) {
   const elements = elementOutputs(graph.metafile);
   /** @type {Map<string, number>} */
   const reach = new Map();
+  /** @type {Map<string, Set<string>>} each module's tags: the elements that reach it at once */
+  const tagsOf = new Map();
   /** @type {Set<string>} */
   const elementSide = new Set();
-  for (const output of elements.values()) {
+  for (const [tag, output] of elements) {
     for (const input of inputsOf(graph.metafile, staticClosure(graph.metafile, [output]))) {
       reach.set(input, (reach.get(input) ?? 0) + 1);
+      tagsOf.set(input, (tagsOf.get(input) ?? new Set()).add(tag));
     }
   }
   /** @type {Set<string>} */
@@ -260,8 +266,12 @@ async function buildAutoloader(outDir) {
     }
   }
 
-  // 2. The base, exporting what the element side imports from it.
+  // 2. The base, exporting what the element side imports from it (and the catalog's hook).
+  const english = await englishByTags(graph.metafile, tagsOf, elements.size);
   const imports = await baseImports(elementSide, base);
+  if (english.parts.length > 0) {
+    imports.set(`./${LOCALIZE}`, (imports.get(`./${LOCALIZE}`) ?? new Set()).add(ADD_SHIPPED));
+  }
   /** @type {Map<string, string>} `specifier name` → the base's export name */
   const exportName = new Map();
   const lines = [];
@@ -279,7 +289,7 @@ async function buildAutoloader(outDir) {
   }
   const baseBuild = await build({
     ...shared,
-    plugins: [noDebug, ...extraPlugins],
+    plugins: [english.plugin, noDebug, ...extraPlugins],
     stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'autoloader-base.js', loader: 'js' },
     outdir: outDir,
     splitting: true,
@@ -331,9 +341,47 @@ async function buildAutoloader(outDir) {
       });
     },
   };
+  /**
+   * Each tag's module is a wrapper that first adds the English texts only its tags show, then
+   * imports the element.
+   * @type {import('esbuild').Plugin}
+   */
+  const withTexts = {
+    name: 'co-guest-kit:with-texts',
+    setup(context) {
+      context.onResolve({ filter: /^\.\/elements\// }, (args) => {
+        if (relative(root, args.importer) !== 'src/autoloader.ts' || args.kind !== 'dynamic-import') {
+          return undefined;
+        }
+        const tag = ELEMENT_IMPORT.exec(args.path)?.[1];
+        const parts = english.parts.filter((part) => tag !== undefined && part.tags.has(tag));
+        if (parts.length === 0) return undefined;
+        return { path: `src/elements/${tag}/${tag}.ts`, namespace: 'co-guest-kit:tag' };
+      });
+      // The texts come inline in each tag's module, even those several tags show: a part of
+      // its own would be one more file for a page to fetch, each compressed alone.
+      context.onLoad({ filter: /.*/, namespace: 'co-guest-kit:tag' }, (args) => {
+        const tag = /^src\/elements\/([a-z-]+)\//.exec(args.path)?.[1] ?? '';
+        const texts = english.parts.filter((part) => part.tags.has(tag)).flatMap((part) => part.texts);
+        const add = exportName.get(`./${LOCALIZE} ${ADD_SHIPPED}`);
+        return {
+          contents: [
+            `import { ${add} as add } from ${JSON.stringify(baseUrl)};`,
+            `add({${texts.join(',')}});`,
+            `import ${JSON.stringify(`./${args.path}`)};`,
+          ].join('\n'),
+          resolveDir: root,
+          loader: 'js',
+        };
+      });
+      context.onResolve({ filter: /^\.\/base-[^/]+\.js$/ }, (args) =>
+        args.namespace === 'co-guest-kit:tag' ? { path: args.path, external: true } : undefined,
+      );
+    },
+  };
   const elementsBuild = await build({
     ...common,
-    plugins: [leftToAutoloader, fromBase, noDebug, ...extraPlugins],
+    plugins: [leftToAutoloader, withTexts, fromBase, english.plugin, noDebug, ...extraPlugins],
   });
 
   /** @type {import('esbuild').Metafile} */
@@ -368,6 +416,102 @@ async function buildAutoloader(outDir) {
     manifest.tags[tag] = files.map((file) => relative(outDir, resolve(root, file))).sort();
   }
   return { metafile, manifest };
+}
+
+/** The English catalog, the module that holds the catalogs, and its hook for shipped texts. */
+const MESSAGES = 'src/i18n/messages.ts';
+const LOCALIZE = 'src/i18n/localize.ts';
+const ADD_SHIPPED = 'addShippedMessages';
+/** The autoloader's import of an element's module. */
+const ELEMENT_IMPORT = /^\.\/elements\/([a-z-]+)\/\1\.js$/;
+
+/**
+ * @typedef {object} EnglishPart
+ * @property {Set<string>} tags The tags that show these texts.
+ * @property {string[]} texts Its entries of the catalog, as written (`'key': 'text'`).
+ */
+
+/**
+ * The English catalog cut by tag, for the autoloader build: a text that only some tags show
+ * leaves the base and comes with those tags' modules, which add it to the catalog
+ * (`addShippedMessages`) before their element is defined. A key stays in the base when any
+ * module outside the elements' own folders names it (the error table, shared helpers, the
+ * controllers), when a module no tag reaches at once names it, when every tag shows it, or when no
+ * module names it as a whole string (a key built at run time): a text is never missing.
+ *
+ * The drop-in file and the package keep the whole catalog in one object (`en`).
+ * @param {import('esbuild').Metafile} metafile the autoloader's graph (step 1)
+ * @param {Map<string, Set<string>>} tagsOf each module's tags
+ * @param {number} tagCount
+ * @returns {Promise<{ parts: EnglishPart[], plugin: import('esbuild').Plugin }>}
+ */
+async function englishByTags(metafile, tagsOf, tagCount) {
+  const source = await readFile(resolve(root, MESSAGES), 'utf8');
+  const file = ts.createSourceFile(MESSAGES, source, ts.ScriptTarget.Latest, true);
+  /** @type {import('typescript').ObjectLiteralExpression | undefined} */
+  let catalog;
+  for (const statement of file.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      let value = declaration.initializer;
+      while (value !== undefined && (ts.isAsExpression(value) || ts.isSatisfiesExpression(value))) {
+        value = value.expression;
+      }
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === 'en' && value !== undefined) {
+        if (ts.isObjectLiteralExpression(value)) catalog = value;
+      }
+    }
+  }
+  if (catalog === undefined) throw new Error(`bundle: ${MESSAGES} has no \`en\` object literal`);
+  /** @type {Map<string, import('typescript').PropertyAssignment>} */
+  const entries = new Map();
+  for (const property of catalog.properties) {
+    if (!ts.isPropertyAssignment(property) || !ts.isStringLiteral(property.name)) {
+      throw new Error(`bundle: ${MESSAGES}: every entry of \`en\` must be 'key': 'text'`);
+    }
+    entries.set(property.name.text, property);
+  }
+
+  /** @type {Map<string, Set<string> | null>} each key's tags; null: the base keeps it */
+  const shownBy = new Map();
+  for (const input of Object.keys(metafile.inputs)) {
+    if (!input.startsWith('src/') || input === MESSAGES || input.startsWith('src/i18n/locales/')) continue;
+    const text = await readFile(resolve(root, input), 'utf8');
+    const tags = ELEMENT_OWN.test(input) ? tagsOf.get(input) : undefined;
+    for (const key of entries.keys()) {
+      if (!text.includes(`'${key}'`) && !text.includes(`"${key}"`) && !text.includes(`\`${key}\``)) continue;
+      const known = shownBy.get(key);
+      if (tags === undefined || known === null) shownBy.set(key, null);
+      else shownBy.set(key, new Set([...(known ?? []), ...tags]));
+    }
+  }
+  /** @type {Map<string, EnglishPart>} */
+  const parts = new Map();
+  /** @type {Set<string>} */
+  const moved = new Set();
+  for (const [key, tags] of shownBy) {
+    if (tags === null || tags.size === 0 || tags.size >= tagCount) continue;
+    const id = [...tags].sort().join(' ');
+    const part = parts.get(id) ?? { tags, texts: [] };
+    part.texts.push(/** @type {import('typescript').PropertyAssignment} */ (entries.get(key)).getText(file));
+    parts.set(id, part);
+    moved.add(key);
+  }
+  const kept = [...entries].filter(([key]) => !moved.has(key)).map(([, entry]) => entry.getText(file));
+  const trimmed = `${source.slice(0, catalog.getStart(file))}{${kept.join(',')}}${source.slice(catalog.end)}`;
+  return {
+    parts: [...parts.values()],
+    plugin: {
+      name: 'co-guest-kit:english-by-tags',
+      setup(context) {
+        context.onLoad({ filter: /[\\/]src[\\/]i18n[\\/]messages\.ts$/ }, (args) =>
+          relative(root, args.path) === MESSAGES && moved.size > 0
+            ? { contents: trimmed, loader: 'ts' }
+            : undefined,
+        );
+      },
+    },
+  };
 }
 
 /**
@@ -469,7 +613,7 @@ function elementOutputs(metafile) {
   /** @type {Map<string, string>} */
   const found = new Map();
   for (const [file, output] of Object.entries(metafile.outputs)) {
-    const match = /^src\/elements\/([a-z-]+)\/\1\.ts$/.exec(output.entryPoint ?? '');
+    const match = /^(?:co-guest-kit:tag:)?src\/elements\/([a-z-]+)\/\1\.ts$/.exec(output.entryPoint ?? '');
     if (match?.[1] !== undefined) found.set(match[1], file);
   }
   return found;

@@ -115,6 +115,17 @@ export function registerMessages(locale: string, messages: Partial<Messages>): (
 }
 
 /**
+ * Adds shipped English texts to the built-in catalog. Not public API: the autoloader's element
+ * modules (`dist/browser/elements/`) carry the texts only their tags show and add them here before
+ * their element is defined (scripts/bundle.mjs, docs/decisions/0037). Pages use `registerMessages`.
+ */
+export function addShippedMessages(messages: Partial<Messages>): void {
+  const catalogs = $catalogs.get();
+  // The autoloader build starts `en` with only the texts of its base; each tag adds its own.
+  $catalogs.set({ ...catalogs, en: { ...catalogs.en, ...messages } as Messages });
+}
+
+/**
  * The message `key` in the current locale with its placeholders filled, for code outside elements
  * (elements use `LocalizeController#t`, which also re-renders them).
  *

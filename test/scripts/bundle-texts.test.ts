@@ -1,0 +1,98 @@
+/**
+ * The English catalog cut by tag in the autoloader's files (scripts/bundle.mjs, ADR 0037): each
+ * tag's files (`elements/manifest.json`) carry every text its element's own sources name, an
+ * audience page carries no text that only a host's tags show, and the drop-in file keeps the whole
+ * catalog.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { en } from '../../src/i18n/messages.js';
+// @ts-expect-error -- a plain .mjs module without type declarations
+import { PAGES as pages } from '../../scripts/size-checks.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const PAGES = pages as { readonly audience: readonly string[]; readonly host: readonly string[] };
+
+interface Manifest {
+  readonly autoloader: string;
+  readonly tags: Readonly<Record<string, readonly string[]>>;
+}
+
+/** Whether `code` names `key` as a whole string. */
+function names(code: string, key: string): boolean {
+  return code.includes(`"${key}"`) || code.includes(`'${key}'`) || code.includes(`\`${key}\``);
+}
+
+/** Whether minified `code` holds the text of `key` (an entry `"key":"…"` of a catalog object). */
+function defines(code: string, key: string): boolean {
+  return code.includes(`"${key}":`) || code.includes(`'${key}':`);
+}
+
+/** The keys of the catalog that the sources of `folder` (under src/elements) name. */
+async function keysOf(folder: string): Promise<string[]> {
+  const dir = join(root, 'src/elements', folder);
+  let text = '';
+  for (const file of await readdir(dir)) {
+    if (file.endsWith('.ts')) text += await readFile(join(dir, file), 'utf8');
+  }
+  return Object.keys(en).filter((key) => names(text, key));
+}
+
+describe('the English catalog in the autoloader’s files', { timeout: 120_000 }, () => {
+  let out: string;
+  let manifest: Manifest;
+  /** The text of `files` (paths from the output folder), joined. */
+  const read = async (files: readonly string[]): Promise<string> =>
+    (await Promise.all(files.map((file) => readFile(join(out, file), 'utf8')))).join('\n');
+  const page = (tags: readonly string[]): string[] => [
+    ...new Set([manifest.autoloader, ...tags.flatMap((tag) => manifest.tags[tag] ?? [])]),
+  ];
+
+  before(async () => {
+    out = await mkdtemp(join(tmpdir(), 'co-guest-kit-texts-'));
+    // @ts-expect-error -- a plain .mjs build script without type declarations
+    const { bundle } = (await import('../../scripts/bundle.mjs')) as {
+      bundle: (options: { outDir: string }) => Promise<unknown>;
+    };
+    await bundle({ outDir: out });
+    manifest = JSON.parse(await readFile(join(out, 'elements/manifest.json'), 'utf8')) as Manifest;
+  });
+
+  after(async () => {
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('each tag’s files carry every text its own sources name', async () => {
+    for (const [tag, files] of Object.entries(manifest.tags)) {
+      const code = await read(files);
+      const keys = await keysOf(tag);
+      for (const key of keys) assert.ok(defines(code, key), `<${tag}>'s files hold the text of "${key}"`);
+    }
+  });
+
+  it('an audience page carries no text that only the host’s lists and menus show', async () => {
+    const code = await read(page(PAGES.audience));
+    const hostOnly = ['applicant-list', 'audience-list', 'seat-menu', 'live-notifications'];
+    const shown = new Set((await Promise.all(PAGES.audience.map((tag) => keysOf(tag)))).flat());
+    const moved = (await Promise.all(hostOnly.map((tag) => keysOf(tag))))
+      .flat()
+      .filter((key) => !shown.has(key));
+    assert.ok(moved.length > 30, `the host's own texts (${moved.length})`);
+    for (const key of moved) assert.ok(!defines(code, key), `"${key}" is not in an audience page`);
+  });
+
+  it('the drop-in file keeps the whole catalog', async () => {
+    const files = [
+      'co-guest-kit.js',
+      ...(await readdir(join(out, 'chunks')))
+        .filter((file) => /^chunk-.*\.js$/.test(file))
+        .map((file) => `chunks/${file}`),
+    ];
+    const code = await read(files);
+    for (const key of Object.keys(en)) assert.ok(defines(code, key), `the drop-in file holds "${key}"`);
+  });
+});
