@@ -46,6 +46,12 @@ export const en = {
   'stage.noSeats': 'No one is on a seat yet',
   'stage.ended': 'The live has ended',
   'stage.unmute': 'Tap to unmute',
+  /** A tile's pin control (a toggle: pressed while pinned); `{name}` is the seat's user. */
+  'stage.pin': 'Pin {name}',
+  /** A tile's full-screen control; `{name}` is the seat's user. */
+  'stage.fullscreen': 'Show {name} full screen',
+  /** The same control while its tile is full screen. */
+  'stage.exitFullscreen': 'Exit full screen',
 
   // <apply-button>
   'apply.request': 'Request to join',

@@ -137,6 +137,29 @@ function rect(element: Element): DOMRect {
   return element.getBoundingClientRect();
 }
 
+/** The seat of the tile that has focus in the view, or `null`. */
+function focusedSeat(el: LiveCoreView): number | null {
+  const focused = el.shadowRoot!.activeElement;
+  return focused instanceof GuestSeatTile ? (focused.seat?.index ?? -1) : null;
+}
+
+/**
+ * Presses Tab `count` times; for each, what has focus: a tile's seat index, the part of one of the
+ * view's controls (`pin-button`…, `seat-menu` for a seat menu), or the text of a page button.
+ */
+async function tabs(el: LiveCoreView, count: number): Promise<(number | string)[]> {
+  const reached: (number | string)[] = [];
+  for (let step = 0; step < count; step += 1) {
+    await sendKeys({ press: 'Tab' });
+    const focused = el.shadowRoot!.activeElement;
+    if (focused instanceof GuestSeatTile) reached.push(focused.seat?.index ?? -1);
+    else if (focused instanceof HTMLElement && focused.part.length > 0) reached.push(focused.part.value);
+    else if (focused !== null) reached.push(focused.localName);
+    else reached.push(document.activeElement?.textContent ?? 'none');
+  }
+  return reached;
+}
+
 describe('<live-core-view>', () => {
   afterEach(() => {
     live?.close();
@@ -178,27 +201,33 @@ describe('<live-core-view>', () => {
       expect(cells(el).every((cell) => cell.parentElement === stage(el))).to.equal(true);
     });
 
-    it("lets the keyboard reach every tile in seat order, and a guest's seat menu after its tile", async () => {
+    it("is one Tab stop: Tab enters on a tile, then reaches that tile's controls, then leaves", async () => {
       await begin({ audience: ['alice'] });
       await live.seat('alice', 4);
       const wrapper = await fixture<HTMLDivElement>(
         html`<div>
           <button type="button">before</button>
           <live-core-view layout="fixed-float" .session=${live.host} live-id=${live.liveId}></live-core-view>
+          <button type="button">after</button>
         </div>`,
       );
       const el = wrapper.querySelector('live-core-view')!;
       await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
       wrapper.querySelector('button')!.focus();
-      const reached: (number | string)[] = [];
-      for (let step = 0; step < 10; step += 1) {
-        await sendKeys({ press: 'Tab' });
-        const focused = el.shadowRoot!.activeElement;
-        reached.push(
-          focused instanceof GuestSeatTile ? (focused.seat?.index ?? -1) : (focused?.localName ?? 'none'),
-        );
-      }
-      expect(reached).to.deep.equal([0, 1, 2, 3, 4, 'seat-menu', 5, 6, 7, 8]);
+      expect(await tabs(el, 4)).to.deep.equal([0, 'pin-button', 'fullscreen-button', 'after']);
+      // Arrows move along the tiles; the tile reached is the stage's stop from then on.
+      wrapper.querySelector('button')!.focus();
+      await sendKeys({ press: 'Tab' });
+      for (let step = 0; step < 4; step += 1) await sendKeys({ press: 'ArrowRight' });
+      expect(focusedSeat(el)).to.equal(4);
+      expect(await tabs(el, 4)).to.deep.equal(['pin-button', 'fullscreen-button', 'seat-menu', 'after']);
+      await sendKeys({ press: 'Shift+Tab' });
+      await sendKeys({ press: 'Shift+Tab' });
+      await sendKeys({ press: 'Shift+Tab' });
+      await sendKeys({ press: 'Shift+Tab' });
+      expect(focusedSeat(el)).to.equal(4);
+      await sendKeys({ press: 'Shift+Tab' });
+      expect(document.activeElement?.textContent).to.equal('before');
     });
 
     it('marks its texts with the language of the messages', async () => {
@@ -221,14 +250,44 @@ describe('<live-core-view>', () => {
         el.streams,
         el.speakingUsers,
         el.activeLayout,
-      ]).to.deep.equal([null, null, null, 'auto', false, null, null, null, 'dynamic-grid']);
+        el.pinned,
+        el.speakerHold,
+        el.noTileControls,
+      ]).to.deep.equal([
+        null,
+        null,
+        null,
+        'auto',
+        false,
+        null,
+        null,
+        null,
+        'dynamic-grid',
+        null,
+        1500,
+        false,
+      ]);
     });
 
-    it('takes live-id, layout and show-empty-seats as attributes', async () => {
+    it('takes live-id, layout, show-empty-seats, pinned, speaker-hold and no-tile-controls as attributes', async () => {
       const el = await fixture<LiveCoreView>(
-        html`<live-core-view live-id="room-1" layout="fixed-float" show-empty-seats></live-core-view>`,
+        html`<live-core-view
+          live-id="room-1"
+          layout="fixed-float"
+          show-empty-seats
+          pinned="ada"
+          speaker-hold="300"
+          no-tile-controls
+        ></live-core-view>`,
       );
-      expect([el.liveId, el.layout, el.showEmptySeats]).to.deep.equal(['room-1', 'fixed-float', true]);
+      expect([
+        el.liveId,
+        el.layout,
+        el.showEmptySeats,
+        el.pinned,
+        el.speakerHold,
+        el.noTileControls,
+      ]).to.deep.equal(['room-1', 'fixed-float', true, 'ada', 300, true]);
     });
 
     it('shows one tile per seat with the seat, keyed by the seat index', async () => {
@@ -475,7 +534,11 @@ describe('<live-core-view>', () => {
       ]);
       const box = boxes[1]!;
       box.scrollIntoView({ block: 'center' });
-      expect(Array.from(box.children).map((child) => child.localName)).to.deep.equal(['seat-menu']);
+      expect(Array.from(box.children).map((child) => child.part.value || child.localName)).to.deep.equal([
+        'pin-button',
+        'fullscreen-button',
+        'seat-menu',
+      ]);
       await box.querySelector('seat-menu')!.updateComplete;
       const cell = rect(box.closest('[part~="cell"]')!);
       expect(rect(box).right).to.be.closeTo(cell.right - 4, 1);
@@ -1068,10 +1131,10 @@ describe('<live-core-view>', () => {
           'the seat waits for lost',
         );
 
-        // 228px wide: the floating tiles take the smallest size, 64px.
+        // 228px wide, and 64px floating tiles (3:4 on this tall stage): smaller than the kit draws them.
         const el = await fixture<LiveCoreView>(
           html`<live-core-view
-            style="width: 228px"
+            style="width: 228px; --live-float-size: 64px"
             layout="dynamic-float"
             .session=${live.host}
             live-id=${live.liveId}
@@ -1087,6 +1150,10 @@ describe('<live-core-view>', () => {
         );
         // The cells fade in: finish that instead of waiting for it.
         for (const animation of el.shadowRoot!.getAnimations()) animation.finish();
+        await waitUntil(
+          () => Math.round(rect(cells(el)[1]!).height) === Math.round((64 * 4) / 3),
+          'the floating tiles take the shape of the tall stage',
+        );
         for (const index of [1, 2, 3, 4]) {
           const tile = tileOf(el, index);
           const cell = tile.closest<HTMLElement>('[part~="cell"]')!;

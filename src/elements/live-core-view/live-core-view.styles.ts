@@ -3,8 +3,6 @@ import { css } from 'lit';
 export default css`
   :host {
     --_gap: var(--live-gap, var(--_cg-space-1));
-    --_float-size: var(--live-float-size, clamp(64px, 28cqi, 180px));
-
     display: block;
     position: relative;
     container: live-core-view / inline-size;
@@ -46,11 +44,16 @@ export default css`
     aspect-ratio: auto;
   }
 
-  /* Float layouts: seat 0 fills the stage, guests float in a column at its inline end. */
+  /*
+   * Float layouts: the main seat fills the stage, the others float in a column at its inline end,
+   * wrapping into a further column towards the inline start when they do not fit (wrap-reverse).
+   * --_float-width and --_float-ratio come from the layout helpers (floatTile).
+   */
 
   .stage.float {
-    grid-template-columns: var(--_float-size);
-    justify-content: end;
+    display: flex;
+    flex-flow: column wrap-reverse;
+    align-content: flex-start;
     padding: var(--_gap);
   }
 
@@ -65,10 +68,13 @@ export default css`
   }
 
   .float .cell:not(.main) {
+    flex: none;
     z-index: 1;
+    width: var(--live-float-size, var(--_float-width, 25cqi));
+    aspect-ratio: var(--_float-ratio, 16 / 9);
   }
 
-  /* Landscape: seat 0 large, guests in a strip at its side (below it on a narrow view). */
+  /* Landscape: the main seat large, guests in a strip at its side (below it on a narrow view). */
 
   .stage.landscape {
     grid-template-columns: minmax(0, 3fr) minmax(0, 1fr);
@@ -111,17 +117,135 @@ export default css`
     }
   }
 
+  /* grid: equal tiles of a video shape, centred; --_tile-width/height come from fitGrid. */
+
+  .stage.fit {
+    display: flex;
+    flex-wrap: wrap;
+    place-content: center;
+  }
+
+  .fit .cell {
+    flex: none;
+    width: var(--_tile-width);
+    height: var(--_tile-height);
+  }
+
+  /*
+   * Speaker arrangement: the main seat large, the others in a filmstrip at its inline end (a wide
+   * stage) or below it (a tall one, .below). --_strip-width/height come from filmstrip.
+   */
+
+  .stage.speaker {
+    grid-template-columns: var(--_strip-width, 20cqi);
+    grid-template-rows: none;
+    grid-auto-rows: var(--_strip-height, calc(20cqi * 9 / 16));
+    place-content: center end;
+  }
+
+  .stage.speaker.below {
+    grid-template-columns: none;
+    grid-template-rows: var(--_strip-height, calc(30cqi * 4 / 3));
+    grid-auto-flow: column;
+    grid-auto-columns: var(--_strip-width, 30cqi);
+    place-content: end center;
+  }
+
+  .speaker .cell.main {
+    position: absolute;
+    inset: 0;
+    inset-inline-end: calc(var(--_strip-width, 20cqi) + var(--_gap));
+  }
+
+  .speaker.below .cell.main {
+    inset: 0;
+    inset-block-end: calc(var(--_strip-height, calc(30cqi * 4 / 3)) + var(--_gap));
+  }
+
+  .speaker.solo .cell.main {
+    inset: 0;
+  }
+
   @container live-core-view (max-width: 320px) {
     :host {
       --_gap: var(--live-gap, 2px);
     }
   }
 
-  /* Per-seat controls, in the tile's top bar (its actions slot, at the inline end). */
+  /* A tile shown full screen: the whole picture, no corners. */
+
+  .cell > guest-seat-tile:fullscreen {
+    --seat-radius: 0;
+    --seat-video-fit: contain;
+  }
+
+  /*
+   * Per-seat controls, in the tile's top bar (its actions slot, at the inline end). Pin and full
+   * screen show while the pointer is over the tile or focus is in it, on touch screens always, and
+   * the pin while pressed; --seat-menu-size (24px on a small tile, from the tile) sizes them all.
+   * On a tile too narrow for all of them in a row, they wrap under each other.
+   */
 
   .seat-actions {
     display: flex;
+    flex-wrap: wrap;
+    justify-content: flex-end;
     gap: var(--_cg-space-1);
+    max-width: 100%;
+  }
+
+  .tile-button {
+    display: grid;
+    flex: none;
+    place-items: center;
+    width: var(--seat-menu-size, 32px);
+    height: var(--seat-menu-size, 32px);
+    padding: 0;
+    border: 0;
+    border-radius: var(--_cg-radius-full);
+    background: var(--_cg-overlay-background);
+    color: var(--_cg-color-on-overlay);
+    cursor: pointer;
+    opacity: 0;
+    transition:
+      opacity var(--_cg-duration) var(--_cg-easing),
+      background-color var(--_cg-duration) var(--_cg-easing);
+  }
+
+  .tile-button[hidden] {
+    display: none;
+  }
+
+  .cell:hover .tile-button,
+  .cell:focus-within .tile-button,
+  .tile-button[aria-pressed='true'] {
+    opacity: 1;
+  }
+
+  @media (hover: none) {
+    .tile-button {
+      opacity: 1;
+    }
+  }
+
+  .tile-button:hover {
+    background: color-mix(in srgb, var(--_cg-overlay-background), #000 25%);
+  }
+
+  .tile-button[aria-pressed='true'] {
+    background: var(--_cg-color-accent);
+    color: var(--_cg-color-on-accent);
+  }
+
+  .tile-button:focus-visible {
+    outline: var(--_cg-focus-ring-width) solid var(--_cg-focus-ring-color);
+    outline-offset: var(--_cg-focus-ring-offset);
+    box-shadow: 0 0 0 calc(var(--_cg-focus-ring-offset) + var(--_cg-focus-ring-width)) #fff;
+  }
+
+  .tile-button svg {
+    width: 60%;
+    height: 60%;
   }
 
   /* "Request to join" / "Invite" on an empty seat. */
@@ -229,6 +353,10 @@ export default css`
   @media (prefers-reduced-motion: reduce) {
     .cell {
       animation: none;
+    }
+
+    .tile-button {
+      transition: none;
     }
   }
 `;

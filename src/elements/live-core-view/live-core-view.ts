@@ -13,21 +13,31 @@ import type { LiveCoreController } from '../../core/live-core-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { isManager } from '../../protocol/roles.js';
-import type { LiveInfo, Role, SeatInfo, UserInfo } from '../../protocol/types.js';
+import type { LiveInfo, Role, SeatInfo, SeatUserInfo, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { plusIcon, speakerIcon } from '../../utils/icons.js';
+import { displayName, isolate } from '../../utils/safe-url.js';
 import '../guest-seat-tile/guest-seat-tile.js';
 import '../seat-menu/seat-menu.js';
 import { LiveMedia, mediaFor, type ViewerStatus } from '../../media/live-media.js';
-import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
+import type { EmptySeatSelectEvent, GuestSeatTile } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
-  hasMainSeat,
+  filmstrip,
+  fitGrid,
+  floatTile,
+  mainSeat,
+  nextSpeakerFocus,
   resolveLayout,
   shownSeats,
+  SPEAKER_HOLD_MS,
+  stageArrangement,
   stageGrid,
   STAGE_LAYOUTS,
+  type Box,
+  type SpeakerFocus,
+  type StageArrangement,
   type StageGrid,
   type StageLayout,
   type StageLayoutOption,
@@ -41,10 +51,11 @@ import {
   type ViewLayer,
 } from './seat-views.js';
 import styles from './live-core-view.styles.js';
-import { SeatApplyRequestEvent, SeatInviteRequestEvent } from './events.js';
+import { exitFullscreenIcon, fullscreenIcon, pinIcon } from './icons.js';
+import { SeatApplyRequestEvent, SeatInviteRequestEvent, SeatPinEvent, SeatUnpinEvent } from './events.js';
 
 export * from './events.js';
-export { STAGE_LAYOUTS, type StageLayout, type StageLayoutOption } from './layout.js';
+export { SPEAKER_HOLD_MS, STAGE_LAYOUTS, type StageLayout, type StageLayoutOption } from './layout.js';
 export type { SeatFullInfo, SeatLayerView, VideoWidgetBuilder, ViewLayer } from './seat-views.js';
 export type { SeatTemplateData } from './stamp.js';
 
@@ -90,6 +101,30 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
   return seat.userInfo !== null;
 }
 
+/** The stage's box (its border box) and the gap between its cells, in CSS pixels. */
+interface StageBox extends Box {
+  readonly gap: number;
+}
+
+/** How the stage is drawn: classes and custom properties for its arrangement, and its columns. */
+interface StageLook {
+  readonly classes: Readonly<Record<string, boolean>>;
+  readonly style: Readonly<Record<string, string>>;
+  /** Tiles per row for Up and Down (1 where the tiles are in one column or row). */
+  readonly columns: number;
+}
+
+/** Whether the browser can show an element full screen (iPhone Safari cannot). */
+function canFullscreen(): boolean {
+  return (
+    (document.fullscreenEnabled as boolean | undefined) === true && 'requestFullscreen' in Element.prototype
+  );
+}
+
+function ignore(): void {
+  // A refused request (no user gesture, not allowed): the page stays as it is.
+}
+
 /**
  * The live's stage (the seed's `LiveCoreWidget`): one `<guest-seat-tile>` per seat, laid out by a
  * layout template like Tencent's, with per-seat foreground and background layers the page builds
@@ -103,18 +138,38 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * and their descendants, so kit elements inside it need no attributes.
  *
  * **Seats.** Tiles are keyed by seat index and created and removed as the layout shows seats. Every
- * tile is `selectable`, so the keyboard reaches them in seat order; activating an occupied tile
- * fires the tile's own `seat-select` (it bubbles out of the view; the view adds nothing).
+ * tile is `selectable`; activating an occupied tile fires the tile's own `seat-select` (it bubbles
+ * out of the view; the view adds nothing).
  * Activating an empty, unlocked seat asks to join (`seat-apply-request`, for an audience member who
  * has no request or seat yet) or to invite (`seat-invite-request`, for the owner and administrators);
  * the empty tile then reads "Request to join" or "Invite". A locked seat asks nothing.
  *
- * **Layouts** (`layout`): `dynamic-grid` (occupied seats in a grid that adapts to their count),
- * `fixed-grid` (every seat, 3 × 3 for 9), `dynamic-float` (seat 0 fills the stage, guests float in a
- * column at its inline end), `fixed-float` (the same with every seat), `landscape` (a 16:9 stage:
- * seat 0 large, guests in a strip at the side, below it on a narrow view). `auto` (default) picks
- * by `liveInfo.maxSeatCount`: 7 → `dynamic-float`, 4 → `landscape`, else `dynamic-grid`. Dynamic
- * layouts show empty seats too with `show-empty-seats`.
+ * **Keyboard.** The stage is one stop of the Tab sequence (a roving tabindex): Tab enters it on the
+ * last tile that had focus (at first the large one, else the first), then goes through that tile's
+ * controls (pin, full screen, the host's seat menu) and on out of the stage. Arrow keys move between
+ * tiles in seat order (Up and Down by rows in the grids), Home and End to the first and last;
+ * Enter and Space activate the tile.
+ *
+ * **Layouts** (`layout`). Tencent's templates: `dynamic-grid` (occupied seats in a grid that adapts
+ * to their count), `fixed-grid` (every seat, 3 × 3 for 9), `dynamic-float` (seat 0 fills the stage,
+ * guests float in a column at its inline end, 16:9 tiles a quarter of the stage wide on a wide
+ * stage, 3:4 tiles 30% wide on a tall one), `fixed-float` (the same with every seat), `landscape` (a
+ * 16:9 stage: seat 0 large, guests in a strip at the side, below it on a narrow view). And the
+ * meeting views: `grid` (equal 16:9 tiles, as many columns as make them largest on the stage,
+ * centred) and `speaker` (the active speaker large, the others in a filmstrip at the side of a wide
+ * stage or below on a tall one; a new speaker takes over once the one shown has been quiet for
+ * `speaker-hold` ms; with nobody speaking, the user on seat 0). `auto` (default) picks by
+ * `liveInfo.maxSeatCount`: 7 → `dynamic-float`, 4 → `landscape`, else `dynamic-grid`. Dynamic
+ * layouts (all but the two fixed ones) show empty seats too with `show-empty-seats`.
+ *
+ * **Pin and full screen.** Each occupied tile has a pin control (a toggle button, `aria-pressed`) and
+ * a full-screen control in its top inline-end corner, shown while the pointer is over the tile or
+ * focus is in it (always on touch screens, and the pin while pressed). Pinning fires `seat-pin`
+ * (unpinning `seat-unpin`); unless the page prevents it, the view sets `pinned`, which shows that
+ * user large in any layout, for this viewer only. The full-screen control shows the tile alone on
+ * the screen (`requestFullscreen()` on the tile; Escape or the control again leaves); where the
+ * browser offers no element full screen (iPhone Safari), the control is hidden. `no-tile-controls`
+ * hides both.
  *
  * **Layers** (the seed's `VideoWidgetBuilder`). For each occupied seat and each layer
  * (`foreground`: always over the video; `background`: while the user has no video):
@@ -141,7 +196,8 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  *
  * Texts come from the i18n layer (`setLocale`, `registerMessages`).
  *
- * @summary The live's stage: a video tile per seat, in Tencent's layouts, with custom layers.
+ * @summary The live's stage: a video tile per seat, in Tencent's layouts, a grid or a speaker view,
+ *   with pin, full screen and custom layers.
  *
  * @slot - Content drawn over the stage, at its bottom (kit elements such as `<apply-button>` read
  *   the view's live from context).
@@ -154,13 +210,18 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * @csspart stage - The stage: a CSS grid of cells, a list of seats for assistive technology.
  * @csspart cell - Each seat's cell (a list item) holding its tile.
  * @csspart cell-<index> - The cell of seat `<index>` (0-based): `cell-0` is the host's seat.
- * @csspart cell-main - The cell of seat 0 in the float and landscape layouts (the large one).
+ * @csspart cell-main - The cell shown large: seat 0 in the float and landscape layouts, the speaker
+ *   in `speaker`, the pinned user's in any layout.
+ * @csspart cell-pinned - The cell of the pinned user (`pinned`).
  * @csspart cell-empty - The cell of an empty seat.
  * @csspart seat - Each `<guest-seat-tile>`; its own parts are exported as `seat-<part>`
  *   (`seat-video`, `seat-name-tag`, `seat-foreground`…).
  * @csspart seat-actions - The box at the top inline-end corner of each occupied seat's tile (its
- *   `actions` slot) holding per-seat controls: the host's `<seat-menu>` (see `no-seat-menu`). The
- *   tile's texts keep clear of it.
+ *   `actions` slot) holding per-seat controls: pin, full screen (see `no-tile-controls`) and the
+ *   host's `<seat-menu>` (see `no-seat-menu`). The tile's texts keep clear of it.
+ * @csspart pin-button - The pin control of a seat ("Pin Ada", `aria-pressed` while pinned).
+ * @csspart fullscreen-button - The full-screen control of a seat ("Show Ada full screen", then
+ *   "Exit full screen"); hidden where the browser has no element full screen.
  * @csspart seat-menu-trigger - The `<seat-menu>` button of a seat (the menu's `trigger` part).
  * @csspart seat-menu - The open `<seat-menu>` of a seat (the menu's `menu` part).
  * @csspart empty-action - "Request to join" / "Invite" on an empty seat that offers it.
@@ -177,14 +238,19 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  *   `auto` to size it by the view's height.
  * @cssproperty [--live-stage-background=var(--cg-color-stage)] - Fill of the stage.
  * @cssproperty [--live-stage-radius=var(--cg-radius-l, 12px)] - Corner radius of the stage.
- * @cssproperty [--live-float-size=clamp(64px, 28cqi, 180px)] - Width of the floating guest tiles
- *   in the float layouts (`cqi`: a share of the view's width).
+ * @cssproperty [--live-float-size] - Width of the floating guest tiles in the float layouts. Unset
+ *   (default): a quarter of a wide stage (at least 160px), 30% of a tall one (at least 96px), less
+ *   when many tiles share a column. Their shape is 16:9 on a wide stage, 3:4 on a tall one.
  *
  * @cssstate dynamic-grid - The active layout is `dynamic-grid` (`layout`, or what `auto` picked).
  * @cssstate fixed-grid - The active layout is `fixed-grid`.
  * @cssstate dynamic-float - The active layout is `dynamic-float`.
  * @cssstate fixed-float - The active layout is `fixed-float`.
  * @cssstate landscape - The active layout is `landscape`.
+ * @cssstate grid - The active layout is `grid`.
+ * @cssstate speaker - The active layout is `speaker`.
+ * @cssstate pinned - A pinned user (`pinned`) is on a seat shown: their tile is large.
+ * @cssstate fullscreen - One of the view's tiles is full screen.
  * @cssstate empty - No one is on a seat (or there is no live).
  * @cssstate ended - The live has ended (`liveSeatStore.liveEnded`).
  * @cssstate audio-blocked - The browser holds the live's sound back until a user gesture; the
@@ -198,6 +264,10 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  *   composed.
  * @fires {EmptySeatSelectEvent} empty-seat-select - From a tile: an empty seat was activated (also
  *   when it is locked). Bubbles, composed.
+ * @fires {SeatPinEvent} seat-pin - The viewer pressed a tile's pin control. Cancelable; by default the
+ *   view sets `pinned` to the tile's user. Bubbles, composed.
+ * @fires {SeatUnpinEvent} seat-unpin - The viewer pressed the pinned tile's pin control. Cancelable;
+ *   by default the view sets `pinned` to `null`. Bubbles, composed.
  * @fires {ActionErrorEvent} action-error - Applying for a seat failed. Bubbles, composed.
  */
 export class LiveCoreView extends LitElement {
@@ -215,8 +285,18 @@ export class LiveCoreView extends LitElement {
    */
   @property({ attribute: false }) controller: LiveCoreController | null = null;
 
-  /** The layout template, or `auto` (default) to pick one from the live's seat count. */
+  /** The layout, or `auto` (default) to pick one of Tencent's templates from the live's seat count. */
   @property() layout: StageLayoutOption = 'auto';
+
+  /**
+   * The user shown large for this viewer, by user id, in any layout, while they are on a seat shown
+   * (a seat move keeps them pinned). `null` (default): none. The tiles' pin controls set and clear
+   * it (reflected to the attribute).
+   */
+  @property({ reflect: true }) pinned: string | null = null;
+
+  /** How long (ms) the `speaker` layout keeps a speaker large once they are quiet (default 1500). */
+  @property({ type: Number, attribute: 'speaker-hold' }) speakerHold = SPEAKER_HOLD_MS;
 
   /** Dynamic layouts show empty seats too (fixed layouts always do). */
   @property({ type: Boolean, attribute: 'show-empty-seats' }) showEmptySeats = false;
@@ -226,6 +306,9 @@ export class LiveCoreView extends LitElement {
    * only to the owner and administrators, and never on their own seat.
    */
   @property({ type: Boolean, attribute: 'no-seat-menu' }) noSeatMenu = false;
+
+  /** Hides the pin and full-screen controls of the tiles. */
+  @property({ type: Boolean, attribute: 'no-tile-controls' }) noTileControls = false;
 
   /** Builds per-seat layer views (the seed's `VideoWidgetBuilder`); wins over `<template>` children. */
   @property({ attribute: false }) videoWidgetBuilder: VideoWidgetBuilder | null = null;
@@ -266,6 +349,22 @@ export class LiveCoreView extends LitElement {
   #layout: StageLayout = 'dynamic-grid';
   #shown: readonly SeatInfo[] = [];
   #grid: StageGrid = { columns: 1, rows: 1, solo: false };
+  /** The seat shown large, or `null`. */
+  #main: number | null = null;
+  #arrangement: StageArrangement = 'grid';
+  /** The stage's content box and gap, once measured (`#resize`). */
+  #stageBox: StageBox | null = null;
+  readonly #resize = new ResizeObserver((entries) => {
+    this.#measure(entries[0]);
+  });
+  /** Who the `speaker` layout shows, and the timer of its next look (a speaker's hold). */
+  #speakerFocus: SpeakerFocus | null = null;
+  #speakerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The seat whose tile is the stage's stop in the Tab sequence (roving tabindex). */
+  #activeSeat: number | null = null;
+  /** The seat whose tile is full screen. */
+  #fullscreenSeat: number | null = null;
+  #look: StageLook = { classes: { grid: true }, style: {}, columns: 1 };
 
   constructor() {
     super();
@@ -281,11 +380,24 @@ export class LiveCoreView extends LitElement {
     super.connectedCallback();
     this.#observer.observe(this, { childList: true });
     this.#readTemplates();
+    document.addEventListener('fullscreenchange', this.#onFullscreenChange);
+    const stage = this.#stage();
+    if (stage !== null) this.#resize.observe(stage);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#observer.disconnect();
+    this.#resize.disconnect();
+    document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
+    clearTimeout(this.#speakerTimer);
+    this.#speakerFocus = null;
+  }
+
+  protected override firstUpdated(): void {
+    // The observer reports the stage's box before the first frame is drawn, then on every resize.
+    const stage = this.#stage();
+    if (stage !== null) this.#resize.observe(stage);
   }
 
   /**
@@ -301,6 +413,12 @@ export class LiveCoreView extends LitElement {
     this.#layout = layout;
     this.#shown = shown;
     this.#grid = stageGrid(layout, shown, seats.length);
+    const speaker = this.#followSpeaker(layout, shown);
+    const pinned = this.#pinnedUser();
+    this.#main = mainSeat(layout, shown, pinned, speaker);
+    this.#arrangement = stageArrangement(layout, this.#main);
+    this.#look = this.#stageLook();
+    const pinnedShown = pinned !== null && shown.some((seat) => seat.userInfo?.userId === pinned);
     const selfId = this.#user.value?.userId;
     this.#views.sync(
       shown.filter(occupied).map((seat) => ({ seat, local: seat.userInfo.userId === selfId })),
@@ -312,13 +430,13 @@ export class LiveCoreView extends LitElement {
       empty: !seats.some(occupied),
       ended: this.#ended.value,
       'audio-blocked': this.#autoplayBlocked.value,
+      pinned: pinnedShown,
+      fullscreen: this.#fullscreenSeat !== null,
     });
     super.update(changed);
   }
 
   protected override render() {
-    const layout = this.#layout;
-    const { columns, rows, solo } = this.#grid;
     // "No one is on a seat" only for a live the view shows: not while it is being entered, nor
     // after entering it failed (the page or `<live-session>` says why).
     const message = this.#ended.value
@@ -326,25 +444,23 @@ export class LiveCoreView extends LitElement {
       : this.#shown.length === 0 && this.#liveInfo.value !== null
         ? this.#i18n.t('stage.noSeats')
         : '';
+    const { classes, style } = this.#look;
+    const roving = this.#rovingSeat();
     return html`
       <div class="frame" part="frame" lang=${this.#i18n.lang}>
         <div
-          class=${classMap({
-            stage: true,
-            [layout]: true,
-            grid: !hasMainSeat(layout),
-            float: layout === 'dynamic-float' || layout === 'fixed-float',
-            solo,
-          })}
+          class=${classMap({ stage: true, ...classes })}
           part="stage"
           role="list"
           aria-label=${this.#i18n.t('stage.label')}
-          style=${styleMap({ '--_columns': String(columns), '--_rows': String(rows) })}
+          style=${styleMap(style)}
+          @keydown=${this.#onStageKeyDown}
+          @focusin=${this.#onStageFocusIn}
         >
           ${repeat(
             this.#shown,
             (seat) => seat.index,
-            (seat) => this.#renderCell(seat, layout),
+            (seat) => this.#renderCell(seat, seat.index === roving),
           )}
         </div>
         <p class="message" part="message" role="status">${message}</p>
@@ -362,18 +478,21 @@ export class LiveCoreView extends LitElement {
     `;
   }
 
-  #renderCell(seat: SeatInfo, layout: StageLayout) {
+  #renderCell(seat: SeatInfo, roving: boolean) {
     const user = seat.userInfo;
-    const main = hasMainSeat(layout) && seat.index === 0;
+    const main = seat.index === this.#main;
+    const pinned = user !== null && user.userId === this.#pinnedUser();
     const parts = ['cell', `cell-${seat.index}`];
     if (main) parts.push('cell-main');
+    if (pinned) parts.push('cell-pinned');
     if (user === null) parts.push('cell-empty');
     return html`
-      <div class=${classMap({ cell: true, main })} part=${parts.join(' ')} role="listitem">
+      <div class=${classMap({ cell: true, main, pinned })} part=${parts.join(' ')} role="listitem">
         <guest-seat-tile
           part="seat"
           exportparts=${TILE_PARTS}
           selectable
+          tabindex=${roving ? '0' : '-1'}
           action-label=${this.#actionLabel(seat)}
           ?viewer-limit=${user !== null && this.#viewerStatus.value.get(user.userId) === 'capped'}
           .seat=${seat}
@@ -386,7 +505,7 @@ export class LiveCoreView extends LitElement {
             user === null
               ? nothing
               : html`<div class="seat-actions" part="seat-actions" slot="actions">
-                  ${
+                  ${this.#renderTileControls(seat, user, pinned)}${
                     // Only for those who may manage seats (it shows others nothing), so that an
                     // autoloaded audience page never loads it (docs/decisions/0032).
                     this.noSeatMenu || !isManager(this.#selfRole.value)
@@ -401,6 +520,32 @@ export class LiveCoreView extends LitElement {
         </guest-seat-tile>
       </div>
     `;
+  }
+
+  /** The pin and full-screen controls of an occupied seat. */
+  #renderTileControls(seat: SeatInfo, user: SeatUserInfo, pinned: boolean) {
+    if (this.noTileControls) return nothing;
+    const name = isolate(displayName(user));
+    const fullscreen = seat.index === this.#fullscreenSeat;
+    return html`<button
+        type="button"
+        class="tile-button"
+        part="pin-button"
+        aria-pressed=${pinned ? 'true' : 'false'}
+        aria-label=${this.#i18n.t('stage.pin', { name })}
+        @click=${this.#onPinClick}
+      >
+        ${pinIcon}</button
+      ><button
+        type="button"
+        class="tile-button"
+        part="fullscreen-button"
+        ?hidden=${!canFullscreen()}
+        aria-label=${fullscreen ? this.#i18n.t('stage.exitFullscreen') : this.#i18n.t('stage.fullscreen', { name })}
+        @click=${this.#onFullscreenClick}
+      >
+        ${fullscreen ? exitFullscreenIcon : fullscreenIcon}
+      </button>`;
   }
 
   /**
@@ -452,6 +597,73 @@ export class LiveCoreView extends LitElement {
     }
   }
 
+  /** Arrow keys, Home and End on a tile move to another tile; Escape leaves full screen. */
+  #onStageKeyDown(event: KeyboardEvent): void {
+    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === 'Escape') {
+      if (this.#fullscreenSeat === null || document.fullscreenElement === null) return;
+      event.preventDefault();
+      document.exitFullscreen().catch(ignore);
+      return;
+    }
+    // Only keys on a tile itself: a control in it (the seat menu) has keys of its own.
+    const tile = this.#tileOf(event);
+    const origin = event.composedPath()[0];
+    if (tile === null || !(origin instanceof Node) || origin.getRootNode() !== tile.shadowRoot) return;
+    const order = this.#shown.map((seat) => seat.index);
+    const from = order.indexOf(tile.seat?.index ?? -1);
+    const to = from < 0 ? null : this.#keyTarget(event.key, from, order.length);
+    if (to === null) return;
+    event.preventDefault();
+    const seatIndex = order[to];
+    if (to === from || seatIndex === undefined) return;
+    this.#activeSeat = seatIndex;
+    this.requestUpdate();
+    this.#tileAt(seatIndex)?.focus();
+  }
+
+  /** The tile that has focus becomes the stage's stop in the Tab sequence. */
+  #onStageFocusIn(event: FocusEvent): void {
+    const index = this.#tileOf(event)?.seat?.index;
+    if (index === undefined || index === this.#activeSeat) return;
+    this.#activeSeat = index;
+    this.requestUpdate();
+  }
+
+  #onPinClick(event: MouseEvent): void {
+    const seat = this.#tileOf(event)?.seat;
+    const user = seat?.userInfo;
+    if (seat === undefined || seat === null || user === undefined || user === null) return;
+    const unpin = user.userId === this.#pinnedUser();
+    const intent = unpin
+      ? new SeatUnpinEvent(seat.index, user.userId)
+      : new SeatPinEvent(seat.index, user.userId);
+    this.dispatchEvent(intent);
+    if (intent.defaultPrevented) return;
+    this.pinned = unpin ? null : user.userId;
+  }
+
+  #onFullscreenClick(event: MouseEvent): void {
+    const tile = this.#tileOf(event);
+    if (tile === null) return;
+    if (this.shadowRoot?.fullscreenElement === tile) {
+      document.exitFullscreen().catch(ignore);
+      return;
+    }
+    tile.requestFullscreen().catch(ignore);
+  }
+
+  readonly #onFullscreenChange = (): void => {
+    const element = this.shadowRoot?.fullscreenElement ?? null;
+    const seat =
+      element !== null && element.localName === 'guest-seat-tile'
+        ? ((element as GuestSeatTile).seat?.index ?? null)
+        : null;
+    if (seat === this.#fullscreenSeat) return;
+    this.#fullscreenSeat = seat;
+    this.requestUpdate();
+  };
+
   /** What activating `seat` does for the viewer: hosts invite, idle audience members apply. */
   #emptySeatAction(seat: SeatInfo): EmptySeatAction {
     if (seat.userInfo !== null || seat.isLocked) return null;
@@ -459,6 +671,154 @@ export class LiveCoreView extends LitElement {
     if (isManager(role)) return 'invite';
     if (role === 'audience' && this.#selfStatus.value === 'idle') return 'apply';
     return null;
+  }
+
+  /** The pinned user id, or `null` (an empty `pinned` pins nobody). */
+  #pinnedUser(): string | null {
+    return this.pinned === null || this.pinned === '' ? null : this.pinned;
+  }
+
+  /**
+   * The user the `speaker` layout shows (`nextSpeakerFocus`), and a timer for the end of a hold;
+   * `null`, and no timer, in other layouts.
+   */
+  #followSpeaker(layout: StageLayout, shown: readonly SeatInfo[]): string | null {
+    clearTimeout(this.#speakerTimer);
+    if (layout !== 'speaker') {
+      this.#speakerFocus = null;
+      return null;
+    }
+    const seated = shown.filter(occupied).map((seat) => seat.userInfo.userId);
+    const speaking = this.speakingUsers ?? this.#mediaSpeaking.value;
+    const home = shown.find((seat) => seat.index === 0)?.userInfo?.userId ?? null;
+    const hold = Number.isFinite(this.speakerHold) ? Math.max(0, this.speakerHold) : SPEAKER_HOLD_MS;
+    const now = performance.now();
+    const step = nextSpeakerFocus(this.#speakerFocus, seated, speaking, home, now, hold);
+    this.#speakerFocus = step.focus;
+    if (step.recheckAt !== null) {
+      this.#speakerTimer = setTimeout(() => {
+        this.requestUpdate();
+      }, step.recheckAt - now);
+    }
+    return step.focus.userId;
+  }
+
+  /** The stage's classes and sizes for its arrangement, from its measured box. */
+  #stageLook(): StageLook {
+    const { columns, rows } = this.#grid;
+    const box = this.#stageBox;
+    const count = this.#shown.length;
+    const others = count - (this.#main === null ? 0 : 1);
+    const style: Record<string, string> = { '--_columns': String(columns), '--_rows': String(rows) };
+    const solo = this.#main !== null && others === 0;
+    switch (this.#arrangement) {
+      case 'grid':
+        return { classes: { grid: true }, style, columns };
+      case 'fit': {
+        // Until the stage is measured (before its first paint), a grid by count.
+        if (box === null) return { classes: { grid: true }, style, columns };
+        const fit = fitGrid(count, box, box.gap);
+        style['--_tile-width'] = `${fit.width}px`;
+        style['--_tile-height'] = `${fit.height}px`;
+        return { classes: { fit: true }, style, columns: fit.columns };
+      }
+      case 'float': {
+        if (box !== null) {
+          const tile = floatTile(box, others, box.gap);
+          style['--_float-width'] = `${tile.width}px`;
+          style['--_float-ratio'] = String(tile.ratio);
+        }
+        return { classes: { float: true, solo }, style, columns: 1 };
+      }
+      case 'landscape':
+        return { classes: { landscape: true, solo }, style, columns: 1 };
+      case 'speaker': {
+        const strip = box === null ? null : filmstrip(box, others, box.gap);
+        if (strip !== null) {
+          style['--_strip-width'] = `${strip.width}px`;
+          style['--_strip-height'] = `${strip.height}px`;
+        }
+        return { classes: { speaker: true, below: strip?.placement === 'below', solo }, style, columns: 1 };
+      }
+    }
+  }
+
+  /** The seat whose tile is in the Tab sequence: the last one focused, else the large one, else the first. */
+  #rovingSeat(): number | null {
+    const active = this.#activeSeat;
+    if (active !== null && this.#shown.some((seat) => seat.index === active)) return active;
+    return this.#main ?? this.#shown[0]?.index ?? null;
+  }
+
+  /** The position (in `#shown`) that `key` moves to from `from`, or `null` for other keys. */
+  #keyTarget(key: string, from: number, count: number): number | null {
+    const forward = getComputedStyle(this).direction === 'rtl' ? -1 : 1;
+    const rows = this.#look.columns;
+    const within = (to: number): number => (to >= 0 && to < count ? to : from);
+    switch (key) {
+      case 'ArrowRight':
+        return within(from + forward);
+      case 'ArrowLeft':
+        return within(from - forward);
+      case 'ArrowDown':
+        return within(from + rows);
+      case 'ArrowUp':
+        return within(from - rows);
+      case 'Home':
+        return 0;
+      case 'End':
+        return count - 1;
+      default:
+        return null;
+    }
+  }
+
+  /** The view's own tile that `event` went through, or `null` (a tile inside a page's layer). */
+  #tileOf(event: Event): GuestSeatTile | null {
+    const stage = this.#stage();
+    for (const node of event.composedPath()) {
+      if (node instanceof HTMLElement && node.localName === 'guest-seat-tile') {
+        return node.parentElement?.parentElement === stage ? (node as GuestSeatTile) : null;
+      }
+    }
+    return null;
+  }
+
+  #tileAt(seatIndex: number): GuestSeatTile | null {
+    const tiles = this.renderRoot.querySelectorAll<GuestSeatTile>(
+      '[part~="stage"] > [part~="cell"] > guest-seat-tile',
+    );
+    return Array.from(tiles).find((tile) => tile.seat?.index === seatIndex) ?? null;
+  }
+
+  #stage(): HTMLElement | null {
+    return this.shadowRoot?.querySelector<HTMLElement>('[part~="stage"]') ?? null;
+  }
+
+  /** Keeps the stage's box for the arrangements sized from it (`#resize`). */
+  #measure(entry: ResizeObserverEntry | undefined): void {
+    const size = entry?.borderBoxSize[0];
+    if (entry === undefined || size === undefined) return;
+    this.#setStageBox({
+      width: size.inlineSize,
+      height: size.blockSize,
+      gap: Number.parseFloat(getComputedStyle(entry.target).rowGap) || 0,
+    });
+  }
+
+  /** Re-renders when the stage's box changed by half a pixel or more. */
+  #setStageBox(next: StageBox): void {
+    const previous = this.#stageBox;
+    if (
+      previous !== null &&
+      Math.abs(previous.width - next.width) < 0.5 &&
+      Math.abs(previous.height - next.height) < 0.5 &&
+      previous.gap === next.gap
+    ) {
+      return;
+    }
+    this.#stageBox = next;
+    this.requestUpdate();
   }
 
   /** Points the stores at what the view shows (controller, then the LiveController's pick). */

@@ -22,6 +22,9 @@ export const ko: Messages = {
   'stage.noSeats': '아직 자리에 아무도 없습니다',
   'stage.ended': '라이브가 종료되었습니다',
   'stage.unmute': '탭하여 소리 켜기',
+  'stage.pin': '{name} 화면 고정',
+  'stage.fullscreen': '{name} 전체 화면으로 보기',
+  'stage.exitFullscreen': '전체 화면 종료',
 
   'apply.request': '참여 요청',
   'apply.cancel': '요청 취소',

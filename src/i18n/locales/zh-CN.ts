@@ -22,6 +22,9 @@ export const zhCN: Messages = {
   'stage.noSeats': '还没有人上麦',
   'stage.ended': '直播已结束',
   'stage.unmute': '点按以开启声音',
+  'stage.pin': '固定 {name} 的画面',
+  'stage.fullscreen': '全屏显示 {name}',
+  'stage.exitFullscreen': '退出全屏',
 
   'apply.request': '申请连麦',
   'apply.cancel': '取消申请',
