@@ -3,8 +3,11 @@
  * web-test-runner.config.mjs (`--use-fake-device-for-media-stream`), real `DeviceStore`s; a scripted
  * `MediaDevices` only where a refusal or a missing device must be produced on purpose.
  */
+import { ContextProvider } from '@lit/context';
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
+import { LitElement } from 'lit';
+import { liveContext, type LiveTarget } from '../../src/controllers/live-controller.js';
 import { createSession, type Session } from '../../src/core/index.js';
 import {
   PreJoinCancelEvent,
@@ -15,6 +18,19 @@ import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import { DeviceStore, type MediaDevicesLike } from '../../src/media/index.js';
 import { HOSTILE_STRINGS, inertIn } from './shared/hostile.js';
 import { queryPart } from './shared/layers.js';
+
+/** Provides a session to its subtree, as `<live-session>` does once it has one. */
+class CheckSource extends LitElement {
+  readonly provider = new ContextProvider(this, { context: liveContext });
+  set target(value: LiveTarget | undefined) {
+    this.provider.setValue(value);
+  }
+
+  protected override render() {
+    return html`<slot></slot>`;
+  }
+}
+customElements.define('check-source', CheckSource);
 
 function part<T extends HTMLElement = HTMLElement>(el: PreJoinCheck, name: string): T {
   const found = queryPart(el, name);
@@ -311,6 +327,53 @@ describe('<pre-join-check>', () => {
       expect(camera?.readyState).to.equal('ended');
       expect(store.microphoneStatus.get()).to.equal('on');
       expect(microphone?.readyState).to.equal('live');
+    });
+
+    it('a session provided later: the check moves to its devices, and closes what it opened before', async () => {
+      const first = sessionWith();
+      const second = sessionWith();
+      const source = await fixture<CheckSource>(
+        html`<check-source .target=${{ session: first, liveId: null }}
+          ><pre-join-check></pre-join-check
+        ></check-source>`,
+      );
+      const el = source.querySelector('pre-join-check')!;
+      await until(el, 'ready');
+      await waitUntil(() => DeviceStore.for(first).localStream.get()?.getTracks().length === 2, 'open');
+      const before = DeviceStore.for(first).localStream.get()?.getTracks() ?? [];
+      source.target = { session: second, liveId: null };
+      await waitUntil(() => DeviceStore.for(second).localStream.get()?.getTracks().length === 2, 'moved');
+      await waitUntil(() => before.every((track) => track.readyState === 'ended'), 'the first ones stopped');
+      expect(DeviceStore.for(first).cameraStatus.get()).to.equal('off');
+      expect(DeviceStore.for(first).microphoneStatus.get()).to.equal('off');
+    });
+
+    it('removed while the devices open, what they capture is stopped', async () => {
+      const real = navigator.mediaDevices;
+      const captured: MediaStreamTrack[] = [];
+      let open = (): void => undefined;
+      const gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      const session = sessionWith({
+        async getUserMedia(constraints) {
+          await gate;
+          const stream = await real.getUserMedia(constraints);
+          captured.push(...stream.getTracks());
+          return stream;
+        },
+        enumerateDevices: () => real.enumerateDevices(),
+      });
+      const el = await check(session);
+      expect(el.matches(':state(starting)')).to.equal(true);
+      el.remove();
+      open();
+      await waitUntil(
+        () => captured.length === 2 && captured.every((track) => track.readyState === 'ended'),
+        'every track captured for the removed check stopped',
+      );
+      const store = DeviceStore.for(session);
+      await waitUntil(() => store.cameraStatus.get() === 'off' && store.microphoneStatus.get() === 'off');
     });
 
     it('removed without a confirm, it stops the tracks it opened', async () => {

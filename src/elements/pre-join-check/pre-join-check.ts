@@ -192,6 +192,11 @@ export class PreJoinCheck extends LitElement {
   }
 
   protected override willUpdate(): void {
+    // The session arrived or changed (a context provided late): the check moves to its devices.
+    const session = this.#live.session;
+    if (this.isConnected && !this.#confirmed && this.#startedOn !== null && session !== this.#startedOn) {
+      void this.#release().then(() => this.#start());
+    }
     const track = this.#localStream.value?.getVideoTracks()[0] ?? null;
     if ((this.#preview?.getVideoTracks()[0] ?? null) !== track) {
       this.#preview = track === null ? null : new MediaStream([track]);
@@ -323,15 +328,19 @@ export class PreJoinCheck extends LitElement {
     // A click is a user gesture: the meter's audio may start now.
     void this.#meter.resume();
     const on = (device === 'camera' ? this.#cameraStatus : this.#microphoneStatus).value === 'on';
+    const session = this.#startedOn ?? this.#live.session;
+    this.#startedOn = session;
     if (on) void this.#close(device);
-    else void this.#open(device);
+    else void this.#open(session, device);
   }
 
   readonly #onRetry = (): void => {
     void this.#meter.resume();
     const errors = this.#errors.value;
+    const session = this.#startedOn ?? this.#live.session;
+    this.#startedOn = session;
     for (const device of ['camera', 'microphone'] as const) {
-      if (errors[device] !== null) void this.#open(device);
+      if (errors[device] !== null) void this.#open(session, device);
     }
   };
 
@@ -360,32 +369,41 @@ export class PreJoinCheck extends LitElement {
 
   // ── private helpers ───────────────────────────────────────────────────────────────────────
 
-  /** Opens the devices that are off (on connecting). */
+  /** Opens the devices that are off (on connecting, or on a new session). */
   async #start(): Promise<void> {
-    this.#startedOn = this.#live.session;
-    await Promise.all([this.#open('camera'), this.#open('microphone')]);
+    const session = this.#live.session;
+    this.#startedOn = session;
+    await Promise.all([this.#open(session, 'camera'), this.#open(session, 'microphone')]);
   }
 
-  /** Closes the devices the check opened: it closed without a confirm. */
+  /** Closes the devices the check opened: it closed without a confirm, or its session changed. */
   async #release(): Promise<void> {
-    const session = this.#startedOn ?? this.#live.session;
-    const store = DeviceStore.for(session);
+    const session = this.#startedOn;
+    this.#startedOn = null;
     const opened = [...this.#opened];
     this.#opened.clear();
+    if (session === null) return;
+    const store = DeviceStore.for(session);
     await Promise.all(
       opened.map((device) => (device === 'camera' ? store.closeLocalCamera() : store.closeLocalMicrophone())),
     );
   }
 
-  async #open(device: Device): Promise<void> {
-    const store = DeviceStore.for(this.#live.session);
+  async #open(session: Session, device: Device): Promise<void> {
+    const store = DeviceStore.for(session);
     const status = device === 'camera' ? store.cameraStatus : store.microphoneStatus;
     if (status.get() === 'on') return;
     const action = ACTIONS[device].on;
     const result = await this.#act(action, () => store[action]());
-    if (result.isSuccess && !this.#confirmed) this.#opened.add(device);
+    if (!result.isSuccess) return;
+    if (this.#startedOn !== session) {
+      // Released meanwhile (removed, cancelled, another session): this opening is not wanted.
+      void (device === 'camera' ? store.closeLocalCamera() : store.closeLocalMicrophone());
+      return;
+    }
+    if (!this.#confirmed) this.#opened.add(device);
     // Labels appear once access is granted.
-    if (result.isSuccess) void store.refreshDevices();
+    void store.refreshDevices();
   }
 
   async #close(device: Device): Promise<void> {
