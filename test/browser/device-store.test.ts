@@ -8,6 +8,7 @@ import { expect, waitUntil } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
 import { createSession, ErrorCode, getDefaultSession, type Session } from '../../src/core/index.js';
 import { DeviceStore, type MediaDevicesLike } from '../../src/media/index.js';
+import { LiveMediaRuntime } from '../../src/media/live-media-runtime.js';
 import { waitFor } from '../core/helpers.js';
 import { startLive, type TestLive } from './shared/live.js';
 
@@ -446,6 +447,53 @@ describe('DeviceStore', () => {
       expect((await devices.selectSpeaker('nope')).errorCode).to.equal(ErrorCode.INVALID_ARGUMENT);
       expect((await devices.selectSpeaker('')).isSuccess).to.equal(true);
       expect(devices.currentSpeaker.get()).to.equal(null);
+    });
+  });
+
+  describe('speaker', () => {
+    it("the chosen speaker plays the live's remote audio, and a new choice moves it", async () => {
+      room = await startLive({ audience: ['guest', 'viewer'] });
+      await room.seat('guest');
+      const outputs = (await navigator.mediaDevices.enumerateDevices()).filter(
+        (item) => item.kind === 'audiooutput' && item.deviceId !== 'default',
+      );
+      const first = outputs[0];
+      expect(first, 'Chromium lists an audio output').to.not.equal(undefined);
+      const viewer = store({ session: room.session('viewer') }).devices;
+      const guest = store({ session: room.session('guest') }).devices;
+      expect((await viewer.selectSpeaker(first!.deviceId)).isSuccess).to.equal(true);
+      // Every sink the media layer gives an element that plays a stream.
+      const sinks: { element: HTMLMediaElement; sinkId: string }[] = [];
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the element as `this`
+      const setSinkId = HTMLMediaElement.prototype.setSinkId;
+      HTMLMediaElement.prototype.setSinkId = function (this: HTMLMediaElement, sinkId: string) {
+        sinks.push({ element: this, sinkId });
+        return setSinkId.call(this, sinkId);
+      };
+      const runtimes = [viewer, guest].map((devices, index) =>
+        LiveMediaRuntime.for(room!.session(index === 0 ? 'viewer' : 'guest'), room!.liveId, devices),
+      );
+      try {
+        for (const runtime of runtimes) runtime.start();
+        expect((await guest.openLocalMicrophone()).isSuccess).to.equal(true);
+        const streams = await waitFor(
+          runtimes[0]!.remoteStreams,
+          (value) => (value.get('guest')?.getAudioTracks().length ?? 0) > 0,
+          "the guest's audio at the viewer",
+        );
+        const stream = streams.get('guest');
+        const playing = (sinkId: string) =>
+          sinks.some(
+            ({ element, sinkId: id }) =>
+              element instanceof HTMLAudioElement && element.srcObject === stream && id === sinkId,
+          );
+        await waitUntil(() => playing(first!.deviceId), "the guest's audio plays on the chosen speaker");
+        expect((await viewer.selectSpeaker('')).isSuccess).to.equal(true);
+        await waitUntil(() => playing(''), 'back on the default output');
+      } finally {
+        HTMLMediaElement.prototype.setSinkId = setSinkId;
+        for (const runtime of runtimes) runtime.stop();
+      }
     });
   });
 

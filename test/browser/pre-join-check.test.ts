@@ -202,11 +202,9 @@ describe('<pre-join-check>', () => {
       const outputs = (await navigator.mediaDevices.enumerateDevices()).filter(
         (device) => device.kind === 'audiooutput' && device.deviceId !== 'default',
       );
-      const output = outputs[0];
-      if (output === undefined) {
-        expect(speakers.options.length).to.equal(1);
-        return;
-      }
+      const output = outputs[0]!;
+      expect(output, 'Chromium lists an audio output').to.not.equal(undefined);
+      await waitUntil(() => speakers.options.length === outputs.length + 1, 'every output listed');
       speakers.value = output.deviceId;
       speakers.dispatchEvent(new Event('change'));
       await waitUntil(() => DeviceStore.for(session).currentSpeaker.get() === output.deviceId, 'chosen');
