@@ -291,10 +291,14 @@ describe('<live-core-view> layout helpers', () => {
     const seated = ['host', 'ada', 'bob'];
     const hold = 1000;
     const speaking = (...ids: string[]): ReadonlySet<string> => new Set(ids);
-    const focus = (userId: string | null, quietSince: number | null): SpeakerFocus => ({
+    /** A focus on a user who spoke (`heard`), quiet since `quietSince`. */
+    const spoke = (userId: string, quietSince: number | null): SpeakerFocus => ({
       userId,
+      heard: true,
       quietSince,
     });
+    /** A focus on a user shown because nobody spoke. */
+    const home = (userId: string, quietSince: number): SpeakerFocus => ({ userId, heard: false, quietSince });
     // previous focus, who speaks, now → the focus and when to look again.
     const table: readonly (readonly [
       string,
@@ -304,82 +308,83 @@ describe('<live-core-view> layout helpers', () => {
       SpeakerFocus,
       number | null,
     ])[] = [
-      ['nobody has spoken: the owner on seat 0', null, speaking(), 0, focus('host', 0), null],
-      ['the first speaker, at once', null, speaking('bob'), 0, focus('bob', null), null],
-      ['two speak: the first in seat order', null, speaking('bob', 'ada'), 0, focus('ada', null), null],
+      ['nobody has spoken: the owner on seat 0', null, speaking(), 0, home('host', 0), null],
+      ['the first speaker, at once', null, speaking('bob'), 0, spoke('bob', null), null],
+      ['two speak: the first in seat order', null, speaking('bob', 'ada'), 0, spoke('ada', null), null],
       [
-        'the speaker keeps it while speaking',
-        focus('ada', null),
-        speaking('ada', 'bob'),
-        50,
-        focus('ada', null),
+        'the owner shown for nobody gives way at once',
+        home('host', 0),
+        speaking('bob'),
+        10,
+        spoke('bob', null),
         null,
       ],
-      ['falls quiet, nobody else: held', focus('ada', null), speaking(), 100, focus('ada', 100), 1100],
+      [
+        'the speaker keeps it while speaking',
+        spoke('ada', null),
+        speaking('ada', 'bob'),
+        50,
+        spoke('ada', null),
+        null,
+      ],
+      ['falls quiet, nobody else: held', spoke('ada', null), speaking(), 100, spoke('ada', 100), 1100],
       [
         'quiet, another speaks within the hold: held',
-        focus('ada', 100),
+        spoke('ada', 100),
         speaking('bob'),
         600,
-        focus('ada', 100),
+        spoke('ada', 100),
         1100,
       ],
       [
         'quiet for the hold, another speaks: they take it',
-        focus('ada', 100),
+        spoke('ada', 100),
         speaking('bob'),
         1100,
-        focus('bob', null),
+        spoke('bob', null),
         null,
       ],
       [
         'quiet for the hold, nobody speaks: back to seat 0',
-        focus('ada', 100),
+        spoke('ada', 100),
         speaking(),
         1100,
-        focus('host', 1100),
+        home('host', 1100),
         null,
       ],
       [
         'speaks again within the hold: kept',
-        focus('ada', 100),
+        spoke('ada', 100),
         speaking('ada'),
         900,
-        focus('ada', null),
+        spoke('ada', null),
         null,
       ],
       [
-        'the owner, quiet, and nobody speaks: nothing to wait for',
-        focus('host', 0),
+        'the owner, nobody speaks: nothing to wait for',
+        home('host', 0),
         speaking(),
         5000,
-        focus('host', 0),
+        home('host', 0),
         null,
       ],
       [
-        'the owner quiet for long: a speaker takes it at once',
-        focus('host', 0),
+        'the owner spoke, then quiet: held too',
+        spoke('host', 100),
         speaking('bob'),
-        5000,
-        focus('bob', null),
-        null,
+        600,
+        spoke('host', 100),
+        1100,
       ],
       [
         'the focus left the seats: the next speaker at once',
-        focus('carol', null),
+        spoke('carol', null),
         speaking('bob'),
         10,
-        focus('bob', null),
+        spoke('bob', null),
         null,
       ],
-      [
-        'the focus left, nobody speaks: seat 0',
-        focus('carol', null),
-        speaking(),
-        10,
-        focus('host', 10),
-        null,
-      ],
+      ['the focus left, nobody speaks: seat 0', spoke('carol', null), speaking(), 10, home('host', 10), null],
     ];
     for (const [what, previous, who, now, expected, recheckAt] of table) {
       it(what, () => {
@@ -396,7 +401,7 @@ describe('<live-core-view> layout helpers', () => {
     });
 
     it(`holds for ${SPEAKER_HOLD_MS} ms by default`, () => {
-      const quiet = focus('ada', 0);
+      const quiet = spoke('ada', 0);
       expect(
         nextSpeakerFocus(quiet, seated, speaking('bob'), 'host', SPEAKER_HOLD_MS - 1).focus.userId,
       ).to.equal('ada');

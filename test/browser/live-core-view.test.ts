@@ -5,7 +5,7 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
-import { LitElement } from 'lit';
+import { LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LiveController } from '../../src/controllers/live-controller.js';
 import {
@@ -24,6 +24,8 @@ import {
   LiveCoreView,
   SeatApplyRequestEvent,
   SeatInviteRequestEvent,
+  SeatPinEvent,
+  SeatUnpinEvent,
   STAGE_LAYOUTS,
   type StageLayout,
   type StageLayoutOption,
@@ -34,6 +36,7 @@ import { LiveMedia } from '../../src/media/live-media.js';
 import { ActionErrorEvent } from '../../src/elements/shared/events.js';
 import { ManualScheduler } from '../../src/engine/scheduler.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
+import { loadLocale, setLocale } from '../../src/i18n/index.js';
 import type { SeatInfo } from '../../src/protocol/types.js';
 import { waitFor } from '../core/helpers.js';
 import { isShown, liveVideoStream, queryPart, stopStreams } from './shared/layers.js';
@@ -1197,6 +1200,601 @@ describe('<live-core-view>', () => {
       } finally {
         lost.dispose();
       }
+    });
+  });
+
+  describe('stage sizes', () => {
+    afterEach(async () => {
+      await setViewport({ width: 800, height: 600 });
+    });
+
+    /** A view as a desktop page sizes it: 820px wide, 16:10 (820×512, in a 1280×800 window). */
+    async function desktop(layout: StageLayoutOption, viewer = 'host'): Promise<LiveCoreView> {
+      await setViewport({ width: 1280, height: 800 });
+      return fixture<LiveCoreView>(
+        html`<live-core-view
+          style="width: 820px; --live-stage-aspect-ratio: 16 / 10"
+          .session=${live.session(viewer)}
+          live-id=${live.liveId}
+          layout=${layout}
+          .streams=${new Map()}
+          .speakingUsers=${new Set(['alice'])}
+        ></live-core-view>`,
+      );
+    }
+
+    /** A view as a phone page sizes it: the window's width, `ratio` (in a 390×844 window). */
+    async function phone(layout: StageLayoutOption, ratio: string): Promise<LiveCoreView> {
+      await setViewport({ width: 390, height: 844 });
+      return fixture<LiveCoreView>(
+        html`<live-core-view
+          style="width: 100%; --live-stage-aspect-ratio: ${ratio}"
+          .session=${live.host}
+          live-id=${live.liveId}
+          layout=${layout}
+          .streams=${new Map()}
+          .speakingUsers=${new Set(['alice'])}
+        ></live-core-view>`,
+      );
+    }
+
+    /** The boxes of the cells of `indexes`, once `ready` holds for them (the stage measured). */
+    async function boxes(
+      el: LiveCoreView,
+      indexes: readonly number[],
+      ready: (cells: readonly DOMRect[], stage: DOMRect) => boolean,
+      what: string,
+    ): Promise<{ stage: DOMRect; cells: DOMRect[] }> {
+      await showsSeats(el, indexes);
+      stage(el).scrollIntoView({ block: 'start' });
+      await waitUntil(() => ready(cells(el).map(rect), rect(stage(el))), what);
+      return { stage: rect(stage(el)), cells: cells(el).map(rect) };
+    }
+
+    function ratioOf(box: DOMRect): number {
+      return box.width / box.height;
+    }
+
+    function inside(box: DOMRect, area: DOMRect): boolean {
+      return (
+        box.left >= area.left - 0.5 &&
+        box.right <= area.right + 0.5 &&
+        box.top >= area.top - 0.5 &&
+        box.bottom <= area.bottom + 0.5
+      );
+    }
+
+    async function seatThree(maxSeatCount = 7): Promise<void> {
+      await begin({ maxSeatCount, audience: ['alice', 'bob', 'carol'] });
+      await live.seat('alice', 1);
+      await live.seat('bob', 2);
+      await live.seat('carol', 3);
+    }
+
+    it('float, 1280×800: guests are 16:9 tiles a quarter of the stage wide, in its inline-end quarter', async () => {
+      await seatThree();
+      const el = await desktop('dynamic-float');
+      const { stage: area, cells: found } = await boxes(
+        el,
+        [0, 1, 2, 3],
+        (list, box) => list[1]!.width >= box.width / 4 - 1,
+        'the guests are a quarter of the stage wide',
+      );
+      const [main, ...guests] = found;
+      expect(Math.round(area.width)).to.equal(820);
+      expect(Math.round(main!.width)).to.equal(Math.round(area.width));
+      expect(Math.round(main!.height)).to.equal(Math.round(area.height));
+      for (const [position, guest] of guests.entries()) {
+        const where = `guest ${position + 1}: ${Math.round(guest.width)}×${Math.round(guest.height)}`;
+        expect(guest.width, where).to.be.at.least(area.width / 4 - 1);
+        expect(guest.height, where).to.be.at.least(110);
+        expect(ratioOf(guest), where).to.be.closeTo(16 / 9, 0.05);
+        expect(inside(guest, area), `${where} inside the stage`).to.equal(true);
+        expect(guest.right, where).to.be.closeTo(area.right - 4, 1);
+        // The host's picture keeps its middle: the guests stay in the inline-end quarter.
+        expect(guest.left, where).to.be.at.least(area.left + area.width * 0.74);
+        if (position > 0) expect(guest.top, where).to.be.at.least(guests[position - 1]!.bottom);
+      }
+    });
+
+    it('float, 390×844: guests are 3:4 tiles 30% of a tall stage wide, at its inline end', async () => {
+      await seatThree();
+      const el = await phone('dynamic-float', '3 / 4');
+      const { stage: area, cells: found } = await boxes(
+        el,
+        [0, 1, 2, 3],
+        (list) => ratioOf(list[1]!) < 1,
+        'the guests take the shape of the tall stage',
+      );
+      expect(area.width).to.be.at.most(390);
+      for (const [position, guest] of found.slice(1).entries()) {
+        const where = `guest ${position + 1}: ${Math.round(guest.width)}×${Math.round(guest.height)}`;
+        expect(guest.width, where).to.be.at.least(Math.max(96, area.width * 0.3 - 1));
+        expect(ratioOf(guest), where).to.be.closeTo(3 / 4, 0.03);
+        expect(inside(guest, area), `${where} inside the stage`).to.equal(true);
+        expect(guest.right, where).to.be.closeTo(area.right - 4, 1);
+        expect(guest.left, where).to.be.at.least(area.left + area.width * 0.6);
+      }
+    });
+
+    it('float: guests float at the inline end of a right-to-left page, and wrap into a second column', async () => {
+      await begin({ maxSeatCount: 7, audience: ['a', 'b', 'c', 'd', 'e', 'f'] });
+      for (const [position, userId] of ['a', 'b', 'c', 'd', 'e', 'f'].entries())
+        await live.seat(userId, position + 1);
+      const el = await desktop('dynamic-float');
+      el.dir = 'rtl';
+      const { stage: area, cells: found } = await boxes(
+        el,
+        [0, 1, 2, 3, 4, 5, 6],
+        (list, box) => list[1]!.left < box.left + 8,
+        'the guests move to the left',
+      );
+      const guests = found.slice(1);
+      expect(guests[0]!.left).to.be.closeTo(area.left + 4, 1);
+      // Six guests do not fit one column of 16:9 tiles a quarter wide: four, then two further in.
+      expect(guests.slice(0, 4).every((guest) => Math.abs(guest.left - guests[0]!.left) < 1)).to.equal(true);
+      expect(guests[4]!.left).to.be.at.least(guests[0]!.right);
+      expect(guests.every((guest) => inside(guest, area) && guest.width >= area.width / 4 - 1)).to.equal(
+        true,
+      );
+    });
+
+    it('grid, 1280×800: equal 16:9 tiles, as large as the stage allows, centred', async () => {
+      await seatThree(9);
+      const el = await desktop('grid');
+      const { stage: area, cells: found } = await boxes(
+        el,
+        [0, 1, 2, 3],
+        (list) => Math.abs(ratioOf(list[0]!) - 16 / 9) < 0.02,
+        'the tiles are 16:9',
+      );
+      const first = found[0]!;
+      expect(el.matches(':state(grid)')).to.equal(true);
+      expect(found.every((cell) => Math.round(cell.width) === Math.round(first.width))).to.equal(true);
+      expect(found.every((cell) => Math.round(cell.height) === Math.round(first.height))).to.equal(true);
+      expect(found.every((cell) => inside(cell, area))).to.equal(true);
+      // 2 × 2 of 408×229: the width is filled, the height is shared out above and below.
+      expect(Math.round(first.width)).to.equal(408);
+      expect(found[1]!.top).to.be.closeTo(first.top, 0.5);
+      expect(found[2]!.top).to.be.at.least(first.bottom);
+      expect(found[1]!.right).to.be.closeTo(area.right, 1);
+      expect(first.top - area.top).to.be.closeTo(area.bottom - found[3]!.bottom, 1);
+    });
+
+    it('grid, 390×844: equal 16:9 tiles in one column on a phone in portrait', async () => {
+      await seatThree(9);
+      const el = await phone('grid', '9 / 16');
+      const { stage: area, cells: found } = await boxes(
+        el,
+        [0, 1, 2, 3],
+        (list) => Math.abs(ratioOf(list[0]!) - 16 / 9) < 0.02,
+        'the tiles are 16:9',
+      );
+      const first = found[0]!;
+      expect(found.every((cell) => Math.abs(cell.left - first.left) < 0.5)).to.equal(true);
+      expect(found.every((cell) => inside(cell, area))).to.equal(true);
+      // Four rows fill the stage's height; the tiles are as wide as that allows, centred.
+      expect(found[3]!.bottom - first.top).to.be.closeTo(area.height, 4);
+      expect(first.width).to.be.at.least(area.width * 0.7);
+      expect(first.left - area.left).to.be.closeTo(area.right - first.right, 1);
+    });
+
+    it('speaker, 1280×800: the speaker large, the others in a 16:9 filmstrip at the inline end', async () => {
+      await seatThree(9);
+      const el = await desktop('speaker');
+      const { stage: area, cells: found } = await boxes(
+        el,
+        [0, 1, 2, 3],
+        (list) => Math.abs(ratioOf(list[0]!) - 16 / 9) < 0.02,
+        'the filmstrip is drawn',
+      );
+      const main = found[1]!;
+      expect(cells(el)[1]!.part.contains('cell-main'), 'alice speaks: she is large').to.equal(true);
+      expect(main.left).to.be.closeTo(area.left, 0.5);
+      expect(Math.round(main.height)).to.equal(Math.round(area.height));
+      const strip = [found[0]!, found[2]!, found[3]!];
+      for (const tile of strip) {
+        expect(ratioOf(tile)).to.be.closeTo(16 / 9, 0.02);
+        expect(tile.width).to.be.at.least(160);
+        expect(tile.right).to.be.closeTo(area.right, 0.5);
+        expect(tile.left).to.be.at.least(main.right);
+        expect(main.width).to.be.at.least(tile.width * 3);
+      }
+      expect(strip[0]!.bottom).to.be.at.most(strip[1]!.top);
+      expect(strip[1]!.bottom).to.be.at.most(strip[2]!.top);
+    });
+
+    it('speaker, 390×844: the speaker on top, the others in a 3:4 filmstrip below', async () => {
+      await seatThree(9);
+      const el = await phone('speaker', '9 / 16');
+      const { stage: area, cells: found } = await boxes(
+        el,
+        [0, 1, 2, 3],
+        (list) => ratioOf(list[0]!) < 1,
+        'the filmstrip is drawn',
+      );
+      const main = found[1]!;
+      expect(Math.round(main.width)).to.equal(Math.round(area.width));
+      expect(main.top).to.be.closeTo(area.top, 0.5);
+      for (const tile of [found[0]!, found[2]!, found[3]!]) {
+        expect(ratioOf(tile)).to.be.closeTo(3 / 4, 0.03);
+        expect(tile.width).to.be.at.least(area.width * 0.25);
+        expect(tile.top).to.be.at.least(main.bottom);
+        expect(tile.bottom).to.be.closeTo(area.bottom, 0.5);
+      }
+      expect(main.height).to.be.at.least(area.height * 0.65);
+    });
+  });
+
+  describe('speaker layout', () => {
+    async function speakerView(hold: number): Promise<LiveCoreView> {
+      await begin({ audience: ['alice', 'bob'] });
+      await live.seat('alice', 1);
+      await live.seat('bob', 2);
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view
+          style="width: 360px"
+          .session=${live.host}
+          live-id=${live.liveId}
+          layout="speaker"
+          speaker-hold=${hold}
+          .streams=${new Map()}
+          .speakingUsers=${new Set<string>()}
+        ></live-core-view>`,
+      );
+      await showsSeats(el, [0, 1, 2]);
+      return el;
+    }
+
+    function large(el: LiveCoreView): number | undefined {
+      return tiles(el).find((tile) => tile.closest('[part~="cell"]')!.part.contains('cell-main'))?.seat
+        ?.index;
+    }
+
+    async function speaking(el: LiveCoreView, ...userIds: string[]): Promise<void> {
+      el.speakingUsers = new Set(userIds);
+      await el.updateComplete;
+    }
+
+    it('shows seat 0 while nobody speaks, and whoever speaks', async () => {
+      const el = await speakerView(0);
+      expect(el.matches(':state(speaker)')).to.equal(true);
+      expect(large(el)).to.equal(0);
+      await speaking(el, 'bob');
+      expect(large(el)).to.equal(2);
+      await speaking(el, 'alice');
+      expect(large(el)).to.equal(1);
+      await speaking(el);
+      expect(large(el)).to.equal(0);
+      expect(cells(el).filter((cell) => cell.part.contains('cell-main')).length).to.equal(1);
+    });
+
+    it('keeps a speaker large for the hold once quiet, so that turns do not flap', async () => {
+      const el = await speakerView(60_000);
+      await speaking(el, 'alice');
+      expect(large(el)).to.equal(1);
+      await speaking(el, 'bob');
+      expect(large(el), 'bob speaks, alice is held').to.equal(1);
+      await speaking(el);
+      expect(large(el), 'nobody speaks, alice is held').to.equal(1);
+      await speaking(el, 'alice', 'bob');
+      expect(large(el)).to.equal(1);
+    });
+
+    it('hands over once the hold is over', async () => {
+      const el = await speakerView(100);
+      await speaking(el, 'alice');
+      await speaking(el, 'bob');
+      expect(large(el), 'at once: alice, held').to.equal(1);
+      await waitUntil(() => large(el) === 2, 'bob takes over after the hold');
+    });
+
+    it('moves on when the speaker leaves the seat', async () => {
+      const el = await speakerView(60_000);
+      await speaking(el, 'alice');
+      expect(large(el)).to.equal(1);
+      await live.session('alice').coGuestStore(live.liveId).disconnect();
+      await showsSeats(el, [0, 2]);
+      expect(large(el)).to.equal(0);
+    });
+  });
+
+  describe('pin', () => {
+    async function pinView(
+      layout: StageLayoutOption,
+      pinned: string | null = null,
+      maxSeatCount = 9,
+    ): Promise<LiveCoreView> {
+      await begin({ maxSeatCount, audience: ['alice', 'bob'] });
+      await live.seat('alice', 2);
+      await live.seat('bob', 3);
+      const el = await fixture<LiveCoreView>(
+        html`<live-core-view
+          style="width: 360px"
+          .session=${live.host}
+          live-id=${live.liveId}
+          layout=${layout}
+          pinned=${pinned ?? nothing}
+          .streams=${new Map()}
+          .speakingUsers=${new Set(['bob'])}
+        ></live-core-view>`,
+      );
+      return el;
+    }
+
+    function cellOf(el: LiveCoreView, index: number): HTMLElement {
+      return cells(el).find((cell) => cell.part.contains(`cell-${index}`))!;
+    }
+
+    function pinButton(el: LiveCoreView, index: number): HTMLButtonElement {
+      return cellOf(el, index).querySelector<HTMLButtonElement>('[part~="pin-button"]')!;
+    }
+
+    function area(box: DOMRect): number {
+      return box.width * box.height;
+    }
+
+    function plain(value: string | null): string {
+      return (value ?? '').replace(/[\u2068\u2069]/g, '');
+    }
+
+    for (const layout of STAGE_LAYOUTS) {
+      it(`shows the pinned user largest in ${layout}`, async () => {
+        const el = await pinView(layout, 'alice');
+        await waitUntil(() => cells(el).some((cell) => cell.part.contains('cell-2')), "alice's tile");
+        await waitUntil(
+          () =>
+            cells(el).every((cell) => cell === cellOf(el, 2) || area(rect(cell)) < area(rect(cellOf(el, 2)))),
+          "alice's tile is the largest",
+        );
+        expect(cellOf(el, 2).part.contains('cell-main')).to.equal(true);
+        expect(cellOf(el, 2).part.contains('cell-pinned')).to.equal(true);
+        expect(cells(el).filter((cell) => cell.part.contains('cell-main')).length).to.equal(1);
+        expect(el.matches(':state(pinned)')).to.equal(true);
+        expect(pinButton(el, 2).getAttribute('aria-pressed')).to.equal('true');
+        expect(pinButton(el, 3).getAttribute('aria-pressed')).to.equal('false');
+      });
+    }
+
+    it('changes nothing for a user who is not on a seat shown, until they are', async () => {
+      await begin({ audience: ['alice', 'carol'] });
+      await live.seat('alice', 2);
+      const el = await view('host', { layout: 'dynamic-grid' });
+      el.pinned = 'carol';
+      await showsSeats(el, [0, 2]);
+      expect(el.matches(':state(pinned)')).to.equal(false);
+      expect(cells(el).some((cell) => cell.part.contains('cell-main'))).to.equal(false);
+      await live.seat('carol', 5);
+      await showsSeats(el, [0, 2, 5]);
+      expect(el.matches(':state(pinned)')).to.equal(true);
+      expect(cellOf(el, 5).part.contains('cell-main')).to.equal(true);
+    });
+
+    it('pins and unpins from the tile, with seat-pin and seat-unpin, and reflects pinned', async () => {
+      const el = await pinView('grid');
+      await showsSeats(el, [0, 2, 3]);
+      const button = pinButton(el, 2);
+      expect(button.localName).to.equal('button');
+      expect(plain(button.getAttribute('aria-label'))).to.equal('Pin Alice');
+      expect(button.getAttribute('aria-pressed')).to.equal('false');
+      setTimeout(() => button.click());
+      const pin = (await oneEvent(el, SeatPinEvent.type)) as unknown as SeatPinEvent;
+      expect(pin).to.be.instanceOf(SeatPinEvent);
+      expect([pin.seatIndex, pin.userId, pin.cancelable, pin.bubbles, pin.composed]).to.deep.equal([
+        2,
+        'alice',
+        true,
+        true,
+        true,
+      ]);
+      await el.updateComplete;
+      expect(el.pinned).to.equal('alice');
+      expect(el.getAttribute('pinned')).to.equal('alice');
+      expect(button.getAttribute('aria-pressed')).to.equal('true');
+      expect(plain(button.getAttribute('aria-label')), 'a toggle keeps its name').to.equal('Pin Alice');
+      setTimeout(() => button.click());
+      const unpin = (await oneEvent(el, SeatUnpinEvent.type)) as unknown as SeatUnpinEvent;
+      expect(unpin).to.be.instanceOf(SeatUnpinEvent);
+      expect([unpin.seatIndex, unpin.userId, unpin.cancelable]).to.deep.equal([2, 'alice', true]);
+      await el.updateComplete;
+      expect(el.pinned).to.equal(null);
+      expect(el.hasAttribute('pinned')).to.equal(false);
+      expect(button.getAttribute('aria-pressed')).to.equal('false');
+    });
+
+    it('pins another user in place of the pinned one, and pins nothing when the page prevents it', async () => {
+      const el = await pinView('grid', 'alice');
+      await showsSeats(el, [0, 2, 3]);
+      pinButton(el, 3).click();
+      await el.updateComplete;
+      expect(el.pinned).to.equal('bob');
+      expect(pinButton(el, 2).getAttribute('aria-pressed')).to.equal('false');
+      el.addEventListener(SeatUnpinEvent.type, (event) => event.preventDefault());
+      el.addEventListener(SeatPinEvent.type, (event) => event.preventDefault());
+      pinButton(el, 3).click();
+      pinButton(el, 2).click();
+      await el.updateComplete;
+      expect(el.pinned).to.equal('bob');
+    });
+
+    it('is operable with the keyboard, its name in the language of the messages', async () => {
+      const el = await pinView('dynamic-grid');
+      await showsSeats(el, [0, 2, 3]);
+      tileOf(el, 0).focus();
+      await sendKeys({ press: 'ArrowRight' });
+      expect(focusedSeat(el)).to.equal(2);
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement === pinButton(el, 2), 'the pin control has focus').to.equal(true);
+      // A visible focus ring on the control reached by keyboard.
+      expect(getComputedStyle(pinButton(el, 2)).outlineStyle).to.equal('solid');
+      await waitUntil(() => getComputedStyle(pinButton(el, 2)).opacity === '1', 'the control shows');
+      await sendKeys({ press: 'Enter' });
+      await el.updateComplete;
+      expect(el.pinned).to.equal('alice');
+      await sendKeys({ press: ' ' });
+      await el.updateComplete;
+      expect(el.pinned).to.equal(null);
+      await loadLocale('zh-CN');
+      setLocale('zh-CN');
+      try {
+        await el.updateComplete;
+        expect(plain(pinButton(el, 2).getAttribute('aria-label'))).to.equal('固定 Alice 的画面');
+      } finally {
+        setLocale('en');
+      }
+    });
+
+    it('shows its controls on hover and focus, and the pin while pressed; no-tile-controls hides them', async () => {
+      const el = await pinView('dynamic-grid', 'alice');
+      await showsSeats(el, [0, 2, 3]);
+      const opacity = (button: Element): string => getComputedStyle(button).opacity;
+      const fullscreen = (index: number): HTMLElement =>
+        cellOf(el, index).querySelector<HTMLElement>('[part~="fullscreen-button"]')!;
+      await waitUntil(() => opacity(pinButton(el, 3)) === '0', 'quiet controls');
+      expect(opacity(pinButton(el, 2)), 'pressed').to.equal('1');
+      expect(opacity(fullscreen(2))).to.equal('0');
+      el.noTileControls = true;
+      await el.updateComplete;
+      expect(
+        el.shadowRoot!.querySelectorAll('[part~="pin-button"], [part~="fullscreen-button"]').length,
+      ).to.equal(0);
+    });
+  });
+
+  describe('full screen', () => {
+    afterEach(async () => {
+      if (document.fullscreenElement !== null) await document.exitFullscreen();
+      delete (document as { fullscreenEnabled?: boolean }).fullscreenEnabled;
+    });
+
+    function fullscreenButton(el: LiveCoreView, index: number): HTMLButtonElement {
+      return cells(el)
+        .find((cell) => cell.part.contains(`cell-${index}`))!
+        .querySelector<HTMLButtonElement>('[part~="fullscreen-button"]')!;
+    }
+
+    it('shows a tile full screen from its control, and Escape leaves', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      const button = fullscreenButton(el, 1);
+      expect(button.checkVisibility()).to.equal(true);
+      expect(button.getAttribute('aria-label')?.replace(/[\u2068\u2069]/g, '')).to.equal(
+        'Show Alice full screen',
+      );
+      tileOf(el, 0).focus();
+      await sendKeys({ press: 'ArrowRight' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement === button, 'the control has focus').to.equal(true);
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => el.matches(':state(fullscreen)'), 'the tile is full screen');
+      expect(el.shadowRoot!.fullscreenElement === tileOf(el, 1), "alice's tile").to.equal(true);
+      expect(button.getAttribute('aria-label')).to.equal('Exit full screen');
+      await sendKeys({ press: 'Escape' });
+      await waitUntil(() => !el.matches(':state(fullscreen)'), 'Escape leaves');
+      expect(document.fullscreenElement).to.equal(null);
+      expect(button.getAttribute('aria-label')?.replace(/[\u2068\u2069]/g, '')).to.equal(
+        'Show Alice full screen',
+      );
+    });
+
+    it('leaves full screen when its control is pressed again', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      fullscreenButton(el, 0).focus();
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => el.matches(':state(fullscreen)'), 'the tile is full screen');
+      expect(el.shadowRoot!.fullscreenElement === tileOf(el, 0), "the host's tile").to.equal(true);
+      await sendKeys({ press: 'Enter' });
+      await waitUntil(() => document.fullscreenElement === null, 'the control leaves');
+      await el.updateComplete;
+      expect(el.matches(':state(fullscreen)')).to.equal(false);
+    });
+
+    it('hides the control where the browser has no element full screen', async () => {
+      Object.defineProperty(document, 'fullscreenEnabled', { configurable: true, get: () => false });
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      expect(fullscreenButton(el, 1).hidden).to.equal(true);
+      expect(fullscreenButton(el, 1).checkVisibility()).to.equal(false);
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  describe('keyboard', () => {
+    it('moves between tiles with the arrow keys, Home and End; Up and Down by rows in a grid', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 4);
+      const el = await view('host', { layout: 'fixed-grid' });
+      await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      tileOf(el, 0).focus();
+      const moves: (number | null)[] = [];
+      for (const key of [
+        'ArrowRight',
+        'ArrowDown',
+        'ArrowDown',
+        'ArrowDown',
+        'ArrowLeft',
+        'ArrowUp',
+        'End',
+        'ArrowRight',
+        'Home',
+        'ArrowLeft',
+      ]) {
+        await sendKeys({ press: key });
+        moves.push(focusedSeat(el));
+      }
+      expect(moves).to.deep.equal([1, 4, 7, 7, 6, 3, 8, 8, 0, 0]);
+      expect(tiles(el).map((tile) => tile.getAttribute('tabindex'))).to.deep.equal([
+        '0',
+        '-1',
+        '-1',
+        '-1',
+        '-1',
+        '-1',
+        '-1',
+        '-1',
+        '-1',
+      ]);
+    });
+
+    it('follows the reading direction, moves by one in a column, and leaves keys in a seat menu alone', async () => {
+      await begin({ maxSeatCount: 7, audience: ['alice', 'bob'] });
+      await live.seat('alice', 1);
+      await live.seat('bob', 2);
+      const el = await view('host');
+      await showsSeats(el, [0, 1, 2]);
+      tileOf(el, 1).focus();
+      await sendKeys({ press: 'ArrowDown' });
+      expect(focusedSeat(el)).to.equal(2);
+      el.dir = 'rtl';
+      await sendKeys({ press: 'ArrowRight' });
+      expect(focusedSeat(el)).to.equal(1);
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Tab' });
+      expect(el.shadowRoot!.activeElement?.localName).to.equal('seat-menu');
+      await sendKeys({ press: 'ArrowLeft' });
+      expect(el.shadowRoot!.activeElement?.localName).to.equal('seat-menu');
+    });
+
+    it('keeps a Tab stop when the tile that had it goes', async () => {
+      await begin({ audience: ['alice'] });
+      await live.seat('alice', 1);
+      const el = await view('host');
+      await showsSeats(el, [0, 1]);
+      tileOf(el, 0).focus();
+      await sendKeys({ press: 'ArrowRight' });
+      expect(tiles(el).map((tile) => tile.getAttribute('tabindex'))).to.deep.equal(['-1', '0']);
+      await live.session('alice').coGuestStore(live.liveId).disconnect();
+      await showsSeats(el, [0]);
+      expect(tileOf(el, 0).getAttribute('tabindex')).to.equal('0');
     });
   });
 

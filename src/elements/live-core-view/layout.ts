@@ -262,11 +262,14 @@ export function filmstrip(box: Box, count: number, gap: number): Filmstrip {
 }
 
 /**
- * Who the speaker view shows large: a user id, and since when they are quiet (`null` while they
- * speak). Kept by the view between updates and passed back to `nextSpeakerFocus`.
+ * Who the speaker view shows large: a user id, whether they were heard speaking while shown, and
+ * since when they are quiet (`null` while they speak). Kept by the view between updates and passed
+ * back to `nextSpeakerFocus`.
  */
 export interface SpeakerFocus {
   readonly userId: string | null;
+  /** The user spoke while shown; `false` for the user shown because nobody spoke (seat 0). */
+  readonly heard: boolean;
   /** When (ms, the caller's clock) the user was first seen quiet; `null` while they speak. */
   readonly quietSince: number | null;
 }
@@ -286,10 +289,10 @@ export const SPEAKER_HOLD_MS = 1500;
  *
  * - With no focus yet (or its user left the seats): the first speaker in seat order, else
  *   `fallback` (the user on seat 0: the owner), else the first seated user.
- * - The user in focus keeps it while they speak, and for `hold` ms after they fall quiet: no
- *   flapping between speakers who take turns quickly.
+ * - A user in focus who spoke keeps it while they speak, and for `hold` ms after they fall quiet:
+ *   no flapping between speakers who take turns quickly.
  * - Once they have been quiet for `hold`: the first other speaker in seat order takes it, or, with
- *   nobody speaking, `fallback`.
+ *   nobody speaking, `fallback`. A user shown because nobody spoke gives way to a speaker at once.
  *
  * `seated` are the user ids the view shows, in seat order; `now` is the caller's clock (ms).
  */
@@ -301,22 +304,24 @@ export function nextSpeakerFocus(
   now: number,
   hold: number = SPEAKER_HOLD_MS,
 ): SpeakerFocusStep {
-  const focus = (userId: string | null): SpeakerFocus => ({
-    userId,
-    quietSince: userId !== null && speaking.has(userId) ? null : now,
-  });
+  const focus = (userId: string | null): SpeakerFocus => {
+    const heard = userId !== null && speaking.has(userId);
+    return { userId, heard, quietSince: heard ? null : now };
+  };
   const speaker = seated.find((userId) => speaking.has(userId)) ?? null;
   const home = fallback !== null && seated.includes(fallback) ? fallback : (seated[0] ?? null);
   const current = previous?.userId ?? null;
   if (previous === null || current === null || !seated.includes(current)) {
     return { focus: focus(speaker ?? home), recheckAt: null };
   }
-  if (speaking.has(current)) return { focus: { userId: current, quietSince: null }, recheckAt: null };
-  const quietSince = previous.quietSince ?? now;
+  if (speaking.has(current))
+    return { focus: { userId: current, heard: true, quietSince: null }, recheckAt: null };
+  const kept: SpeakerFocus = { ...previous, quietSince: previous.quietSince ?? now };
+  const quietSince = kept.quietSince ?? now;
   const next = speaker ?? home;
-  if (next === null || next === current) return { focus: { userId: current, quietSince }, recheckAt: null };
-  if (now - quietSince >= hold) return { focus: focus(next), recheckAt: null };
-  return { focus: { userId: current, quietSince }, recheckAt: quietSince + hold };
+  if (next === null || next === current) return { focus: kept, recheckAt: null };
+  if (!kept.heard || now - quietSince >= hold) return { focus: focus(next), recheckAt: null };
+  return { focus: kept, recheckAt: quietSince + hold };
 }
 
 export { sameSeat } from '../../protocol/same-seat.js';
