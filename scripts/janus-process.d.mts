@@ -20,6 +20,8 @@ export interface JanusNetworkOptions {
   turn?: JanusTurn;
   /** UDP ports for media, `"min-max"`. Default `'20000-40000'`. */
   rtpPortRange?: string;
+  /** Seconds without a request before Janus drops a session (`session_timeout`). Default 60. */
+  sessionTimeout?: number;
   /** Janus's log level, 0..7. Default 3 (warnings). */
   debugLevel?: number;
 }

@@ -31,6 +31,14 @@ export const CONFIG_FILES = ['janus.jcfg', 'janus.plugin.videoroom.jcfg', 'janus
 export const DEFAULT_JANUS_PATH = '/usr/bin/janus';
 /** What `startJanus()` waits for Janus to answer, at most. */
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
+/** util-linux's `setpriv`, to start Janus with a parent-death signal. */
+const SETPRIV = '/usr/bin/setpriv';
+/** The Janus processes started here that have not exited: killed when this process exits. */
+const running = new Set(/** @type {import('node:child_process').ChildProcess[]} */ ([]));
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** How soon a refused connection to a starting Janus is retried. */
 const RETRY_CONNECT_MS = 20;
 /** Janus's UDP ports for media when none is given. */
@@ -108,8 +116,13 @@ export async function renderJanusConfig(options) {
   if (!Number.isInteger(debugLevel) || debugLevel < 0 || debugLevel > 7) {
     throw new RangeError('janus config: debugLevel must be 0..7');
   }
+  const sessionTimeout = Number(options.sessionTimeout ?? 60);
+  if (!Number.isInteger(sessionTimeout) || sessionTimeout < 0) {
+    throw new RangeError('janus config: sessionTimeout must be a whole number of seconds');
+  }
   /** @type {Record<string, string>} */
   const values = {
+    SESSION_TIMEOUT: String(sessionTimeout),
     CONFIGS_FOLDER: quoted('configsFolder', options.configsFolder).slice(1, -1),
     LIB_FOLDER: quoted('libFolder', options.libFolder).slice(1, -1),
     DEBUG_LEVEL: String(debugLevel),
@@ -250,7 +263,14 @@ export async function startJanus(options = {}) {
 
   const args = ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'];
   if (options.logFile) args.push('-L', options.logFile);
-  const child = spawn(janusPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Janus dies with this process, even when it is killed: `setpriv --pdeathsig` (util-linux) sets
+  // the parent-death signal and execs Janus (same PID); an exit hook covers the rest.
+  const child = existsSync(SETPRIV)
+    ? spawn(SETPRIV, ['--pdeathsig', 'SIGKILL', '--', janusPath, ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+    : spawn(janusPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
   const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
   /** @type {string[]} */
   const tail = [];
@@ -268,7 +288,10 @@ export async function startJanus(options = {}) {
     new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
   );
   const removeFolder = () => rm(dir, { recursive: true, force: true });
-  void exited.then(removeFolder);
+  void exited.then(() => {
+    running.delete(child);
+    return removeFolder();
+  });
 
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {

@@ -302,3 +302,45 @@ describe('JanusClient against a Janus that does not answer', () => {
     assert.equal(error.kind, 'closed');
   });
 });
+
+describe('JanusSession keepalives', () => {
+  let janus: JanusProcess;
+
+  before(async () => {
+    janus = await startTestJanus({ sessionTimeout: 1 });
+  });
+
+  after(async () => {
+    await janus?.stop();
+  });
+
+  it('keeps a session alive with keepalives, while one without them times out', async () => {
+    const unkept = await JanusClient.connect(janus.url, { token: () => tokenFor(janus), keepAliveMs: 0 });
+    try {
+      const lapsing = await unkept.createSession();
+      // The kept session's keepalives come every 300 ms, well inside Janus's 1 s.
+      const keptAlive = await JanusClient.connect(janus.url, {
+        token: () => tokenFor(janus),
+        keepAliveMs: 300,
+      });
+      try {
+        const alive = await keptAlive.createSession();
+        await within(
+          nextValue((listener) => lapsing.on('timeout', listener)),
+          'the unkept session’s timeout',
+          10_000,
+        );
+        assert.equal(lapsing.gone, true);
+        assert.equal(alive.gone, false);
+        const handle = await alive.attach(VIDEOROOM_PLUGIN);
+        assert.equal(await videoroom.exists(handle, 'none'), false);
+        const error = await refusal(lapsing.attach(VIDEOROOM_PLUGIN));
+        assert.equal(error.code, JanusErrorCode.SESSION_NOT_FOUND);
+      } finally {
+        await keptAlive.close();
+      }
+    } finally {
+      await unkept.close();
+    }
+  });
+});

@@ -9,6 +9,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { WebSocket, type RawData } from 'ws';
+import { isJanusError, JanusError, JanusErrorCode } from './janus-error.js';
+import {
+  handleEvent,
+  Listeners,
+  type JanusHandleEventMap,
+  type JanusMessage,
+  type JanusPluginAnswer,
+  type JanusSessionEventMap,
+  type Jsep,
+  type Listener,
+} from './janus-events.js';
+
+export { isJanusError, JanusError, JanusErrorCode, type JanusErrorKind } from './janus-error.js';
+export type { JanusHandleEventMap, JanusPluginAnswer, JanusSessionEventMap, Jsep } from './janus-events.js';
 
 /** The WebSocket subprotocol of the Janus API. */
 export const JANUS_SUBPROTOCOL = 'janus-protocol';
@@ -18,94 +32,6 @@ export const DEFAULT_JANUS_TIMEOUT_MS = 10_000;
 export const DEFAULT_JANUS_KEEPALIVE_MS = 25_000;
 /** The largest message accepted from Janus (SDPs with many streams stay far below). */
 const MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
-
-/** Janus core error codes (Janus's `src/apierror.h`) that callers may want to tell apart. */
-export const JanusErrorCode = {
-  UNAUTHORIZED: 403,
-  UNAUTHORIZED_PLUGIN: 405,
-  UNKNOWN: 490,
-  MISSING_REQUEST: 452,
-  UNKNOWN_REQUEST: 453,
-  INVALID_JSON: 454,
-  MISSING_MANDATORY_ELEMENT: 456,
-  SESSION_NOT_FOUND: 458,
-  HANDLE_NOT_FOUND: 459,
-  PLUGIN_NOT_FOUND: 460,
-  PLUGIN_ATTACH: 461,
-  PLUGIN_MESSAGE: 462,
-  JSEP_INVALID_SDP: 465,
-  WEBRTC_STATE: 471,
-} as const;
-
-/**
- * Where a `JanusError` comes from: Janus's core (`janus`, e.g. 403), the plugin's answer
- * (`plugin`, e.g. VideoRoom's 426 no such room), no answer in time (`timeout`), the socket closed
- * before the answer (`closed`), or an answer that is not what the Janus API says (`protocol`).
- */
-export type JanusErrorKind = 'janus' | 'plugin' | 'timeout' | 'closed' | 'protocol';
-
-/** A failed Janus request. `code` is Janus's or the plugin's code, 0 for the local kinds. */
-export class JanusError extends Error {
-  readonly kind: JanusErrorKind;
-  readonly code: number;
-  readonly reason: string;
-  /** The request that failed (`create`, `attach`, `message:join`, …), or `''` when none. */
-  readonly request: string;
-
-  constructor(kind: JanusErrorKind, code: number, reason: string, request = '') {
-    super(
-      `Janus ${request ? `${request}: ` : ''}${kind === 'janus' || kind === 'plugin' ? `${code} ` : ''}${reason}`,
-    );
-    this.name = 'JanusError';
-    this.kind = kind;
-    this.code = code;
-    this.reason = reason;
-    this.request = request;
-  }
-}
-
-/** Whether `error` is a `JanusError`, with `code` when given. */
-export function isJanusError(error: unknown, code?: number): error is JanusError {
-  return error instanceof JanusError && (code === undefined || error.code === code);
-}
-
-/** A WebRTC session description as Janus takes and gives it. */
-export interface Jsep {
-  type: 'offer' | 'answer';
-  sdp: string;
-  /** Ask Janus for simulcast handling when the offer does not say it (rarely needed). */
-  simulcast?: unknown;
-  /** End-to-end encryption (insertable streams) in use. */
-  e2ee?: boolean;
-}
-
-/** What a plugin answered: its `plugindata.data`, and the JSEP that came with it. */
-export interface JanusPluginAnswer<T = Record<string, unknown>> {
-  data: T;
-  jsep?: Jsep;
-}
-
-/** The events of a plugin handle, by Janus's name. */
-export interface JanusHandleEventMap {
-  /** A plugin event that answers no pending request (another user published, a kick, …). */
-  event: { plugin: string; data: Record<string, unknown>; jsep?: Jsep };
-  /** The handle's PeerConnection is up (ICE and DTLS done). */
-  webrtcup: Record<string, never>;
-  /** Janus started or stopped receiving a medium on the handle. */
-  media: { type: string; mid?: string; receiving: boolean };
-  /** The PeerConnection is gone (`reason`, e.g. `'DTLS alert'`, `'Close PC'`). */
-  hangup: { reason: string };
-  /** Packets lost in the last second crossed Janus's threshold. */
-  slowlink: { uplink: boolean; lost: number; mid?: string; media?: string };
-  /** The handle is detached. */
-  detached: Record<string, never>;
-}
-
-/** The events of a session: every event of its handles (with the handle id), and its timeout. */
-export interface JanusSessionEventMap extends JanusHandleEventMap {
-  /** Janus dropped the session (no keepalive in time); its handles are gone. */
-  timeout: Record<string, never>;
-}
 
 /** Why a client's socket closed. */
 export interface JanusCloseInfo {
@@ -124,19 +50,6 @@ export interface JanusClientOptions {
   keepAliveMs?: number;
 }
 
-/** A message from Janus, as far as this client reads it. */
-interface JanusMessage {
-  janus: string;
-  transaction?: string;
-  session_id?: number;
-  sender?: number;
-  data?: { id?: number };
-  error?: { code?: number; reason?: string };
-  plugindata?: { plugin?: string; data?: Record<string, unknown> };
-  jsep?: Jsep;
-  [field: string]: unknown;
-}
-
 interface Pending {
   resolve: (message: JanusMessage) => void;
   reject: (error: JanusError) => void;
@@ -144,30 +57,6 @@ interface Pending {
   /** `ack` is the answer (keepalive, trickle); otherwise `success` or a plugin `event` is. */
   ackIsAnswer: boolean;
   request: string;
-}
-
-type Listener<Payload> = (payload: Payload, handleId: number) => void;
-
-/** Listeners by event name; each `on` returns its own removal. */
-class Listeners<Events> {
-  readonly #byType = new Map<keyof Events, Set<Listener<never>>>();
-
-  on<K extends keyof Events>(type: K, listener: Listener<Events[K]>): () => void {
-    let set = this.#byType.get(type);
-    if (!set) this.#byType.set(type, (set = new Set()));
-    set.add(listener);
-    return () => set.delete(listener);
-  }
-
-  emit<K extends keyof Events>(type: K, payload: Events[K], handleId: number): void {
-    for (const listener of [...(this.#byType.get(type) ?? [])]) {
-      try {
-        (listener as Listener<Events[K]>)(payload, handleId);
-      } catch {
-        // A listener's failure is its own; the others still hear the event.
-      }
-    }
-  }
 }
 
 /** One WebSocket to one Janus instance. */
@@ -572,51 +461,6 @@ export class JanusHandle {
   dispose(): void {
     this.#detached = true;
     this.session.forgetHandle(this.id);
-  }
-}
-
-type HandleEvent = {
-  [K in keyof JanusHandleEventMap]: { type: K; payload: JanusHandleEventMap[K] };
-}[keyof JanusHandleEventMap];
-
-/** The handle event a Janus message is, or `null`. */
-function handleEvent(message: JanusMessage): HandleEvent | null {
-  switch (message.janus) {
-    case 'event': {
-      const data = message.plugindata?.data;
-      if (typeof data !== 'object' || data === null) return null;
-      const payload: JanusHandleEventMap['event'] = { plugin: message.plugindata?.plugin ?? '', data };
-      if (message.jsep) payload.jsep = message.jsep;
-      return { type: 'event', payload };
-    }
-    case 'webrtcup':
-      return { type: 'webrtcup', payload: {} };
-    case 'media': {
-      const payload: JanusHandleEventMap['media'] = {
-        type: String(message.type),
-        receiving: message.receiving === true,
-      };
-      if (typeof message.mid === 'string') payload.mid = message.mid;
-      return { type: 'media', payload };
-    }
-    case 'hangup':
-      return {
-        type: 'hangup',
-        payload: { reason: typeof message.reason === 'string' ? message.reason : '' },
-      };
-    case 'slowlink': {
-      const payload: JanusHandleEventMap['slowlink'] = {
-        uplink: message.uplink === true,
-        lost: typeof message.lost === 'number' ? message.lost : 0,
-      };
-      if (typeof message.mid === 'string') payload.mid = message.mid;
-      if (typeof message.media === 'string') payload.media = message.media;
-      return { type: 'slowlink', payload };
-    }
-    case 'detached':
-      return { type: 'detached', payload: {} };
-    default:
-      return null;
   }
 }
 
