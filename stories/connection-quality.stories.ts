@@ -32,8 +32,9 @@ function level(quality: ConnectionQualityInfo, label: string) {
         'the indicator',
       );
       assert(el.matches(`:state(${quality.level})`), `the state is ${quality.level}`);
-      const indicator = deepQuery(el, '[part~="indicator"]');
-      assert(indicator?.getAttribute('aria-label') === label, `the label is "${label}"`);
+      const indicator = deepQuery(canvasElement, '[part~="indicator"]');
+      const said = indicator?.getAttribute('aria-label');
+      assert(said === label, `the label is "${label}", not "${said}"`);
     },
   };
 }
@@ -56,7 +57,7 @@ export const Poor = level(
   'Connection: poor, 420 ms, 12% loss',
 );
 
-/** No filled bar, drawn in the lost colour: the link is down. */
+/** No filled bar, struck through in the lost colour: the link is down. */
 export const Lost = level(
   { level: 'lost', roundTripMs: null, packetLoss: null, jitterMs: null },
   'Connection: lost',
@@ -109,11 +110,11 @@ export const PageStyles = {
       <span class="levels stage">
         <connection-quality
           quality="excellent"
-          style="--connection-quality-excellent-color: #4ade80; --connection-quality-empty-color: rgb(255 255 255 / 0.35)"
+          style="--connection-quality-excellent-color: #4ade80"
         ></connection-quality>
         <connection-quality
           quality="poor"
-          style="--connection-quality-poor-color: #fcd34d; --connection-quality-empty-color: rgb(255 255 255 / 0.35)"
+          style="--connection-quality-poor-color: #fcd34d"
         ></connection-quality>
         <connection-quality
           quality="lost"

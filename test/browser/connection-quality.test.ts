@@ -144,10 +144,13 @@ describe('<connection-quality>', () => {
         ></connection-quality>`,
       );
       const bar = (): string => getComputedStyle(queryPartAll(el, 'bar')[0]!).backgroundColor;
-      expect(bar()).to.equal('rgb(1, 2, 3)');
+      const strike = (): CSSStyleDeclaration => getComputedStyle(queryPart(el, 'indicator')!, '::after');
+      expect(strike().backgroundColor, 'lost: struck through').to.equal('rgb(1, 2, 3)');
+      expect(strike().visibility).to.equal('visible');
       el.quality = 'poor';
       await el.updateComplete;
       expect(bar()).to.equal('rgb(4, 5, 6)');
+      expect(strike().visibility, 'no strike unless lost').to.equal('hidden');
     });
   });
 

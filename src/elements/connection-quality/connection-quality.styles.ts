@@ -7,7 +7,6 @@ export default css`
     --_empty: var(--connection-quality-empty-color, color-mix(in srgb, currentColor 30%, transparent));
 
     display: inline-block;
-    color: var(--_cg-color-text);
     line-height: 0;
     vertical-align: middle;
   }
@@ -24,14 +23,8 @@ export default css`
     --_fill: var(--connection-quality-poor-color, light-dark(#b45309, #fcd34d));
   }
 
-  :host(:state(lost)) {
-    --_empty: var(
-      --connection-quality-lost-color,
-      color-mix(in srgb, var(--_cg-color-danger) 70%, transparent)
-    );
-  }
-
   .indicator {
+    position: relative;
     display: inline-flex;
     align-items: flex-end;
     gap: calc(var(--connection-quality-bar-width, 3px) * 0.67);
@@ -58,5 +51,23 @@ export default css`
 
   .bar[part~='bar-on'] {
     background: var(--_fill);
+  }
+
+  /* Lost: the bars struck through, in the lost colour. */
+  .indicator::after {
+    content: '';
+    position: absolute;
+    top: 50%;
+    left: -2px;
+    right: -2px;
+    height: 2px;
+    border-radius: 1px;
+    background: var(--connection-quality-lost-color, var(--_cg-color-danger));
+    transform: rotate(-40deg);
+    visibility: hidden;
+  }
+
+  :host(:state(lost)) .indicator::after {
+    visibility: visible;
   }
 `;

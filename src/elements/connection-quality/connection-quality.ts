@@ -37,8 +37,8 @@ const qualityConverter = {
 
 /**
  * The quality of one user's connection, as bars (LiveKit's `ConnectionQualityIndicator`): three
- * bars for `excellent`, two for `good`, one for `poor`, none for `lost` (drawn in the lost colour)
- * and `unknown` (nothing measured yet). Its accessible name gives the level and the measures:
+ * bars for `excellent`, two for `good`, one for `poor`, none for `lost` (struck through in the lost
+ * colour) and `unknown` (nothing measured yet). Its accessible name gives the level and the measures:
  * "Connection: good, 40 ms, 0% loss".
  *
  * The quality comes from the `quality` property when it is set (a level, or a
@@ -60,8 +60,8 @@ const qualityConverter = {
  * @cssproperty [--connection-quality-excellent-color=var(--cg-color-success)] - Bars while excellent.
  * @cssproperty [--connection-quality-good-color=var(--cg-color-success)] - Bars while good.
  * @cssproperty [--connection-quality-poor-color=#b45309 (light), #fcd34d (dark)] - Bars while poor.
- * @cssproperty [--connection-quality-lost-color=var(--cg-color-danger) at 70%] - Bars while lost
- *   (none is filled: the lost colour replaces the empty one).
+ * @cssproperty [--connection-quality-lost-color=var(--cg-color-danger)] - The line that strikes the
+ *   bars through while lost.
  * @cssproperty [--connection-quality-empty-color=currentColor at 30%] - Bars not filled.
  *
  * @cssstate excellent - The connection is excellent.

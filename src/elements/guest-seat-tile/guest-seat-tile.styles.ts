@@ -193,7 +193,7 @@ export default css`
 
   /* The connection-quality bars: on the overlay's pill, in colours that read on it; hidden until measured. */
   .quality {
-    --connection-quality-size: 12px;
+    --connection-quality-size: 14px;
     --connection-quality-excellent-color: var(--_cg-speaking-ring-color);
     --connection-quality-good-color: var(--_cg-speaking-ring-color);
     --connection-quality-poor-color: #fcd34d;
