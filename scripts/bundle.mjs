@@ -6,7 +6,7 @@
  * - `dist/browser/co-guest-kit.js`: `src/index.ts` with every dependency inlined (lit, @lit/context,
  *   nanostores), every element self-registering and the same exports, minified, with a sourcemap.
  *   Parts loaded on demand are files of their own in `dist/browser/chunks/`: the WebRTC part
- *   (simple-peer and `src/media/peer.ts`) is `peer-[hash].js`, the capture code of `DeviceStore` is
+ *   (simple-peer and `src/media/peer.ts`) is `peer-[hash].js`, built on its own (`buildPeer`), the capture code of `DeviceStore` is
  *   `device-store-runtime-[hash].js`, a live's media is `live-media-runtime-[hash].js`
  *   (docs/decisions/0024, 0030), the in-page hub of local mode is `local-[hash].js`, the shipped
  *   locales other than English are `ko-[hash].js` and `zh-CN-[hash].js`; code they share with the
@@ -142,9 +142,10 @@ export async function bundle(options = {}) {
   await mkdir(outDir, { recursive: true });
   const plugins = [noDebug, ...extraPlugins];
 
+  const mainPeer = await buildPeer(outDir, CHUNKS_DIR);
   const main = await build({
     ...shared,
-    plugins,
+    plugins: [mainPeer.plugin, ...plugins],
     entryPoints: { [MAIN_FILE.replace(/\.js$/, '')]: 'src/index.ts' },
     outdir: outDir,
     splitting: true,
@@ -161,9 +162,20 @@ export async function bundle(options = {}) {
 
   /** @type {import('esbuild').Metafile} */
   const metafile = {
-    inputs: { ...main.metafile.inputs, ...core.metafile.inputs, ...autoload.metafile.inputs },
-    outputs: { ...main.metafile.outputs, ...core.metafile.outputs, ...autoload.metafile.outputs },
+    inputs: {
+      ...mainPeer.metafile.inputs,
+      ...main.metafile.inputs,
+      ...core.metafile.inputs,
+      ...autoload.metafile.inputs,
+    },
+    outputs: {
+      ...mainPeer.metafile.outputs,
+      ...main.metafile.outputs,
+      ...core.metafile.outputs,
+      ...autoload.metafile.outputs,
+    },
   };
+  mainPeer.check(main.metafile);
   check(metafile);
   await Promise.all(
     Object.keys(metafile.outputs)
@@ -287,9 +299,10 @@ async function buildAutoloader(outDir) {
     });
     lines.push(`export { ${list.join(', ')} } from ${JSON.stringify(specifier)};`);
   }
+  const peer = await buildPeer(outDir, ELEMENTS_DIR);
   const baseBuild = await build({
     ...shared,
-    plugins: [english.plugin, noDebug, ...extraPlugins],
+    plugins: [peer.plugin, english.plugin, noDebug, ...extraPlugins],
     stdin: { contents: lines.join('\n'), resolveDir: root, sourcefile: 'autoloader-base.js', loader: 'js' },
     outdir: outDir,
     splitting: true,
@@ -381,13 +394,15 @@ async function buildAutoloader(outDir) {
   };
   const elementsBuild = await build({
     ...common,
-    plugins: [leftToAutoloader, withTexts, fromBase, english.plugin, noDebug, ...extraPlugins],
+    plugins: [leftToAutoloader, withTexts, fromBase, peer.plugin, english.plugin, noDebug, ...extraPlugins],
   });
+  peer.check(baseBuild.metafile);
+  peer.check(elementsBuild.metafile);
 
   /** @type {import('esbuild').Metafile} */
   const metafile = {
-    inputs: { ...baseBuild.metafile.inputs, ...elementsBuild.metafile.inputs },
-    outputs: { ...baseBuild.metafile.outputs, ...elementsBuild.metafile.outputs },
+    inputs: { ...peer.metafile.inputs, ...baseBuild.metafile.inputs, ...elementsBuild.metafile.inputs },
+    outputs: { ...peer.metafile.outputs, ...baseBuild.metafile.outputs, ...elementsBuild.metafile.outputs },
   };
   const autoloaderFile = Object.keys(elementsBuild.metafile.outputs).find((file) =>
     file.endsWith(`/${AUTOLOADER_FILE}`),
@@ -416,6 +431,51 @@ async function buildAutoloader(outDir) {
     manifest.tags[tag] = files.map((file) => relative(outDir, resolve(root, file))).sort();
   }
   return { metafile, manifest };
+}
+
+/** The WebRTC module (simple-peer inside, ADR 30) and the one module that loads it. */
+const PEER = 'src/media/peer.ts';
+const PEER_IMPORTER = 'src/media/mesh-transport.ts';
+
+/**
+ * The WebRTC part, built on its own as `<folder>/peer-[hash].js` (it is a leaf: scripts/bundle-peer.mjs
+ * checks that it imports no other module of the kit), with the plugin that points
+ * `mesh-transport.ts`'s lazy import at it. Built with the rest, the CommonJS helpers esbuild adds
+ * for simple-peer would land in a chunk that every file of the kit imports. `check` fails when the
+ * importer does not land in the same folder (the import is written `./peer-[hash].js`).
+ * @param {string} outDir
+ * @param {string} folder
+ */
+async function buildPeer(outDir, folder) {
+  const result = await build({
+    ...shared,
+    plugins: [noDebug, ...extraPlugins],
+    entryPoints: [PEER],
+    outdir: outDir,
+    entryNames: `${folder}/peer-[hash]`,
+  });
+  const file = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint === PEER)?.[0];
+  if (file === undefined) throw new Error('bundle: the WebRTC part has no output');
+  /** @type {import('esbuild').Plugin} */
+  const plugin = {
+    name: 'co-guest-kit:peer-apart',
+    setup(context) {
+      context.onResolve({ filter: /^\.\/peer\.js$/ }, (args) =>
+        relative(root, args.importer) === PEER_IMPORTER && args.kind === 'dynamic-import'
+          ? { path: `./${basename(file)}`, external: true }
+          : undefined,
+      );
+    },
+  };
+  /** @param {import('esbuild').Metafile} metafile a build that used the plugin */
+  const check = (metafile) => {
+    for (const [output, { inputs }] of Object.entries(metafile.outputs)) {
+      if (Object.hasOwn(inputs, PEER_IMPORTER) && dirname(output) !== dirname(file)) {
+        throw new Error(`bundle: ${PEER_IMPORTER} lands in ${output}, not beside ${file}`);
+      }
+    }
+  };
+  return { metafile: result.metafile, plugin, check };
 }
 
 /** The English catalog, the module that holds the catalogs, and its hook for shipped texts. */
