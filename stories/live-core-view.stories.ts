@@ -2,11 +2,13 @@
  * Stories for <live-core-view> (Storybook CSF 3). See stories/README.md.
  *
  * Each story is a live on the in-page hub, seen by the host (or by Ada, in the audience), with
- * synthetic cameras fed through `.streams`. One story per layout template, the live's states, the
- * seed's "Refine UI details" (a nickname over the video, an avatar placeholder while the camera is
- * off) written both ways, with a builder and with templates, and hostile user data.
+ * synthetic cameras fed through `.streams`. One story per layout (Tencent's templates, the grid and
+ * the speaker view, on a desktop stage and a phone's), a pinned user, the tiles' pin and full-screen
+ * controls, the live's states, the seed's "Refine UI details" (a nickname over the video, an avatar
+ * placeholder while the camera is off) written both ways, with a builder and with templates, and
+ * hostile user data.
  */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { ReadableAtom } from 'nanostores';
 import '../src/elements/live-core-view/live-core-view.js';
 import type {
@@ -82,21 +84,45 @@ function loadLive(options: DemoLiveOptions, cameraOff: readonly string[] = []) {
   return [async () => ({ live: await camerasOff(await seatedLive(options), cameraOff) })];
 }
 
+interface StageOptions {
+  /** Who watches (default: the host). */
+  readonly viewer?: string;
+  readonly layout?: StageLayoutOption;
+  /** The view's width (default 360px, a phone's). */
+  readonly width?: string;
+  /** `--live-stage-aspect-ratio` (default: the view's own, 9 / 16). */
+  readonly ratio?: string;
+  readonly showEmptySeats?: boolean;
+  readonly pinned?: string;
+  /** Who speaks (default: what the live's media hears). */
+  readonly speaking?: readonly string[];
+}
+
 /** The view of `viewer` (default: the host), with every member's synthetic camera. */
-function stage(
-  live: DemoLive,
-  options: { viewer?: string; layout?: StageLayoutOption; width?: string; showEmptySeats?: boolean } = {},
-  content: TemplateResult | string = '',
-) {
+function stage(live: DemoLive, options: StageOptions = {}, content: TemplateResult | string = '') {
+  const ratio = options.ratio === undefined ? '' : `; --live-stage-aspect-ratio: ${options.ratio}`;
   return html`<live-core-view
-    style="width: ${options.width ?? '360px'}"
+    style="width: ${options.width ?? '360px'}${ratio}"
     .session=${live.session(options.viewer ?? 'host')}
     live-id=${live.liveId}
     layout=${options.layout ?? 'auto'}
+    pinned=${options.pinned ?? nothing}
     ?show-empty-seats=${options.showEmptySeats ?? false}
     .streams=${live.streams()}
+    .speakingUsers=${options.speaking === undefined ? null : new Set(options.speaking)}
     >${content}</live-core-view
   >`;
+}
+
+/** A desktop page's stage: 640px wide, 16:10. */
+const DESKTOP = { width: '640px', ratio: '16 / 10' } as const;
+
+/** The cells of the view, with their boxes. */
+function cellBoxes(view: LiveCoreView): { part: string; box: DOMRect }[] {
+  return Array.from(view.shadowRoot?.querySelectorAll('[part~="cell"]') ?? [], (cell) => ({
+    part: cell.getAttribute('part') ?? '',
+    box: cell.getBoundingClientRect(),
+  }));
 }
 
 /** The view, once it shows `count` tiles. */
@@ -199,6 +225,100 @@ export const Landscape4 = {
   play: async ({ canvasElement }: PlayContext) => {
     const view = await findView(canvasElement, 4);
     assert(view.activeLayout === 'landscape', 'four seats go landscape');
+  },
+};
+
+/**
+ * A seven-seat live on a desktop stage (640×400): `dynamic-float` keeps the host's picture and
+ * floats the guests as 16:9 tiles a quarter of the stage wide in its inline-end quarter.
+ */
+export const FloatDesktop = {
+  loaders: loadLive({
+    maxSeatCount: 7,
+    audience: ['ada', 'grace', 'linus'],
+    seated: ['ada', 'grace', 'linus'],
+  }),
+  render: (_args: unknown, { loaded }: StoryContext) => stage(liveOf(loaded), DESKTOP),
+  play: async ({ canvasElement }: PlayContext) => {
+    const view = await findView(canvasElement, 4);
+    await waitFor(() => {
+      const [main, ...guests] = cellBoxes(view);
+      return (
+        main !== undefined &&
+        guests.every(({ box }) => box.width >= main.box.width / 4 - 1 && box.width > box.height)
+      );
+    }, 'guests a quarter of the stage wide, 16:9');
+  },
+};
+
+/** `grid` on a desktop stage: equal 16:9 tiles, as large as the stage allows, centred. */
+export const Grid = {
+  loaders: loadLive({ audience: ['ada', 'grace', 'linus', 'mei'], seated: ['ada', 'grace', 'linus', 'mei'] }),
+  render: (_args: unknown, { loaded }: StoryContext) => stage(liveOf(loaded), { ...DESKTOP, layout: 'grid' }),
+  play: async ({ canvasElement }: PlayContext) => {
+    const view = await findView(canvasElement, 5);
+    assert(view.matches(':state(grid)'), 'the grid');
+    await waitFor(
+      () => cellBoxes(view).every(({ box }) => Math.abs(box.width / box.height - 16 / 9) < 0.02),
+      'the tiles are 16:9',
+    );
+  },
+};
+
+/** `grid` on a phone in portrait: the same tiles in one column while that makes them larger. */
+export const GridPhone = {
+  loaders: loadLive({ audience: ['ada', 'grace', 'linus'], seated: ['ada', 'grace', 'linus'] }),
+  render: (_args: unknown, { loaded }: StoryContext) => stage(liveOf(loaded), { layout: 'grid' }),
+};
+
+/** `speaker` on a desktop stage: Grace speaks and is large; the others in a filmstrip at the side. */
+export const Speaker = {
+  loaders: loadLive({ audience: ['ada', 'grace', 'linus', 'mei'], seated: ['ada', 'grace', 'linus', 'mei'] }),
+  render: (_args: unknown, { loaded }: StoryContext) =>
+    stage(liveOf(loaded), { ...DESKTOP, layout: 'speaker', speaking: ['grace'] }),
+  play: async ({ canvasElement }: PlayContext) => {
+    const view = await findView(canvasElement, 5);
+    const main = cellBoxes(view).find(({ part }) => part.includes('cell-main'));
+    assert(main?.part.includes('cell-2') === true, 'Grace, on seat 3, is large');
+  },
+};
+
+/** `speaker` on a phone: Ada speaks and is large; the others in a filmstrip below. */
+export const SpeakerPhone = {
+  loaders: loadLive({ audience: ['ada', 'grace', 'linus'], seated: ['ada', 'grace', 'linus'] }),
+  render: (_args: unknown, { loaded }: StoryContext) =>
+    stage(liveOf(loaded), { layout: 'speaker', speaking: ['ada'] }),
+};
+
+/** The host pinned Linus (`pinned="linus"`) in the grid: he is large for them, his pin pressed. */
+export const Pinned = {
+  loaders: loadLive({ audience: ['ada', 'grace', 'linus'], seated: ['ada', 'grace', 'linus'] }),
+  render: (_args: unknown, { loaded }: StoryContext) =>
+    stage(liveOf(loaded), { ...DESKTOP, layout: 'grid', pinned: 'linus' }),
+  play: async ({ canvasElement }: PlayContext) => {
+    const view = await findView(canvasElement, 4);
+    assert(view.matches(':state(pinned)'), 'a user is pinned');
+    const pin = view.shadowRoot?.querySelector('[part~="cell-pinned"] [part~="pin-button"]');
+    assert(pin?.getAttribute('aria-pressed') === 'true', "Linus's pin is pressed");
+  },
+};
+
+/**
+ * The controls of a tile, reached by keyboard: the stage is one Tab stop, the arrow keys move to
+ * Ada's tile, Tab to its pin control (then full screen, then the host's seat menu). Pressing the pin
+ * shows Ada large; full screen shows her tile alone on the screen until Escape.
+ */
+export const TileControls = {
+  loaders: loadLive({ audience: ['ada', 'grace'], seated: ['ada', 'grace'] }),
+  render: (_args: unknown, { loaded }: StoryContext) => stage(liveOf(loaded), { ...DESKTOP, layout: 'grid' }),
+  play: async ({ canvasElement }: PlayContext) => {
+    const view = await findView(canvasElement, 3);
+    const pin = await waitFor(
+      () => view.shadowRoot?.querySelector<HTMLButtonElement>('[part~="cell-1"] [part~="pin-button"]'),
+      "Ada's pin control",
+    );
+    pin.focus();
+    assert(view.shadowRoot?.activeElement === pin, 'the pin control has focus');
   },
 };
 
