@@ -21,6 +21,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   assertLoopbackOnly,
   capturedTracks,
+  capturedTracksEnded,
   launchBrowser,
   newUserContext,
   ROOT,
@@ -221,6 +222,8 @@ describe('demo app', { timeout: 300_000 }, () => {
     await adaCheck.waitFor();
     await deviceCheck(ada);
     await meterMoves(ada, 20);
+    // She keeps these devices for the rest of the tab's session (tested below).
+    await adaCheck.getByLabel('Use these settings for the rest of this session without asking again').check();
     await adaCheck.getByRole('button', { name: 'Request to join' }).click();
     await adaCheck.waitFor({ state: 'hidden' });
     await ada.getByRole('button', { name: 'Cancel request' }).waitFor();
@@ -347,6 +350,33 @@ describe('demo app', { timeout: 300_000 }, () => {
       'the screen capture ended',
     );
     lap("Ada's camera back at the host and at Grace");
+    assertQuiet();
+  });
+
+  it('a remembered choice skips the check; a request cancelled after the check turns its devices off', async () => {
+    assert.notEqual(graceId, '', 'the flow above seated Grace');
+    const host = hostUser.page;
+    const ada = viewers.page;
+    // Ada asked not to be asked again: her next request goes at once.
+    await ada.getByRole('button', { name: 'Leave seat' }).click();
+    await ada.getByRole('button', { name: 'Request to join' }).click();
+    await ada.getByRole('button', { name: 'Cancel request' }).waitFor();
+    assert.equal(await ada.locator('dialog.seat-check[open]').count(), 0, 'no check for Ada');
+    await host.getByRole('button', { name: actionOn('Accept', 'Ada') }).waitFor();
+    await ada.getByRole('button', { name: 'Cancel request' }).click();
+    await ada.getByRole('button', { name: 'Request to join' }).waitFor();
+    // Grace did not: the check again, and cancelling the request it led to turns the camera off.
+    await grace.getByRole('button', { name: 'Leave seat' }).click();
+    await grace.getByRole('button', { name: 'Request to join' }).click();
+    const check = grace.getByRole('dialog', { name: 'Before you take a seat' });
+    await check.waitFor();
+    await deviceCheck(grace);
+    assert.equal(await capturedTracksEnded(grace, 'camera'), false, 'the check shows the camera');
+    await check.getByRole('button', { name: 'Request to join' }).click();
+    await grace.getByRole('button', { name: 'Cancel request' }).click();
+    await grace.getByRole('button', { name: 'Request to join' }).waitFor();
+    await waitFor(() => capturedTracksEnded(grace, 'camera'), "Grace's camera is off again");
+    await waitFor(() => capturedTracksEnded(grace, 'microphone'), "Grace's microphone is off again");
     assertQuiet();
   });
 
