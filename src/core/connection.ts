@@ -12,6 +12,9 @@ import type {
   CommandName,
   DataOf,
   ServerMessage,
+  MediaMessage,
+  MediaMode,
+  SfuPush,
   SignalMessage,
   WelcomeMessage,
 } from '../protocol/messages.js';
@@ -61,6 +64,9 @@ export interface ConnectionError {
 
 /** Receives one WebRTC signal of a live: `from` is the sender as the server authenticated it. */
 export type SignalListener = (from: string, data: SignalData) => void;
+
+/** Receives one message of the server's SFU in a live (SFU mode). */
+export type SfuListener = (data: SfuPush) => void;
 
 /**
  * How a dial ended: the server's welcome, or the close that came first (1002 when the session
@@ -138,7 +144,8 @@ export class Connection {
   #serverOffset = 0;
   #disposed = false;
   readonly #pending = new Map<string, Pending>();
-  readonly #signalListeners = new Map<string, Set<SignalListener>>();
+  /** By live id for signals, by `sfu:` and the live id for the SFU's messages (ids have no `:`). */
+  readonly #signalListeners = new Map<string, Set<SignalListener | SfuListener>>();
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -149,6 +156,9 @@ export class Connection {
     return this.#disposed;
   }
 
+  /** How media moves on the server, from its last `welcome` (`mesh` before any). */
+  mediaMode: MediaMode = 'mesh';
+
   /** The server's clock (epoch ms), estimated from the last `welcome`. */
   serverNow(): number {
     return Date.now() + this.#serverOffset;
@@ -156,16 +166,25 @@ export class Connection {
 
   /** Calls `listener` with every signal relayed in `liveId`. Returns the unsubscribe function. */
   onSignal(liveId: string, listener: SignalListener): () => void {
-    let listeners = this.#signalListeners.get(liveId);
+    return this.#listen(liveId, listener);
+  }
+
+  /** Calls `listener` with every message of the server's SFU in `liveId`. Returns the unsubscribe function. */
+  onSfu(liveId: string, listener: SfuListener): () => void {
+    return this.#listen(`sfu:${liveId}`, listener);
+  }
+
+  #listen(key: string, listener: SignalListener | SfuListener): () => void {
+    let listeners = this.#signalListeners.get(key);
     if (!listeners) {
       listeners = new Set();
-      this.#signalListeners.set(liveId, listeners);
+      this.#signalListeners.set(key, listeners);
     }
     listeners.add(listener);
     return () => {
-      const current = this.#signalListeners.get(liveId);
+      const current = this.#signalListeners.get(key);
       if (!current?.delete(listener) || current.size > 0) return;
-      this.#signalListeners.delete(liveId);
+      this.#signalListeners.delete(key);
     };
   }
 
@@ -380,6 +399,7 @@ export class Connection {
         this.#guard(() => replicas.get(message.liveId)?.receiveBatch(message.events));
         return;
       case 'signal':
+      case 'media':
         this.#onSignal(message);
         return;
       case 'bye':
@@ -393,17 +413,24 @@ export class Connection {
     }
   }
 
-  #onSignal(message: SignalMessage): void {
-    const { liveId, from, data } = message;
-    const listeners = this.#signalListeners.get(liveId);
+  #onSignal(message: SignalMessage | MediaMessage): void {
+    const signal = message.type === 'signal';
+    const listeners = this.#signalListeners.get(signal ? message.liveId : `sfu:${message.liveId}`);
     if (!listeners) return;
-    for (const listener of [...listeners]) this.#guard(() => listener(from, data));
+    for (const listener of [...listeners]) {
+      this.#guard(() =>
+        signal
+          ? (listener as SignalListener)(message.from, message.data)
+          : (listener as SfuListener)(message.data),
+      );
+    }
   }
 
   // ── login state and reconnect ───────────────────────────────────────────────────────────────
 
   /** The server welcomed the user: the lives (`hooks.lives`) and the login state change in one batch. */
   #welcomed(welcome: WelcomeMessage, resumed: boolean): void {
+    this.mediaMode = welcome.media === 'sfu' ? 'sfu' : 'mesh';
     this.#batch(() => {
       this.#options.hooks.lives(resumed);
       this.$user.set(welcome.user);

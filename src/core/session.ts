@@ -6,7 +6,7 @@
 import type { ReadableAtom } from 'nanostores';
 import { ErrorCode } from '../protocol/errors.js';
 import { fail, type Result } from '../protocol/result.js';
-import type { CommandInput, CommandName, DataOf } from '../protocol/messages.js';
+import type { CommandInput, CommandName, DataOf, MediaMode } from '../protocol/messages.js';
 import type { LiveEvent } from '../protocol/types.js';
 import { DEFAULT_RECONNECT, type ReconnectOptions } from './backoff.js';
 import { CoGuestStore } from './co-guest-store.js';
@@ -16,6 +16,7 @@ import {
   type ConnectionError,
   type ConnectionStatus,
   type SessionScheduler,
+  type SfuListener,
   type SignalListener,
 } from './connection.js';
 import type { SessionContext, SessionHooks } from './context.js';
@@ -27,7 +28,13 @@ import { LoginStore } from './login-store.js';
 import { LiveReplica } from './replica.js';
 import type { WebSocketConstructor } from './transport.js';
 
-export type { ConnectionError, ConnectionStatus, SessionScheduler, SignalListener } from './connection.js';
+export type {
+  ConnectionError,
+  ConnectionStatus,
+  SessionScheduler,
+  SfuListener,
+  SignalListener,
+} from './connection.js';
 export type { ServerMessageError } from '../protocol/server-messages.js';
 export { getDefaultSession, setDefaultSession } from './default-session.js';
 
@@ -72,6 +79,11 @@ export interface SessionOptions {
    * works on one machine and on a LAN. No public STUN server is ever a default.
    */
   iceServers?: readonly IceServer[];
+  /**
+   * Which ICE candidates the media layer's peer connections use: `all` (default) or `relay`, only
+   * through the TURN servers of `iceServers`.
+   */
+  iceTransportPolicy?: RTCIceTransportPolicy;
 }
 
 /**
@@ -89,6 +101,8 @@ export class Session {
   readonly liveListStore: LiveListStore;
   /** The STUN and TURN servers given to `createSession` (`[]` when none), for the media layer. */
   readonly iceServers: readonly IceServer[];
+  /** The `iceTransportPolicy` given to `createSession` (`all` when none). */
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
 
   readonly #connection: Connection;
   readonly #coGuestStores = new Map<string, CoGuestStore>();
@@ -104,6 +118,7 @@ export class Session {
         urls: typeof server.urls === 'string' ? server.urls : [...server.urls],
       })),
     );
+    this.iceTransportPolicy = options.iceTransportPolicy ?? 'all';
     const onError = options.onError;
     const report = (error: unknown): void => {
       try {
@@ -181,12 +196,28 @@ export class Session {
   }
 
   /**
+   * Calls `listener` with every message of the server's SFU to this user in `liveId` (SFU mode,
+   * `mediaMode === 'sfu'`; see `docs/media.md`). Returns the unsubscribe function.
+   */
+  onSfu(liveId: string, listener: SfuListener): () => void {
+    return this.#connection.onSfu(liveId, listener);
+  }
+
+  /**
    * Calls `listener` after each event of `liveId` is applied to the session's copy of the live,
    * including the events only this user receives (`media.viewer` for a publisher, `device.admin`).
    * Returns the unsubscribe function.
    */
   onLiveEvent(liveId: string, listener: (event: LiveEvent) => void): () => void {
     return this.#context.replica(liveId).onEvent(listener);
+  }
+
+  /**
+   * How media moves on the server (its last `welcome`): `mesh`, peer connections between members,
+   * or `sfu`, through the server's media server (docs/media.md). `mesh` before any welcome.
+   */
+  get mediaMode(): MediaMode {
+    return this.#connection.mediaMode;
   }
 
   /** The server's clock (epoch ms), estimated from the last `welcome`: compare deadlines with it. */

@@ -95,6 +95,8 @@ export const ErrorCode = {
   VIEWER_LIMIT: 100300,
   /** Media signaling between two users with no watch pair (neither publishes to the other). */
   MEDIA_NOT_ALLOWED: 100301,
+  /** The media server (SFU) cannot serve the live now: none is reachable; try again shortly. */
+  MEDIA_UNAVAILABLE: 100302,
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -99,6 +99,14 @@ const signalData = v.pipe(
   ),
 );
 
+/**
+ * Largest SDP a client sends in SFU mode (`media.sfu.publish`, `media.sfu.answer`), in characters.
+ * Below `maxMessageBytes` (16,384 by default) with the envelope and JSON escapes.
+ */
+export const MAX_SFU_SDP_LENGTH = 14 * 1024;
+
+const sfuSdp = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SFU_SDP_LENGTH));
+
 function commandSchemas(limits: ProtocolLimits) {
   const extraInfo = v.optional(v.pipe(v.string(), v.maxLength(limits.maxExtraInfoLength)), '');
   const timeout = v.optional(
@@ -172,6 +180,16 @@ function commandSchemas(limits: ProtocolLimits) {
     'media.unwatch': v.object({ ...live, publisherId: id }),
     'media.viewers': v.object(live),
     'media.signal': v.object({ ...live, to: id, data: signalData }),
+    'media.sfu.publish': v.object({ ...live, sdp: sfuSdp }),
+    'media.sfu.unpublish': v.object(live),
+    'media.sfu.subscribe': v.object(live),
+    'media.sfu.unsubscribe': v.object(live),
+    'media.sfu.answer': v.object({
+      ...live,
+      offerId: v.pipe(v.number(), v.integer(), v.minValue(1)),
+      sdp: sfuSdp,
+    }),
+    'media.sfu.quality': v.object({ ...live, publisherId: id, quality: v.picklist(['high', 'low', 'off']) }),
   } as const;
 }
 
@@ -232,6 +250,8 @@ export interface CommandData {
   'media.viewers': { readonly viewers: readonly string[] };
   /** Whether the signal reached a connection of `to` (`false`: `to` is offline, in its grace period). */
   'media.signal': { readonly delivered: boolean };
+  /** The SFU's answer to the publisher's offer. */
+  'media.sfu.publish': { readonly sdp: string };
 }
 
 export type DataOf<N extends CommandName> = N extends keyof CommandData ? CommandData[N] : undefined;
@@ -264,7 +284,15 @@ export interface WelcomeMessage {
   readonly user: UserInfo;
   /** Server clock, epoch ms, so clients can show countdowns against server deadlines. */
   readonly serverTime: number;
+  /**
+   * How media moves on this server: `mesh` (peer connections between members, the default; absent
+   * from older servers) or `sfu` (through the server's SFU, `media.sfu.*` and `media` messages).
+   */
+  readonly media?: MediaMode;
 }
+
+/** How media moves on a server (`WelcomeMessage.media`; docs/media.md). */
+export type MediaMode = 'mesh' | 'sfu';
 
 export interface ReplyMessage {
   readonly type: 'reply';
@@ -315,8 +343,48 @@ export interface SignalMessage {
   readonly data: SignalData;
 }
 
+/** One stream of a subscription in SFU mode: its `mid` in the viewer's connection and whose it is. */
+export interface SfuStream {
+  readonly mid: string;
+  readonly publisherId: string;
+  readonly kind: 'audio' | 'video';
+}
+
+/**
+ * What the server's SFU tells one client of one live (SFU mode, outside the room's sequence):
+ * - `offer`: the viewer's connection, new or changed: answer it with `media.sfu.answer` and this
+ *   `offerId`; `streams` maps its media sections to publishers;
+ * - `unpublished`: the server stopped what this user sends (it left its seat, was kicked, the seat
+ *   was locked, the live ended): close the publishing connection;
+ * - `restart`: start over: `all`, the live moved to another media server (publish and subscribe
+ *   again); `view`, the viewing connection broke at the server (subscribe again).
+ */
+export type SfuPush =
+  | {
+      readonly kind: 'offer';
+      readonly offerId: number;
+      readonly sdp: string;
+      readonly streams: readonly SfuStream[];
+    }
+  | { readonly kind: 'unpublished'; readonly reason: string }
+  | { readonly kind: 'restart'; readonly scope: 'all' | 'view' };
+
+/** A message of the server's SFU to one client (`SfuPush`). */
+export interface MediaMessage {
+  readonly type: 'media';
+  readonly liveId: string;
+  readonly data: SfuPush;
+}
+
 export type ServerMessage =
-  WelcomeMessage | ReplyMessage | ServerEvent | BatchMessage | SignalMessage | ErrorMessage | ByeMessage;
+  | WelcomeMessage
+  | ReplyMessage
+  | ServerEvent
+  | BatchMessage
+  | SignalMessage
+  | MediaMessage
+  | ErrorMessage
+  | ByeMessage;
 
 export function toServerEvent(envelope: EventEnvelope): ServerEvent {
   return { type: 'event', liveId: envelope.liveId, seq: envelope.seq, event: envelope.event };

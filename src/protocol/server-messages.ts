@@ -70,6 +70,12 @@ const SHAPES: Record<string, string> = {
   'm.event': 'liveId seq# event@e',
   'm.batch': 'liveId events[sequenced',
   'm.signal': 'liveId from data*',
+  'm.media': 'liveId data@sfu',
+  sfu: '^kind',
+  'sfu.offer': 'offerId# sdp streams[stream',
+  'sfu.unpublished': 'reason',
+  'sfu.restart': 'scope',
+  stream: 'mid publisherId kind',
   'm.error': 'code# message',
   'm.bye': 'reason message',
   // The data of successful replies (see `CommandData`).
@@ -80,6 +86,7 @@ const SHAPES: Record<string, string> = {
   'live.list': 'lives[summary nextCursor',
   'guest.apply': 'requestId',
   'guest.invite': 'requestId',
+  'media.sfu.publish': 'sdp',
 };
 
 const checks = new Map<string, Check>([
