@@ -39,6 +39,7 @@ import type { EventEnvelope, LiveSnapshot, UserInfo } from '../protocol/types.js
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { FanOut, inAudience, trackRole } from './fan-out.js';
 import { LiveDirectory } from './live-directory.js';
+import { pushMedia, refuseOnMesh, relayMediaCommand, seatsOf } from './media.js';
 import { localRoomOpener } from './local-room.js';
 import {
   Connection,
@@ -63,9 +64,14 @@ import {
   type FanOutOptions,
   type Hub,
   type HubConnection,
+  type HubMedia,
   type HubOptions,
   type HubPeer,
+  type MediaCommand,
 } from './types.js';
+
+/** What `#command` returns for a command whose reply comes later (`media.sfu.*` in SFU mode). */
+const LATER = Symbol('later');
 
 /** Creates a hub. Its rooms are `LiveRoom`s of this process (`local-room.ts`). */
 export function createHub(options: HubOptions = {}): Hub {
@@ -83,6 +89,7 @@ class HubImpl implements Hub, ConnectionOwner {
   readonly #serialize: (message: ServerMessage) => string;
   readonly #onError: (error: unknown) => void;
   readonly #fanOut: FanOut;
+  readonly #media: HubMedia | null;
 
   readonly #rooms = new Map<string, RoomRecord>();
   readonly #directory = new LiveDirectory();
@@ -119,6 +126,13 @@ class HubImpl implements Hub, ConnectionOwner {
       text: (message) => this.#text(message),
       whileBusy: (action) => this.#whileBusy(action),
     });
+    this.#media =
+      options.media?.({
+        push: (userId, liveId, data) =>
+          pushMedia(this.#users.get(userId)?.connection, liveId, (message) => this.#text(message), data),
+        seats: (liveId) => seatsOf(this.#rooms.get(liveId)?.room),
+        reportError: (error) => this.reportError(error),
+      }) ?? null;
   }
 
   get liveCount(): number {
@@ -161,6 +175,7 @@ class HubImpl implements Hub, ConnectionOwner {
       protocol: PROTOCOL_VERSION,
       user,
       serverTime: this.#scheduler.now(),
+      ...(this.#media ? { media: 'sfu' as const } : {}),
     };
     connection.send(this.#text(welcome));
     return connection;
@@ -178,6 +193,7 @@ class HubImpl implements Hub, ConnectionOwner {
       }
       this.#drop(record);
     }
+    this.#guard(() => this.#media?.close());
     const bye = this.#text({ type: 'bye', reason: 'shutdown', message });
     for (const record of [...this.#users.values()]) {
       const connection = record.connection;
@@ -269,13 +285,14 @@ class HubImpl implements Hub, ConnectionOwner {
       return;
     }
     if (this.#resendCached(connection, message.id)) return;
-    let result: Result<unknown>;
+    let result: Result<unknown> | typeof LATER;
     try {
       result = this.#command(connection, message);
     } catch (error) {
       this.reportError(error);
       result = fail(ErrorCode.SERVER_ERROR, 'the server failed to process the command');
     }
+    if (result === LATER) return;
     // Signals are ephemeral and many: their replies are not remembered, so they never push the
     // replies of commands that change state out of the cache.
     this.#reply(connection, message.id, result, message.name !== 'media.signal');
@@ -301,7 +318,7 @@ class HubImpl implements Hub, ConnectionOwner {
 
   // ── commands ────────────────────────────────────────────────────────────────────────────────
 
-  #command(connection: Connection, message: CommandMessage): Result<unknown> {
+  #command(connection: Connection, message: CommandMessage): Result<unknown> | typeof LATER {
     const actor = connection.user;
     switch (message.name) {
       case 'live.list': {
@@ -332,6 +349,13 @@ class HubImpl implements Hub, ConnectionOwner {
         return room.end(actor.userId);
       case 'media.signal':
         return this.#signal(connection, room, message as CommandMessage<'media.signal'>);
+      case 'media.sfu.publish':
+      case 'media.sfu.unpublish':
+      case 'media.sfu.subscribe':
+      case 'media.sfu.unsubscribe':
+      case 'media.sfu.answer':
+      case 'media.sfu.quality':
+        return this.#sfu(connection, message as CommandMessage<MediaCommand['name']>);
       default:
         return room.submit(actor.userId, { name: message.name, args: message.args } as RoomCommand);
     }
@@ -441,6 +465,16 @@ class HubImpl implements Hub, ConnectionOwner {
     return ok({ delivered: true });
   }
 
+  /** A command of the SFU mode: answered later by the media server (`media.ts`), not remembered. */
+  #sfu(connection: Connection, message: CommandMessage<MediaCommand['name']>): Result | typeof LATER {
+    if (!this.#media) return refuseOnMesh(message.name);
+    const { id } = message;
+    relayMediaCommand(this.#media, connection.user.userId, message, this, (result) => {
+      if (connection.open) this.#reply(connection, id, result, false);
+    });
+    return LATER;
+  }
+
   // ── membership and subscriptions ────────────────────────────────────────────────────────────
 
   /** `userId` is no longer a member of the live: out of its records and its fan-out. */
@@ -509,6 +543,7 @@ class HubImpl implements Hub, ConnectionOwner {
     if (room && (record.byUser.size > 0 || record.pending.length > 0)) {
       this.#whileBusy(() => this.#fanOut.publish(record, envelope));
     }
+    this.#guard(() => this.#media?.onEvent(record.liveId, event));
     if (event.type === 'member.left') {
       this.#forgetMembership(record, event.userId);
     } else if (event.type === 'live.ended') {

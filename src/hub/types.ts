@@ -4,8 +4,15 @@
  */
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RoomLimits } from '../engine/types.js';
-import type { ProtocolLimits, ServerMessage } from '../protocol/messages.js';
-import type { UserInfo } from '../protocol/types.js';
+import type {
+  CommandArgs,
+  CommandName,
+  ProtocolLimits,
+  ServerMessage,
+  SfuPush,
+} from '../protocol/messages.js';
+import type { Result } from '../protocol/result.js';
+import type { LiveEvent, SeatInfo, UserInfo } from '../protocol/types.js';
 
 /** Options of `createHub`. Every one is optional. */
 export interface HubOptions {
@@ -36,6 +43,47 @@ export interface HubOptions {
   serialize?: (message: ServerMessage) => string;
   /** Told about unexpected exceptions (a bug in a room or a peer). Default: ignored. */
   onError?: (error: unknown) => void;
+  /**
+   * The SFU mode (docs/media.md, "SFU mode"): makes the media server of the hub, given the hub's
+   * side of it. Without it media moves as a mesh and `media.sfu.*` commands are refused with
+   * `MEDIA_NOT_ALLOWED`.
+   */
+  media?: (hub: MediaHubSide) => HubMedia;
+}
+
+/** What the hub offers its media server: pushes to one user, and the seats of a live. */
+export interface MediaHubSide {
+  /** Sends `data` to `userId`'s connection if it is subscribed to `liveId`; whether it was sent. */
+  push(userId: string, liveId: string, data: SfuPush): boolean;
+  /** The seats of an open live now, or `null` when it is not open. */
+  seats(liveId: string): readonly SeatInfo[] | null;
+  /** Reports an unexpected exception (the hub's `onError`). */
+  reportError(error: unknown): void;
+}
+
+/** A `media.sfu.*` command of a member, for the hub's media server. */
+export interface MediaCommand {
+  readonly userId: string;
+  readonly liveId: string;
+  readonly name: SfuCommandName;
+  readonly args: CommandArgs<SfuCommandName>;
+}
+
+/** The commands of the SFU mode. */
+export type SfuCommandName = Extract<CommandName, `media.sfu.${string}`>;
+
+/**
+ * The media server of a hub in SFU mode. It runs beside the rooms, never inside them: it follows
+ * each live through its events and answers its own commands asynchronously (their replies are not
+ * remembered, like signals'). It never throws: a failure is a failed `Result`.
+ */
+export interface HubMedia {
+  /** Answers a `media.sfu.*` command of a member of an open live. */
+  command(command: MediaCommand): Promise<Result<unknown>>;
+  /** Every event of every live, after the hub has sent it to the live's members. */
+  onEvent(liveId: string, event: LiveEvent): void;
+  /** The hub shuts down: release everything. */
+  close(): void;
 }
 
 /**

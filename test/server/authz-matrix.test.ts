@@ -380,6 +380,68 @@ export const MATRIX: Record<CommandName, Row> = {
       stranger: strangerUser,
     },
   },
+  // This server moves media as a mesh: the SFU's commands are refused (the SFU mode's own rules are
+  // tested against a real Janus in test/e2e/sfu.test.ts).
+  'media.sfu.publish': {
+    targets: LIVE,
+    expect: {
+      owner: { '-': C.MEDIA_NOT_ALLOWED },
+      admin: { '-': C.MEDIA_NOT_ALLOWED },
+      guest: { '-': C.MEDIA_NOT_ALLOWED },
+      audience: { '-': C.MEDIA_NOT_ALLOWED },
+      stranger: STRANGER_LIVE,
+    },
+  },
+  'media.sfu.unpublish': {
+    targets: LIVE,
+    expect: {
+      owner: { '-': C.MEDIA_NOT_ALLOWED },
+      admin: { '-': C.MEDIA_NOT_ALLOWED },
+      guest: { '-': C.MEDIA_NOT_ALLOWED },
+      audience: { '-': C.MEDIA_NOT_ALLOWED },
+      stranger: STRANGER_LIVE,
+    },
+  },
+  'media.sfu.subscribe': {
+    targets: LIVE,
+    expect: {
+      owner: { '-': C.MEDIA_NOT_ALLOWED },
+      admin: { '-': C.MEDIA_NOT_ALLOWED },
+      guest: { '-': C.MEDIA_NOT_ALLOWED },
+      audience: { '-': C.MEDIA_NOT_ALLOWED },
+      stranger: STRANGER_LIVE,
+    },
+  },
+  'media.sfu.unsubscribe': {
+    targets: LIVE,
+    expect: {
+      owner: { '-': C.MEDIA_NOT_ALLOWED },
+      admin: { '-': C.MEDIA_NOT_ALLOWED },
+      guest: { '-': C.MEDIA_NOT_ALLOWED },
+      audience: { '-': C.MEDIA_NOT_ALLOWED },
+      stranger: STRANGER_LIVE,
+    },
+  },
+  'media.sfu.answer': {
+    targets: LIVE,
+    expect: {
+      owner: { '-': C.MEDIA_NOT_ALLOWED },
+      admin: { '-': C.MEDIA_NOT_ALLOWED },
+      guest: { '-': C.MEDIA_NOT_ALLOWED },
+      audience: { '-': C.MEDIA_NOT_ALLOWED },
+      stranger: STRANGER_LIVE,
+    },
+  },
+  'media.sfu.quality': {
+    targets: USER,
+    expect: {
+      owner: each(USER, C.MEDIA_NOT_ALLOWED),
+      admin: each(USER, C.MEDIA_NOT_ALLOWED),
+      guest: each(USER, C.MEDIA_NOT_ALLOWED),
+      audience: each(USER, C.MEDIA_NOT_ALLOWED),
+      stranger: strangerUser,
+    },
+  },
 };
 
 function otherLiveCode(name: CommandName): number | undefined {
@@ -517,6 +579,12 @@ function argsFor(name: CommandName, liveId: string, user: string): Record<string
     case 'media.watch':
     case 'media.unwatch':
       return { liveId, publisherId: user };
+    case 'media.sfu.publish':
+      return { liveId, sdp: 'v=0' };
+    case 'media.sfu.answer':
+      return { liveId, offerId: 1, sdp: 'v=0' };
+    case 'media.sfu.quality':
+      return { liveId, publisherId: user, quality: 'low' };
     case 'media.signal':
       return {
         liveId,

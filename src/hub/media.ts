@@ -1,0 +1,55 @@
+/**
+ * The hub's side of its media server in SFU mode (`HubOptions.media`, docs/media.md "SFU mode"):
+ * what it pushes to a client, what it reads of a room, and how a `media.sfu.*` command is relayed
+ * to the media server and its reply sent later.
+ */
+import { ErrorCode } from '../protocol/errors.js';
+import type { CommandMessage, ServerMessage, SfuPush } from '../protocol/messages.js';
+import { fail, type Result } from '../protocol/result.js';
+import type { SeatInfo } from '../protocol/types.js';
+import type { Connection } from './records.js';
+import type { RoomHandle } from './room-handle.js';
+import type { HubMedia, MediaCommand } from './types.js';
+
+/** Sends `data` to `connection` if it is open and subscribed to `liveId`; whether it was sent. */
+export function pushMedia(
+  connection: Connection | null | undefined,
+  liveId: string,
+  text: (message: ServerMessage) => string,
+  data: SfuPush,
+): boolean {
+  if (!connection?.open || !connection.subscribed.includes(liveId)) return false;
+  connection.send(text({ type: 'media', liveId, data }));
+  return true;
+}
+
+/** The seats of an open room, or `null`. */
+export function seatsOf(room: RoomHandle | null | undefined): readonly SeatInfo[] | null {
+  return room && !room.ended ? room.snapshotFor('').seats : null;
+}
+
+/** The reply to a `media.sfu.*` command on a hub whose media is a mesh. */
+export function refuseOnMesh(name: string): Result<never> {
+  return fail(
+    ErrorCode.MEDIA_NOT_ALLOWED,
+    `this server moves media as a mesh (media.watch, media.signal): ${name} needs its SFU mode`,
+  );
+}
+
+/**
+ * Hands a member's `media.sfu.*` command to the media server and calls `reply` with its result
+ * once it settles (a media server that throws is reported and answered `SERVER_ERROR`).
+ */
+export function relayMediaCommand(
+  media: HubMedia,
+  userId: string,
+  message: CommandMessage<MediaCommand['name']>,
+  hub: { reportError(error: unknown): void },
+  reply: (result: Result<unknown>) => void,
+): void {
+  const { name, args } = message;
+  media.command({ userId, liveId: args.liveId, name, args }).then(reply, (error: unknown) => {
+    hub.reportError(error);
+    reply(fail(ErrorCode.SERVER_ERROR, 'the media server failed to process the command'));
+  });
+}
