@@ -12,7 +12,7 @@ const HELP = `co-guest-kit: guest connection for live streaming
 
 Usage:
   co-guest-kit serve [--port N] [--host H] [--dev] [--static DIR] [--origin O]...
-                     [--allowed-host H]... [--trusted-proxy ADDR]...
+                     [--allowed-host H]... [--trusted-proxy ADDR]... [--janus URL]...
       Runs the signaling server. The token secret comes from CO_GUEST_SECRET
       (required unless --dev). PORT may set the port (--port wins).
         --port N      TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -36,6 +36,12 @@ Usage:
                       whose X-Forwarded-For names the client's address for the
                       per-address limits; repeat for more. Default: none. Wins over
                       CO_GUEST_TRUSTED_PROXIES.
+        --janus URL   SFU mode: media goes through the Janus VideoRoom at URL (its
+                      WebSocket API, e.g. ws://127.0.0.1:8188); repeat for more
+                      instances (each live goes to the least loaded). Its secrets come
+                      from CO_GUEST_JANUS_TOKEN_SECRET, CO_GUEST_JANUS_ADMIN_KEY and
+                      CO_GUEST_JANUS_API_SECRET. Default: none, media as a peer mesh.
+                      Wins over CO_GUEST_JANUS_URL.
 
   co-guest-kit token --user-id ID --user-name NAME [--avatar-url URL] [--expires-in 12h]
       Prints a signed token for a user (needs CO_GUEST_SECRET).
@@ -50,6 +56,10 @@ Environment:
   CO_GUEST_ORIGINS  comma-separated origins for serve when no --origin is given
   CO_GUEST_ALLOWED_HOSTS    comma-separated host names when no --allowed-host is given
   CO_GUEST_TRUSTED_PROXIES  comma-separated proxies when no --trusted-proxy is given
+  CO_GUEST_JANUS_URL  comma-separated Janus URLs when no --janus is given (SFU mode)
+  CO_GUEST_JANUS_TOKEN_SECRET  Janus's token_auth_secret (the server signs its tokens)
+  CO_GUEST_JANUS_ADMIN_KEY     the VideoRoom admin_key (needed to create rooms)
+  CO_GUEST_JANUS_API_SECRET    Janus's api_secret, if it has one
 `;
 
 interface Io {
@@ -88,6 +98,7 @@ async function serve(args: string[]): Promise<number> {
       origin: { type: 'string', multiple: true },
       'allowed-host': { type: 'string', multiple: true },
       'trusted-proxy': { type: 'string', multiple: true },
+      janus: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -115,7 +126,20 @@ async function serve(args: string[]): Promise<number> {
   const allowedOrigins = values.origin ?? listOf(process.env.CO_GUEST_ORIGINS);
   const allowedHosts = values['allowed-host'] ?? listOf(process.env.CO_GUEST_ALLOWED_HOSTS);
   const trustedProxies = values['trusted-proxy'] ?? listOf(process.env.CO_GUEST_TRUSTED_PROXIES);
+  const janus = values.janus ?? listOf(process.env.CO_GUEST_JANUS_URL);
+  const env = process.env;
   const handle = await createServer({
+    ...(janus.length === 0
+      ? {}
+      : {
+          media: {
+            mode: 'sfu',
+            janus,
+            ...(env.CO_GUEST_JANUS_TOKEN_SECRET ? { tokenSecret: env.CO_GUEST_JANUS_TOKEN_SECRET } : {}),
+            ...(env.CO_GUEST_JANUS_ADMIN_KEY ? { adminKey: env.CO_GUEST_JANUS_ADMIN_KEY } : {}),
+            ...(env.CO_GUEST_JANUS_API_SECRET ? { apiSecret: env.CO_GUEST_JANUS_API_SECRET } : {}),
+          },
+        }),
     port,
     host: values.host ?? DEFAULT_HOST,
     dev,

@@ -10,6 +10,7 @@ import type { ProtocolLimits, ServerMessage } from '../protocol/messages.js';
 import { createProxyTrust, type ProxyTrust } from './address.js';
 import { normalizeAllowedHost } from './host.js';
 import { normalizeOrigin } from './origin.js';
+import type { SfuOptions } from './sfu/sfu-media.js';
 
 /** Where the server reports what it does. Default: silent. */
 export interface ServerLogger {
@@ -122,7 +123,17 @@ export interface ServerOptions {
   serialize?: (message: ServerMessage) => string;
   /** Receives one line per notable event (start, refusals, errors). Default: silent. */
   logger?: ServerLogger;
+  /**
+   * How media moves (docs/media.md). Default `{ mode: 'mesh' }`: peer connections between the
+   * members, no media server. `{ mode: 'sfu', janus: [...] }`: through Janus VideoRoom instances
+   * that this server owns; the secrets come from here (or the environment, in the CLI), never from
+   * clients. See docs/deployment.md, "Janus".
+   */
+  media?: MediaOptions;
 }
+
+/** `ServerOptions.media`. */
+export type MediaOptions = { readonly mode: 'mesh' } | ({ readonly mode: 'sfu' } & SfuOptions);
 
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -186,6 +197,8 @@ export interface ResolvedOptions {
   /** The folder of static files as given (not yet checked: that needs the file system), or `null`. */
   readonly staticDir: string | null;
   readonly hub: ResolvedHubOptions;
+  /** The SFU mode's options (Janus URLs at least one, each a `ws:`/`wss:` URL), or `null` for the mesh. */
+  readonly sfu: SfuOptions | null;
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -226,6 +239,31 @@ function hosts(list: readonly string[]): readonly string[] {
 
 function performanceNow(): number {
   return performance.now();
+}
+
+function sfuOptions(media: MediaOptions | undefined): SfuOptions | null {
+  if (media === undefined || media.mode === 'mesh') return null;
+  if (media.mode !== 'sfu') {
+    throw new TypeError(`createServer: media.mode must be 'mesh' or 'sfu'`);
+  }
+  const janus = [...(media.janus ?? [])];
+  if (janus.length === 0) {
+    throw new TypeError(`createServer: media.janus needs at least one Janus WebSocket URL in SFU mode`);
+  }
+  for (const url of janus) {
+    let protocol = '';
+    try {
+      protocol = new URL(url).protocol;
+    } catch {
+      // Refused below.
+    }
+    if (protocol !== 'ws:' && protocol !== 'wss:') {
+      throw new TypeError(
+        `createServer: media.janus has ${JSON.stringify(url)}; write a URL like ws://127.0.0.1:8188`,
+      );
+    }
+  }
+  return Object.freeze({ ...media, janus: Object.freeze(janus) });
 }
 
 function hubOptions(options: ServerOptions): ResolvedHubOptions {
@@ -318,5 +356,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     clock: options.clock ?? performanceNow,
     staticDir: options.staticDir ?? null,
     hub: hubOptions(options),
+    sfu: sfuOptions(options.media),
   });
 }

@@ -18,6 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { createHub, type Hub } from '../hub/index.js';
+import { createSfuMedia } from './sfu/sfu-media.js';
 import { CloseCode } from '../protocol/errors.js';
 import { addressKey, clientAddress, hasForwardedHeader } from './address.js';
 import { clearTimers, closeClient, remoteOf, type Client } from './client.js';
@@ -134,8 +135,12 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   let forwardedHinted = false;
   const staticFiles: StaticFiles | null =
     resolved.staticDir === null ? null : await createStaticFiles(resolved.staticDir);
+  // SFU mode: the server starts once every Janus instance has been tried (up or not).
+  const sfu = resolved.sfu ? createSfuMedia(resolved.sfu) : null;
+  await sfu?.ready;
   const hub = createHub({
     ...resolved.hub,
+    ...(sfu ? { media: sfu.media } : {}),
     onError: (error) =>
       logger.warn(`hub error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
