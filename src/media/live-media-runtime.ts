@@ -9,6 +9,7 @@ import { atom, computed, onMount, type ReadableAtom } from 'nanostores';
 import type { Session } from '../core/session.js';
 import type { DeviceStore } from './device-store.js';
 import { MeshTransport } from './mesh-transport.js';
+import { SfuTransport } from './sfu-transport.js';
 import { SpeakingMeter } from './speaking.js';
 import type {
   ConnectionQualityInfo,
@@ -93,7 +94,9 @@ export class LiveMediaRuntime {
     this.#session = session;
     this.#liveId = liveId;
     this.#devices = devices;
-    this.#transport = new MeshTransport(session, liveId);
+    // The server said how media moves on it in its welcome (a live is joined after one).
+    this.#transport =
+      session.mediaMode === 'sfu' ? new SfuTransport(session, liveId) : new MeshTransport(session, liveId);
     this.remoteStreams = this.#transport.remoteStreams;
     this.viewerStatus = this.#transport.viewerStatus;
     this.connectionQuality = this.#transport.connectionQuality;
