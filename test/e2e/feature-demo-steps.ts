@@ -103,10 +103,16 @@ export interface DemoStepOptions {
    * the issue's "within 2 s" where the run holds it. Default: `WAIT_MS`, a deadline, not a claim.
    */
   readonly cameraOffMs?: number;
+  /**
+   * How the server moves media: `mesh` (default; A publishes one connection per viewer) or `sfu`
+   * (through Janus: A publishes one connection, each viewer receives every seat over one).
+   */
+  readonly mode?: 'mesh' | 'sfu';
 }
 
 /** The demo's steps, in order. */
-export function featureDemoSteps({ cameraOffMs }: DemoStepOptions = {}): readonly DemoStep[] {
+export function featureDemoSteps({ cameraOffMs, mode = 'mesh' }: DemoStepOptions = {}): readonly DemoStep[] {
+  const sfu = mode === 'sfu';
   return [
     {
       title: '1. the host creates the live; A and B join; A applies with camera and mic; the host accepts',
@@ -194,9 +200,12 @@ export function featureDemoSteps({ cameraOffMs }: DemoStepOptions = {}): readonl
         cameraOffMs === undefined ? '' : ` within ${cameraOffMs / 1000} s`
       }`,
       async run(demo) {
-        for (const user of demo.everyone) {
+        for (const [index, user] of demo.everyone.entries()) {
           const [states] = await tileStates(user.page, A.userId);
-          assert.ok(states !== undefined && !states.includes('camera-off'), `A's video shows before`);
+          assert.ok(
+            states !== undefined && !states.includes('camera-off'),
+            `A's video shows before at ${['the host', 'A', 'B'][index]} (${user.browserName}): ${states?.join(' ')}`,
+          );
         }
         // The clock starts once the button is there, as the user presses it.
         await waitFor(
@@ -227,12 +236,17 @@ export function featureDemoSteps({ cameraOffMs }: DemoStepOptions = {}): readonl
           b: await peerConnections(b.page),
           a: await peerConnections(a.page),
         };
-        // A publishes to the host and to B; each of them receives A (and B also publishes to the host).
-        assert.equal(before.a.offering, 2, "A's published connections before the kick");
-        assert.deepEqual([...(await a.page.evaluate(() => window.fixture.connections())).publishing].sort(), [
-          B.userId,
-          HOST.userId,
-        ]);
+        if (sfu) {
+          // One connection to the media server, however many watch A.
+          assert.equal(before.a.offering, 1, "A's publishing connection before the kick");
+        } else {
+          // A publishes to the host and to B; each of them receives A (and B also publishes to the host).
+          assert.equal(before.a.offering, 2, "A's published connections before the kick");
+          assert.deepEqual(
+            [...(await a.page.evaluate(() => window.fixture.connections())).publishing].sort(),
+            [B.userId, HOST.userId],
+          );
+        }
 
         await host.click('button', /^Actions for .*Ada/);
         await host.click('menuitem', 'Kick off seat');
@@ -249,17 +263,23 @@ export function featureDemoSteps({ cameraOffMs }: DemoStepOptions = {}): readonl
           "A's published connections closed",
         );
         assert.deepEqual((await a.page.evaluate(() => window.fixture.connections())).publishing, []);
-        // The host's and B's connections receiving A are closed too.
+        // The host and B no longer receive A: in a mesh its connections close; through the media
+        // server, the one connection each of them has drops A's streams.
         for (const [user, counted] of [
           [host, before.host],
           [b, before.b],
         ] as const) {
+          if (!sfu) {
+            await waitFor(
+              async () => (await peerConnections(user.page)).answering === counted.answering - 1,
+              `the connection receiving A closed (${user.browserName})`,
+            );
+          }
           await waitFor(
-            async () => (await peerConnections(user.page)).answering === counted.answering - 1,
-            `the connection receiving A closed (${user.browserName})`,
+            async () =>
+              !(await user.page.evaluate(() => window.fixture.connections())).watching.includes(A.userId),
+            `A no longer received (${user.browserName})`,
           );
-          const { watching } = await user.page.evaluate(() => window.fixture.connections());
-          assert.ok(!watching.includes(A.userId));
         }
         // The camera and the microphone are released: every track A captured has ended.
         await waitFor(
@@ -270,7 +290,9 @@ export function featureDemoSteps({ cameraOffMs }: DemoStepOptions = {}): readonl
       },
     },
     {
-      title: '7. an audience member sends a media offer to another audience member: refused, nothing arrives',
+      title: `7. an audience member sends a media offer to another audience member${
+        sfu ? ' and to the media server' : ''
+      }: refused, nothing arrives`,
       async run(demo) {
         const { a, b } = demo;
         // B leaves the seat: A and B are both in the audience.
@@ -297,6 +319,19 @@ export function featureDemoSteps({ cameraOffMs }: DemoStepOptions = {}): readonl
           return reply.isSuccess ? { isSuccess: true } : { isSuccess: false, errorCode: reply.errorCode };
         }, B.userId);
         assert.deepEqual(result, { isSuccess: false, errorCode: ErrorCode.MEDIA_NOT_ALLOWED });
+        if (sfu) {
+          // Nor can an audience member publish to the media server: only a seat holder's offer reaches it.
+          const published = await a.page.evaluate(async () => {
+            const { session, liveId } = await window.fixture.ready;
+            const connection = new RTCPeerConnection({ iceServers: [] });
+            connection.addTransceiver('video', { direction: 'sendonly' });
+            const offer = await connection.createOffer();
+            connection.close();
+            const reply = await session.request('media.sfu.publish', { liveId, sdp: offer.sdp ?? '' });
+            return reply.isSuccess ? { isSuccess: true } : { isSuccess: false, errorCode: reply.errorCode };
+          });
+          assert.deepEqual(published, { isSuccess: false, errorCode: ErrorCode.NOT_ON_SEAT });
+        }
 
         // A round trip of B's after A's refusal: a relayed signal would have reached B before its reply.
         const roundTrip = await b.page.evaluate(async () => {

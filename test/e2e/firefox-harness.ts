@@ -15,6 +15,7 @@
  *   Chromium runs with `CHROMIUM_ROUTED_ARGS` beside the harness's flags.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { accessSync, constants } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -26,6 +27,7 @@ import puppeteer, {
 import {
   instrument,
   NAME_HELPER,
+  ROOT,
   steadyMicrophone,
   WAIT_MS,
   type ClickRole,
@@ -336,12 +338,15 @@ export const LAYOUTS = {
 } as const;
 export type LayoutName = keyof typeof LAYOUTS;
 
+/** How much of the scenario's stderr a failure quotes. */
+const STDERR_LINES = 40;
+
 /** One line of the scenario's stdout (JSON). */
 export type ScenarioReport =
-  | { readonly type: 'step'; readonly layout: LayoutName; readonly index: number; readonly error?: string }
+  | { readonly type: 'step'; readonly layout: string; readonly index: number; readonly error?: string }
   | {
       readonly type: 'problems';
-      readonly layout: LayoutName;
+      readonly layout: string;
       readonly problems: Readonly<Record<string, readonly string[]>>;
     }
   /** Packets sent through the routed interface during the whole scenario. */
@@ -358,5 +363,71 @@ export function reportKey(report: ScenarioReport): string {
       return `problems ${report.layout}`;
     default:
       return report.type;
+  }
+}
+
+/** The scenario's process, and its reports as they arrive. */
+export class Scenario {
+  readonly #child: ChildProcessByStdio<null, Readable, Readable>;
+  readonly #reports = new Map<string, ScenarioReport>();
+  readonly #waiting = new Map<string, (report: ScenarioReport) => void>();
+  readonly #stderr: string[] = [];
+  readonly #exited: Promise<void>;
+  #ended: string | null = null;
+
+  /** Starts `script` (a path from the repository's root) with `args` in the routed namespace. */
+  constructor(script: string, args: readonly string[]) {
+    this.#child = spawnInRoutedNetwork([process.execPath, '--import', 'tsx', `${ROOT}${script}`, ...args]);
+    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#receive(line));
+    createInterface({ input: this.#child.stderr }).on('line', (line) => {
+      this.#stderr.push(line);
+      if (this.#stderr.length > STDERR_LINES) this.#stderr.shift();
+    });
+    this.#exited = new Promise((done) => {
+      this.#child.on('exit', (code, signal) => {
+        this.#ended = `the scenario ended (${signal ?? `exit ${String(code)}`})`;
+        for (const resolve of this.#waiting.values()) resolve({ type: 'fatal', error: this.#ended });
+        this.#waiting.clear();
+        done();
+      });
+    });
+  }
+
+  /** The report with `key` (`reportKey`); a `fatal` report if the scenario failed or ended first. */
+  async report(key: string): Promise<ScenarioReport> {
+    const fatal = this.#reports.get('fatal');
+    const found = this.#reports.get(key) ?? fatal;
+    if (found !== undefined) return found;
+    if (this.#ended !== null) return { type: 'fatal', error: this.#ended };
+    return new Promise((resolve) => this.#waiting.set(key, resolve));
+  }
+
+  /** Throws with the scenario's error and the end of its stderr. */
+  fail(error: string): never {
+    throw new Error(`${error}\n--- the scenario's stderr (last lines) ---\n${this.#stderr.join('\n')}`);
+  }
+
+  /** Ends the scenario if it still runs (its process group: the browsers close with it). */
+  async stop(): Promise<void> {
+    if (this.#ended === null && this.#child.pid !== undefined) process.kill(-this.#child.pid, 'SIGTERM');
+    await this.#exited;
+  }
+
+  #receive(line: string): void {
+    let report: ScenarioReport;
+    try {
+      report = JSON.parse(line) as ScenarioReport;
+    } catch {
+      this.#stderr.push(`(stdout) ${line}`);
+      return;
+    }
+    const key = reportKey(report);
+    this.#reports.set(key, report);
+    if (key === 'fatal') {
+      for (const resolve of this.#waiting.values()) resolve(report);
+      this.#waiting.clear();
+    }
+    this.#waiting.get(key)?.(report);
+    this.#waiting.delete(key);
   }
 }

@@ -368,6 +368,8 @@ export function instrument(): void {
   };
   Object.defineProperty(window, '__e2e', {
     value: Object.freeze({
+      /** The page's open peer connections themselves (for a failure's diagnostics). */
+      openPeers: () => peers.filter((peer) => peer.signalingState !== 'closed'),
       peers: () => {
         const open = peers.filter((peer) => peer.signalingState !== 'closed');
         return {
@@ -436,6 +438,7 @@ const DOWN_URL = 'ws://127.0.0.1:9/';
 /** What `window.__e2e` holds in an instrumented page. */
 export interface PageProbe {
   peers(): PeerCounts;
+  openPeers(): RTCPeerConnection[];
   tracks(): CapturedTrack[];
   /** Every element matching `selector` in the document and in every open shadow root. */
   deepAll(selector: string): Element[];

@@ -1,0 +1,58 @@
+/**
+ * The SFU mode on a real Janus (issue "media for a real audience"): the Feature Demo's steps
+ * (test/e2e/feature-demo-steps.ts) with media through Janus VideoRoom, which the kit server owns.
+ * Janus gathers no ICE candidate on `lo`, so the scenario runs in a network namespace this test
+ * makes (`spawnInRoutedNetwork`: `lo`, and a veth pair with a private address, nothing beyond it),
+ * as the process test/e2e/sfu-scenario.ts; each test here waits for that process's report of one
+ * step. A machine where no namespace can be made, or without Janus, fails every test, saying why.
+ *
+ * Run: `node scripts/loopback-only.mjs node --import tsx --test --test-reporter=spec test/e2e/sfu.test.ts`
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { featureDemoSteps } from './feature-demo-steps.js';
+import { Scenario, SCENARIO_STEP_MS, type ScenarioReport } from './firefox-harness.js';
+
+/** A test's bound: the scenario's own per-step bound, and a margin for it to say so. */
+const STEP = { timeout: SCENARIO_STEP_MS + 30_000 };
+const LAYOUT = 'sfu';
+
+describe('SFU mode on Janus VideoRoom: the Feature Demo', () => {
+  let scenario: Scenario | Error = new Error('the scenario did not start');
+
+  const expectReport = async <T extends ScenarioReport['type']>(
+    key: string,
+    type: T,
+  ): Promise<Extract<ScenarioReport, { type: T }>> => {
+    if (scenario instanceof Error) throw scenario;
+    const report = await scenario.report(key);
+    if (report.type === 'fatal') scenario.fail(report.error);
+    if (report.type !== type) throw new Error(`expected a ${type} report for ${key}, got ${report.type}`);
+    return report as Extract<ScenarioReport, { type: T }>;
+  };
+
+  before(() => {
+    try {
+      scenario = new Scenario('test/e2e/sfu-scenario.ts', []);
+    } catch (error) {
+      scenario = error instanceof Error ? error : new Error(String(error));
+    }
+  });
+
+  after(async () => {
+    if (!(scenario instanceof Error)) await scenario.stop();
+  });
+
+  for (const [index, step] of featureDemoSteps({ mode: 'sfu' }).entries()) {
+    it(step.title, STEP, async () => {
+      const report = await expectReport(`step ${LAYOUT} ${index}`, 'step');
+      if (report.error !== undefined) assert.fail(report.error);
+    });
+  }
+
+  it('prints no error or warning in any page', STEP, async () => {
+    const { problems } = await expectReport(`problems ${LAYOUT}`, 'problems');
+    const printed = Object.entries(problems).filter(([, lines]) => lines.length > 0);
+    assert.deepEqual(printed, []);
+  });
+});
