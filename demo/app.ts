@@ -733,21 +733,32 @@ export class DemoApp extends LitElement {
    */
   async #resumeDevices(session: Session, entry: Entry): Promise<void> {
     const devices = DeviceStore.for(session);
-    const choice = loadDeviceChoice();
-    if (choice?.speakerId != null && devices.supports('speaker'))
-      void devices.selectSpeaker(choice.speakerId);
+    // Queued before any opening below, so the camera and microphone open on the chosen devices.
+    await this.#restoreChoice(devices);
     const seat = ownSeat(session, entry.liveId);
-    if (seat === null) {
-      if (choice?.cameraId != null) void devices.selectCamera(choice.cameraId);
-      if (choice?.microphoneId != null) void devices.selectMicrophone(choice.microphoneId);
-      return;
-    }
+    if (seat === null) return;
     const camera = seat.cameraStatus === 'on';
     const microphone = seat.microphoneStatus === 'on';
     await Promise.all([
       camera && devices.cameraStatus.get() === 'off' ? devices.openLocalCamera() : null,
       microphone && devices.microphoneStatus.get() === 'off' ? devices.openLocalMicrophone() : null,
     ]);
+  }
+
+  /**
+   * A viewer's remembered devices, on a new page of the tab: chosen again where the browser still
+   * lists them (a device that went away is left out rather than reported as an error).
+   */
+  async #restoreChoice(devices: DeviceStore): Promise<void> {
+    const choice = loadDeviceChoice();
+    if (choice === null) return;
+    const listed = await devices.refreshDevices();
+    if (!listed.isSuccess) return;
+    const has = (id: string | null): id is string =>
+      id !== null && listed.data.some((device) => device.deviceId === id);
+    if (has(choice.cameraId)) void devices.selectCamera(choice.cameraId);
+    if (has(choice.microphoneId)) void devices.selectMicrophone(choice.microphoneId);
+    if (has(choice.speakerId) && devices.supports('speaker')) void devices.selectSpeaker(choice.speakerId);
   }
 
   /** "End this live for everyone?": a modal dialog; Escape or "Keep the live" keep it going. */
