@@ -15,7 +15,10 @@
  * - lit's `html` / `css` template literals are minified first (`esbuild-minify-templates.mjs`);
  *   terser then compresses each output once more, source maps chained (docs/decisions/0029);
  *   bundled license texts go to a linked `*.LEGAL.txt` next to each file.
- * - `dist/browser/co-guest-kit-core.js`: the headless core (`src/core/index.ts`) alone, minified.
+ * - `dist/browser/co-guest-kit-core.js`: the headless core (`src/core/index.ts`) alone, minified;
+ *   what it loads on demand (the checks of what a server sends, on the first login) is a chunk of
+ *   its own, `chunks/core-[name]-[hash].js`, and so is what that part shares with the core file
+ *   (docs/decisions/0037).
  * - `dist/browser/autoloader.js` (`src/autoloader.ts`): registers each tag the first time it appears,
  *   by importing that element's module from `dist/browser/elements/` (docs/decisions/0032). That
  *   folder is a build of its own, in two layers: `base-[hash].js`, what the elements use from outside
@@ -57,6 +60,8 @@ const root = fileURLToPath(new URL('../', import.meta.url));
 /** The file names other tools point at (size budgets, examples, docs). */
 export const MAIN_FILE = 'co-guest-kit.js';
 export const CORE_FILE = 'co-guest-kit-core.js';
+/** The core bundle's chunks (`chunks/core-…`): what it shares with its lazy parts, and those parts. */
+export const CORE_CHUNK_PREFIX = 'core-';
 export const CHUNKS_DIR = 'chunks';
 export const AUTOLOADER_FILE = 'autoloader.js';
 export const ELEMENTS_DIR = 'elements';
@@ -155,8 +160,11 @@ export async function bundle(options = {}) {
   const core = await build({
     ...shared,
     plugins,
-    entryPoints: ['src/core/index.ts'],
-    outfile: resolve(outDir, CORE_FILE),
+    entryPoints: { [CORE_FILE.replace(/\.js$/, '')]: 'src/core/index.ts' },
+    outdir: outDir,
+    splitting: true,
+    chunkNames: `${CHUNKS_DIR}/${CORE_CHUNK_PREFIX}[name]-[hash]`,
+    entryNames: '[name]',
   });
   const autoload = await buildAutoloader(outDir);
 
@@ -184,6 +192,7 @@ export async function bundle(options = {}) {
   );
   await writeFile(resolve(outDir, ELEMENTS_MANIFEST), `${JSON.stringify(autoload.manifest, null, 2)}\n`);
   const eager = eagerOutputs(main.metafile, MAIN_FILE);
+  const coreEager = eagerOutputs(core.metafile, CORE_FILE);
   const withTag = new Set(Object.values(autoload.manifest.tags).flat());
   const files = Object.keys(metafile.outputs)
     .filter((file) => file.endsWith('.js'))
@@ -191,7 +200,7 @@ export async function bundle(options = {}) {
       const absolute = resolve(root, file);
       const text = readFileSync(absolute);
       const name = relative(outDir, absolute);
-      const isEager = eager.has(file) || file.endsWith(CORE_FILE);
+      const isEager = eager.has(file) || coreEager.has(file);
       return {
         file: name,
         bytes: text.length,
@@ -751,7 +760,7 @@ function check(metafile) {
       throw new Error(`bundle: simple-peer must stay in the lazy peer chunk, but ${file} holds it`);
     }
     if (
-      file.endsWith(CORE_FILE) &&
+      (file.endsWith(CORE_FILE) || basename(file).startsWith(CORE_CHUNK_PREFIX)) &&
       inputs.some((input) => /node_modules\/(lit|lit-html|@lit)\//.test(input))
     ) {
       throw new Error(`bundle: the core bundle must not hold lit (${file})`);

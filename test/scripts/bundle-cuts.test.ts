@@ -1,15 +1,17 @@
 /**
- * The English catalog cut by tag in the autoloader's files (scripts/bundle.mjs, ADR 0037): each
- * tag's files (`elements/manifest.json`) carry every text its element's own sources name, an
- * audience page carries no text that only a host's tags show, and the drop-in file keeps the whole
- * catalog.
+ * How scripts/bundle.mjs cuts the browser files (ADR 0037):
+ * - the English catalog, cut by tag in the autoloader's files: each tag's files
+ *   (`elements/manifest.json`) carry every text its element's own sources name, an audience page
+ *   carries no text that only a host's tags show, and the drop-in file keeps the whole catalog;
+ * - the headless core's file loads the checks of what a server sends from a chunk of its own, and
+ *   works in Node as it is.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { en } from '../../src/i18n/messages.js';
 // @ts-expect-error -- a plain .mjs module without type declarations
 import { PAGES as pages } from '../../scripts/size-checks.mjs';
@@ -42,7 +44,7 @@ async function keysOf(folder: string): Promise<string[]> {
   return Object.keys(en).filter((key) => names(text, key));
 }
 
-describe('the English catalog in the autoloader’s files', { timeout: 120_000 }, () => {
+describe('scripts/bundle.mjs', { timeout: 120_000 }, () => {
   let out: string;
   let manifest: Manifest;
   /** The text of `files` (paths from the output folder), joined. */
@@ -83,6 +85,24 @@ describe('the English catalog in the autoloader’s files', { timeout: 120_000 }
       .filter((key) => !shown.has(key));
     assert.ok(moved.length > 30, `the host's own texts (${moved.length})`);
     for (const key of moved) assert.ok(!defines(code, key), `"${key}" is not in an audience page`);
+  });
+
+  it('the core file loads its lazy part from its own chunks, and runs', async () => {
+    const code = await readFile(join(out, 'co-guest-kit-core.js'), 'utf8');
+    const lazy = [...code.matchAll(/import\("\.\/(chunks\/[^"]+)"\)/g)].map((match) => match[1]);
+    assert.ok(lazy.length > 0, 'the core file imports a part on demand');
+    for (const file of lazy) {
+      assert.match(file ?? '', /^chunks\/core-/, `${file} is a chunk of the core's own`);
+      const part = await readFile(join(out, file ?? ''), 'utf8');
+      for (const [, imported] of part.matchAll(/from"\.\/([^"]+)"/g)) {
+        assert.match(imported ?? '', /^core-/, `${file} imports only the core's chunks`);
+      }
+    }
+    const core = (await import(pathToFileURL(join(out, 'co-guest-kit-core.js')).href)) as {
+      createSession?: unknown;
+    };
+    assert.equal(typeof core.createSession, 'function');
+    for (const file of lazy) await import(pathToFileURL(join(out, file ?? '')).href);
   });
 
   it('the drop-in file keeps the whole catalog', async () => {
