@@ -253,7 +253,10 @@ export const FloatDesktop = {
 
 /** `grid` on a desktop stage: equal 16:9 tiles, as large as the stage allows, centred. */
 export const Grid = {
-  loaders: loadLive({ audience: ['ada', 'grace', 'linus', 'mei'], seated: ['ada', 'grace', 'linus', 'mei'] }),
+  loaders: loadLive({
+    audience: ['ada', 'grace', 'linus', 'alan'],
+    seated: ['ada', 'grace', 'linus', 'alan'],
+  }),
   render: (_args: unknown, { loaded }: StoryContext) => stage(liveOf(loaded), { ...DESKTOP, layout: 'grid' }),
   play: async ({ canvasElement }: PlayContext) => {
     const view = await findView(canvasElement, 5);
@@ -273,7 +276,10 @@ export const GridPhone = {
 
 /** `speaker` on a desktop stage: Grace speaks and is large; the others in a filmstrip at the side. */
 export const Speaker = {
-  loaders: loadLive({ audience: ['ada', 'grace', 'linus', 'mei'], seated: ['ada', 'grace', 'linus', 'mei'] }),
+  loaders: loadLive({
+    audience: ['ada', 'grace', 'linus', 'alan'],
+    seated: ['ada', 'grace', 'linus', 'alan'],
+  }),
   render: (_args: unknown, { loaded }: StoryContext) =>
     stage(liveOf(loaded), { ...DESKTOP, layout: 'speaker', speaking: ['grace'] }),
   play: async ({ canvasElement }: PlayContext) => {

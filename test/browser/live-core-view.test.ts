@@ -217,13 +217,13 @@ describe('<live-core-view>', () => {
       const el = wrapper.querySelector('live-core-view')!;
       await showsSeats(el, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
       wrapper.querySelector('button')!.focus();
-      expect(await tabs(el, 4)).to.deep.equal([0, 'pin-button', 'fullscreen-button', 'after']);
+      expect(await tabs(el, 4)).to.deep.equal([0, 'fullscreen-button', 'pin-button', 'after']);
       // Arrows move along the tiles; the tile reached is the stage's stop from then on.
       wrapper.querySelector('button')!.focus();
       await sendKeys({ press: 'Tab' });
       for (let step = 0; step < 4; step += 1) await sendKeys({ press: 'ArrowRight' });
       expect(focusedSeat(el)).to.equal(4);
-      expect(await tabs(el, 4)).to.deep.equal(['pin-button', 'fullscreen-button', 'seat-menu', 'after']);
+      expect(await tabs(el, 4)).to.deep.equal(['fullscreen-button', 'pin-button', 'seat-menu', 'after']);
       await sendKeys({ press: 'Shift+Tab' });
       await sendKeys({ press: 'Shift+Tab' });
       await sendKeys({ press: 'Shift+Tab' });
@@ -538,8 +538,8 @@ describe('<live-core-view>', () => {
       const box = boxes[1]!;
       box.scrollIntoView({ block: 'center' });
       expect(Array.from(box.children).map((child) => child.part.value || child.localName)).to.deep.equal([
-        'pin-button',
         'fullscreen-button',
+        'pin-button',
         'seat-menu',
       ]);
       await box.querySelector('seat-menu')!.updateComplete;
@@ -1624,6 +1624,7 @@ describe('<live-core-view>', () => {
       await sendKeys({ press: 'ArrowRight' });
       expect(focusedSeat(el)).to.equal(2);
       await sendKeys({ press: 'Tab' });
+      await sendKeys({ press: 'Tab' });
       expect(el.shadowRoot!.activeElement === pinButton(el, 2), 'the pin control has focus').to.equal(true);
       // A visible focus ring on the control reached by keyboard.
       expect(getComputedStyle(pinButton(el, 2)).outlineStyle).to.equal('solid');
@@ -1686,7 +1687,6 @@ describe('<live-core-view>', () => {
       tileOf(el, 0).focus();
       await sendKeys({ press: 'ArrowRight' });
       await sendKeys({ press: 'Tab' });
-      await sendKeys({ press: 'Tab' });
       expect(el.shadowRoot!.activeElement === button, 'the control has focus').to.equal(true);
       await sendKeys({ press: 'Enter' });
       await waitUntil(() => el.matches(':state(fullscreen)'), 'the tile is full screen');
@@ -1710,9 +1710,8 @@ describe('<live-core-view>', () => {
       await waitUntil(() => el.matches(':state(fullscreen)'), 'the tile is full screen');
       expect(el.shadowRoot!.fullscreenElement === tileOf(el, 0), "the host's tile").to.equal(true);
       await sendKeys({ press: 'Enter' });
-      await waitUntil(() => document.fullscreenElement === null, 'the control leaves');
-      await el.updateComplete;
-      expect(el.matches(':state(fullscreen)')).to.equal(false);
+      await waitUntil(() => !el.matches(':state(fullscreen)'), 'the control leaves');
+      expect(document.fullscreenElement).to.equal(null);
     });
 
     it('hides the control where the browser has no element full screen', async () => {

@@ -26,6 +26,10 @@ export const KEY_STORIES: readonly string[] = [
   'elements-invitation-prompt--without-deadline',
   'elements-live-notifications--for-host',
   'elements-live-core-view--dynamic-grid',
+  'elements-live-core-view--float-desktop',
+  'elements-live-core-view--grid',
+  'elements-live-core-view--speaker',
+  'elements-live-core-view--pinned',
 ];
 
 /** Key stories pictured by one part of their element rather than by the frame (a top-layer dialog). */

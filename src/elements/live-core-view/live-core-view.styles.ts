@@ -39,6 +39,11 @@ export default css`
   }
 
   .cell > guest-seat-tile {
+    --seat-background: var(
+      --live-seat-background,
+      color-mix(in srgb, var(--live-stage-background, var(--_cg-color-stage)), #fff 7%)
+    );
+
     width: 100%;
     height: 100%;
     aspect-ratio: auto;
@@ -64,6 +69,8 @@ export default css`
   }
 
   .float .cell.main > guest-seat-tile {
+    --seat-background: var(--live-stage-background, var(--_cg-color-stage));
+
     border-radius: 0;
   }
 
@@ -180,8 +187,8 @@ export default css`
   }
 
   /*
-   * Per-seat controls, in the tile's top bar (its actions slot, at the inline end). Pin and full
-   * screen show while the pointer is over the tile or focus is in it, on touch screens always, and
+   * Per-seat controls, in the tile's top bar (its actions slot, at the inline end). Full screen and
+   * pin show while the pointer is over the tile or focus is in it, on touch screens always, and
    * the pin while pressed; --seat-menu-size (24px on a small tile, from the tile) sizes them all.
    * On a tile too narrow for all of them in a row, they wrap under each other.
    */

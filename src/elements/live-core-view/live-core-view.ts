@@ -146,7 +146,7 @@ function ignore(): void {
  *
  * **Keyboard.** The stage is one stop of the Tab sequence (a roving tabindex): Tab enters it on the
  * last tile that had focus (at first the large one, else the first), then goes through that tile's
- * controls (pin, full screen, the host's seat menu) and on out of the stage. Arrow keys move between
+ * controls (full screen, pin, the host's seat menu) and on out of the stage. Arrow keys move between
  * tiles in seat order (Up and Down by rows in the grids), Home and End to the first and last;
  * Enter and Space activate the tile.
  *
@@ -162,8 +162,8 @@ function ignore(): void {
  * `liveInfo.maxSeatCount`: 7 → `dynamic-float`, 4 → `landscape`, else `dynamic-grid`. Dynamic
  * layouts (all but the two fixed ones) show empty seats too with `show-empty-seats`.
  *
- * **Pin and full screen.** Each occupied tile has a pin control (a toggle button, `aria-pressed`) and
- * a full-screen control in its top inline-end corner, shown while the pointer is over the tile or
+ * **Pin and full screen.** Each occupied tile has a full-screen control and a pin control (a toggle
+ * button, `aria-pressed`) in its top inline-end corner, shown while the pointer is over the tile or
  * focus is in it (always on touch screens, and the pin while pressed). Pinning fires `seat-pin`
  * (unpinning `seat-unpin`); unless the page prevents it, the view sets `pinned`, which shows that
  * user large in any layout, for this viewer only. The full-screen control shows the tile alone on
@@ -217,7 +217,7 @@ function ignore(): void {
  * @csspart seat - Each `<guest-seat-tile>`; its own parts are exported as `seat-<part>`
  *   (`seat-video`, `seat-name-tag`, `seat-foreground`…).
  * @csspart seat-actions - The box at the top inline-end corner of each occupied seat's tile (its
- *   `actions` slot) holding per-seat controls: pin, full screen (see `no-tile-controls`) and the
+ *   `actions` slot) holding per-seat controls: full screen, pin (see `no-tile-controls`) and the
  *   host's `<seat-menu>` (see `no-seat-menu`). The tile's texts keep clear of it.
  * @csspart pin-button - The pin control of a seat ("Pin Ada", `aria-pressed` while pinned).
  * @csspart fullscreen-button - The full-screen control of a seat ("Show Ada full screen", then
@@ -237,6 +237,9 @@ function ignore(): void {
  * @cssproperty [--live-stage-aspect-ratio=9 / 16] - Shape of the stage (`16 / 9` in `landscape`);
  *   `auto` to size it by the view's height.
  * @cssproperty [--live-stage-background=var(--cg-color-stage)] - Fill of the stage.
+ * @cssproperty [--live-seat-background] - Fill of the tiles, seen while a user has no video and on
+ *   empty seats (each tile's `--seat-background`). Default: the stage's fill, a little lighter, so
+ *   that tiles stand out from the stage; the float layouts' main seat keeps the stage's fill.
  * @cssproperty [--live-stage-radius=var(--cg-radius-l, 12px)] - Corner radius of the stage.
  * @cssproperty [--live-float-size] - Width of the floating guest tiles in the float layouts. Unset
  *   (default): a quarter of a wide stage (at least 160px), 30% of a tall one (at least 96px), less
@@ -522,7 +525,7 @@ export class LiveCoreView extends LitElement {
     `;
   }
 
-  /** The pin and full-screen controls of an occupied seat. */
+  /** The full-screen and pin controls of an occupied seat (the pin next to the seat menu). */
   #renderTileControls(seat: SeatInfo, user: SeatUserInfo, pinned: boolean) {
     if (this.noTileControls) return nothing;
     const name = isolate(displayName(user));
@@ -530,21 +533,21 @@ export class LiveCoreView extends LitElement {
     return html`<button
         type="button"
         class="tile-button"
-        part="pin-button"
-        aria-pressed=${pinned ? 'true' : 'false'}
-        aria-label=${this.#i18n.t('stage.pin', { name })}
-        @click=${this.#onPinClick}
-      >
-        ${pinIcon}</button
-      ><button
-        type="button"
-        class="tile-button"
         part="fullscreen-button"
         ?hidden=${!canFullscreen()}
         aria-label=${fullscreen ? this.#i18n.t('stage.exitFullscreen') : this.#i18n.t('stage.fullscreen', { name })}
         @click=${this.#onFullscreenClick}
       >
-        ${fullscreen ? exitFullscreenIcon : fullscreenIcon}
+        ${fullscreen ? exitFullscreenIcon : fullscreenIcon}</button
+      ><button
+        type="button"
+        class="tile-button"
+        part="pin-button"
+        aria-pressed=${pinned ? 'true' : 'false'}
+        aria-label=${this.#i18n.t('stage.pin', { name })}
+        @click=${this.#onPinClick}
+      >
+        ${pinIcon}
       </button>`;
   }
 
