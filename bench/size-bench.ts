@@ -81,7 +81,7 @@ export async function b7(ctx: BenchContext): Promise<BenchResult> {
     const audience = figures.audienceBytes ?? Number.NaN;
     return {
       id: 'B7',
-      what: 'bundle sizes, gzip (size-limit): an audience page and a host page through the autoloader, all elements in the drop-in file, the autoloader alone',
+      what: 'bundle sizes, gzip (size-limit): an audience page and a host page through the autoloader, all elements in the drop-in file, the autoloader alone (what is left, module by module: docs/decisions/0037)',
       figures,
       baseline: { what: 'lit + nanostores alone, minified, gzip', value: floor },
       ratio: audience / floor,

@@ -89,30 +89,30 @@ export function sizeBudgets(dir = 'dist/browser') {
       id: 'audience',
       target: 30_000,
       check: {
-        name: `an audience page through the autoloader (${PAGES.audience.join(', ')}; before any media): a regression ceiling, target 30 KB, see docs/decisions/0032`,
+        name: `an audience page through the autoloader (${PAGES.audience.join(', ')}; before any media): a regression ceiling, target 30 KB, see docs/decisions/0032 and 0037`,
         path: page(PAGES.audience).map(at),
         gzip: true,
-        limit: '51 KB',
+        limit: '55 KB',
       },
     },
     {
       id: 'host',
       target: 45_000,
       check: {
-        name: `a host page through the autoloader (${PAGES.host.join(', ')}; before any media): a regression ceiling, target 45 KB, see docs/decisions/0032`,
+        name: `a host page through the autoloader (${PAGES.host.join(', ')}; before any media): a regression ceiling, target 45 KB, see docs/decisions/0032 and 0037`,
         path: page(PAGES.host).map(at),
         gzip: true,
-        limit: '64 KB',
+        limit: '69 KB',
       },
     },
     {
       id: 'kit',
       target: 54_000,
       check: {
-        name: 'all elements and the core with lit and nanostores, the drop-in file (co-guest-kit.js and every file it loads at once; WebRTC excluded): a regression ceiling, target under 54 KB, see docs/decisions/0025 and 0032',
+        name: 'all elements and the core with lit and nanostores, the drop-in file (co-guest-kit.js and every file it loads at once; WebRTC excluded): a regression ceiling, target under 54 KB, see docs/decisions/0025, 0032 and 0037',
         path: [join(dir, 'co-guest-kit.js'), ...glob('chunks/chunk-*.js')].map(at),
         gzip: true,
-        limit: '55 KB',
+        limit: '62 KB',
       },
     },
     {
@@ -129,10 +129,10 @@ export function sizeBudgets(dir = 'dist/browser') {
       id: 'everyElement',
       target: null,
       check: {
-        name: 'every element through the autoloader (all twelve tags): a regression ceiling, see docs/decisions/0032',
+        name: 'every element through the autoloader (every tag): a regression ceiling, see docs/decisions/0032 and 0037',
         path: page(Object.keys(manifest.tags)).map(at),
         gzip: true,
-        limit: '70 KB',
+        limit: '81 KB',
       },
     },
     {
@@ -149,7 +149,7 @@ export function sizeBudgets(dir = 'dist/browser') {
       id: 'core',
       target: 10_000,
       check: {
-        name: 'the headless core (co-guest-kit-core.js and the chunk it loads at once; the checks of what a server sends load on the first login)',
+        name: 'the headless core (co-guest-kit-core.js and any chunk it loads at once; the checks of what a server sends load on the first login)',
         path: [join(dir, 'co-guest-kit-core.js'), ...glob('chunks/core-chunk-*.js', true)].map(at),
         gzip: true,
         limit: '10 KB',
@@ -159,12 +159,12 @@ export function sizeBudgets(dir = 'dist/browser') {
       id: 'media',
       target: null,
       check: {
-        name: "the lazy media layer (device capture and a live's media, loaded on first use; WebRTC excluded): a regression ceiling, see docs/decisions/0024",
+        name: "the lazy media layer (device capture and a live's media, loaded on first use; WebRTC excluded): a regression ceiling, see docs/decisions/0024 and 0037",
         path: [...glob('chunks/device-store-runtime-*.js'), ...glob('chunks/live-media-runtime-*.js')].map(
           at,
         ),
         gzip: true,
-        limit: '9 KB',
+        limit: '12 KB',
       },
     },
   ];
