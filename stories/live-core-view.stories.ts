@@ -8,7 +8,7 @@
  * placeholder while the camera is off) written both ways, with a builder and with templates, and
  * hostile user data.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import type { ReadableAtom } from 'nanostores';
 import '../src/elements/live-core-view/live-core-view.js';
 import type {
@@ -106,7 +106,7 @@ function stage(live: DemoLive, options: StageOptions = {}, content: TemplateResu
     .session=${live.session(options.viewer ?? 'host')}
     live-id=${live.liveId}
     layout=${options.layout ?? 'auto'}
-    pinned=${options.pinned ?? nothing}
+    .pinned=${options.pinned ?? null}
     ?show-empty-seats=${options.showEmptySeats ?? false}
     .streams=${live.streams()}
     .speakingUsers=${options.speaking === undefined ? null : new Set(options.speaking)}

@@ -5,7 +5,7 @@
  */
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
-import { LitElement, nothing } from 'lit';
+import { LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LiveController } from '../../src/controllers/live-controller.js';
 import {
@@ -1514,7 +1514,7 @@ describe('<live-core-view>', () => {
           .session=${live.host}
           live-id=${live.liveId}
           layout=${layout}
-          pinned=${pinned ?? nothing}
+          .pinned=${pinned}
           .streams=${new Map()}
           .speakingUsers=${new Set(['bob'])}
         ></live-core-view>`,
