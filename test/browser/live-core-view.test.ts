@@ -1692,6 +1692,15 @@ describe('<live-core-view>', () => {
       await waitUntil(() => el.matches(':state(fullscreen)'), 'the tile is full screen');
       expect(el.shadowRoot!.fullscreenElement === tileOf(el, 1), "alice's tile").to.equal(true);
       expect(button.getAttribute('aria-label')).to.equal('Exit full screen');
+      // In full screen the controls stay in sight, focused or not (no fade to wait for).
+      await emulateMedia({ reducedMotion: 'reduce' });
+      try {
+        button.blur();
+        expect(getComputedStyle(button).opacity).to.equal('1');
+      } finally {
+        await emulateMedia({ reducedMotion: 'no-preference' });
+      }
+      button.focus();
       await sendKeys({ press: 'Escape' });
       await waitUntil(() => !el.matches(':state(fullscreen)'), 'Escape leaves');
       expect(document.fullscreenElement).to.equal(null);

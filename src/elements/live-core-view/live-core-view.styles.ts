@@ -188,8 +188,8 @@ export default css`
 
   /*
    * Per-seat controls, in the tile's top bar (its actions slot, at the inline end). Full screen and
-   * pin show while the pointer is over the tile or focus is in it, on touch screens always, and
-   * the pin while pressed; --seat-menu-size (24px on a small tile, from the tile) sizes them all.
+   * pin show while the pointer is over the tile or focus is in it, on touch screens and in full
+   * screen always, and the pin while pressed; --seat-menu-size (24px on a small tile, from the tile) sizes them all.
    * On a tile too narrow for all of them in a row, they wrap under each other.
    */
 
@@ -225,6 +225,7 @@ export default css`
 
   .cell:hover .tile-button,
   .cell:focus-within .tile-button,
+  guest-seat-tile:fullscreen .tile-button,
   .tile-button[aria-pressed='true'] {
     opacity: 1;
   }
