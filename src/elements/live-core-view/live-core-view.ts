@@ -164,9 +164,9 @@ function ignore(): void {
  *
  * **Pin and full screen.** Each occupied tile has a full-screen control and a pin control (a toggle
  * button, `aria-pressed`) in its top inline-end corner, shown while the pointer is over the tile or
- * focus is in it (always on touch screens, and the pin while pressed). Pinning fires `seat-pin`
- * (unpinning `seat-unpin`); unless the page prevents it, the view sets `pinned`, which shows that
- * user large in any layout, for this viewer only. The full-screen control shows the tile alone on
+ * focus is in it (always on touch screens and in full screen, and the pin while pressed). Pinning
+ * fires `seat-pin` (unpinning `seat-unpin`); unless the page prevents it, the view sets `pinned`,
+ * which shows that user large in any layout, for this viewer only. The full-screen control shows the tile alone on
  * the screen (`requestFullscreen()` on the tile; Escape or the control again leaves); where the
  * browser offers no element full screen (iPhone Safari), the control is hidden. `no-tile-controls`
  * hides both.
