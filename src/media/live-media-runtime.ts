@@ -15,6 +15,7 @@ import type {
   ConnectionQualityInfo,
   LocalTracks,
   MediaConnections,
+  MediaQuality,
   MediaTransport,
   ViewerStatus,
 } from './transport.js';
@@ -130,6 +131,11 @@ export class LiveMediaRuntime {
   stop(): void {
     this.#explicit = false;
     this.#update();
+  }
+
+  /** The quality this user wants of `publisherId`'s video (see `LiveMedia.setWantedQuality`). */
+  setWantedQuality(publisherId: string, quality: MediaQuality): void {
+    this.#transport.setWantedQuality(publisherId, quality);
   }
 
   /**

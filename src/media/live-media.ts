@@ -12,8 +12,10 @@ import type { Session } from '../core/session.js';
 import { DeviceStore } from './device-store.js';
 import type { LiveMediaRuntime, LiveMediaView, ViewerStatus } from './live-media-runtime.js';
 import type { ConnectionQualityInfo } from './quality.js';
+import type { MediaQuality } from './transport.js';
 
 export type { LiveMediaView, ViewerStatus } from './live-media-runtime.js';
+export type { MediaQuality } from './transport.js';
 export type { ConnectionQualityInfo, QualityLevel } from './quality.js';
 
 type RuntimeModule = typeof import('./live-media-runtime.js');
@@ -222,6 +224,18 @@ export class LiveMedia {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * The quality this user wants of `publisherId`'s video: `high` (a large tile, the default), `low`
+   * (a small one) or `off` (not shown; the audio goes on). Used in SFU mode, where it picks the
+   * simulcast layer the media server relays; the mesh sends one quality and ignores it.
+   */
+  setWantedQuality(publisherId: string, quality: MediaQuality): void {
+    this.#load().then(
+      (runtime) => runtime.setWantedQuality(publisherId, quality),
+      () => undefined,
+    );
   }
 
   /** The stores `<live-core-view>` reads; see `mediaFor`. */
