@@ -384,8 +384,14 @@ class SfuMedia implements HubMedia {
     const publisher = live.publishers.get(userId);
     if (!publisher) return;
     live.publishers.delete(userId);
+    // Out of the room at once (a kick stops the relay at Janus before the handle is gone).
+    const room = live.room;
+    const kicked = room
+      ? videoroom.kick(room.admin, { room: room.id, secret: room.secret, id: userId }).catch(() => undefined)
+      : Promise.resolve();
     if (reason !== null) this.#push(userId, live.liveId, { kind: 'unpublished', reason });
     this.#syncViewers(live);
+    await kicked;
     await publisher.handle.detach().catch(() => undefined);
   }
 
