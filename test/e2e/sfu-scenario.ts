@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { startJanus, type JanusProcess } from '../../scripts/janus-process.mjs';
 import { FeatureDemo, featureDemoSteps } from './feature-demo-steps.js';
+import { CrowdState, SFU_CHECKS_LAYOUT, sfuChecks, type SfuCheckContext } from './sfu-checks.js';
 import {
   assertRoutedNetwork,
   CHROMIUM_ROUTED_ARGS,
@@ -91,6 +92,53 @@ async function mediaDiagnostics(demo: FeatureDemo): Promise<string> {
   return lines.join('\n');
 }
 
+/** The SFU's own checks, on a second instance of Janus beside the first (both can hold the crowd's live). */
+async function runChecks(
+  chromium: SfuCheckContext['chromium'],
+  demoFiles: SfuCheckContext['demoFiles'],
+  first: JanusProcess,
+): Promise<void> {
+  const second = await startJanus({ iceInterface: ROUTED_NETWORK.device, ...first.secrets });
+  const viewerHtml = await readFile(`${ROOT}test/e2e/fixtures/sfu-viewer.html`, 'utf8');
+  const viewerBundle = await bundlePage({ entry: 'test/e2e/fixtures/sfu-viewer.ts', html: viewerHtml });
+  const viewerFiles = await serveStatic(viewerBundle.dir);
+  const server = await startServer({
+    logger: { info: () => undefined, warn: (line) => process.stderr.write(`[server] ${line}\n`) },
+    media: {
+      mode: 'sfu',
+      janus: [first.url, second.url],
+      tokenSecret: first.secrets.tokenSecret,
+      adminKey: first.secrets.adminKey,
+    },
+  });
+  const context: SfuCheckContext = { chromium, server, demoFiles, viewerFiles, janus: [first, second] };
+  const state = new CrowdState();
+  try {
+    let failed: string | null = null;
+    for (const [index, check] of sfuChecks().entries()) {
+      if (failed !== null) {
+        report({ type: 'step', layout: SFU_CHECKS_LAYOUT, index, error: `not run: ${failed}` });
+        continue;
+      }
+      try {
+        await bounded(check.run(context, state), SCENARIO_STEP_MS, check.title);
+        report({ type: 'step', layout: SFU_CHECKS_LAYOUT, index });
+      } catch (error) {
+        failed = `check ${index + 1} failed`;
+        report({ type: 'step', layout: SFU_CHECKS_LAYOUT, index, error: describeError(error) });
+      }
+    }
+    const problems = { host: state.host?.problems ?? [], guest: state.guest?.problems ?? [] };
+    report({ type: 'problems', layout: SFU_CHECKS_LAYOUT, problems });
+  } finally {
+    await state.close();
+    await server.close();
+    await viewerFiles.close();
+    await viewerBundle.remove();
+    await second.stop();
+  }
+}
+
 async function main(): Promise<void> {
   assertRoutedNetwork();
   const html = await readFile(`${ROOT}test/e2e/fixtures/feature-demo.html`, 'utf8');
@@ -138,6 +186,7 @@ async function main(): Promise<void> {
       await demo.close();
       await server.close();
     }
+    await runChecks(chromium, files, janus);
   } finally {
     await chromium.close();
     await files.close();

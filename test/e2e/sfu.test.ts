@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { featureDemoSteps } from './feature-demo-steps.js';
 import { Scenario, SCENARIO_STEP_MS, type ScenarioReport } from './firefox-harness.js';
+import { SFU_CHECKS_LAYOUT, sfuChecks } from './sfu-checks.js';
 
 /** A test's bound: the scenario's own per-step bound, and a margin for it to say so. */
 const STEP = { timeout: SCENARIO_STEP_MS + 30_000 };
@@ -54,5 +55,20 @@ describe('SFU mode on Janus VideoRoom: the Feature Demo', () => {
     const { problems } = await expectReport(`problems ${LAYOUT}`, 'problems');
     const printed = Object.entries(problems).filter(([, lines]) => lines.length > 0);
     assert.deepEqual(printed, []);
+  });
+
+  describe('a crowd, a media server that dies, a kick', () => {
+    for (const [index, check] of sfuChecks().entries()) {
+      it(check.title, STEP, async () => {
+        const report = await expectReport(`step ${SFU_CHECKS_LAYOUT} ${index}`, 'step');
+        if (report.error !== undefined) assert.fail(report.error);
+      });
+    }
+
+    it("prints no error or warning in the host's or the guest's page", STEP, async () => {
+      const { problems } = await expectReport(`problems ${SFU_CHECKS_LAYOUT}`, 'problems');
+      const printed = Object.entries(problems).filter(([, lines]) => lines.length > 0);
+      assert.deepEqual(printed, []);
+    });
   });
 });
