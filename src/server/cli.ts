@@ -154,6 +154,7 @@ async function serve(args: string[]): Promise<number> {
     },
   });
   printStarted(handle, secret === '', trustedProxies);
+  io.out(janus.length === 0 ? '  media      peer mesh' : `  media      SFU, Janus at ${janus.join(', ')}`);
   installSignals(handle);
   return -1;
 }
