@@ -363,6 +363,7 @@ export class MeshTransport implements MediaTransport {
     const peer: MediaPeer = peers.createPeer({
       initiator: false,
       iceServers: this.#session.iceServers,
+      iceTransportPolicy: this.#session.iceTransportPolicy,
       onSignal: (data) => {
         this.#send(publisherId, data);
       },
@@ -454,6 +455,7 @@ export class MeshTransport implements MediaTransport {
     const peer: MediaPeer = peers.createPeer({
       initiator: true,
       iceServers: this.#session.iceServers,
+      iceTransportPolicy: this.#session.iceTransportPolicy,
       audio,
       video,
       onSignal: (data) => {

@@ -25,6 +25,8 @@ export interface PeerOptions {
   readonly initiator: boolean;
   /** STUN and TURN servers; `[]` for none (never simple-peer's public defaults). */
   readonly iceServers: readonly RTCIceServer[];
+  /** `relay`: only candidates through the TURN servers of `iceServers`. Default `all`. */
+  readonly iceTransportPolicy?: RTCIceTransportPolicy;
   /** Publisher: the microphone track to send at first, or `null`. */
   readonly audio?: MediaStreamTrack | null;
   /** Publisher: the camera track to send at first, or `null`. */
@@ -93,7 +95,10 @@ class Peer implements MediaPeer {
       initiator: options.initiator,
       trickle: true,
       // Always our own list: simple-peer's default is a public STUN server.
-      config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
+      config: {
+        iceServers: options.iceServers.map((server) => ({ ...server })),
+        iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+      },
     });
     const peer = this.#peer;
     peer.on('signal', this.#onSignal);
