@@ -377,6 +377,36 @@ describe('<live-session>', () => {
       expect(sessionOf(el).liveListStore.currentLive.get()?.liveId).to.equal(second);
     });
 
+    it('gives the session it creates iceServers and ice-transport-policy; changing them logs in again', async () => {
+      const turn = { urls: 'turn:127.0.0.1:3478', username: 'u', credential: 'c' };
+      const el = await fixture<LiveSession>(
+        html`<live-session
+          local
+          user-id="ada"
+          ice-transport-policy="relay"
+          .iceServers=${[turn]}
+        ></live-session>`,
+      );
+      await ready(el);
+      const first = sessionOf(el);
+      expect(first.iceServers).to.deep.equal([turn]);
+      expect(first.iceTransportPolicy).to.equal('relay');
+      el.iceTransportPolicy = 'all';
+      await waitUntil(() => el.session !== first && el.state === 'ready', 'a new session');
+      expect(sessionOf(el).iceTransportPolicy).to.equal('all');
+      const second = sessionOf(el);
+      el.iceServers = [];
+      await waitUntil(() => el.session !== second && el.state === 'ready', 'a new session');
+      expect(sessionOf(el).iceServers).to.deep.equal([]);
+    });
+
+    it('creates its session with no ICE server and every candidate by default', async () => {
+      const el = await fixture<LiveSession>(html`<live-session local user-id="ada"></live-session>`);
+      await ready(el);
+      expect(sessionOf(el).iceServers).to.deep.equal([]);
+      expect(sessionOf(el).iceTransportPolicy).to.equal('all');
+    });
+
     it('logs in again with a new session when who logs in changes', async () => {
       const el = await fixture<LiveSession>(html`<live-session local user-id="ada"></live-session>`);
       await ready(el);
@@ -507,6 +537,10 @@ describe('<live-session>', () => {
         [
           'an unknown seat-mode',
           '<live-session local user-id="a" live-role="host" live-id="x" seat-mode="any"></live-session>',
+        ],
+        [
+          'an unknown ice-transport-policy',
+          '<live-session local user-id="a" ice-transport-policy="none"></live-session>',
         ],
         [
           'max-seats that is not a number',

@@ -4,7 +4,7 @@ import { property } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
 import { liveContext } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
-import type { Session } from '../../core/session.js';
+import type { IceServer, Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { errorMessage } from '../../i18n/messages.js';
 import type { SeatMode } from '../../protocol/types.js';
@@ -66,8 +66,12 @@ export type { LiveSessionRole } from './settings.js';
  * waiting for it…", state `waiting`) and asks again now and then, for up to `join-timeout` seconds. Without `live-id` the element only logs in and provides the session's
  * current live (`liveListStore.currentLive`), following it.
  *
+ * **Media.** The session the element creates gets the `iceServers` property (STUN and TURN
+ * servers; default none) and `ice-transport-policy` (`relay`: media only through TURN).
+ *
  * **Lifecycle.** Connecting to the DOM starts it; changing `local`, `server-url`, `token`,
- * `token-url`, `user-id`, `user-name` or `avatar-url` logs in again with a new session; changing
+ * `token-url`, `user-id`, `user-name`, `avatar-url`, `iceServers` or `ice-transport-policy` logs
+ * in again with a new session; changing
  * `live-id` or `live-role` enters the other live on the same session (after an error, changing
  * `live-name`, `max-seats`, `seat-mode` or `join-timeout` tries again too). Removing the element
  * from the DOM disposes its session, which leaves the live; a host leaving ends its live for
@@ -168,6 +172,21 @@ export class LiveSession extends LitElement {
    * and `microphone`. `''` (default) opens none. A failure fires `action-error`.
    */
   @property() devices = '';
+
+  /**
+   * The STUN and TURN servers of the media of the session the element creates (`createSession`'s
+   * `iceServers`; docs/deployment.md, "TURN"). `[]` (default): none, which works on one machine and
+   * on a LAN. A property only: TURN credentials do not belong in the DOM. Setting another list logs
+   * in again with a new session. Not used with a page's own `session`, which has its own.
+   */
+  @property({ attribute: false }) iceServers: readonly IceServer[] = [];
+
+  /**
+   * Which ICE candidates the media of the session the element creates uses: `all` (default) or
+   * `relay`, only through the TURN servers of `iceServers` (the user's address stays hidden from the
+   * other side). Another value fails with `INVALID_ARGUMENT`. Changing it logs in again.
+   */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
 
   /** Log in to the page's in-page hub (`getLocalHub()`) instead of a server. For demos and stories. */
   @property({ type: Boolean }) local = false;

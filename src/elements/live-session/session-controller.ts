@@ -2,7 +2,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { atom, type ReadableAtom } from 'nanostores';
 import { StoreController } from '../../controllers/store-controller.js';
 import { backoffDelay, type ReconnectOptions } from '../../core/backoff.js';
-import { createSession, type Session } from '../../core/session.js';
+import { createSession, type IceServer, type Session } from '../../core/session.js';
 import type { LocalHub } from '../../local/index.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { fail, ok, type Failure, type Result } from '../../protocol/result.js';
@@ -61,6 +61,10 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 /** The element a `SessionController` serves: its settings are its attributes. */
 export interface SessionHost extends ReactiveControllerHost, SessionSettings {
   readonly isConnected: boolean;
+  /** The STUN and TURN servers of the session the element creates. */
+  readonly iceServers: readonly IceServer[];
+  /** `all` or `relay`, for the session the element creates; another value fails the login. */
+  readonly iceTransportPolicy: string;
 }
 
 /** What the controller tells its element, which owns the context, the custom states and the events. */
@@ -198,6 +202,8 @@ export class SessionController implements ReactiveController {
       user.userId,
       user.userName,
       user.avatarUrl,
+      host.iceServers,
+      host.iceTransportPolicy,
     ]);
     const liveKey = JSON.stringify([user.liveId, host.liveRole]);
     const createKey = JSON.stringify([host.liveName, host.maxSeats, host.seatMode, host.joinTimeout]);
@@ -221,7 +227,12 @@ export class SessionController implements ReactiveController {
     const generation = ++this.#generation;
     this.#release();
     const page = this.pageSession;
-    const session = page ?? createSession();
+    const session =
+      page ??
+      createSession({
+        iceServers: this.#host.iceServers,
+        iceTransportPolicy: this.#host.iceTransportPolicy === 'relay' ? 'relay' : 'all',
+      });
     this.#session = session;
     this.#owned = page === null;
     void this.#enter(generation);
@@ -416,6 +427,13 @@ export class SessionController implements ReactiveController {
   }
 
   async #logIn(session: Session): Promise<Result<unknown>> {
+    const policy = this.#host.iceTransportPolicy;
+    if (policy !== 'all' && policy !== 'relay') {
+      return fail(
+        ErrorCode.INVALID_ARGUMENT,
+        '<live-session>: ice-transport-policy must be "all" or "relay"',
+      );
+    }
     const plan = loginPlan(this.#host, this.#who(), document.baseURI);
     if (!plan.isSuccess) return plan;
     const login = plan.data;
