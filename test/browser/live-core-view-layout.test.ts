@@ -16,6 +16,7 @@ import {
   shownSeats,
   SPEAKER_HOLD_MS,
   stageArrangement,
+  tileKeyTarget,
   stageGrid,
   STAGE_LAYOUTS,
   tileRatio,
@@ -409,6 +410,32 @@ describe('<live-core-view> layout helpers', () => {
         'bob',
       );
     });
+  });
+
+  describe('tileKeyTarget', () => {
+    // key, from, count, columns, rtl → where focus goes.
+    const table: readonly (readonly [string, number, number, number, boolean, number | null])[] = [
+      ['ArrowRight', 0, 9, 3, false, 1],
+      ['ArrowLeft', 1, 9, 3, false, 0],
+      ['ArrowLeft', 0, 9, 3, false, 0],
+      ['ArrowRight', 8, 9, 3, false, 8],
+      ['ArrowRight', 1, 9, 3, true, 0],
+      ['ArrowLeft', 1, 9, 3, true, 2],
+      ['ArrowDown', 1, 9, 3, false, 4],
+      ['ArrowDown', 7, 9, 3, false, 7],
+      ['ArrowUp', 4, 9, 3, false, 1],
+      ['ArrowUp', 2, 9, 3, false, 2],
+      ['ArrowDown', 2, 4, 1, false, 3],
+      ['Home', 5, 9, 3, false, 0],
+      ['End', 0, 9, 3, false, 8],
+      ['Enter', 0, 9, 3, false, null],
+      ['a', 0, 9, 3, false, null],
+    ];
+    for (const [key, from, count, columns, rtl, expected] of table) {
+      it(`${key} from ${from} of ${count} (${columns} a row${rtl ? ', rtl' : ''}) → ${String(expected)}`, () => {
+        expect(tileKeyTarget(key, from, count, columns, rtl)).to.equal(expected);
+      });
+    }
   });
 
   describe('sameSeat', () => {

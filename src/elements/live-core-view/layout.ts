@@ -324,4 +324,36 @@ export function nextSpeakerFocus(
   return { focus: kept, recheckAt: quietSince + hold };
 }
 
+/**
+ * Where a key moves focus among `count` tiles in seat order, from position `from`: Left and Right by
+ * one (swapped when `rtl`), Up and Down by `columns` (a row of a grid), Home and End to the ends.
+ * A move past the ends stays put (`from`); `null` for a key that moves nothing.
+ */
+export function tileKeyTarget(
+  key: string,
+  from: number,
+  count: number,
+  columns: number,
+  rtl: boolean,
+): number | null {
+  const forward = rtl ? -1 : 1;
+  const within = (to: number): number => (to >= 0 && to < count ? to : from);
+  switch (key) {
+    case 'ArrowRight':
+      return within(from + forward);
+    case 'ArrowLeft':
+      return within(from - forward);
+    case 'ArrowDown':
+      return within(from + columns);
+    case 'ArrowUp':
+      return within(from - columns);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    default:
+      return null;
+  }
+}
+
 export { sameSeat } from '../../protocol/same-seat.js';

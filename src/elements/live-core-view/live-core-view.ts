@@ -13,31 +13,21 @@ import type { LiveCoreController } from '../../core/live-core-controller.js';
 import type { Session } from '../../core/session.js';
 import { LocalizeController } from '../../i18n/localize-controller.js';
 import { isManager } from '../../protocol/roles.js';
-import type { LiveInfo, Role, SeatInfo, SeatUserInfo, UserInfo } from '../../protocol/types.js';
+import type { LiveInfo, Role, SeatInfo, UserInfo } from '../../protocol/types.js';
 import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
-import { plusIcon, speakerIcon } from '../../utils/icons.js';
-import { displayName, isolate } from '../../utils/safe-url.js';
+import { speakerIcon } from '../../utils/icons.js';
 import '../guest-seat-tile/guest-seat-tile.js';
 import '../seat-menu/seat-menu.js';
 import { LiveMedia, mediaFor, type ViewerStatus } from '../../media/live-media.js';
-import type { EmptySeatSelectEvent, GuestSeatTile } from '../guest-seat-tile/guest-seat-tile.js';
+import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
-  filmstrip,
-  fitGrid,
-  floatTile,
-  mainSeat,
-  nextSpeakerFocus,
   resolveLayout,
   shownSeats,
   SPEAKER_HOLD_MS,
-  stageArrangement,
   stageGrid,
   STAGE_LAYOUTS,
-  type Box,
-  type SpeakerFocus,
-  type StageArrangement,
   type StageGrid,
   type StageLayout,
   type StageLayoutOption,
@@ -51,16 +41,15 @@ import {
   type ViewLayer,
 } from './seat-views.js';
 import styles from './live-core-view.styles.js';
-import { exitFullscreenIcon, fullscreenIcon, pinIcon } from './icons.js';
+import { actionText, emptyAction, tileControls, TILE_PARTS, type EmptySeatAction } from './tile-content.js';
+import { StageArrangementController, type StageLook } from './stage-arrangement.js';
+import { StageFocusController, type StageOrder } from './stage-focus.js';
 import { SeatApplyRequestEvent, SeatInviteRequestEvent, SeatPinEvent, SeatUnpinEvent } from './events.js';
 
 export * from './events.js';
 export { SPEAKER_HOLD_MS, STAGE_LAYOUTS, type StageLayout, type StageLayoutOption } from './layout.js';
 export type { SeatFullInfo, SeatLayerView, VideoWidgetBuilder, ViewLayer } from './seat-views.js';
 export type { SeatTemplateData } from './stamp.js';
-
-/** What activating an empty seat does for the viewer. */
-type EmptySeatAction = 'apply' | 'invite' | null;
 
 // Read-only stand-ins while there is no live: never written.
 const NO_SEATS = atom<readonly SeatInfo[]>([]);
@@ -75,54 +64,8 @@ const NO_SPEAKERS = atom<ReadonlySet<string>>(new Set());
 const NOT_BLOCKED = atom(false);
 const NO_VIEWER_STATUS = atom<ReadonlyMap<string, ViewerStatus>>(new Map());
 
-/** The tile's parts, exported with a `seat-` prefix. */
-const TILE_PARTS = [
-  'tile',
-  'background',
-  'avatar',
-  'initials',
-  'name',
-  'video',
-  'empty',
-  'foreground',
-  'name-tag',
-  'tag-name',
-  'mic-icon',
-  'you-badge',
-  'speaking-ring',
-  'top-bar',
-  'connection-badge',
-  'limit-badge',
-]
-  .map((part) => `${part}: seat-${part}`)
-  .join(', ');
-
 function occupied(seat: SeatInfo): seat is SeatFullInfo {
   return seat.userInfo !== null;
-}
-
-/** The stage's box (its border box) and the gap between its cells, in CSS pixels. */
-interface StageBox extends Box {
-  readonly gap: number;
-}
-
-/** How the stage is drawn: classes and custom properties for its arrangement, and its columns. */
-interface StageLook {
-  readonly classes: Readonly<Record<string, boolean>>;
-  readonly style: Readonly<Record<string, string>>;
-  /** Tiles per row for Up and Down (1 where the tiles are in one column or row). */
-  readonly columns: number;
-}
-
-/** Whether the browser can show an element full screen (iPhone Safari cannot). */
-function canFullscreen(): boolean {
-  return (
-    (document.fullscreenEnabled as boolean | undefined) === true && 'requestFullscreen' in Element.prototype
-  );
-}
-
-function ignore(): void {
-  // A refused request (no user gesture, not allowed): the page stays as it is.
 }
 
 /**
@@ -144,32 +87,22 @@ function ignore(): void {
  * has no request or seat yet) or to invite (`seat-invite-request`, for the owner and administrators);
  * the empty tile then reads "Request to join" or "Invite". A locked seat asks nothing.
  *
- * **Keyboard.** The stage is one stop of the Tab sequence (a roving tabindex): Tab enters it on the
- * last tile that had focus (at first the large one, else the first), then goes through that tile's
- * controls (full screen, pin, the host's seat menu) and on out of the stage. Arrow keys move between
- * tiles in seat order (Up and Down by rows in the grids), Home and End to the first and last;
- * Enter and Space activate the tile.
+ * **Layouts** (`layout`; docs/elements.md#layouts). Tencent's: `dynamic-grid` (occupied seats, a
+ * grid by count), `fixed-grid` (every seat, 3 × 3 for 9), `dynamic-float` (seat 0 fills the stage,
+ * guests float at its inline end as video-shaped tiles a quarter of a wide stage wide), `fixed-float`
+ * (the same with every seat), `landscape` (16:9, seat 0 large, guests in a strip). The meeting
+ * views: `grid` (equal 16:9 tiles, as large as the stage allows) and `speaker` (the active speaker
+ * large, kept for `speaker-hold` ms once quiet; nobody speaking: seat 0; the others in a
+ * filmstrip). `auto` (default): 7 seats → `dynamic-float`, 4 → `landscape`, else `dynamic-grid`.
+ * All but the fixed ones show empty seats too with `show-empty-seats`.
  *
- * **Layouts** (`layout`). Tencent's templates: `dynamic-grid` (occupied seats in a grid that adapts
- * to their count), `fixed-grid` (every seat, 3 × 3 for 9), `dynamic-float` (seat 0 fills the stage,
- * guests float in a column at its inline end, 16:9 tiles a quarter of the stage wide on a wide
- * stage, 3:4 tiles 30% wide on a tall one), `fixed-float` (the same with every seat), `landscape` (a
- * 16:9 stage: seat 0 large, guests in a strip at the side, below it on a narrow view). And the
- * meeting views: `grid` (equal 16:9 tiles, as many columns as make them largest on the stage,
- * centred) and `speaker` (the active speaker large, the others in a filmstrip at the side of a wide
- * stage or below on a tall one; a new speaker takes over once the one shown has been quiet for
- * `speaker-hold` ms; with nobody speaking, the user on seat 0). `auto` (default) picks by
- * `liveInfo.maxSeatCount`: 7 → `dynamic-float`, 4 → `landscape`, else `dynamic-grid`. Dynamic
- * layouts (all but the two fixed ones) show empty seats too with `show-empty-seats`.
- *
- * **Pin and full screen.** Each occupied tile has a full-screen control and a pin control (a toggle
- * button, `aria-pressed`) in its top inline-end corner, shown while the pointer is over the tile or
- * focus is in it (always on touch screens and in full screen, and the pin while pressed). Pinning
- * fires `seat-pin` (unpinning `seat-unpin`); unless the page prevents it, the view sets `pinned`,
- * which shows that user large in any layout, for this viewer only. The full-screen control shows the tile alone on
- * the screen (`requestFullscreen()` on the tile; Escape or the control again leaves); where the
- * browser offers no element full screen (iPhone Safari), the control is hidden. `no-tile-controls`
- * hides both.
+ * **Pin, full screen, keyboard.** Each occupied tile has a full-screen control and a pin toggle
+ * (`aria-pressed`), shown on hover and focus (always on touch screens and in full screen, the pin
+ * while pressed; `no-tile-controls` hides them). The pin fires `seat-pin` / `seat-unpin`; unless
+ * prevented the view sets `pinned`: that user is large for this viewer in any layout. Full screen is
+ * the tile's `requestFullscreen()` (hidden where the browser has none); Escape leaves. The stage is
+ * one Tab stop (a roving tabindex): Tab enters on the last tile focused, then its controls; arrow
+ * keys, Home and End move between tiles.
  *
  * **Layers** (the seed's `VideoWidgetBuilder`). For each occupied seat and each layer
  * (`foreground`: always over the video; `background`: while the user has no video):
@@ -352,21 +285,10 @@ export class LiveCoreView extends LitElement {
   #layout: StageLayout = 'dynamic-grid';
   #shown: readonly SeatInfo[] = [];
   #grid: StageGrid = { columns: 1, rows: 1, solo: false };
+  readonly #arrangement = new StageArrangementController(this);
+  readonly #focus = new StageFocusController(this, () => this.#order());
   /** The seat shown large, or `null`. */
   #main: number | null = null;
-  #arrangement: StageArrangement = 'grid';
-  /** The stage's content box and gap, once measured (`#resize`). */
-  #stageBox: StageBox | null = null;
-  readonly #resize = new ResizeObserver((entries) => {
-    this.#measure(entries[0]);
-  });
-  /** Who the `speaker` layout shows, and the timer of its next look (a speaker's hold). */
-  #speakerFocus: SpeakerFocus | null = null;
-  #speakerTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The seat whose tile is the stage's stop in the Tab sequence (roving tabindex). */
-  #activeSeat: number | null = null;
-  /** The seat whose tile is full screen. */
-  #fullscreenSeat: number | null = null;
   #look: StageLook = { classes: { grid: true }, style: {}, columns: 1 };
 
   constructor() {
@@ -383,24 +305,11 @@ export class LiveCoreView extends LitElement {
     super.connectedCallback();
     this.#observer.observe(this, { childList: true });
     this.#readTemplates();
-    document.addEventListener('fullscreenchange', this.#onFullscreenChange);
-    const stage = this.#stage();
-    if (stage !== null) this.#resize.observe(stage);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.#observer.disconnect();
-    this.#resize.disconnect();
-    document.removeEventListener('fullscreenchange', this.#onFullscreenChange);
-    clearTimeout(this.#speakerTimer);
-    this.#speakerFocus = null;
-  }
-
-  protected override firstUpdated(): void {
-    // The observer reports the stage's box before the first frame is drawn, then on every resize.
-    const stage = this.#stage();
-    if (stage !== null) this.#resize.observe(stage);
   }
 
   /**
@@ -416,11 +325,17 @@ export class LiveCoreView extends LitElement {
     this.#layout = layout;
     this.#shown = shown;
     this.#grid = stageGrid(layout, shown, seats.length);
-    const speaker = this.#followSpeaker(layout, shown);
     const pinned = this.#pinnedUser();
-    this.#main = mainSeat(layout, shown, pinned, speaker);
-    this.#arrangement = stageArrangement(layout, this.#main);
-    this.#look = this.#stageLook();
+    const { main, look } = this.#arrangement.arrange({
+      layout,
+      shown,
+      grid: this.#grid,
+      pinned,
+      speaking: this.speakingUsers ?? this.#mediaSpeaking.value,
+      hold: this.speakerHold,
+    });
+    this.#main = main;
+    this.#look = look;
     const pinnedShown = pinned !== null && shown.some((seat) => seat.userInfo?.userId === pinned);
     const selfId = this.#user.value?.userId;
     this.#views.sync(
@@ -434,7 +349,7 @@ export class LiveCoreView extends LitElement {
       ended: this.#ended.value,
       'audio-blocked': this.#autoplayBlocked.value,
       pinned: pinnedShown,
-      fullscreen: this.#fullscreenSeat !== null,
+      fullscreen: this.#focus.fullscreenSeat !== null,
     });
     super.update(changed);
   }
@@ -448,7 +363,7 @@ export class LiveCoreView extends LitElement {
         ? this.#i18n.t('stage.noSeats')
         : '';
     const { classes, style } = this.#look;
-    const roving = this.#rovingSeat();
+    const roving = this.#focus.rovingSeat();
     return html`
       <div class="frame" part="frame" lang=${this.#i18n.lang}>
         <div
@@ -457,8 +372,8 @@ export class LiveCoreView extends LitElement {
           role="list"
           aria-label=${this.#i18n.t('stage.label')}
           style=${styleMap(style)}
-          @keydown=${this.#onStageKeyDown}
-          @focusin=${this.#onStageFocusIn}
+          @keydown=${this.#focus.onKeyDown}
+          @focusin=${this.#focus.onFocusIn}
         >
           ${repeat(
             this.#shown,
@@ -496,7 +411,7 @@ export class LiveCoreView extends LitElement {
           exportparts=${TILE_PARTS}
           selectable
           tabindex=${roving ? '0' : '-1'}
-          action-label=${this.#actionLabel(seat)}
+          action-label=${user === null ? actionText(this.#emptySeatAction(seat), this.#i18n) : ''}
           ?viewer-limit=${user !== null && this.#viewerStatus.value.get(user.userId) === 'capped'}
           .seat=${seat}
           .stream=${user === null ? null : ((this.streams ?? this.#mediaStreams.value).get(user.userId) ?? null)}
@@ -504,11 +419,24 @@ export class LiveCoreView extends LitElement {
           ?speaking=${user !== null && (this.speakingUsers ?? this.#mediaSpeaking.value).has(user.userId)}
           @empty-seat-select=${this.#onEmptySeatSelect}
         >
-          ${user === null ? this.#renderEmptyAction(seat) : nothing}${this.#renderLayerSlot(seat, 'foreground')}${this.#renderLayerSlot(seat, 'background')}${
+          ${user === null ? emptyAction(seat, this.#emptySeatAction(seat), this.#i18n) : nothing}${this.#renderLayerSlot(seat, 'foreground')}${this.#renderLayerSlot(seat, 'background')}${
             user === null
               ? nothing
               : html`<div class="seat-actions" part="seat-actions" slot="actions">
-                  ${this.#renderTileControls(seat, user, pinned)}${
+                  ${
+                    this.noTileControls
+                      ? nothing
+                      : tileControls(
+                          {
+                            user,
+                            pinned,
+                            fullscreen: seat.index === this.#focus.fullscreenSeat,
+                            onPin: this.#onPinClick,
+                            onFullscreen: this.#focus.onFullscreenClick,
+                          },
+                          this.#i18n,
+                        )
+                  }${
                     // Only for those who may manage seats (it shows others nothing), so that an
                     // autoloaded audience page never loads it (docs/decisions/0032).
                     this.noSeatMenu || !isManager(this.#selfRole.value)
@@ -525,32 +453,6 @@ export class LiveCoreView extends LitElement {
     `;
   }
 
-  /** The full-screen and pin controls of an occupied seat (the pin next to the seat menu). */
-  #renderTileControls(seat: SeatInfo, user: SeatUserInfo, pinned: boolean) {
-    if (this.noTileControls) return nothing;
-    const name = isolate(displayName(user));
-    const fullscreen = seat.index === this.#fullscreenSeat;
-    return html`<button
-        type="button"
-        class="tile-button"
-        part="fullscreen-button"
-        ?hidden=${!canFullscreen()}
-        aria-label=${fullscreen ? this.#i18n.t('stage.exitFullscreen') : this.#i18n.t('stage.fullscreen', { name })}
-        @click=${this.#onFullscreenClick}
-      >
-        ${fullscreen ? exitFullscreenIcon : fullscreenIcon}</button
-      ><button
-        type="button"
-        class="tile-button"
-        part="pin-button"
-        aria-pressed=${pinned ? 'true' : 'false'}
-        aria-label=${this.#i18n.t('stage.pin', { name })}
-        @click=${this.#onPinClick}
-      >
-        ${pinIcon}
-      </button>`;
-  }
-
   /**
    * Forwards the seat's layer content into its tile. Rendered only when there is content: a
    * forwarded slot, even an empty one, replaces the tile's default layer (so this is the one slot
@@ -559,25 +461,6 @@ export class LiveCoreView extends LitElement {
   #renderLayerSlot(seat: SeatInfo, layer: ViewLayer) {
     if (seat.userInfo === null || !this.#views.has(seat.index, layer)) return nothing;
     return html`<slot name=${layerSlotName(seat.index, layer)} slot=${layer}></slot>`;
-  }
-
-  #renderEmptyAction(seat: SeatInfo) {
-    const action = this.#emptySeatAction(seat);
-    if (action === null) return nothing;
-    return html`<div slot="empty" class="empty-action" part="empty-action">
-      <span class="empty-icon" aria-hidden="true">${plusIcon}</span>
-      <span class="seat-number">${this.#i18n.t('stage.seat', { index: seat.index + 1 })}</span>
-      <span class="action-label" part="empty-action-label"
-        >${this.#i18n.t(action === 'apply' ? 'stage.requestToJoin' : 'stage.invite')}</span
-      >
-    </div>`;
-  }
-
-  /** The accessible action of an empty seat's tile ("Request to join", "Invite"), or `''`. */
-  #actionLabel(seat: SeatInfo): string {
-    const action = seat.userInfo === null ? this.#emptySeatAction(seat) : null;
-    if (action === null) return '';
-    return this.#i18n.t(action === 'apply' ? 'stage.requestToJoin' : 'stage.invite');
   }
 
   #onEmptySeatSelect(event: EmptySeatSelectEvent): void {
@@ -600,41 +483,8 @@ export class LiveCoreView extends LitElement {
     }
   }
 
-  /** Arrow keys, Home and End on a tile move to another tile; Escape leaves full screen. */
-  #onStageKeyDown(event: KeyboardEvent): void {
-    if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-    if (event.key === 'Escape') {
-      if (this.#fullscreenSeat === null || document.fullscreenElement === null) return;
-      event.preventDefault();
-      document.exitFullscreen().catch(ignore);
-      return;
-    }
-    // Only keys on a tile itself: a control in it (the seat menu) has keys of its own.
-    const tile = this.#tileOf(event);
-    const origin = event.composedPath()[0];
-    if (tile === null || !(origin instanceof Node) || origin.getRootNode() !== tile.shadowRoot) return;
-    const order = this.#shown.map((seat) => seat.index);
-    const from = order.indexOf(tile.seat?.index ?? -1);
-    const to = from < 0 ? null : this.#keyTarget(event.key, from, order.length);
-    if (to === null) return;
-    event.preventDefault();
-    const seatIndex = order[to];
-    if (to === from || seatIndex === undefined) return;
-    this.#activeSeat = seatIndex;
-    this.requestUpdate();
-    this.#tileAt(seatIndex)?.focus();
-  }
-
-  /** The tile that has focus becomes the stage's stop in the Tab sequence. */
-  #onStageFocusIn(event: FocusEvent): void {
-    const index = this.#tileOf(event)?.seat?.index;
-    if (index === undefined || index === this.#activeSeat) return;
-    this.#activeSeat = index;
-    this.requestUpdate();
-  }
-
   #onPinClick(event: MouseEvent): void {
-    const seat = this.#tileOf(event)?.seat;
+    const seat = this.#focus.tileOf(event)?.seat;
     const user = seat?.userInfo;
     if (seat === undefined || seat === null || user === undefined || user === null) return;
     const unpin = user.userId === this.#pinnedUser();
@@ -645,27 +495,6 @@ export class LiveCoreView extends LitElement {
     if (intent.defaultPrevented) return;
     this.pinned = unpin ? null : user.userId;
   }
-
-  #onFullscreenClick(event: MouseEvent): void {
-    const tile = this.#tileOf(event);
-    if (tile === null) return;
-    if (this.shadowRoot?.fullscreenElement === tile) {
-      document.exitFullscreen().catch(ignore);
-      return;
-    }
-    tile.requestFullscreen().catch(ignore);
-  }
-
-  readonly #onFullscreenChange = (): void => {
-    const element = this.shadowRoot?.fullscreenElement ?? null;
-    const seat =
-      element !== null && element.localName === 'guest-seat-tile'
-        ? ((element as GuestSeatTile).seat?.index ?? null)
-        : null;
-    if (seat === this.#fullscreenSeat) return;
-    this.#fullscreenSeat = seat;
-    this.requestUpdate();
-  };
 
   /** What activating `seat` does for the viewer: hosts invite, idle audience members apply. */
   #emptySeatAction(seat: SeatInfo): EmptySeatAction {
@@ -681,147 +510,9 @@ export class LiveCoreView extends LitElement {
     return this.pinned === null || this.pinned === '' ? null : this.pinned;
   }
 
-  /**
-   * The user the `speaker` layout shows (`nextSpeakerFocus`), and a timer for the end of a hold;
-   * `null`, and no timer, in other layouts.
-   */
-  #followSpeaker(layout: StageLayout, shown: readonly SeatInfo[]): string | null {
-    clearTimeout(this.#speakerTimer);
-    if (layout !== 'speaker') {
-      this.#speakerFocus = null;
-      return null;
-    }
-    const seated = shown.filter(occupied).map((seat) => seat.userInfo.userId);
-    const speaking = this.speakingUsers ?? this.#mediaSpeaking.value;
-    const home = shown.find((seat) => seat.index === 0)?.userInfo?.userId ?? null;
-    const hold = Number.isFinite(this.speakerHold) ? Math.max(0, this.speakerHold) : SPEAKER_HOLD_MS;
-    const now = performance.now();
-    const step = nextSpeakerFocus(this.#speakerFocus, seated, speaking, home, now, hold);
-    this.#speakerFocus = step.focus;
-    if (step.recheckAt !== null) {
-      this.#speakerTimer = setTimeout(() => {
-        this.requestUpdate();
-      }, step.recheckAt - now);
-    }
-    return step.focus.userId;
-  }
-
-  /** The stage's classes and sizes for its arrangement, from its measured box. */
-  #stageLook(): StageLook {
-    const { columns, rows } = this.#grid;
-    const box = this.#stageBox;
-    const count = this.#shown.length;
-    const others = count - (this.#main === null ? 0 : 1);
-    const style: Record<string, string> = { '--_columns': String(columns), '--_rows': String(rows) };
-    const solo = this.#main !== null && others === 0;
-    switch (this.#arrangement) {
-      case 'grid':
-        return { classes: { grid: true }, style, columns };
-      case 'fit': {
-        // Until the stage is measured (before its first paint), a grid by count.
-        if (box === null) return { classes: { grid: true }, style, columns };
-        const fit = fitGrid(count, box, box.gap);
-        style['--_tile-width'] = `${fit.width}px`;
-        style['--_tile-height'] = `${fit.height}px`;
-        return { classes: { fit: true }, style, columns: fit.columns };
-      }
-      case 'float': {
-        if (box !== null) {
-          const tile = floatTile(box, others, box.gap);
-          style['--_float-width'] = `${tile.width}px`;
-          style['--_float-ratio'] = String(tile.ratio);
-        }
-        return { classes: { float: true, solo }, style, columns: 1 };
-      }
-      case 'landscape':
-        return { classes: { landscape: true, solo }, style, columns: 1 };
-      case 'speaker': {
-        const strip = box === null ? null : filmstrip(box, others, box.gap);
-        if (strip !== null) {
-          style['--_strip-width'] = `${strip.width}px`;
-          style['--_strip-height'] = `${strip.height}px`;
-        }
-        return { classes: { speaker: true, below: strip?.placement === 'below', solo }, style, columns: 1 };
-      }
-    }
-  }
-
-  /** The seat whose tile is in the Tab sequence: the last one focused, else the large one, else the first. */
-  #rovingSeat(): number | null {
-    const active = this.#activeSeat;
-    if (active !== null && this.#shown.some((seat) => seat.index === active)) return active;
-    return this.#main ?? this.#shown[0]?.index ?? null;
-  }
-
-  /** The position (in `#shown`) that `key` moves to from `from`, or `null` for other keys. */
-  #keyTarget(key: string, from: number, count: number): number | null {
-    const forward = getComputedStyle(this).direction === 'rtl' ? -1 : 1;
-    const rows = this.#look.columns;
-    const within = (to: number): number => (to >= 0 && to < count ? to : from);
-    switch (key) {
-      case 'ArrowRight':
-        return within(from + forward);
-      case 'ArrowLeft':
-        return within(from - forward);
-      case 'ArrowDown':
-        return within(from + rows);
-      case 'ArrowUp':
-        return within(from - rows);
-      case 'Home':
-        return 0;
-      case 'End':
-        return count - 1;
-      default:
-        return null;
-    }
-  }
-
-  /** The view's own tile that `event` went through, or `null` (a tile inside a page's layer). */
-  #tileOf(event: Event): GuestSeatTile | null {
-    const stage = this.#stage();
-    for (const node of event.composedPath()) {
-      if (node instanceof HTMLElement && node.localName === 'guest-seat-tile') {
-        return node.parentElement?.parentElement === stage ? (node as GuestSeatTile) : null;
-      }
-    }
-    return null;
-  }
-
-  #tileAt(seatIndex: number): GuestSeatTile | null {
-    const tiles = this.renderRoot.querySelectorAll<GuestSeatTile>(
-      '[part~="stage"] > [part~="cell"] > guest-seat-tile',
-    );
-    return Array.from(tiles).find((tile) => tile.seat?.index === seatIndex) ?? null;
-  }
-
-  #stage(): HTMLElement | null {
-    return this.shadowRoot?.querySelector<HTMLElement>('[part~="stage"]') ?? null;
-  }
-
-  /** Keeps the stage's box for the arrangements sized from it (`#resize`). */
-  #measure(entry: ResizeObserverEntry | undefined): void {
-    const size = entry?.borderBoxSize[0];
-    if (entry === undefined || size === undefined) return;
-    this.#setStageBox({
-      width: size.inlineSize,
-      height: size.blockSize,
-      gap: Number.parseFloat(getComputedStyle(entry.target).rowGap) || 0,
-    });
-  }
-
-  /** Re-renders when the stage's box changed by half a pixel or more. */
-  #setStageBox(next: StageBox): void {
-    const previous = this.#stageBox;
-    if (
-      previous !== null &&
-      Math.abs(previous.width - next.width) < 0.5 &&
-      Math.abs(previous.height - next.height) < 0.5 &&
-      previous.gap === next.gap
-    ) {
-      return;
-    }
-    this.#stageBox = next;
-    this.requestUpdate();
+  /** The tiles in seat order, the large one and the tiles per row, for the keys. */
+  #order(): StageOrder {
+    return { seats: this.#shown.map((seat) => seat.index), main: this.#main, columns: this.#look.columns };
   }
 
   /** Points the stores at what the view shows (controller, then the LiveController's pick). */
