@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: B1–B7 of the performance issue, each with its same-run baseline.
+ * `npm run bench`: B1–B7 of the performance issue, each with its same-run baseline, and B9 (mesh
+ * and SFU side by side, bench/sfu-bench.ts: it starts itself in a network namespace of its own).
  *
  *   node --import tsx bench/run.ts [--smoke] [--only B2[,B4]] [--write]
  *
@@ -23,7 +24,7 @@ export interface RunOptions {
   readonly write: boolean;
 }
 
-export const BENCHMARKS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7'] as const;
+export const BENCHMARKS = ['B1', 'B2', 'B3', 'B4', 'B5', 'B6', 'B7', 'B9'] as const;
 
 type Bench = (ctx: BenchContext) => Promise<BenchResult>;
 
@@ -43,6 +44,8 @@ async function load(id: string): Promise<Bench> {
       return (await import('./media-bench.js')).b6;
     case 'B7':
       return (await import('./size-bench.js')).b7;
+    case 'B9':
+      return (await import('./sfu-bench.js')).b9;
     default:
       throw new Error(`unknown benchmark ${id}`);
   }
