@@ -175,9 +175,10 @@ export class LiveSession extends LitElement {
 
   /**
    * The STUN and TURN servers of the media of the session the element creates (`createSession`'s
-   * `iceServers`; docs/deployment.md, "TURN"). `[]` (default): none, which works on one machine and
-   * on a LAN. A property only: TURN credentials do not belong in the DOM. Setting another list logs
-   * in again with a new session. Not used with a page's own `session`, which has its own.
+   * `iceServers`; docs/deployment.md, "TURN for the kit's clients"). `[]` (default): none, which
+   * works on one machine and on a LAN. A property only: TURN credentials do not belong in the DOM.
+   * Setting another list logs in again with a new session. Not used with a page's own `session`,
+   * which has its own.
    */
   @property({ attribute: false }) iceServers: readonly IceServer[] = [];
 
