@@ -10,7 +10,11 @@
  * - **The viewers** are the lightweight viewer page of the SFU checks
  *   (test/e2e/fixtures/sfu-viewer.ts: the session and `LiveMedia` only, no element, the low layer
  *   asked for; it counts the watched guest's `inbound-rtp` packets and frames), `PAGES_PER_CONTEXT`
- *   pages per browser context, all in one second Chromium.
+ *   pages per browser context, all in one second Chromium whose pages share `RENDERERS` renderer
+ *   processes. The fixture reads its stats every 50 ms; in the crowd that timer is stretched to
+ *   `CROWD_SAMPLE_MS` (`slowSampling`): only whether a viewer receives is read from it, and 20
+ *   `getStats` a second per page would be most of the machine's work at a few hundred pages. The
+ *   frames are counted by the bench's own `getStats`, at the ends of each window.
  * - **Upload**: the guest's `bytesSent` summed over every `outbound-rtp` of all its peer
  *   connections (audio and video, every simulcast layer), over a window, at N = 1 and at N =
  *   `crowd`. In mesh mode only `maxViewersPerPublisher` (8) viewers receive; how many did is
@@ -120,8 +124,12 @@ export const FRAMES_RULE = 0.9;
 const UPLOAD_RATIO_TARGET = 1.2;
 const JOIN_TARGET_MS = 1_000;
 const LARGEST_TARGET = 200;
-/** Viewer pages per browser context (a context is a renderer process or a few). */
-const PAGES_PER_CONTEXT = 25;
+/** Viewer pages per browser context. */
+const PAGES_PER_CONTEXT = 50;
+/** The viewer browser's renderer processes, at most (pages of one context share them). */
+const RENDERERS = 4;
+/** How often the crowd's viewer pages read their stats (the fixture's 50 ms, stretched). */
+const CROWD_SAMPLE_MS = 1_000;
 /** Viewer pages opened at once (the server takes 32 pending handshakes per address). */
 const OPEN_BATCH = 10;
 
@@ -283,6 +291,16 @@ function viewerFrames(page: Page): Promise<Count> {
   });
 }
 
+/**
+ * Init script of the crowd's pages: the fixture's 50 ms sampling timer runs every `ms` instead
+ * (no other timer of the page is changed).
+ */
+function slowSampling(ms: number): void {
+  const native = window.setTimeout.bind(window);
+  window.setTimeout = ((handler: TimerHandler, timeout?: number, ...rest: unknown[]) =>
+    native(handler, timeout === 50 ? ms : timeout, ...rest)) as typeof window.setTimeout;
+}
+
 /** Viewer pages, `PAGES_PER_CONTEXT` to a browser context, in one browser. */
 class Crowd {
   readonly viewers: Viewer[] = [];
@@ -306,6 +324,8 @@ class Crowd {
       const context = await this.#browser.newContext();
       await context.addInitScript({ content: NAME_HELPER });
       await context.addInitScript(keepPeers);
+      await context.addInitScript(slowSampling, CROWD_SAMPLE_MS);
+      context.setDefaultTimeout(60_000);
       last = { context, pages: 0 };
       this.#contexts.push(last);
     }
@@ -345,7 +365,7 @@ class Crowd {
     await waitFor(
       async () => (await this.#all()).filter((r) => r.frames > 0).length >= count,
       `${count} viewers receiving the guest`,
-      { timeout: ms, interval: 250 },
+      { timeout: ms, interval: 500 },
     );
   }
 
@@ -435,6 +455,8 @@ async function measureWindow(
 interface JoinProbe {
   joinAt: number;
   firstFrameAt: number;
+  /** Sends `live.leave` on the session's socket, as a viewer leaving does. */
+  leave(liveId: string): void;
 }
 
 declare global {
@@ -448,7 +470,14 @@ declare global {
  * peer connections' stats every 10 ms until a video `inbound-rtp` has a frame.
  */
 function joinProbe(): void {
-  const probe: JoinProbe = { joinAt: 0, firstFrameAt: 0 };
+  /** The socket that sent `live.join`. */
+  const joined: WebSocket[] = [];
+  const probe: JoinProbe = {
+    joinAt: 0,
+    firstFrameAt: 0,
+    leave: (liveId) =>
+      joined[0]?.send(JSON.stringify({ type: 'cmd', id: 'b9-leave', name: 'live.leave', args: { liveId } })),
+  };
   window.__b9 = probe;
   const peers: RTCPeerConnection[] = [];
   const Native = window.RTCPeerConnection;
@@ -473,6 +502,7 @@ function joinProbe(): void {
   WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
     if (probe.joinAt === 0 && typeof data === 'string' && data.includes('"live.join"')) {
       probe.joinAt = performance.timeOrigin + performance.now();
+      joined.push(this);
       void poll();
     }
     send.call(this, data);
@@ -506,7 +536,9 @@ async function timeJoins(
         await page.goto(`${files.url}?${params.toString()}`);
         const probe = await waitFor(
           async () => {
-            const found = await page.evaluate(() => window.__b9 ?? null);
+            const found = await page.evaluate(() =>
+              window.__b9 ? { joinAt: window.__b9.joinAt, firstFrameAt: window.__b9.firstFrameAt } : null,
+            );
             return found !== null && found.firstFrameAt > 0 ? found : null;
           },
           `joiner ${i + 1}: the first frame`,
@@ -514,6 +546,9 @@ async function timeJoins(
         );
         if (i >= 0) times.push(probe.firstFrameAt - probe.joinAt);
       } finally {
+        // Leaving, not only closing: a closed page keeps its place in the live for the reconnect
+        // grace (20 s), and in mesh mode one of the guest's `maxViewersPerPublisher` places.
+        await page.evaluate((live) => window.__b9?.leave(live), liveId).catch(() => undefined);
         await page.close();
       }
     }
@@ -698,7 +733,7 @@ async function measure(smoke: boolean, log: Log): Promise<BenchResult> {
       bundlePage({ entry: 'test/e2e/fixtures/feature-demo.ts', html: demoHtml }),
       bundlePage({ entry: 'test/e2e/fixtures/sfu-viewer.ts', html: viewerHtml }),
       launchBrowser(CHROMIUM_ROUTED_ARGS),
-      launchBrowser(CHROMIUM_ROUTED_ARGS),
+      launchBrowser([...CHROMIUM_ROUTED_ARGS, `--renderer-process-limit=${RENDERERS}`]),
     ]);
     opened.push(
       guestBrowser,
