@@ -131,7 +131,12 @@ const RENDERERS = 4;
 /** How often the crowd's viewer pages read their stats (the fixture's 50 ms, stretched). */
 const CROWD_SAMPLE_MS = 1_000;
 /** Viewer pages opened at once (the server takes 32 pending handshakes per address). */
-const OPEN_BATCH = 10;
+const OPEN_BATCH = 5;
+/**
+ * The servers' `handshakeTimeoutMs`: a viewer page loading beside a hundred others on two cores
+ * may take longer than the default 5 s to send its `hello`; a page of its own would not.
+ */
+const HANDSHAKE_TIMEOUT_MS = 30_000;
 
 const HOST = { userId: 'b9-host', userName: 'Hana' } as const;
 const GUEST = { userId: 'b9-guest', userName: 'Gus' } as const;
@@ -603,6 +608,7 @@ async function runMode(
   const say = (line: string) => log(`${mode}: ${line}`);
   const server = await startServer({
     logger: { info: () => undefined, warn: () => undefined },
+    handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
     ...(janus
       ? {
           media: {
