@@ -211,5 +211,92 @@ export function sfuChecks(): readonly SfuCheck[] {
         );
       },
     },
+    {
+      title:
+        "the host closes a seated guest's microphone: its sound reaches no viewer, even while the guest's page keeps sending",
+      async run(_context, state) {
+        const { host, guest } = state;
+        assert.ok(host && guest, 'the host and the guest are there');
+        // The guest takes a seat again; every viewer receives it, its sound too.
+        const since = Date.now();
+        await guest.click('button', 'Request to join');
+        await host.click('button', /^Accept .*Gia/);
+        await everyViewerReceives(state, since, 'the guest back on a seat');
+        await Promise.all(
+          state.viewers.map((viewer, index) =>
+            waitFor(
+              async () => (await viewer.received()).lastAudioAt > since,
+              `viewer ${index} hearing the guest`,
+            ),
+          ),
+        );
+        await host.click('button', /^Actions for .*Gia/);
+        await host.click('menuitem', 'Close microphone');
+        // The guest's page closes its microphone as told. A hostile page would not: it sends
+        // sound again on the same connection, which only the media server can now stop.
+        await waitFor(
+          () =>
+            guest.page.evaluate(() =>
+              window.__e2e
+                .tracks()
+                .every((track) => track.source !== 'microphone' || track.readyState === 'ended'),
+            ),
+          "the guest's microphone closed by its page",
+        );
+        const closedAt = Date.now();
+        const sentBefore = await guest.page.evaluate(async () => {
+          const context = new AudioContext();
+          const tone = context.createOscillator();
+          const output = context.createMediaStreamDestination();
+          tone.connect(output);
+          tone.start();
+          const [track] = output.stream.getAudioTracks();
+          let packets = 0;
+          for (const peer of window.__e2e.openPeers()) {
+            // The publishing connection's audio sender, emptied when the microphone closed.
+            for (const transceiver of peer.getTransceivers()) {
+              if (transceiver.direction !== 'sendonly' || transceiver.receiver.track.kind !== 'audio')
+                continue;
+              await transceiver.sender.replaceTrack(track ?? null);
+            }
+            (await peer.getStats()).forEach(
+              (report: { type: string; kind?: string; packetsSent?: number }) => {
+                if (report.type === 'outbound-rtp' && report.kind === 'audio')
+                  packets += report.packetsSent ?? 0;
+              },
+            );
+          }
+          return packets;
+        });
+        // The guest's page has sent a second's worth of sound since (50 packets a second).
+        await waitFor(
+          () =>
+            guest.page.evaluate(async (before) => {
+              let packets = 0;
+              for (const peer of window.__e2e.openPeers()) {
+                (await peer.getStats()).forEach(
+                  (report: { type: string; kind?: string; packetsSent?: number }) => {
+                    if (report.type === 'outbound-rtp' && report.kind === 'audio')
+                      packets += report.packetsSent ?? 0;
+                  },
+                );
+              }
+              return packets > before + 50;
+            }, sentBefore),
+          "the guest's page sending sound again",
+        );
+        const reached = await Promise.all(state.viewers.map((viewer) => viewer.received()));
+        const late = reached.flatMap((received, index) =>
+          received.lastAudioAt > closedAt
+            ? [`viewer ${index}: ${received.lastAudioAt - closedAt} ms after`]
+            : [],
+        );
+        assert.deepEqual(
+          late,
+          [],
+          'sound reached viewers after the host closed the microphone and its page closed it',
+        );
+      },
+    },
   ];
 }
