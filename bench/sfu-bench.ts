@@ -33,8 +33,9 @@
  * - **Janus CPU per viewer**: `utime + stime` of `/proc/<janus pid>/stat` over the window with N
  *   viewers, as a percentage of one core, divided by N.
  * - **The largest N**: SFU only, the crowd grown through `below`, `crowd` and `steps`, a window at
- *   each size; a size holds when every viewer receives within `receiveMs` and none gets under
- *   `FRAMES_RULE` of the frames. Past `crowd`, the first size that fails (or that the machine
+ *   each size; a size holds when every viewer receives within `receiveMs`, none gets under
+ *   `FRAMES_RULE` of the frames, and the guest still sends `GUEST_RATE_RULE` of its frame rate at
+ *   N = 1. Past `crowd`, the first size that fails (or that the machine
  *   refuses: a page or the browser fails) ends the growth; the largest size that held, and what
  *   stopped the next.
  *
@@ -365,8 +366,16 @@ class Crowd {
       watch: GUEST.userId,
       quality: 'low',
     });
-    await page.goto(`${this.#files.url}?${params.toString()}`);
-    await page.evaluate(() => window.viewer.ready.then(() => true));
+    // A page whose login or join fails on the loaded machine (a timeout) loads once more.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.goto(`${this.#files.url}?${params.toString()}`);
+        await page.evaluate(() => window.viewer.ready.then(() => true));
+        break;
+      } catch (error) {
+        if (attempt >= 2) throw error;
+      }
+    }
     return {
       page,
       received: () => page.evaluate(() => window.viewer.received()),
