@@ -20,6 +20,7 @@ import { speakerIcon } from '../../utils/icons.js';
 import '../guest-seat-tile/guest-seat-tile.js';
 import '../seat-menu/seat-menu.js';
 import { LiveMedia, mediaFor, type ViewerStatus } from '../../media/live-media.js';
+import { MediaQualityController } from './media-quality.js';
 import type { EmptySeatSelectEvent } from '../guest-seat-tile/guest-seat-tile.js';
 import { perform } from '../shared/events.js';
 import {
@@ -274,6 +275,7 @@ export class LiveCoreView extends LitElement {
   /** The live's media (`LiveMedia`), read only while `streams` / `speakingUsers` are `null`. */
   readonly #mediaStreams = new StoreController(this, NO_STREAMS);
   readonly #mediaSpeaking = new StoreController(this, NO_SPEAKERS);
+  readonly #quality = new MediaQualityController(this);
   readonly #autoplayBlocked = new StoreController(this, NOT_BLOCKED);
   readonly #viewerStatus = new StoreController(this, NO_VIEWER_STATUS);
   readonly #views = new SeatViews(this);
@@ -338,6 +340,7 @@ export class LiveCoreView extends LitElement {
     this.#look = look;
     const pinnedShown = pinned !== null && shown.some((seat) => seat.userInfo?.userId === pinned);
     const selfId = this.#user.value?.userId;
+    this.#quality.update(this.streams === null ? this.#target : null, layout, shown, main, selfId);
     this.#views.sync(
       shown.filter(occupied).map((seat) => ({ seat, local: seat.userInfo.userId === selfId })),
       this.videoWidgetBuilder,
