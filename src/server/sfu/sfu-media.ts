@@ -49,8 +49,12 @@ export interface SfuOptions {
 /** The default of `SfuOptions.answerTimeoutMs`. */
 export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
 
-/** The simulcast layer Janus numbers each quality with (0 is the lowest). */
-const SUBSTREAM = { high: 2, low: 0 } as const;
+/**
+ * The simulcast layer Janus relays for each quality (0 is the lowest). `low` is the middle layer
+ * (half size): browsers send the quarter-size one only from 960×540 up (a 640×480 camera sends
+ * two layers), and a layer that is not sent would leave the viewer on the one it had.
+ */
+const SUBSTREAM = { high: 2, low: 1 } as const;
 
 type Quality = CommandArgs<'media.sfu.quality'>['quality'];
 
