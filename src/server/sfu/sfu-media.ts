@@ -22,7 +22,7 @@
 import { randomBytes } from 'node:crypto';
 import type { HubMedia, MediaCommand, MediaHubSide } from '../../hub/types.js';
 import { ErrorCode } from '../../protocol/errors.js';
-import type { CommandArgs, SfuPush, SfuStream } from '../../protocol/messages.js';
+import type { CommandArgs, SfuStream } from '../../protocol/messages.js';
 import { fail, ok, type Result } from '../../protocol/result.js';
 import type { Device, LiveEvent, SeatInfo } from '../../protocol/types.js';
 import { isJanusError, type JanusHandle, type Jsep } from '../janus/janus-client.js';
@@ -304,7 +304,7 @@ class SfuMedia implements HubMedia {
     live.publishers.clear();
     for (const viewer of live.viewers.values()) viewer.generation++;
     live.viewers.clear();
-    for (const userId of members) this.#push(userId, liveId, { kind: 'restart', scope: 'all' });
+    for (const userId of members) this.#hub.push(userId, liveId, { kind: 'restart', scope: 'all' });
   }
 
   #end(live: Live): void {
@@ -314,7 +314,7 @@ class SfuMedia implements HubMedia {
     this.#lives.delete(live.liveId);
     for (const viewer of live.viewers.values()) viewer.generation++;
     for (const publisher of live.publishers.values()) {
-      this.#push(publisher.userId, live.liveId, { kind: 'unpublished', reason: 'the live ended' });
+      this.#hub.push(publisher.userId, live.liveId, { kind: 'unpublished', reason: 'the live ended' });
     }
     live.viewers.clear();
     live.publishers.clear();
@@ -393,7 +393,7 @@ class SfuMedia implements HubMedia {
     const kicked = room
       ? videoroom.kick(room.admin, { room: room.id, secret: room.secret, id: userId }).catch(() => undefined)
       : Promise.resolve();
-    if (reason !== null) this.#push(userId, live.liveId, { kind: 'unpublished', reason });
+    if (reason !== null) this.#hub.push(userId, live.liveId, { kind: 'unpublished', reason });
     this.#syncViewers(live);
     await kicked;
     await publisher.handle.detach().catch(() => undefined);
@@ -479,7 +479,7 @@ class SfuMedia implements HubMedia {
         // The subscription is in an unknown state: drop it; the client subscribes again.
         this.#hub.reportError(error);
         this.#dropViewer(live, viewer.userId);
-        this.#push(viewer.userId, live.liveId, { kind: 'restart', scope: 'view' });
+        this.#hub.push(viewer.userId, live.liveId, { kind: 'restart', scope: 'view' });
       });
   }
 
@@ -554,7 +554,7 @@ class SfuMedia implements HubMedia {
           resolve(answer);
         },
       };
-      if (!this.#push(viewer.userId, live.liveId, { kind: 'offer', offerId, sdp, streams })) {
+      if (!this.#hub.push(viewer.userId, live.liveId, { kind: 'offer', offerId, sdp, streams })) {
         clearTimeout(timer);
         viewer.pending = null;
         reject(new Error('the viewer is not connected'));
@@ -592,9 +592,5 @@ class SfuMedia implements HubMedia {
       );
     }
     if (settings.length > 0) await videoroom.configureSubscriber(handle, { streams: settings });
-  }
-
-  #push(userId: string, liveId: string, data: SfuPush): boolean {
-    return this.#hub.push(userId, liveId, data);
   }
 }
