@@ -4,6 +4,7 @@
  * sounds are seen.
  */
 import { atom, onMount, type ReadableAtom } from 'nanostores';
+import { analyseTrack, rmsLevel } from './audio-level.js';
 
 /** How often the level is read while someone listens, in ms. */
 export const LEVEL_POLL_MS = 50;
@@ -110,11 +111,7 @@ export class LevelMeter {
       return null;
     }
     if (context.state === 'suspended') void context.resume().catch(() => undefined);
-    const source = context.createMediaStreamSource(new MediaStream([track]));
-    const analyser = context.createAnalyser();
-    analyser.fftSize = this.#buffer.length;
-    source.connect(analyser);
-    return { context, source, analyser };
+    return { context, ...analyseTrack(context, track, this.#buffer.length) };
   }
 
   #release(): void {
@@ -135,10 +132,7 @@ export class LevelMeter {
       this.#sync();
       return;
     }
-    graph.analyser.getFloatTimeDomainData(this.#buffer);
-    let sum = 0;
-    for (const sample of this.#buffer) sum += sample * sample;
-    const now = levelOf(Math.sqrt(sum / this.#buffer.length));
+    const now = levelOf(rmsLevel(graph.analyser, this.#buffer));
     const shown = Math.max(now, this.#$level.get() - FALL_PER_POLL);
     if (shown !== this.#$level.get()) this.#$level.set(shown);
   };

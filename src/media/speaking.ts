@@ -3,6 +3,7 @@
  * times a second, and only while someone listens to the result.
  */
 import { atom, onMount, type ReadableAtom } from 'nanostores';
+import { analyseTrack, rmsLevel } from './audio-level.js';
 
 /** How often levels are read while someone listens, in ms. */
 export const SPEAKING_POLL_MS = 100;
@@ -114,10 +115,7 @@ export class SpeakingMeter {
     if (AudioContextClass === undefined) return;
     this.#context ??= new AudioContextClass();
     const context = this.#context;
-    const source = context.createMediaStreamSource(new MediaStream([track]));
-    const analyser = context.createAnalyser();
-    analyser.fftSize = this.#buffer.length;
-    source.connect(analyser);
+    const { source, analyser } = analyseTrack(context, track, this.#buffer.length);
     this.#meters.set(userId, { track, source, analyser, speaking: false, lastLoud: 0 });
   }
 
@@ -130,10 +128,7 @@ export class SpeakingMeter {
   readonly #poll = (): void => {
     const now = performance.now();
     for (const meter of this.#meters.values()) {
-      meter.analyser.getFloatTimeDomainData(this.#buffer);
-      let sum = 0;
-      for (const sample of this.#buffer) sum += sample * sample;
-      const level = Math.sqrt(sum / this.#buffer.length);
+      const level = rmsLevel(meter.analyser, this.#buffer);
       if (level >= SPEAKING_OFF_LEVEL) meter.lastLoud = now;
       if (!meter.speaking && level >= SPEAKING_ON_LEVEL) meter.speaking = true;
       else if (meter.speaking && now - meter.lastLoud >= SPEAKING_HOLD_MS) meter.speaking = false;
