@@ -7,7 +7,8 @@ import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
  * in an accessible name.
  */
 
-function icon(paths: SVGTemplateResult): TemplateResult {
+/** An icon of `paths`, drawn as every icon of the kit is. */
+export function icon(paths: SVGTemplateResult): TemplateResult {
   return html`<svg
     viewBox="0 0 24 24"
     width="24"

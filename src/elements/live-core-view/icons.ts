@@ -1,26 +1,10 @@
-import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
+import { svg } from 'lit';
+import { icon } from '../../utils/icons.js';
 
 /**
  * The stage's own icons (pin, full screen), drawn like the kit's (src/utils/icons.ts): 24×24
  * strokes in `currentColor`, hidden from assistive technology (the buttons carry the names).
  */
-function icon(paths: SVGTemplateResult): TemplateResult {
-  return html`<svg
-    viewBox="0 0 24 24"
-    width="24"
-    height="24"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="2"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-    focusable="false"
-    aria-hidden="true"
-  >
-    ${paths}
-  </svg>`;
-}
-
 export const pinIcon = icon(svg`
   <path d="M9 3h6l-1 7 3 3v2H7v-2l3-3z"></path>
   <path d="M12 15v6"></path>
