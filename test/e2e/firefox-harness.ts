@@ -16,6 +16,7 @@
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { after, before } from 'node:test';
 import { accessSync, constants } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import type { Readable } from 'node:stream';
@@ -430,4 +431,103 @@ export class Scenario {
     this.#waiting.get(key)?.(report);
     this.#waiting.delete(key);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inside a scenario's process
+
+/** Writes one report on stdout, the line the test's `Scenario` reads. */
+export function report(line: ScenarioReport): void {
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
+
+/** An error as a report carries it: its stack, or its text. */
+export const describeError = (error: unknown): string =>
+  error instanceof Error ? (error.stack ?? error.message) : String(error);
+
+/** `work`, or a rejection naming `what` after `ms`. */
+export async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One step of a scenario: what its test is called, and what it does. */
+export interface ScenarioStep {
+  readonly title: string;
+  run(): Promise<void> | void;
+}
+
+/**
+ * Runs `steps` in order, each bounded by `SCENARIO_STEP_MS`, and reports each under `layout`: done,
+ * its error (with what `explain` adds, if given), or "not run" once one before it failed.
+ */
+export async function runReportedSteps(
+  layout: string,
+  steps: readonly ScenarioStep[],
+  explain?: (error: unknown) => Promise<string>,
+): Promise<void> {
+  let failed: string | null = null;
+  for (const [index, step] of steps.entries()) {
+    if (failed !== null) {
+      report({ type: 'step', layout, index, error: `not run: ${failed}` });
+      continue;
+    }
+    try {
+      await bounded(
+        Promise.resolve().then(() => step.run()),
+        SCENARIO_STEP_MS,
+        step.title,
+      );
+      report({ type: 'step', layout, index });
+    } catch (error) {
+      failed = `step ${index + 1} failed`;
+      const more = explain ? `\n${await explain(error)}` : '';
+      report({ type: 'step', layout, index, error: `${describeError(error)}${more}` });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the test's process
+
+/**
+ * Starts `script` with `args` in the routed namespace before the tests of the calling `describe`
+ * (once `check`, if given, has not thrown) and stops it after them; returns how a test waits for one
+ * report (a `fatal` report, or a scenario that could not start, fails it with the scenario's error).
+ */
+export function followScenario(
+  script: string,
+  args: readonly string[],
+  check?: () => void,
+): <T extends ScenarioReport['type']>(key: string, type: T) => Promise<Extract<ScenarioReport, { type: T }>> {
+  let scenario: Scenario | Error = new Error('the scenario did not start');
+  before(() => {
+    try {
+      check?.();
+      scenario = new Scenario(script, args);
+    } catch (error) {
+      scenario = error instanceof Error ? error : new Error(String(error));
+    }
+  });
+  after(async () => {
+    if (!(scenario instanceof Error)) await scenario.stop();
+  });
+  return async function expectReport<T extends ScenarioReport['type']>(
+    key: string,
+    type: T,
+  ): Promise<Extract<ScenarioReport, { type: T }>> {
+    const current = scenario;
+    if (current instanceof Error) throw current;
+    const found = await current.report(key);
+    if (found.type === 'fatal') current.fail(found.error);
+    if (found.type !== type) throw new Error(`expected a ${type} report for ${key}, got ${found.type}`);
+    return found as Extract<ScenarioReport, { type: T }>;
+  };
 }

@@ -17,13 +17,14 @@ import { FeatureDemo, featureDemoSteps, HOST } from './feature-demo-steps.js';
 import {
   assertRoutedNetwork,
   CHROMIUM_ROUTED_ARGS,
+  describeError,
+  report,
+  runReportedSteps,
   launchFirefox,
   LAYOUTS,
   newFirefoxUser,
   routedPackets,
-  SCENARIO_STEP_MS,
   type LayoutName,
-  type ScenarioReport,
 } from './firefox-harness.js';
 import {
   bundlePage,
@@ -35,26 +36,6 @@ import {
   startServer,
   type StaticServer,
 } from './harness.js';
-
-function report(line: ScenarioReport): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? (error.stack ?? error.message) : String(error);
-
-/** `work`, or a rejection naming `what` after `ms`. */
-async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** The Feature Demo once, with the host in one browser and A and B in the other. */
 async function runLayout(
@@ -73,20 +54,10 @@ async function runLayout(
     return loadFixturePage(page, server, files, user, { live: name, ...query });
   });
   try {
-    let failed: string | null = null;
-    for (const [index, step] of featureDemoSteps().entries()) {
-      if (failed !== null) {
-        report({ type: 'step', layout: name, index, error: `not run: ${failed}` });
-        continue;
-      }
-      try {
-        await bounded(step.run(demo), SCENARIO_STEP_MS, step.title);
-        report({ type: 'step', layout: name, index });
-      } catch (error) {
-        failed = `step ${index + 1} failed`;
-        report({ type: 'step', layout: name, index, error: describeError(error) });
-      }
-    }
+    await runReportedSteps(
+      name,
+      featureDemoSteps().map((step) => ({ title: step.title, run: () => step.run(demo) })),
+    );
     report({ type: 'problems', layout: name, problems: demo.problems() });
   } finally {
     await demo.close();

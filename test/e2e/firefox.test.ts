@@ -13,15 +13,14 @@
  * Run: `node scripts/loopback-only.mjs node --import tsx --test --test-reporter=spec test/e2e/firefox.test.ts`
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { featureDemoSteps } from './feature-demo-steps.js';
 import {
   assertFirefoxInstalled,
   LAYOUTS,
-  Scenario,
+  followScenario,
   SCENARIO_STEP_MS,
   type LayoutName,
-  type ScenarioReport,
 } from './firefox-harness.js';
 
 /** A test's bound: the scenario's own per-step bound, and a margin for it to say so. */
@@ -29,33 +28,8 @@ const STEP = { timeout: SCENARIO_STEP_MS + 30_000 };
 
 describe('Firefox over WebDriver BiDi beside Chromium: the Feature Demo', () => {
   const layouts = Object.keys(LAYOUTS) as LayoutName[];
-  /** The scenario, or why it could not start (every test fails with it). */
-  let scenario: Scenario | Error = new Error('the scenario did not start');
-
   /** The report with `key`, once it arrives; fails the test with the scenario's error. */
-  const expectReport = async <T extends ScenarioReport['type']>(
-    key: string,
-    type: T,
-  ): Promise<Extract<ScenarioReport, { type: T }>> => {
-    if (scenario instanceof Error) throw scenario;
-    const report = await scenario.report(key);
-    if (report.type === 'fatal') scenario.fail(report.error);
-    if (report.type !== type) throw new Error(`expected a ${type} report for ${key}, got ${report.type}`);
-    return report as Extract<ScenarioReport, { type: T }>;
-  };
-
-  before(() => {
-    try {
-      assertFirefoxInstalled();
-      scenario = new Scenario('test/e2e/firefox-scenario.ts', layouts);
-    } catch (error) {
-      scenario = error instanceof Error ? error : new Error(String(error));
-    }
-  });
-
-  after(async () => {
-    if (!(scenario instanceof Error)) await scenario.stop();
-  });
+  const expectReport = followScenario('test/e2e/firefox-scenario.ts', layouts, assertFirefoxInstalled);
 
   for (const layout of layouts) {
     describe(LAYOUTS[layout].title, () => {

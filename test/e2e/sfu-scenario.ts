@@ -15,9 +15,10 @@ import { CrowdState, SFU_CHECKS_LAYOUT, sfuChecks, type SfuCheckContext } from '
 import {
   assertRoutedNetwork,
   CHROMIUM_ROUTED_ARGS,
+  describeError,
+  report,
   ROUTED_NETWORK,
-  SCENARIO_STEP_MS,
-  type ScenarioReport,
+  runReportedSteps,
 } from './firefox-harness.js';
 import {
   bundlePage,
@@ -31,26 +32,6 @@ import {
 
 /** The layout name of this scenario's reports. */
 export const SFU_LAYOUT = 'sfu';
-
-function report(line: ScenarioReport): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? (error.stack ?? error.message) : String(error);
-
-/** `work`, or a rejection naming `what` after `ms`. */
-async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /**
  * What each page's peer connections hold, for a failed step's report: states, media sections and
@@ -114,20 +95,10 @@ async function runChecks(
   const context: SfuCheckContext = { chromium, server, demoFiles, viewerFiles, janus: [first, second] };
   const state = new CrowdState();
   try {
-    let failed: string | null = null;
-    for (const [index, check] of sfuChecks().entries()) {
-      if (failed !== null) {
-        report({ type: 'step', layout: SFU_CHECKS_LAYOUT, index, error: `not run: ${failed}` });
-        continue;
-      }
-      try {
-        await bounded(check.run(context, state), SCENARIO_STEP_MS, check.title);
-        report({ type: 'step', layout: SFU_CHECKS_LAYOUT, index });
-      } catch (error) {
-        failed = `check ${index + 1} failed`;
-        report({ type: 'step', layout: SFU_CHECKS_LAYOUT, index, error: describeError(error) });
-      }
-    }
+    await runReportedSteps(
+      SFU_CHECKS_LAYOUT,
+      sfuChecks().map((check) => ({ title: check.title, run: () => check.run(context, state) })),
+    );
     const problems = { host: state.host?.problems ?? [], guest: state.guest?.problems ?? [] };
     report({ type: 'problems', layout: SFU_CHECKS_LAYOUT, problems });
   } finally {
@@ -166,21 +137,11 @@ async function main(): Promise<void> {
       }),
     );
     try {
-      let failed: string | null = null;
-      for (const [index, step] of featureDemoSteps({ mode: 'sfu' }).entries()) {
-        if (failed !== null) {
-          report({ type: 'step', layout: SFU_LAYOUT, index, error: `not run: ${failed}` });
-          continue;
-        }
-        try {
-          await bounded(step.run(demo), SCENARIO_STEP_MS, step.title);
-          report({ type: 'step', layout: SFU_LAYOUT, index });
-        } catch (error) {
-          failed = `step ${index + 1} failed`;
-          const dump = await mediaDiagnostics(demo);
-          report({ type: 'step', layout: SFU_LAYOUT, index, error: `${describeError(error)}\n${dump}` });
-        }
-      }
+      await runReportedSteps(
+        SFU_LAYOUT,
+        featureDemoSteps({ mode: 'sfu' }).map((step) => ({ title: step.title, run: () => step.run(demo) })),
+        () => mediaDiagnostics(demo),
+      );
       report({ type: 'problems', layout: SFU_LAYOUT, problems: demo.problems() });
     } finally {
       await demo.close();

@@ -9,9 +9,9 @@
  * Run: `node scripts/loopback-only.mjs node --import tsx --test --test-reporter=spec test/e2e/sfu.test.ts`
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { featureDemoSteps } from './feature-demo-steps.js';
-import { Scenario, SCENARIO_STEP_MS, type ScenarioReport } from './firefox-harness.js';
+import { followScenario, SCENARIO_STEP_MS } from './firefox-harness.js';
 import { SFU_CHECKS_LAYOUT, sfuChecks } from './sfu-checks.js';
 
 /** A test's bound: the scenario's own per-step bound, and a margin for it to say so. */
@@ -19,30 +19,7 @@ const STEP = { timeout: SCENARIO_STEP_MS + 30_000 };
 const LAYOUT = 'sfu';
 
 describe('SFU mode on Janus VideoRoom: the Feature Demo', () => {
-  let scenario: Scenario | Error = new Error('the scenario did not start');
-
-  const expectReport = async <T extends ScenarioReport['type']>(
-    key: string,
-    type: T,
-  ): Promise<Extract<ScenarioReport, { type: T }>> => {
-    if (scenario instanceof Error) throw scenario;
-    const report = await scenario.report(key);
-    if (report.type === 'fatal') scenario.fail(report.error);
-    if (report.type !== type) throw new Error(`expected a ${type} report for ${key}, got ${report.type}`);
-    return report as Extract<ScenarioReport, { type: T }>;
-  };
-
-  before(() => {
-    try {
-      scenario = new Scenario('test/e2e/sfu-scenario.ts', []);
-    } catch (error) {
-      scenario = error instanceof Error ? error : new Error(String(error));
-    }
-  });
-
-  after(async () => {
-    if (!(scenario instanceof Error)) await scenario.stop();
-  });
+  const expectReport = followScenario('test/e2e/sfu-scenario.ts', []);
 
   for (const [index, step] of featureDemoSteps({ mode: 'sfu' }).entries()) {
     it(step.title, STEP, async () => {

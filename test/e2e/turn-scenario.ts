@@ -20,9 +20,10 @@ import type {} from './fixtures/turn-live.js';
 import {
   assertRoutedNetwork,
   CHROMIUM_ROUTED_ARGS,
+  describeError,
+  report,
   ROUTED_NETWORK,
-  SCENARIO_STEP_MS,
-  type ScenarioReport,
+  runReportedSteps,
 } from './firefox-harness.js';
 import {
   bundlePage,
@@ -40,26 +41,6 @@ import {
 } from './harness.js';
 import { startTurn, type TurnServer } from './turn-server.js';
 import { GUEST, HOST, TURN_MODES, TURN_STEPS, turnLayout, VIEWER, type TurnMode } from './turn-steps.js';
-
-function report(line: ScenarioReport): void {
-  process.stdout.write(`${JSON.stringify(line)}\n`);
-}
-
-const describeError = (error: unknown): string =>
-  error instanceof Error ? (error.stack ?? error.message) : String(error);
-
-/** `work`, or a rejection naming `what` after `ms`. */
-async function bounded<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: still running after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** What a page's open peer connection runs on: its policy, state and selected candidate pair. */
 interface PairReport {
@@ -265,32 +246,19 @@ class TurnRun {
 /** One mode: its steps in order, each reported; then what its pages printed. */
 async function runMode(run: TurnRun): Promise<void> {
   const layout = turnLayout(run.mode);
-  const steps: readonly (() => Promise<void> | void)[] = [
+  const actions: readonly (() => Promise<void> | void)[] = [
     () => run.open(),
     () => run.video(),
     () => run.relayed(),
     () => run.allocated(),
   ];
+  const steps = actions.map((action, index) => ({
+    title: TURN_STEPS[index] ?? `step ${index + 1}`,
+    run: action,
+  }));
   try {
     await run.start();
-    let failed: string | null = null;
-    for (const [index, step] of steps.entries()) {
-      if (failed !== null) {
-        report({ type: 'step', layout, index, error: `not run: ${failed}` });
-        continue;
-      }
-      try {
-        await bounded(
-          Promise.resolve().then(step),
-          SCENARIO_STEP_MS,
-          TURN_STEPS[index] ?? `step ${index + 1}`,
-        );
-        report({ type: 'step', layout, index });
-      } catch (error) {
-        failed = `step ${index + 1} failed`;
-        report({ type: 'step', layout, index, error: describeError(error) });
-      }
-    }
+    await runReportedSteps(layout, steps);
     report({ type: 'problems', layout, problems: run.problems() });
   } catch (error) {
     // The mode's servers did not start: every step says why.

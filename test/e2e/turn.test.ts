@@ -11,38 +11,15 @@
  * Run: `node scripts/loopback-only.mjs node --import tsx --test --test-reporter=spec test/e2e/turn.test.ts`
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Scenario, SCENARIO_STEP_MS, type ScenarioReport } from './firefox-harness.js';
+import { describe, it } from 'node:test';
+import { followScenario, SCENARIO_STEP_MS } from './firefox-harness.js';
 import { TURN_MODES, TURN_STEPS, turnLayout } from './turn-steps.js';
 
 /** A test's bound: the scenario's own per-step bound, and a margin for it to say so. */
 const STEP = { timeout: SCENARIO_STEP_MS + 30_000 };
 
 describe('ICE through TURN (coturn), relay policy', () => {
-  let scenario: Scenario | Error = new Error('the scenario did not start');
-
-  const expectReport = async <T extends ScenarioReport['type']>(
-    key: string,
-    type: T,
-  ): Promise<Extract<ScenarioReport, { type: T }>> => {
-    if (scenario instanceof Error) throw scenario;
-    const report = await scenario.report(key);
-    if (report.type === 'fatal') scenario.fail(report.error);
-    if (report.type !== type) throw new Error(`expected a ${type} report for ${key}, got ${report.type}`);
-    return report as Extract<ScenarioReport, { type: T }>;
-  };
-
-  before(() => {
-    try {
-      scenario = new Scenario('test/e2e/turn-scenario.ts', []);
-    } catch (error) {
-      scenario = error instanceof Error ? error : new Error(String(error));
-    }
-  });
-
-  after(async () => {
-    if (!(scenario instanceof Error)) await scenario.stop();
-  });
+  const expectReport = followScenario('test/e2e/turn-scenario.ts', []);
 
   for (const mode of TURN_MODES) {
     const layout = turnLayout(mode);
