@@ -49,7 +49,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -81,6 +81,7 @@ import {
   type UserContext,
 } from '../test/e2e/harness.js';
 import { median, percentile, type BenchContext, type BenchResult } from './lib.js';
+import { PacketCrowd, type CrowdCounts } from './packet-viewer.js';
 
 /** What one run measures, and how long it may take. */
 export interface B9Sizes {
@@ -88,10 +89,13 @@ export interface B9Sizes {
   readonly crowd: number;
   /** Joins timed per mode (after one warm-up). */
   readonly joins: number;
-  /** The sizes the SFU crowd grows through before `crowd` (the largest N when `crowd` fails). */
+  /** The sizes the SFU crowd of viewer pages grows through before `crowd`. */
   readonly below: readonly number[];
-  /** The sizes the SFU crowd grows through after `crowd`, for the largest N. */
-  readonly steps: readonly number[];
+  /**
+   * The sizes the crowd of packet viewers (bench/packet-viewer.ts) grows through for the largest
+   * N, until one fails or the run's time comes.
+   */
+  readonly packetSteps: readonly number[];
   /** How long the guest's upload settles before a window (bandwidth estimation ramps up). */
   readonly settleMs: number;
   /** The measuring window. */
@@ -109,18 +113,18 @@ export const B9_FULL: B9Sizes = {
   crowd: 50,
   joins: 10,
   below: [10, 25],
-  steps: [75, 100, 150, 200],
+  packetSteps: Array.from({ length: 20 }, (_, index) => 50 * (index + 1)),
   settleMs: 6_000,
   windowMs: 6_000,
   receiveMs: 90_000,
-  totalMs: 9 * 60_000,
+  totalMs: 16 * 60_000,
 };
 
 export const B9_SMOKE: B9Sizes = {
   crowd: 3,
   joins: 2,
   below: [2],
-  steps: [5],
+  packetSteps: [2, 4],
   settleMs: 2_500,
   windowMs: 1_500,
   receiveMs: 30_000,
@@ -150,6 +154,12 @@ const RENDERERS = 4;
 const CROWD_SAMPLE_MS = 1_000;
 /** Viewer pages opened at once (the server takes 32 pending handshakes per address). */
 const OPEN_BATCH = 5;
+/** The processes the packet viewers are spread over: one per core. */
+const PACKET_PROCESSES = Math.max(1, availableParallelism());
+/** How long packet viewers have to be added, at most, per 50 of them. */
+const PACKET_OPEN_MS_PER_50 = 60_000;
+/** A process at this share of one core or more is what stopped a size (Janus's, a viewers' process). */
+const SATURATED_PCT = 90;
 /**
  * The servers' `handshakeTimeoutMs`: a viewer page loading beside a hundred others on two cores
  * may take longer than the default 5 s to send its `hello`; a page of its own would not.
@@ -282,6 +292,8 @@ interface Viewer {
 declare global {
   interface Window {
     __b9peers?: RTCPeerConnection[];
+    /** Sends `live.leave` on the socket that joined (the crowd's pages). */
+    __b9leave?: (liveId: string) => void;
   }
 }
 
@@ -312,6 +324,25 @@ function viewerFrames(page: Page): Promise<Count> {
     }
     return count;
   });
+}
+
+/**
+ * Init script of the crowd's pages: keeps the socket that sends `live.join`, for `__b9leave`: the
+ * crowd leaves the live before the packet viewers come (a closed page would keep its place, and
+ * its subscription at Janus, for the reconnect grace).
+ */
+function leaveHook(): void {
+  const joined: WebSocket[] = [];
+  window.__b9leave = (liveId) => {
+    for (const socket of joined) {
+      socket.send(JSON.stringify({ type: 'cmd', id: 'b9-leave', name: 'live.leave', args: { liveId } }));
+    }
+  };
+  const send = Object.getOwnPropertyDescriptor(WebSocket.prototype, 'send')?.value as WebSocket['send'];
+  WebSocket.prototype.send = function (this: WebSocket, data: Parameters<WebSocket['send']>[0]) {
+    if (typeof data === 'string' && data.includes('"live.join"') && !joined.includes(this)) joined.push(this);
+    send.call(this, data);
+  };
 }
 
 /**
@@ -347,6 +378,7 @@ class Crowd {
       const context = await this.#browser.newContext();
       await context.addInitScript({ content: NAME_HELPER });
       await context.addInitScript(keepPeers);
+      await context.addInitScript(leaveHook);
       await context.addInitScript(slowSampling, CROWD_SAMPLE_MS);
       context.setDefaultTimeout(60_000);
       last = { context, pages: 0 };
@@ -413,6 +445,15 @@ class Crowd {
         received: await viewer.received(),
         frames: await viewer.frames(),
       })),
+    );
+  }
+
+  /** Every viewer leaves the live (`live.leave`); their pages stay open. */
+  async leave(): Promise<void> {
+    await Promise.all(
+      this.viewers.map((viewer) =>
+        viewer.page.evaluate((live) => window.__b9leave?.(live), this.#liveId).catch(() => undefined),
+      ),
     );
   }
 
@@ -596,6 +637,211 @@ async function timeJoins(
 }
 
 // ---------------------------------------------------------------------------------------------
+// The largest N, with packet viewers
+
+/** The largest crowd of packet viewers that held, and what stopped the next size. */
+interface Largest {
+  readonly n: number;
+  /** Janus's CPU per viewer at `n`, % of one core. */
+  readonly cpuPerViewer: number | null;
+  /** The packet viewers' processes' CPU per viewer at `n`, % of one core. */
+  readonly viewersCpuPerViewer: number | null;
+  /** The busiest packet viewers' process at `n`, % of one core. */
+  readonly viewersProcessCpu: number | null;
+  /** The next size, what failed and what stopped it; `''` when every size held. */
+  readonly stop: string;
+}
+
+/** The machine's busy and total CPU time so far, in ticks (`/proc/stat`, all cores). */
+async function machineTicks(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0] ?? '';
+  const fields = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal …: idle and iowait are not busy.
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  const total = fields.slice(0, 8).reduce((sum, value) => sum + value, 0);
+  return { busy: total - idle, total };
+}
+
+interface PacketWindow {
+  /** Each packet viewer's frame rate over the rate the guest sent of its layer, in %. */
+  readonly frames: readonly number[];
+  /** Viewers that counted a frame over the window. */
+  readonly receiving: number;
+  /** The frame rate the guest sent of the viewers' layer. */
+  readonly sentFps: number;
+  /** The guest's upload, bytes per second. */
+  readonly upload: number;
+  /** The median viewer's video, bytes per second. */
+  readonly received: number;
+  /** Janus's CPU, % of one core. */
+  readonly janusCpu: number;
+  /** Each packet viewers' process's CPU, % of one core. */
+  readonly viewersCpu: readonly number[];
+  /** The machine's cores busy, % of all of them. */
+  readonly machineBusy: number;
+  readonly layers: string;
+}
+
+const countOf = (counts: CrowdCounts, index: number, key: 'frames' | 'bytes'): Count | undefined => {
+  const count = counts.viewers[index];
+  return count === undefined ? undefined : { value: count[key], at: count.at };
+};
+
+async function measurePackets(
+  guest: UserContext,
+  crowd: PacketCrowd,
+  janus: JanusProcess,
+  windowMs: number,
+): Promise<PacketWindow> {
+  const [cpu0, machine0] = await Promise.all([cpuSeconds(janus.pid), machineTicks()]);
+  const wall0 = performance.now();
+  const [sent0, counts0] = await Promise.all([sent(guest), crowd.counts()]);
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const [sent1, counts1] = await Promise.all([sent(guest), crowd.counts()]);
+  const [cpu1, machine1] = await Promise.all([cpuSeconds(janus.pid), machineTicks()]);
+  const wall = (performance.now() - wall0) / 1000;
+  const encodings = encodingRates(sent0, sent1);
+  const guestFps = sentFps('sfu', encodings);
+  const fps = counts1.viewers.map((_, index) => {
+    const after = countOf(counts1, index, 'frames');
+    return after === undefined ? 0 : rate(countOf(counts0, index, 'frames'), after);
+  });
+  const bytes = counts1.viewers.map((_, index) => {
+    const after = countOf(counts1, index, 'bytes');
+    return after === undefined ? 0 : rate(countOf(counts0, index, 'bytes'), after);
+  });
+  const counted = (counts1.at - counts0.at) / 1000;
+  return {
+    frames: fps.map((value) => (100 * value) / Math.max(1e-9, guestFps)),
+    receiving: fps.filter((value) => value > 0).length,
+    sentFps: guestFps,
+    upload: rate(sent0.bytes, sent1.bytes),
+    received: bytes.length > 0 ? median(bytes) : 0,
+    janusCpu: (100 * (cpu1 - cpu0)) / wall,
+    viewersCpu: counts1.cpu.map((seconds, index) => (100 * (seconds - (counts0.cpu[index] ?? 0))) / counted),
+    machineBusy: (100 * (machine1.busy - machine0.busy)) / Math.max(1, machine1.total - machine0.total),
+    layers: encodings.map((entry) => `${entry.rid || '-'}:${entry.fps.toFixed(1)}`).join(' '),
+  };
+}
+
+/**
+ * What stopped a size: the first of a viewers' process or Janus at `SATURATED_PCT` of a core, the
+ * guest sending too few frames, the machine's cores busy; and the figures.
+ */
+function stoppedBy(at: PacketWindow, keeps: boolean): string {
+  const busiest = Math.max(0, ...at.viewersCpu);
+  const by =
+    busiest >= SATURATED_PCT
+      ? "the subscribers' process"
+      : at.janusCpu >= SATURATED_PCT
+        ? 'Janus'
+        : !keeps
+          ? 'the guest'
+          : at.machineBusy >= SATURATED_PCT
+            ? "the machine's cores"
+            : 'the subscribers (frames lost, no process saturated)';
+  return (
+    `stopped by ${by}: the subscribers' processes ${at.viewersCpu.map((pct) => pct.toFixed(0)).join(' + ')} % ` +
+    `of a core, Janus ${at.janusCpu.toFixed(0)} %, the machine ${at.machineBusy.toFixed(0)} % busy, ` +
+    `load average ${loadavg()[0]?.toFixed(0) ?? '?'}`
+  );
+}
+
+/**
+ * Grows a crowd of packet viewers (bench/packet-viewer.ts, `PACKET_PROCESSES` processes) through
+ * `sizes.packetSteps` while the guest publishes, a window at each size; a size holds when every
+ * viewer counts at least `FRAMES_RULE` of the frames the guest sent of the low layer (the lowest
+ * that sends) and the guest keeps `GUEST_RATE_RULE` of `sentFpsAtOne`. Ends at the first size
+ * that fails, or when the run's time is up.
+ */
+async function largestWithPackets(
+  server: TestServer,
+  guest: UserContext,
+  janus: JanusProcess,
+  liveId: string,
+  sizes: B9Sizes,
+  sentFpsAtOne: number,
+  deadline: number,
+  say: Log,
+): Promise<Largest> {
+  const crowd = new PacketCrowd(PACKET_PROCESSES, {
+    serverUrl: server.url,
+    liveId,
+    watch: GUEST.userId,
+    quality: 'low',
+    address: ROUTED_NETWORK.address,
+  });
+  let largest: Largest = {
+    n: 0,
+    cpuPerViewer: null,
+    viewersCpuPerViewer: null,
+    viewersProcessCpu: null,
+    stop: '',
+  };
+  try {
+    for (const size of sizes.packetSteps) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        largest = { ...largest, stop: `N=${size}: not measured, the run's time bound came first` };
+        break;
+      }
+      try {
+        const adding = PACKET_OPEN_MS_PER_50 * Math.ceil((size - crowd.size) / 50);
+        await crowd.growTo(size, (index) => server.token(`b9-packet-${index}`), Math.min(left, adding));
+        await waitFor(
+          async () => (await crowd.counts()).viewers.every((count) => count.frames > 0),
+          `${size} packet viewers receiving the guest`,
+          { timeout: Math.max(1_000, Math.min(sizes.receiveMs, deadline - Date.now())), interval: 500 },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        const at = await measurePackets(guest, crowd, janus, sizes.windowMs);
+        const { min, median: middle } = framesSummary(at.frames);
+        say(
+          `packet viewers N=${size}: ${at.receiving} receiving, frames min ${min.toFixed(1)} % ` +
+            `median ${middle.toFixed(1)} %, ${kbps(at.received)} each (median), ` +
+            `their processes ${at.viewersCpu.map((pct) => pct.toFixed(1)).join(' + ')} % of a core, ` +
+            `Janus ${at.janusCpu.toFixed(1)} %, machine ${at.machineBusy.toFixed(0)} % busy, ` +
+            `guest upload ${kbps(at.upload)}, sent ${at.layers}, load ${loadavg()[0]?.toFixed(1) ?? '?'}`,
+        );
+        const keeps = at.sentFps >= GUEST_RATE_RULE * sentFpsAtOne;
+        if (at.receiving >= size && min >= FRAMES_RULE * 100 && keeps) {
+          largest = {
+            n: size,
+            cpuPerViewer: at.janusCpu / size,
+            viewersCpuPerViewer: at.viewersCpu.reduce((sum, pct) => sum + pct, 0) / size,
+            viewersProcessCpu: Math.max(0, ...at.viewersCpu),
+            stop: '',
+          };
+          continue;
+        }
+        const why = [
+          ...(at.receiving < size ? [`${at.receiving} of ${size} receiving`] : []),
+          ...(min < FRAMES_RULE * 100 ? [`the least ${min.toFixed(1)} % of the frames`] : []),
+          ...(keeps
+            ? []
+            : [
+                `the guest sent ${at.sentFps.toFixed(1)} frames/s of the viewers' layer (${sentFpsAtOne.toFixed(1)} at N=1)`,
+              ]),
+        ];
+        largest = { ...largest, stop: `N=${size}: ${why.join('; ')}; ${stoppedBy(at, keeps)}` };
+        break;
+      } catch (error) {
+        const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+        say(`packet viewers N=${size} did not hold: ${message}`);
+        largest = {
+          ...largest,
+          stop: `N=${size}: ${message}, load average ${loadavg()[0]?.toFixed(0) ?? '?'}`,
+        };
+        break;
+      }
+    }
+  } finally {
+    await crowd.close();
+  }
+  return largest;
+}
+
+// ---------------------------------------------------------------------------------------------
 // One mode
 
 interface ModeFigures {
@@ -607,12 +853,8 @@ interface ModeFigures {
   readonly framesMedian: number;
   readonly joins: readonly number[];
   readonly janusCpuPerViewer: number | null;
-  /** SFU: the largest N that held, what stopped the next step, and Janus CPU per viewer there. */
-  readonly largest: {
-    readonly n: number;
-    readonly cpuPerViewer: number | null;
-    readonly stop: string;
-  } | null;
+  /** SFU: the largest N of packet viewers. */
+  readonly largest: Largest | null;
 }
 
 interface Shared {
@@ -669,6 +911,11 @@ async function runMode(
     );
     await seatGuest(host, guest, liveId);
     const cap = mode === 'mesh' ? DEFAULT_ROOM_LIMITS.maxViewersPerPublisher : Infinity;
+    // The live's members before any viewer: the host and the guest.
+    const audience = await waitFor(() => {
+      const count = host?.liveAudienceStore(liveId).audienceCount.get() ?? 0;
+      return count >= 2 ? count : null;
+    }, 'the host and the guest counted in the live');
 
     await crowd.growTo(1);
     await crowd.receiving(1, sizes.receiveMs);
@@ -682,72 +929,40 @@ async function runMode(
 
     const joins = await timeJoins(shared.viewerBrowser, server, shared.viewerFiles, liveId, sizes.joins, say);
 
-    // The crowd grows through the sizes of the ladder (mesh: `crowd` only); a size holds when every
-    // viewer receives (mesh: up to the cap) at least `FRAMES_RULE` of the frames. Up to `crowd` every
-    // size is measured (its figures are the comparison's); past it, the first size that fails ends.
-    const ladder = mode === 'sfu' ? [...sizes.below, sizes.crowd, ...sizes.steps] : [sizes.crowd];
+    // The crowd of viewer pages grows through the sizes of the ladder (mesh: `crowd` only), a
+    // window at each; the figures at `crowd` are the comparison's.
+    const ladder = mode === 'sfu' ? [...sizes.below, sizes.crowd] : [sizes.crowd];
     let many: WindowResult | null = null;
-    let largest: NonNullable<ModeFigures['largest']> = {
-      n: framesSummary(one.frames).min >= FRAMES_RULE * 100 ? 1 : 0,
-      cpuPerViewer: one.janusCpu,
-      stop: '',
-    };
-    let failed = false;
     for (const size of ladder) {
-      if (failed && size > sizes.crowd) break;
-      try {
-        await crowd.growTo(size, size > sizes.crowd ? deadline : Infinity);
-        const expected = Math.min(size, cap);
-        const waiting = crowd.receiving(
-          expected,
-          size > sizes.crowd
-            ? Math.max(1_000, Math.min(sizes.receiveMs, deadline - Date.now()))
-            : sizes.receiveMs,
-        );
-        // Mesh: how many receive is a figure of its own; the window measures those that do.
-        if (mode === 'mesh') await waiting.catch((error: unknown) => say(String(error)));
-        else await waiting;
-        await new Promise((resolve) => setTimeout(resolve, size === sizes.crowd ? sizes.settleMs : 2_000));
-        const at = await measureWindow(mode, guest, crowd, janus, sizes.windowMs);
-        const { min, median: middle } = framesSummary(at.frames);
-        say(
-          `N=${size}: upload ${kbps(at.upload)} (${(at.upload / one.upload).toFixed(2)}× N=1), ` +
-            `${at.frames.length} receiving, frames min ${min.toFixed(1)} % median ${middle.toFixed(1)} %` +
-            (at.janusCpu === null ? '' : `, Janus ${at.janusCpu.toFixed(1)} % CPU`) +
-            `, sent ${at.layers}, load ${loadavg()[0]?.toFixed(1) ?? '?'}`,
-        );
-        if (size === sizes.crowd) many = at;
-        if (failed) continue;
-        // The machine's limit shows at the guest first: its estimate of the bandwidth to Janus
-        // falls as packets wait for the cores, and it sends fewer frames; viewers may still get
-        // all of those few. A size holds only if the guest keeps most of its frame rate too.
-        const keeps = at.sentFps >= GUEST_RATE_RULE * one.sentFps;
-        if (at.frames.length >= expected && min >= FRAMES_RULE * 100 && keeps) {
-          largest = { n: size, cpuPerViewer: at.janusCpu === null ? null : at.janusCpu / size, stop: '' };
-        } else {
-          failed = true;
-          const why = [
-            ...(at.frames.length < expected ? [`${at.frames.length} of ${expected} receiving`] : []),
-            ...(min < FRAMES_RULE * 100 ? [`the least ${min.toFixed(1)} % of the frames`] : []),
-            ...(keeps
-              ? []
-              : [
-                  `the guest sent ${at.sentFps.toFixed(1)} frames/s of the viewers' layer (${one.sentFps.toFixed(1)} at N=1), its upload ${kbps(at.upload)}`,
-                ]),
-          ];
-          largest = {
-            ...largest,
-            stop: `N=${size}: ${why.join('; ')}, load average ${loadavg()[0]?.toFixed(0) ?? '?'}`,
-          };
-        }
-      } catch (error) {
-        // The comparison's figures need the sizes up to `crowd`.
-        if (size <= sizes.crowd) throw error;
-        const message = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
-        say(`N=${size} did not hold: ${message}`);
-        largest = { ...largest, stop: `N=${size}: ${message}` };
-        break;
-      }
+      await crowd.growTo(size);
+      const waiting = crowd.receiving(Math.min(size, cap), sizes.receiveMs);
+      // Mesh: how many receive is a figure of its own; the window measures those that do.
+      if (mode === 'mesh') await waiting.catch((error: unknown) => say(String(error)));
+      else await waiting;
+      await new Promise((resolve) => setTimeout(resolve, size === sizes.crowd ? sizes.settleMs : 2_000));
+      const at = await measureWindow(mode, guest, crowd, janus, sizes.windowMs);
+      const { min, median: middle } = framesSummary(at.frames);
+      say(
+        `N=${size}: upload ${kbps(at.upload)} (${(at.upload / one.upload).toFixed(2)}× N=1), ` +
+          `${at.frames.length} receiving, frames min ${min.toFixed(1)} % median ${middle.toFixed(1)} %` +
+          (at.janusCpu === null ? '' : `, Janus ${at.janusCpu.toFixed(1)} % CPU`) +
+          `, sent ${at.layers}, load ${loadavg()[0]?.toFixed(1) ?? '?'}`,
+      );
+      if (size === sizes.crowd) many = at;
+    }
+    // SFU: the largest N, with packet viewers in Node instead of pages. The pages leave first (a
+    // page that only closed would keep its place, and its subscription at Janus, for the
+    // reconnect grace) and their browser's work stops.
+    let largest: Largest | null = null;
+    if (mode === 'sfu' && janus !== null) {
+      await crowd.leave();
+      await crowd.close();
+      const { audienceCount } = host.liveAudienceStore(liveId);
+      await waitFor(() => audienceCount.get() <= audience, 'the viewer pages leaving', {
+        timeout: 30_000,
+        interval: 100,
+      });
+      largest = await largestWithPackets(server, guest, janus, liveId, sizes, one.sentFps, deadline, say);
     }
     if (many === null) throw new Error(`no window at N=${sizes.crowd}`);
     const summary = framesSummary(many.frames);
@@ -760,7 +975,7 @@ async function runMode(
       framesMedian: summary.median,
       joins,
       janusCpuPerViewer: cpuPerViewer,
-      largest: mode === 'sfu' ? largest : null,
+      largest,
     };
   } finally {
     await crowd.close();
@@ -815,8 +1030,14 @@ async function measure(smoke: boolean, log: Log): Promise<BenchResult> {
     const meshJoin = { median: median(mesh.joins), p90: percentile(mesh.joins, 90) };
     const sfuJoin = { median: median(sfu.joins), p90: percentile(sfu.joins, 90) };
     const sfuRatio = sfu.uploadCrowd / sfu.upload1;
-    const largest = sfu.largest ?? { n: 0, cpuPerViewer: null, stop: 'not measured' };
-    const target = smoke ? (sizes.steps.at(-1) ?? sizes.crowd) : LARGEST_TARGET;
+    const largest: Largest = sfu.largest ?? {
+      n: 0,
+      cpuPerViewer: null,
+      viewersCpuPerViewer: null,
+      viewersProcessCpu: null,
+      stop: 'not measured',
+    };
+    const target = smoke ? (sizes.packetSteps.at(-1) ?? sizes.crowd) : LARGEST_TARGET;
     const kbit = (bytesPerSecond: number) => (bytesPerSecond * 8) / 1000;
     const stopped = largest.stop === '' ? `every step held up to ${largest.n}` : `next step: ${largest.stop}`;
     return {
@@ -825,7 +1046,7 @@ async function measure(smoke: boolean, log: Log): Promise<BenchResult> {
         `one guest, N lightweight viewers (low layer), mesh and SFU (Janus ${janus.version}) in one run: ` +
         `the guest's upload at N=1 and N=${sizes.crowd} (mesh: ${mesh.receiving} of ${sizes.crowd} receive), ` +
         `frames received of those sent, join → first frame (${sizes.joins} joins), Janus CPU per viewer, ` +
-        `the largest SFU crowd (${stopped})`,
+        `the largest SFU crowd of packet viewers (Node, werift, ${PACKET_PROCESSES} processes; ${stopped})`,
       figures: {
         sfuUploadN1Kbps: kbit(sfu.upload1),
         [`sfuUploadN${sizes.crowd}Kbps`]: kbit(sfu.uploadCrowd),
@@ -837,6 +1058,12 @@ async function measure(smoke: boolean, log: Log): Promise<BenchResult> {
         [`janusCpuPctPerViewerN${sizes.crowd}`]: sfu.janusCpuPerViewer ?? Number.NaN,
         sfuLargestN: largest.n,
         ...(largest.cpuPerViewer === null ? {} : { janusCpuPctPerViewerLargest: largest.cpuPerViewer }),
+        ...(largest.viewersCpuPerViewer === null
+          ? {}
+          : { packetViewerCpuPctPerViewerLargest: largest.viewersCpuPerViewer }),
+        ...(largest.viewersProcessCpu === null
+          ? {}
+          : { packetViewerProcessCpuPctLargest: largest.viewersProcessCpu }),
         meshUploadN1Kbps: kbit(mesh.upload1),
         [`meshUploadN${sizes.crowd}Kbps`]: kbit(mesh.uploadCrowd),
         meshUploadRatio: mesh.uploadCrowd / mesh.upload1,
