@@ -370,6 +370,15 @@ export function instrument(): void {
     value: Object.freeze({
       /** The page's open peer connections themselves (for a failure's diagnostics). */
       openPeers: () => peers.filter((peer) => peer.signalingState !== 'closed'),
+      audioPacketsSent: async () => {
+        let sent = 0;
+        for (const peer of peers.filter((open) => open.signalingState !== 'closed')) {
+          (await peer.getStats()).forEach((report: { type: string; kind?: string; packetsSent?: number }) => {
+            if (report.type === 'outbound-rtp' && report.kind === 'audio') sent += report.packetsSent ?? 0;
+          });
+        }
+        return sent;
+      },
       peers: () => {
         const open = peers.filter((peer) => peer.signalingState !== 'closed');
         return {
@@ -439,6 +448,8 @@ const DOWN_URL = 'ws://127.0.0.1:9/';
 export interface PageProbe {
   peers(): PeerCounts;
   openPeers(): RTCPeerConnection[];
+  /** Audio packets the page's open connections have sent (`outbound-rtp`). */
+  audioPacketsSent(): Promise<number>;
   tracks(): CapturedTrack[];
   /** Every element matching `selector` in the document and in every open shadow root. */
   deepAll(selector: string): Element[];

@@ -98,6 +98,7 @@ async function runChecks(
     await runReportedSteps(
       SFU_CHECKS_LAYOUT,
       sfuChecks().map((check) => ({ title: check.title, run: () => check.run(context, state) })),
+      () => state.explain(),
     );
     const problems = { host: state.host?.problems ?? [], guest: state.guest?.problems ?? [] };
     report({ type: 'problems', layout: SFU_CHECKS_LAYOUT, problems });
