@@ -286,11 +286,21 @@ async function buildAutoloader(outDir) {
       );
     }
   }
+  // An element's own part that it loads on first use (the invitation's card): element side too, so
+  // that it takes lit and the rest from the base; its texts come with it (`englishByTags`).
+  /** @type {Set<string>} */
+  const lazyOwn = new Set();
+  for (const input of Object.keys(graph.metafile.inputs)) {
+    if (ELEMENT_OWN.test(input) && !reach.has(input)) {
+      lazyOwn.add(input);
+      elementSide.add(input);
+    }
+  }
 
   // 2. The base, exporting what the element side imports from it (and the catalog's hook).
-  const english = await englishByTags(graph.metafile, tagsOf, elements.size);
+  const english = await englishByTags(graph.metafile, tagsOf, elements.size, lazyOwn);
   const imports = await baseImports(elementSide, base);
-  if (english.parts.length > 0) {
+  if (english.parts.length > 0 || english.lazy.size > 0) {
     imports.set(`./${LOCALIZE}`, (imports.get(`./${LOCALIZE}`) ?? new Set()).add(ADD_SHIPPED));
   }
   /** @type {Map<string, string>} `specifier name` → the base's export name */
@@ -397,8 +407,30 @@ async function buildAutoloader(outDir) {
         };
       });
       context.onResolve({ filter: /^\.\/base-[^/]+\.js$/ }, (args) =>
-        args.namespace === 'co-guest-kit:tag' ? { path: args.path, external: true } : undefined,
+        args.namespace === 'co-guest-kit:tag' || args.namespace === 'co-guest-kit:lazy-texts'
+          ? { path: args.path, external: true }
+          : undefined,
       );
+      // An element's lazy part is a wrapper too: its texts, then the part.
+      context.onResolve({ filter: /^\.\.?\// }, (args) => {
+        if (args.kind !== 'dynamic-import' || !elementSide.has(relative(root, args.importer))) {
+          return undefined;
+        }
+        const target = relative(root, resolve(args.resolveDir, args.path)).replace(/\.js$/, '.ts');
+        return english.lazy.has(target) ? { path: target, namespace: 'co-guest-kit:lazy-texts' } : undefined;
+      });
+      context.onLoad({ filter: /.*/, namespace: 'co-guest-kit:lazy-texts' }, (args) => {
+        const add = exportName.get(`./${LOCALIZE} ${ADD_SHIPPED}`);
+        return {
+          contents: [
+            `import { ${add} as add } from ${JSON.stringify(baseUrl)};`,
+            `add({${(english.lazy.get(args.path) ?? []).join(',')}});`,
+            `export * from ${JSON.stringify(`./${args.path}`)};`,
+          ].join('\n'),
+          resolveDir: root,
+          loader: 'js',
+        };
+      });
     },
   };
   const elementsBuild = await build({
@@ -508,13 +540,18 @@ const ELEMENT_IMPORT = /^\.\/elements\/([a-z-]+)\/\1\.js$/;
  * controllers), when a module no tag reaches at once names it, when every tag shows it, or when no
  * module names it as a whole string (a key built at run time): a text is never missing.
  *
+ * A text that only an element's lazy part names (`lazyOwn`: the invitation's card) comes with that
+ * part, which adds it when it loads; one that the element's eager modules name too comes with the
+ * element's tag.
+ *
  * The drop-in file and the package keep the whole catalog in one object (`en`).
  * @param {import('esbuild').Metafile} metafile the autoloader's graph (step 1)
  * @param {Map<string, Set<string>>} tagsOf each module's tags
  * @param {number} tagCount
- * @returns {Promise<{ parts: EnglishPart[], plugin: import('esbuild').Plugin }>}
+ * @param {Set<string>} lazyOwn the elements' own modules that no tag reaches at once
+ * @returns {Promise<{ parts: EnglishPart[], lazy: Map<string, string[]>, plugin: import('esbuild').Plugin }>}
  */
-async function englishByTags(metafile, tagsOf, tagCount) {
+async function englishByTags(metafile, tagsOf, tagCount, lazyOwn) {
   const source = await readFile(resolve(root, MESSAGES), 'utf8');
   const file = ts.createSourceFile(MESSAGES, source, ts.ScriptTarget.Latest, true);
   /** @type {import('typescript').ObjectLiteralExpression | undefined} */
@@ -543,21 +580,42 @@ async function englishByTags(metafile, tagsOf, tagCount) {
 
   /** @type {Map<string, Set<string> | null>} each key's tags; null: the base keeps it */
   const shownBy = new Map();
+  /** @type {Map<string, Set<string>>} the lazy parts (`lazyOwn`) that name each key */
+  const lazyIn = new Map();
   for (const input of Object.keys(metafile.inputs)) {
     if (!input.startsWith('src/') || input === MESSAGES || input.startsWith('src/i18n/locales/')) continue;
     const text = await readFile(resolve(root, input), 'utf8');
     const tags = ELEMENT_OWN.test(input) ? tagsOf.get(input) : undefined;
     for (const key of entries.keys()) {
       if (!text.includes(`'${key}'`) && !text.includes(`"${key}"`) && !text.includes(`\`${key}\``)) continue;
+      if (lazyOwn.has(input)) {
+        lazyIn.set(key, (lazyIn.get(key) ?? new Set()).add(input));
+        continue;
+      }
       const known = shownBy.get(key);
       if (tags === undefined || known === null) shownBy.set(key, null);
       else shownBy.set(key, new Set([...(known ?? []), ...tags]));
     }
   }
-  /** @type {Map<string, EnglishPart>} */
-  const parts = new Map();
+  /** @type {Map<string, string[]>} the texts each lazy part adds */
+  const lazy = new Map();
   /** @type {Set<string>} */
   const moved = new Set();
+  for (const [key, inputs] of lazyIn) {
+    const tags = shownBy.get(key);
+    if (tags === undefined && inputs.size === 1) {
+      const [input = ''] = inputs;
+      const text = /** @type {import('typescript').PropertyAssignment} */ (entries.get(key)).getText(file);
+      lazy.set(input, [...(lazy.get(input) ?? []), text]);
+      moved.add(key);
+    } else if (tags !== null) {
+      // Named eagerly too, or by several lazy parts: with the tags of their folders, at once.
+      const own = [...inputs].map((input) => /^src\/elements\/([a-z-]+)\//.exec(input)?.[1] ?? '');
+      shownBy.set(key, new Set([...(tags ?? []), ...own]));
+    }
+  }
+  /** @type {Map<string, EnglishPart>} */
+  const parts = new Map();
   for (const [key, tags] of shownBy) {
     if (tags === null || tags.size === 0 || tags.size >= tagCount) continue;
     const id = [...tags].sort().join(' ');
@@ -570,6 +628,7 @@ async function englishByTags(metafile, tagsOf, tagCount) {
   const trimmed = `${source.slice(0, catalog.getStart(file))}{${kept.join(',')}}${source.slice(catalog.end)}`;
   return {
     parts: [...parts.values()],
+    lazy,
     plugin: {
       name: 'co-guest-kit:english-by-tags',
       setup(context) {

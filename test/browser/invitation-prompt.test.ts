@@ -103,9 +103,15 @@ describe('<invitation-prompt>', () => {
     expect(result.isSuccess, `the host invites ${userId}`).to.equal(true);
   }
 
+  /** Open, and faded in (the card's code loads with the first invitation, then the card fades in). */
   async function opened(el: InvitationPrompt): Promise<void> {
     await waitUntil(() => isOpen(el), 'the prompt opens');
     await el.updateComplete;
+    await Promise.all(
+      part(el, 'card')
+        .getAnimations()
+        .map((animation) => animation.finished),
+    );
   }
 
   async function closed(el: InvitationPrompt): Promise<void> {
@@ -398,12 +404,16 @@ describe('<invitation-prompt>', () => {
     it('open only while an invitation waits; hidden otherwise', async () => {
       const { el } = await prompt();
       expect(isOpen(el)).to.equal(false);
-      expect(isShown(part(el, 'card'))).to.equal(false);
+      // Before the first invitation the card's code is not even loaded: no card at all.
+      expect(queryPart(el, 'card')).to.equal(null);
       await invite();
       await opened(el);
       // The card fades in; finish the animation instead of waiting for it.
       for (const animation of part(el, 'card').getAnimations()) animation.finish();
       expect(isShown(part(el, 'card'))).to.equal(true);
+      await live.host.coGuestStore(live.liveId).cancelInvitation('alice');
+      await closed(el);
+      expect(isShown(part(el, 'card'))).to.equal(false);
     });
 
     it('busy while an answer is on its way', async () => {

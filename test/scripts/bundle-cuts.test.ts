@@ -1,8 +1,10 @@
 /**
  * How scripts/bundle.mjs cuts the browser files (ADR 0037):
  * - the English catalog, cut by tag in the autoloader's files: each tag's files
- *   (`elements/manifest.json`) carry every text its element's own sources name, an audience page
- *   carries no text that only a host's tags show, and the drop-in file keeps the whole catalog;
+ *   (`elements/manifest.json`), with the parts its element loads on first use, carry every text its
+ *   element's own sources name, an audience page carries no text that only a host's tags show nor
+ *   the invitation card's (loaded with the first invitation), and the drop-in file keeps the whole
+ *   catalog;
  * - the headless core's file loads the checks of what a server sends from a chunk of its own, and
  *   works in Node as it is.
  */
@@ -68,9 +70,24 @@ describe('scripts/bundle.mjs', { timeout: 120_000 }, () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it('each tag’s files carry every text its own sources name', async () => {
+  /** The files of `elements/` that a tag's own modules load on first use (its lazy parts). */
+  const lazyParts = async (tag: string): Promise<string[]> => {
+    const found: string[] = [];
+    for (const file of await readdir(join(out, 'elements'))) {
+      if (!file.endsWith('.js') || manifest.tags[tag]?.includes(`elements/${file}`)) continue;
+      const map = JSON.parse(await readFile(join(out, 'elements', `${file}.map`), 'utf8')) as {
+        sources: string[];
+      };
+      if (map.sources.some((source) => source.endsWith(`src/elements/${tag}/${tag}.ts`))) continue;
+      if (map.sources.some((source) => source.includes(`src/elements/${tag}/`)))
+        found.push(`elements/${file}`);
+    }
+    return found;
+  };
+
+  it('each tag’s files, with its lazy parts, carry every text its own sources name', async () => {
     for (const [tag, files] of Object.entries(manifest.tags)) {
-      const code = await read(files);
+      const code = await read([...files, ...(await lazyParts(tag))]);
       const keys = await keysOf(tag);
       for (const key of keys) assert.ok(defines(code, key), `<${tag}>'s files hold the text of "${key}"`);
     }
@@ -85,6 +102,21 @@ describe('scripts/bundle.mjs', { timeout: 120_000 }, () => {
       .filter((key) => !shown.has(key));
     assert.ok(moved.length > 30, `the host's own texts (${moved.length})`);
     for (const key of moved) assert.ok(!defines(code, key), `"${key}" is not in an audience page`);
+  });
+
+  it('an audience page loads the invitation card, its styles and its texts with the first invitation', async () => {
+    const code = await read(page(PAGES.audience));
+    const [card, ...more] = await lazyParts('invitation-prompt');
+    assert.ok(card !== undefined && more.length === 0, `one lazy part of <invitation-prompt>: ${card}`);
+    assert.ok(!page(PAGES.audience).includes(card), 'the card is no file the page fetches at once');
+    const lazy = await read([card]);
+    for (const key of ['invitation.accept', 'invitation.message', 'invitation.expires']) {
+      assert.ok(!defines(code, key), `"${key}" is not in an audience page`);
+      assert.ok(defines(lazy, key), `"${key}" comes with the card`);
+    }
+    assert.ok(!code.includes('.card:popover-open'), 'the card’s styles come with it');
+    assert.ok(lazy.includes('.card:popover-open'));
+    assert.doesNotMatch(lazy, /lit-html|_\$litType\$/, 'the card takes lit from the base');
   });
 
   it('the core file loads its lazy part from its own chunks, and runs', async () => {

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import { ClockController, secondsLeft } from '../../controllers/clock-controller.js';
+import { ClockController } from '../../controllers/clock-controller.js';
 import { LiveController, type LiveStores } from '../../controllers/live-controller.js';
 import { ThemeController } from '../../controllers/theme-controller.js';
 import type { GuestListener, InviteeInfo } from '../../core/co-guest-store.js';
@@ -12,7 +12,6 @@ import { base, tokens } from '../../styles/tokens.js';
 import { setStates } from '../../utils/custom-states.js';
 import { displayName, isolate } from '../../utils/safe-url.js';
 import { openDevices, parseDevices } from '../shared/devices.js';
-import { avatar } from '../shared/avatar.js';
 import { perform } from '../shared/events.js';
 import styles from './invitation-prompt.styles.js';
 import {
@@ -24,6 +23,8 @@ import {
 } from './events.js';
 
 export * from './events.js';
+
+type CardModule = typeof import('./invitation-card.js');
 
 /** The focused element, looking into shadow roots. */
 function deepActiveElement(): HTMLElement | null {
@@ -41,6 +42,8 @@ function deepActiveElement(): HTMLElement | null {
  * The card is a `<dialog>` shown as a popover (`popover="manual"`): in the top layer, in the middle
  * of the viewport, above the page and its toasts wherever the page is scrolled and wherever the
  * element sits in it, so the invitation can always be answered. The page stays usable behind it.
+ * Its code and styles load with the first invitation (a page whose user is never invited never
+ * fetches them); the card opens once they are there, and `updateComplete` waits for them.
  *
  * Accept calls `acceptInvitation(inviterId)`: the user is seated, and the element opens the devices
  * named in `devices` on the session's `DeviceStore` (`openLocalCamera`, `openLocalMicrophone`),
@@ -129,6 +132,9 @@ export class InvitationPrompt extends LitElement {
   #restoreFocus = false;
   /** An avatar URL that failed to load; the initials show instead until the URL changes. */
   #failedAvatarUrl = '';
+  /** The card's module, once loaded (on the first invitation). */
+  #card: CardModule | null = null;
+  #cardLoading: Promise<void> | null = null;
 
   constructor() {
     super();
@@ -137,7 +143,9 @@ export class InvitationPrompt extends LitElement {
   }
 
   protected override willUpdate(): void {
-    const invitation = this.#invitation.value;
+    if (this.#invitation.value !== null) this.#loadCard();
+    // The card shows an invitation once its code is there: until then, none is on screen.
+    const invitation = this.#card === null ? null : this.#invitation.value;
     const id = invitation?.requestId ?? null;
     if (id !== this.#shownId) {
       // (Not `:focus-within`, which misses focus inside a popover of the shadow tree.)
@@ -156,24 +164,36 @@ export class InvitationPrompt extends LitElement {
   }
 
   protected override render() {
-    const invitation = this.#invitation.value;
+    const notice = this.#notice?.() ?? null;
     return html`
       <div lang=${this.#i18n.lang}>
-        <dialog
-          class="card"
-          part="card"
-          role="alertdialog"
-          aria-modal="false"
-          aria-labelledby="message"
-          aria-describedby="details"
-          .popover=${'manual'}
-          @keydown=${this.#onKeyDown}
-        >
-          ${invitation === null ? nothing : this.#renderInvitation(invitation)}
-        </dialog>
-        <p class="visually-hidden" part="status" role="status">${this.#notice?.()}</p>
+        ${
+          this.#card === null
+            ? nothing
+            : this.#card.card({
+                invitation: this.#invitation.value,
+                i18n: this.#i18n,
+                now: this.#clock.now(),
+                busy: this.#busy,
+                notice,
+                avatarFailed: (url) => url === this.#failedAvatarUrl,
+                onAvatarError: this.#onAvatarError,
+                onAccept: this.#onAccept,
+                onDecline: this.#onDecline,
+                onKeyDown: this.#onKeyDown,
+              })
+        }
+        <p class="visually-hidden" part="status" role="status">${notice}</p>
       </div>
     `;
+  }
+
+  /** Waits for the card's code too while it loads, so that an open card is rendered when it resolves. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (this.#card !== null || this.#cardLoading === null) return done;
+    await this.#cardLoading;
+    return super.getUpdateComplete();
   }
 
   protected override updated(): void {
@@ -190,54 +210,6 @@ export class InvitationPrompt extends LitElement {
       this.#returnFocus = null;
       if (target?.isConnected === true) target.focus({ preventScroll: true });
     }
-  }
-
-  #renderInvitation(invitation: InviteeInfo) {
-    const inviter = invitation.inviter;
-    const name = displayName(inviter);
-    const seconds = secondsLeft(invitation.deadline, this.#clock.now());
-    const t = this.#i18n;
-    const message =
-      invitation.seatIndex < 0
-        ? t.t('invitation.message', { name: isolate(name) })
-        : t.t('invitation.messageSeat', { name: isolate(name), index: invitation.seatIndex + 1 });
-    return html`
-      ${avatar(name, inviter.avatarUrl, (url) => url === this.#failedAvatarUrl, this.#onAvatarError)}
-      <div class="body">
-        <p class="message" id="message" part="message">${message}</p>
-        <div class="details" id="details">
-          <p class="extra-info" part="extra-info" ?hidden=${invitation.extraInfo === ''}>
-            ${invitation.extraInfo}
-          </p>
-          <p class="countdown" part="countdown" ?hidden=${seconds === null}>
-            ${seconds === null ? nothing : t.t('invitation.expires', { seconds })}
-          </p>
-        </div>
-        <div class="actions">
-          <button
-            class="decline"
-            part="decline-button"
-            type="button"
-            aria-label=${t.t('invitation.declineFrom', { name: isolate(name) })}
-            aria-disabled=${this.#busy ? 'true' : 'false'}
-            @click=${this.#onDecline}
-          >
-            ${t.t('invitation.decline')}
-          </button>
-          <button
-            class="accept"
-            part="accept-button"
-            type="button"
-            aria-label=${t.t('invitation.acceptFrom', { name: isolate(name) })}
-            aria-disabled=${this.#busy ? 'true' : 'false'}
-            @click=${this.#onAccept}
-          >
-            ${t.t('invitation.accept')}
-          </button>
-        </div>
-        <p class="error" part="error" ?hidden=${this.#notice === null}>${this.#notice?.()}</p>
-      </div>
-    `;
   }
 
   #onAccept(): void {
@@ -257,6 +229,26 @@ export class InvitationPrompt extends LitElement {
   #onAvatarError(event: Event): void {
     this.#failedAvatarUrl = (event.target as HTMLImageElement).src;
     this.requestUpdate();
+  }
+
+  /** Loads the card's code and styles, once; a failed load is tried again on the next update. */
+  #loadCard(): void {
+    if (this.#card !== null || this.#cardLoading !== null) return;
+    this.#cardLoading = import('./invitation-card.js').then(
+      (module) => {
+        const root = this.renderRoot;
+        const sheet = module.styles.styleSheet;
+        if (root instanceof ShadowRoot && sheet !== undefined) {
+          root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+        }
+        this.#card = module;
+        this.requestUpdate();
+      },
+      (error: unknown) => {
+        this.#cardLoading = null;
+        console.error('<invitation-prompt>: the card failed to load', error);
+      },
+    );
   }
 
   async #answer(choice: 'accept' | 'decline'): Promise<void> {
