@@ -32,18 +32,26 @@
  *   place for the reconnect grace, and in mesh mode one of the guest's viewer places).
  * - **Janus CPU per viewer**: `utime + stime` of `/proc/<janus pid>/stat` over the window with N
  *   viewers, as a percentage of one core, divided by N.
- * - **The largest N**: SFU only, the crowd grown through `below`, `crowd` and `steps`, a window at
- *   each size; a size holds when every viewer receives within `receiveMs`, none gets under
- *   `FRAMES_RULE` of the frames, and the guest still sends `GUEST_RATE_RULE` of its frame rate at
- *   N = 1. Past `crowd`, the first size that fails (or that the machine
- *   refuses: a page or the browser fails) ends the growth; the largest size that held, and what
- *   stopped the next.
+ * - **The largest N**: SFU only, with **packet viewers** instead of pages (bench/packet-viewer.ts:
+ *   the kit's headless client and a werift connection in Node, which subscribe as the page does,
+ *   ask for the low layer and count the watched guest's RTP packets, marker-bit frames and bytes
+ *   without decoding; `PACKET_PROCESSES` processes, one per core, the viewers spread over them;
+ *   ICE on the veth address only). The viewer pages leave the live and close first. The packet
+ *   crowd grows through `packetSteps` (50, 100, 150, … in the full run), a window at each size; a
+ *   size holds when every viewer counts frames within `receiveMs`, none counts under
+ *   `FRAMES_RULE` of the frames the guest sent of the low layer (the lowest that sends, as
+ *   above), and the guest still sends `GUEST_RATE_RULE` of its frame rate at N = 1. The first size
+ *   that fails, or that cannot be opened in its time, ends the growth, as does the run's time
+ *   bound; the largest size that held, Janus's and the viewers' processes' CPU per viewer there,
+ *   and what stopped the next: a viewers' process or Janus at `SATURATED_PCT` of a core, else the
+ *   guest (its frame rate), else the machine's two cores (`/proc/stat`), with the figures.
  *
  * Janus gathers no ICE candidate on `lo`, so everything runs in the network namespace of the SFU
  * end-to-end test (`spawnInRoutedNetwork`, test/e2e/firefox-harness.ts: `lo` and a veth pair with
  * 10.99.0.1, nothing beyond it): `b9()` starts this file there as a process of its own and reads
  * its JSON lines (`{ type: 'log' }`, then one `{ type: 'result' }`). The servers bind 127.0.0.1;
- * media flows between 10.99.0.1 and itself.
+ * media flows between 10.99.0.1 and itself (the packet viewers' processes, children of that
+ * process, bind and gather on 10.99.0.1 only).
  *
  * `node --import tsx bench/run.ts --only B9 [--smoke]`
  */
