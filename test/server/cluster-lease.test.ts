@@ -60,67 +60,77 @@ describe('cluster leases and checkpoints', () => {
 
       const first = await a.leases.acquire('live-1');
       assert.ok(first.isSuccess);
-      assert.deepEqual(first.data, { acquired: true, epoch: 1 });
+      assert.ok(first.data.acquired);
+      const epoch = first.data.epoch;
+      assert.ok(Number.isSafeInteger(epoch) && epoch > 0);
 
       const second = await b.leases.acquire('live-1');
       assert.ok(second.isSuccess && !second.data.acquired);
       assert.equal(second.data.holder.nodeId, 'node-a');
-      assert.equal(second.data.holder.epoch, 1);
+      assert.equal(second.data.holder.epoch, epoch);
       assert.ok(second.data.holder.ttlMs > 0);
 
       const read = await b.leases.read('live-1');
       assert.ok(read.isSuccess && read.data.holder);
-      assert.deepEqual({ ...read.data.holder, ttlMs: 0 }, { nodeId: 'node-a', epoch: 1, ttlMs: 0 });
-      assert.equal(read.data.epoch, 1);
+      assert.deepEqual({ ...read.data.holder, ttlMs: 0 }, { nodeId: 'node-a', epoch, ttlMs: 0 });
+      assert.equal(read.data.epoch, epoch);
     });
 
     it('is renewed and released only by its holder at its epoch; each new owner gets a greater epoch', async () => {
       const { a, b } = await twoNodes(10_000);
       const taken = await a.leases.acquire('live-2');
       assert.ok(taken.isSuccess && taken.data.acquired);
+      const epoch = taken.data.epoch;
 
-      assert.equal((await a.leases.renew('live-2', 1)).isSuccess, true);
-      const foreign = await b.leases.renew('live-2', 1);
+      assert.equal((await a.leases.renew('live-2', epoch)).isSuccess, true);
+      assert.equal((await a.leases.renew('live-2', epoch - 1)).isSuccess, false);
+      const foreign = await b.leases.renew('live-2', epoch);
       assert.equal(foreign.isSuccess, false);
       assert.equal(!foreign.isSuccess && foreign.errorCode, ClusterErrorCode.LEASE_LOST);
-      assert.deepEqual(await b.leases.release('live-2', 1), {
+      assert.deepEqual(await b.leases.release('live-2', epoch), {
         isSuccess: true,
         errorCode: 0,
         errorMessage: '',
         data: false,
       });
 
-      const released = await a.leases.release('live-2', 1);
+      const released = await a.leases.release('live-2', epoch);
       assert.equal(released.isSuccess && released.data, true);
       const freed = await a.leases.read('live-2');
-      assert.deepEqual(freed.isSuccess && freed.data, { holder: null, epoch: 1 });
-      const afterRelease = await a.leases.renew('live-2', 1);
+      assert.deepEqual(freed.isSuccess && freed.data, { holder: null, epoch });
+      const afterRelease = await a.leases.renew('live-2', epoch);
       assert.equal(!afterRelease.isSuccess && afterRelease.errorCode, ClusterErrorCode.LEASE_LOST);
 
-      const epochs: number[] = [];
+      const epochs: number[] = [epoch];
       for (const leases of [b.leases, a.leases, b.leases]) {
         const acquired = await leases.acquire('live-2');
         assert.ok(acquired.isSuccess && acquired.data.acquired);
         epochs.push(acquired.data.epoch);
         assert.equal((await leases.release('live-2', acquired.data.epoch)).isSuccess, true);
       }
-      assert.deepEqual(epochs, [2, 3, 4]);
+      assert.equal(epochs.length, 4);
+      for (let index = 1; index < epochs.length; index += 1) {
+        assert.ok(
+          (epochs[index] ?? 0) > (epochs[index - 1] ?? 0),
+          `epochs ${epochs.join(', ')} strictly increase`,
+        );
+      }
     });
 
-    it('runs out when its holder stops renewing; another node takes over at the next epoch and fences the first out', async () => {
+    it('runs out when its holder stops renewing; another node takes over at a greater epoch and fences the first out', async () => {
       const { a, b } = await twoNodes();
       const taken = await a.leases.acquire('live-3');
       assert.ok(taken.isSuccess && taken.data.acquired);
-      assert.equal(taken.data.epoch, 1);
+      const first = taken.data.epoch;
       // node-a "dies": it renews no more. node-b tries until the lease has run out.
       const takeover = await until('node-b to take live-3 over', async () => {
         const attempt = await b.leases.acquire('live-3');
         assert.ok(attempt.isSuccess);
         return attempt.data.acquired ? attempt.data : null;
       });
-      assert.equal(takeover.epoch, 2);
+      assert.ok(takeover.epoch > first);
 
-      const late = await a.leases.renew('live-3', 1);
+      const late = await a.leases.renew('live-3', first);
       assert.equal(!late.isSuccess && late.errorCode, ClusterErrorCode.FENCED);
       const read = await a.leases.read('live-3');
       assert.equal(read.isSuccess && read.data.holder?.nodeId, 'node-b');
@@ -160,8 +170,8 @@ describe('cluster leases and checkpoints', () => {
       const oldEpoch = taken.data.epoch;
       const fenced = await new Promise<LeaseLoss>((resolve) => a.leases.keep('live-4', oldEpoch, resolve));
       assert.equal(fenced.errorCode, ClusterErrorCode.FENCED);
-      assert.equal(fenced.epoch, 1);
-      assert.equal(takeover.epoch, 2);
+      assert.equal(fenced.epoch, oldEpoch);
+      assert.ok(takeover.epoch > oldEpoch);
     });
   });
 
@@ -176,20 +186,21 @@ describe('cluster leases and checkpoints', () => {
       });
       const taken = await a.leases.acquire('live-5');
       assert.ok(taken.isSuccess && taken.data.acquired);
+      const epoch = taken.data.epoch;
       const state = JSON.stringify({
         seats: ['host', null],
         applications: [{ userId: 'u1', deadline: 1_765_000_000_000 }],
       });
-      assert.equal((await a.checkpoints.write('live-5', 1, 7, state)).isSuccess, true);
+      assert.equal((await a.checkpoints.write('live-5', epoch, 7, state)).isSuccess, true);
       assert.deepEqual(await b.checkpoints.read('live-5'), {
         isSuccess: true,
         errorCode: 0,
         errorMessage: '',
-        data: { epoch: 1, seq: 7, data: state },
+        data: { epoch, seq: 7, data: state },
       });
-      const older = await a.checkpoints.write('live-5', 1, 6, '{}');
+      const older = await a.checkpoints.write('live-5', epoch, 6, '{}');
       assert.equal(!older.isSuccess && older.errorCode, ClusterErrorCode.STALE);
-      assert.equal((await a.checkpoints.write('live-5', 1, 9, '{"v":9}')).isSuccess, true);
+      assert.equal((await a.checkpoints.write('live-5', epoch, 9, '{"v":9}')).isSuccess, true);
       const read = await b.checkpoints.read('live-5');
       assert.equal(read.isSuccess && read.data?.seq, 9);
     });
@@ -201,26 +212,27 @@ describe('cluster leases and checkpoints', () => {
 
       const taken = await a.leases.acquire('live-6');
       assert.ok(taken.isSuccess && taken.data.acquired);
-      assert.equal((await a.checkpoints.write('live-6', 1, 3, '{"by":"a"}')).isSuccess, true);
+      const epochA = taken.data.epoch;
+      assert.equal((await a.checkpoints.write('live-6', epochA, 3, '{"by":"a"}')).isSuccess, true);
       // Writing with an epoch it does not hold is refused even for the holder's node.
-      const wrongEpoch = await a.checkpoints.write('live-6', 2, 4, '{"by":"a?"}');
+      const wrongEpoch = await a.checkpoints.write('live-6', epochA + 1, 4, '{"by":"a?"}');
       assert.equal(wrongEpoch.isSuccess, false);
 
-      await until('node-b to take live-6 over', async () => {
+      const epochB = await until('node-b to take live-6 over', async () => {
         const attempt = await b.leases.acquire('live-6');
-        return attempt.isSuccess && attempt.data.acquired;
+        return attempt.isSuccess && attempt.data.acquired ? attempt.data.epoch : null;
       });
       const restored = await b.checkpoints.read('live-6');
       assert.equal(restored.isSuccess && restored.data?.data, '{"by":"a"}');
-      assert.equal((await b.checkpoints.write('live-6', 2, 4, '{"by":"b"}')).isSuccess, true);
+      assert.equal((await b.checkpoints.write('live-6', epochB, 4, '{"by":"b"}')).isSuccess, true);
 
       // node-a comes back from a pause and tries to write: fenced, whatever its seq.
       for (const seq of [4, 5, 1_000]) {
-        const late = await a.checkpoints.write('live-6', 1, seq, '{"by":"a, late"}');
+        const late = await a.checkpoints.write('live-6', epochA, seq, '{"by":"a, late"}');
         assert.equal(!late.isSuccess && late.errorCode, ClusterErrorCode.FENCED);
       }
       const read = await a.checkpoints.read('live-6');
-      assert.deepEqual(read.isSuccess && read.data, { epoch: 2, seq: 4, data: '{"by":"b"}' });
+      assert.deepEqual(read.isSuccess && read.data, { epoch: epochB, seq: 4, data: '{"by":"b"}' });
     });
   });
 });

@@ -9,7 +9,12 @@
  * bus (`event-bus.ts`) refuse what an older epoch sends, so a former owner that was paused or cut
  * off can never write again once another took over.
  *
- * Times are Redis's (`PX`, `PTTL`): the nodes' clocks do not matter. A `LeaseKeeper` renews a held
+ * Epochs survive Redis losing its data: a new epoch is the last one plus one, or Redis's clock in
+ * milliseconds when that is greater. A Redis restarted empty (no persistence) or a replica promoted
+ * before it had the last epoch still hands out epochs above every earlier one, as long as its clock
+ * is not behind the old one's; epochs are therefore large numbers (about 1.8e12), safe integers.
+ *
+ * Times are Redis's (`PX`, `PTTL`, `TIME`): the nodes' clocks do not matter. A `LeaseKeeper` renews a held
  * lease and tells its holder when it is lost: renewal refused (`lease-lost`, `fenced`), or Redis out
  * of reach until the moment the lease may have run out, by the holder's own monotonic clock counted
  * from when its last successful renewal was *sent* (never later than Redis's expiry). The holder
@@ -63,11 +68,15 @@ export interface LeaseOptions {
   readonly now?: () => number;
 }
 
-// KEYS: lease, epoch. ARGV: nodeId, ttl. → {1, epoch} | {0, "<epoch>:<node>", pttl}
+// KEYS: lease, epoch. ARGV: nodeId, ttl. → {1, "<epoch>"} | {0, "<epoch>:<node>", pttl}
+// The new epoch is the last one plus one, or Redis's clock in ms when that is greater (see above).
 const ACQUIRE = luaScript(`
 local held = redis.call('GET', KEYS[1])
 if held then return {0, held, redis.call('PTTL', KEYS[1])} end
-local epoch = redis.call('INCR', KEYS[2])
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local epoch = string.format('%.0f', math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, now))
+redis.call('SET', KEYS[2], epoch)
 redis.call('SET', KEYS[1], epoch .. ':' .. ARGV[1], 'PX', ARGV[2])
 return {1, epoch}
 `);
