@@ -15,7 +15,8 @@
  *   subscription, its offer pushed to the client (`offer`) and its answer (`media.sfu.answer`)
  *   given to Janus before the next change: one renegotiation at a time per member.
  * - **Layers** (`media.sfu.quality`): `high`, `low` or `off` picks the simulcast layer (or none)
- *   Janus relays of one publisher's video to that member.
+ *   Janus relays of one publisher's video to that member, asked again until Janus switched
+ *   (`layer-switch.ts`).
  * - **Instances** come and go: when one dies, each of its lives is placed on another at once, and
  *   the live's members are told to `restart` (publish and subscribe again).
  */
@@ -29,6 +30,7 @@ import { isJanusError, type JanusHandle, type Jsep } from '../janus/janus-client
 import { createJanusPool, type JanusInstance, type JanusPool } from '../janus/janus-pool.js';
 import { janusTokenSource, VIDEOROOM_PLUGIN } from '../janus/janus-token.js';
 import * as videoroom from '../janus/videoroom.js';
+import { layerSettings, switchLayers } from './layer-switch.js';
 
 /** How the kit server reaches its Janus instances (`createServer({ media })`). */
 export interface SfuOptions {
@@ -48,13 +50,6 @@ export interface SfuOptions {
 
 /** The default of `SfuOptions.answerTimeoutMs`. */
 export const DEFAULT_ANSWER_TIMEOUT_MS = 10_000;
-
-/**
- * The simulcast layer Janus relays for each quality (0 is the lowest). `low` is the middle layer
- * (half size): browsers send the quarter-size one only from 960×540 up (a 640×480 camera sends
- * two layers), and a layer that is not sent would leave the viewer on the one it had.
- */
-const SUBSTREAM = { high: 2, low: 1 } as const;
 
 type Quality = CommandArgs<'media.sfu.quality'>['quality'];
 
@@ -579,18 +574,15 @@ class SfuMedia implements HubMedia {
   async #applyQualities(live: Live, viewer: Viewer, only?: string): Promise<void> {
     const handle = viewer.handle;
     if (!handle || live.ended) return;
-    const settings: videoroom.SubscriberStreamSettings[] = [];
-    for (const stream of viewer.streams) {
-      if (stream.type !== 'video' || stream.active === false || !stream.feed_id) continue;
-      if (only !== undefined && stream.feed_id !== only) continue;
-      const quality = viewer.wanted.get(stream.feed_id);
-      if (quality === undefined) continue;
-      settings.push(
-        quality === 'off'
-          ? { mid: stream.mid, send: false }
-          : { mid: stream.mid, send: true, substream: SUBSTREAM[quality] },
-      );
-    }
-    if (settings.length > 0) await videoroom.configureSubscriber(handle, { streams: settings });
+    const { settings, asked } = layerSettings(viewer.streams, viewer.wanted, only);
+    if (settings.length === 0) return;
+    const generation = viewer.generation;
+    await switchLayers(handle, settings, {
+      current: () =>
+        generation === viewer.generation &&
+        !live.ended &&
+        [...asked].every(([feed, quality]) => viewer.wanted.get(feed) === quality),
+      onError: (error) => this.#hub.reportError(error),
+    });
   }
 }
