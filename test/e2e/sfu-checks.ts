@@ -6,7 +6,7 @@
  * kicked, its video stopped at every viewer. Each check needs the ones before it.
  */
 import assert from 'node:assert/strict';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { JanusProcess } from '../../scripts/janus-process.mjs';
 import { JanusClient } from '../../src/server/janus/janus-client.js';
 import { createJanusToken, VIDEOROOM_PLUGIN } from '../../src/server/janus/janus-token.js';
@@ -172,6 +172,37 @@ async function everyViewerReceives(state: CrowdState, since: number, what: strin
   );
 }
 
+/** What the host's page receives of a user's video, as its tile shows it. */
+interface TileVideo {
+  /** The width of the last decoded frame, or `0`. */
+  readonly width: number;
+  /** When its last packet arrived (epoch ms), or `0`. */
+  readonly lastPacketAt: number;
+}
+
+/** The `inbound-rtp` of the video that `userId`'s tile in `page` shows; `null` without one. */
+function tileVideo(page: Page, userId: string): Promise<TileVideo | null> {
+  return page.evaluate(async (user) => {
+    const track = window.__e2e.tiles(user)[0]?.stream?.getVideoTracks()[0];
+    const peer = window.__e2e
+      .openPeers()
+      .find((open) => open.getReceivers().some((receiver) => receiver.track === track));
+    if (!track || !peer) return null;
+    let found: TileVideo | null = null;
+    (await peer.getStats()).forEach(
+      (report: { type: string; trackIdentifier?: string } & Record<string, unknown>) => {
+        if (report.type !== 'inbound-rtp' || report.trackIdentifier !== track.id) return;
+        const at = Number(report.lastPacketReceivedTimestamp ?? 0);
+        found = {
+          width: Number(report.frameWidth ?? 0),
+          lastPacketAt: at > 0 ? Date.now() - (Number(report.timestamp) - at) : 0,
+        };
+      },
+    );
+    return found;
+  }, userId);
+}
+
 /** The checks, in order. */
 export function sfuChecks(): readonly SfuCheck[] {
   return [
@@ -228,6 +259,53 @@ export function sfuChecks(): readonly SfuCheck[] {
         await viewer.want('low');
         const back = await width('the low layer again', (w) => w > 0 && w <= 320);
         assert.ok(high > low && back < high, `frame widths: ${low} → ${high} → ${back}`);
+      },
+    },
+    {
+      title:
+        "the host's stage asks for the layer each tile needs: a floating guest the low one, the pinned guest the high one, none while the page is hidden",
+      async run(_context, state) {
+        const host = state.host;
+        assert.ok(host, 'the host is there');
+        const stage = (change: { layout?: string; pinned?: string | null }): Promise<void> =>
+          host.page.evaluate((next) => {
+            const view = window.__e2e.deepAll('live-core-view')[0];
+            if (!view) throw new Error('no <live-core-view>');
+            if (next.layout) view.setAttribute('layout', next.layout);
+            if (next.pinned === null) view.removeAttribute('pinned');
+            else if (next.pinned) view.setAttribute('pinned', next.pinned);
+          }, change);
+        const seen = async (what: string, fits: (video: TileVideo) => boolean): Promise<TileVideo> =>
+          waitFor(async () => {
+            const video = await tileVideo(host.page, GUEST.userId);
+            return video && fits(video) ? video : null;
+          }, what);
+        await stage({ layout: 'dynamic-float', pinned: null });
+        await seen(
+          "the guest's floating tile receiving the low layer",
+          (video) => video.width > 0 && video.width <= 320,
+        );
+        await stage({ pinned: GUEST.userId });
+        await seen("the guest's pinned tile receiving the high layer", (video) => video.width >= 640);
+        // The page as a hidden tab sees it: `visibilityState` hidden, and the event that says so.
+        await host.page.evaluate(() => {
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+          document.dispatchEvent(new Event('visibilitychange'));
+        });
+        await seen(
+          "the guest's video stopping while the page is hidden",
+          (video) => Date.now() - video.lastPacketAt >= QUIET_MS,
+        );
+        const shownAt = Date.now();
+        await host.page.evaluate(() => {
+          delete (document as { visibilityState?: unknown }).visibilityState;
+          document.dispatchEvent(new Event('visibilitychange'));
+        });
+        await seen(
+          'the high layer again once the page is shown',
+          (video) => video.lastPacketAt > shownAt && video.width >= 640,
+        );
+        await stage({ layout: 'auto', pinned: null });
       },
     },
     {
