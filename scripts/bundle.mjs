@@ -28,7 +28,9 @@
  *   lazy parts (media, WebRTC, local mode, locales) are chunks of the same folder.
  *   The English catalog is cut the same way: a text only some tags show comes in those tags' own
  *   modules, which add it to the catalog before their element is defined (`englishByTags`,
- *   docs/decisions/0037); the base keeps the rest.
+ *   docs/decisions/0037); the base keeps the rest. A module of an element's folder that the
+ *   element imports on first use (the invitation's card) is a lazy chunk there, with the texts only
+ *   it names; the drop-in file, which registers every tag at once, takes it at once (`eagerOwnParts`).
  *   `elements/manifest.json` lists, for each tag, every file a page fetches when the tag appears (the
  *   size budgets and the tests read it). `<seat-menu>` is left to the autoloader there: `<live-core-view>`
  *   renders it for hosts only, and the autoloader registers it when it appears in the view.
@@ -53,7 +55,7 @@ import { basename, dirname } from 'node:path';
 import { build } from 'esbuild';
 import { minify } from 'terser';
 import ts from 'typescript';
-import { minifyTemplates } from './esbuild-minify-templates.mjs';
+import { minifyTemplateSource, minifyTemplates } from './esbuild-minify-templates.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
 
@@ -150,7 +152,7 @@ export async function bundle(options = {}) {
   const mainPeer = await buildPeer(outDir, CHUNKS_DIR);
   const main = await build({
     ...shared,
-    plugins: [mainPeer.plugin, ...plugins],
+    plugins: [mainPeer.plugin, eagerOwnParts, ...plugins],
     entryPoints: { [MAIN_FILE.replace(/\.js$/, '')]: 'src/index.ts' },
     outdir: outDir,
     splitting: true,
@@ -270,6 +272,21 @@ async function buildAutoloader(outDir) {
       tagsOf.set(input, (tagsOf.get(input) ?? new Set()).add(tag));
     }
   }
+  // An element's own part that it loads on first use (the invitation's card) is element side, so
+  // that it takes lit and the rest from the base; what it reaches counts for its element's tag (the
+  // base serves it as it serves the element), and its texts come with it (`englishByTags`).
+  /** @type {Set<string>} */
+  const lazyOwn = new Set(
+    Object.keys(graph.metafile.inputs).filter((input) => ELEMENT_OWN.test(input) && !reach.has(input)),
+  );
+  for (const [file, output] of Object.entries(graph.metafile.outputs)) {
+    const part = output.entryPoint;
+    const tag = /^src\/elements\/([a-z-]+)\//.exec(part ?? '')?.[1];
+    if (part === undefined || tag === undefined || !lazyOwn.has(part)) continue;
+    for (const input of inputsOf(graph.metafile, staticClosure(graph.metafile, [file]))) {
+      if (!tagsOf.get(input)?.has(tag)) reach.set(input, (reach.get(input) ?? 0) + 1);
+    }
+  }
   /** @type {Set<string>} */
   const base = new Set();
   for (const [input, count] of reach) {
@@ -284,16 +301,6 @@ async function buildAutoloader(outDir) {
       throw new Error(
         `bundle: the autoloader's elements reach ${input}, which is neither kit code nor a package`,
       );
-    }
-  }
-  // An element's own part that it loads on first use (the invitation's card): element side too, so
-  // that it takes lit and the rest from the base; its texts come with it (`englishByTags`).
-  /** @type {Set<string>} */
-  const lazyOwn = new Set();
-  for (const input of Object.keys(graph.metafile.inputs)) {
-    if (ELEMENT_OWN.test(input) && !reach.has(input)) {
-      lazyOwn.add(input);
-      elementSide.add(input);
     }
   }
 
@@ -641,6 +648,37 @@ async function englishByTags(metafile, tagsOf, tagCount, lazyOwn) {
     },
   };
 }
+
+/**
+ * The drop-in file registers every tag at once, so an element's own part that it imports on first use
+ * (`import('./invitation-card.js')`, a module of its own folder) comes at once there: the import is
+ * read as a static one (`Promise.resolve` of the module's namespace). Loaded apart, the part would
+ * make esbuild move lit and what else it shares with the main file into a chunk of their own, which
+ * compresses worse than the one file (0.1 KB gzip more for the invitation's card). The autoloader build,
+ * where lit is in the base, keeps the part lazy.
+ * @type {import('esbuild').Plugin}
+ */
+const eagerOwnParts = {
+  name: 'co-guest-kit:eager-own-parts',
+  setup(context) {
+    context.onLoad({ filter: /[\\/]src[\\/]elements[\\/].*\.ts$/ }, async (args) => {
+      if (!ELEMENT_OWN.test(relative(root, args.path))) return undefined;
+      const source = await readFile(args.path, 'utf8');
+      // (Not `typeof import(…)`, a type.)
+      const own = /(?<!\btypeof\s+)\bimport\((['"])(\.\/[\w.-]+\.js)\1\)/g;
+      /** @type {string[]} */
+      const imports = [];
+      const rewritten = source.replace(own, (_match, _quote, specifier) => {
+        const name = `ownPart${imports.length}`;
+        imports.push(`import * as ${name} from ${JSON.stringify(specifier)};`);
+        return `Promise.resolve(${name})`;
+      });
+      if (imports.length === 0) return undefined;
+      // At the end, where the lines of the source map stay as they are (imports are hoisted).
+      return { contents: minifyTemplateSource(`${rewritten}\n${imports.join('\n')}\n`), loader: 'ts' };
+    });
+  },
+};
 
 /**
  * In the autoloader build, the imports of `LEFT_TO_AUTOLOADER` resolve to an empty module.

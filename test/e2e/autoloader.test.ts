@@ -159,6 +159,34 @@ describe('the autoloader', { timeout: 240_000 }, () => {
     );
   });
 
+  it('an audience page fetches the invitation card with the first invitation, and shows it', async () => {
+    const fetched = recordScripts(guest.page);
+    const cardPart = () =>
+      guest.page.evaluate(
+        () =>
+          document.querySelector('invitation-prompt')?.shadowRoot?.querySelector('[part~="card"]') != null,
+      );
+    assert.equal(await cardPart(), false, 'no card before an invitation');
+    const invited = await host.page.evaluate(async (liveId) => {
+      type Invite = (options: { inviteeId: string; timeout: number }) => Promise<{ isSuccess: boolean }>;
+      const element = document.querySelector('live-session') as unknown as {
+        session: { coGuestStore(id: string): { inviteToSeat: Invite } } | null;
+      } | null;
+      const result = await element?.session
+        ?.coGuestStore(liveId)
+        .inviteToSeat({ inviteeId: 'ada', timeout: 60 });
+      return result?.isSuccess === true;
+    }, live);
+    assert.ok(invited, 'the host invites Ada');
+    // (Attached, not visible: the element's own box is empty, its card is in the top layer.)
+    await guest.page.locator('invitation-prompt:state(open)').waitFor({ state: 'attached', timeout: 30_000 });
+    await guest.page.locator('invitation-prompt [part~="accept-button"]').waitFor({ state: 'visible' });
+    const cards = fetched.filter((file) => /^elements\/invitation-card-[^/]+\.js$/.test(file));
+    assert.equal(cards.length, 1, `the card's file fetched with the invitation (${fetched.join(', ')})`);
+    await guest.page.locator('invitation-prompt [part~="decline-button"]').click();
+    await guest.page.locator('invitation-prompt:state(open)').waitFor({ state: 'detached' });
+  });
+
   it('registers tags added later, in the document and in a kit element’s shadow root; ignores others', async () => {
     const fetched = recordScripts(guest.page);
     await guest.page.evaluate(() => {
