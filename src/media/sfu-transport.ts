@@ -89,6 +89,8 @@ export class SfuTransport implements MediaTransport {
   #publishAttempts = 0;
   #viewer: RTCPeerConnection | null = null;
   #subscribeAttempts = 0;
+  /** The seat holders whose media has been live since they took their seat. */
+  readonly #wasLive = new Set<string>();
   #subscribeFailed = false;
   /** The viewer connection's media sections, by mid, as the last offer described them. */
   #streams: readonly SfuStream[] = [];
@@ -182,6 +184,7 @@ export class SfuTransport implements MediaTransport {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#wanted.clear();
+    this.#wasLive.clear();
     this.#sampler.disable();
     this.#$viewerStatus.set(new Map());
     if (this.#session.$connection.get() !== 'connected') return;
@@ -417,7 +420,10 @@ export class SfuTransport implements MediaTransport {
 
   // ── shared ──────────────────────────────────────────────────────────────────────────────────
 
-  /** Every seat holder but this user: `live` once its media arrives, `connecting` until then. */
+  /**
+   * Every seat holder but this user: `live` once its media arrives, `connecting` until then, and
+   * `reconnecting` while the viewing connection is made again after it was live.
+   */
   #status(): void {
     if (this.#open === null) return;
     const selfId = this.#session.loginStore.loginUserInfo.get()?.userId;
@@ -426,11 +432,20 @@ export class SfuTransport implements MediaTransport {
     for (const seat of this.#session.liveSeatStore(this.#liveId).seatList.get()) {
       const userId = seat.userInfo?.userId;
       if (userId === undefined || userId === selfId) continue;
+      const live = connected && this.#remotes.has(userId);
+      if (live) this.#wasLive.add(userId);
       next.set(
         userId,
-        connected && this.#remotes.has(userId) ? 'live' : this.#subscribeFailed ? 'failed' : 'connecting',
+        live
+          ? 'live'
+          : this.#subscribeFailed
+            ? 'failed'
+            : !connected && this.#wasLive.has(userId)
+              ? 'reconnecting'
+              : 'connecting',
       );
     }
+    for (const userId of this.#wasLive) if (!next.has(userId)) this.#wasLive.delete(userId);
     const current = this.#$viewerStatus.get();
     if (next.size === current.size && [...next].every(([id, status]) => current.get(id) === status)) return;
     this.#$viewerStatus.set(next);

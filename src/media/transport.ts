@@ -12,11 +12,12 @@ export type { ConnectionQualityInfo, QualityLevel } from './quality.js';
 
 /**
  * How this user receives one seat holder's media: `connecting` (asked, or the connection is being
- * set up), `live` (connected), `capped` (the publisher already sends to as many viewers as the live
- * allows, `VIEWER_LIMIT`; retried when the seats or the audience change), `failed` (gave up after
- * retries; retried when the seats change).
+ * set up), `live` (connected), `reconnecting` (it was live and the connection carrying it is being
+ * made again: the media server moved the live, or the connection failed; SFU mode), `capped` (the
+ * publisher already sends to as many viewers as the live allows, `VIEWER_LIMIT`; retried when the
+ * seats or the audience change), `failed` (gave up after retries; retried when the seats change).
  */
-export type ViewerStatus = 'connecting' | 'live' | 'capped' | 'failed';
+export type ViewerStatus = 'connecting' | 'live' | 'reconnecting' | 'capped' | 'failed';
 
 /** What this user sends: the microphone, and the camera or the shared screen; `null` for none. */
 export interface LocalTracks {

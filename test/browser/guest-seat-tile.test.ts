@@ -48,7 +48,7 @@ async function tile(
   options: {
     seat?: SeatInfo | null;
     stream?: MediaStream | null;
-    attrs?: Partial<Record<'local' | 'speaking' | 'selectable', boolean>>;
+    attrs?: Partial<Record<'local' | 'speaking' | 'selectable' | 'media-reconnecting', boolean>>;
   } = {},
 ): Promise<GuestSeatTile> {
   const { attrs = {} } = options;
@@ -60,6 +60,7 @@ async function tile(
       ?local=${attrs.local ?? false}
       ?speaking=${attrs.speaking ?? false}
       ?selectable=${attrs.selectable ?? false}
+      ?media-reconnecting=${attrs['media-reconnecting'] ?? false}
     ></guest-seat-tile>`,
   );
 }
@@ -583,6 +584,20 @@ describe('<guest-seat-tile>', () => {
       expect(isShown(part(el, 'connection-badge'))).to.equal(true);
       expect(part(el, 'connection-badge').textContent).to.equal('Reconnecting…');
       el.seat = seat(user());
+      expect(await states(el)).to.deep.equal([]);
+      expect(isShown(part(el, 'connection-badge'))).to.equal(false);
+    });
+
+    it('reconnecting while the media comes back (media-reconnecting), with the same label', async () => {
+      const el = await tile({
+        seat: seat(user()),
+        stream: liveVideoStream(),
+        attrs: { 'media-reconnecting': true },
+      });
+      expect(await states(el)).to.deep.equal(['connection-lost', 'reconnecting']);
+      expect(isShown(part(el, 'connection-badge'))).to.equal(true);
+      expect(label(el)).to.contain('Reconnecting…');
+      el.mediaReconnecting = false;
       expect(await states(el)).to.deep.equal([]);
       expect(isShown(part(el, 'connection-badge'))).to.equal(false);
     });

@@ -654,6 +654,7 @@ export const TILE_STATES = [
   'local',
   'locked',
   'connection-lost',
+  'reconnecting',
   'viewer-limit',
 ] as const;
 export type TileState = (typeof TILE_STATES)[number];

@@ -19,6 +19,7 @@ import {
   NAME_HELPER,
   newUserContext,
   waitFor,
+  tileStates,
   WAIT_MS,
   waitForVideo,
   type StaticServer,
@@ -203,6 +204,24 @@ function tileVideo(page: Page, userId: string): Promise<TileVideo | null> {
   }, userId);
 }
 
+type WithBadgeWatch = Window & { __reconnectingShown?: boolean };
+
+/**
+ * Notes in `page` (as `__reconnectingShown`) whether the "Reconnecting…" badge of `userId`'s tile
+ * shows at any moment from now: a move takes seconds, but a poll could still fall between.
+ */
+async function watchReconnectingBadge(page: Page, userId: string): Promise<void> {
+  await page.evaluate((user) => {
+    const badge = window.__e2e.tiles(user)[0]?.shadowRoot?.querySelector('[part~="connection-badge"]');
+    if (!badge) throw new Error(`no connection badge in the tile of ${user}`);
+    const watching = window as WithBadgeWatch;
+    watching.__reconnectingShown = false;
+    new MutationObserver(() => {
+      if (!badge.hasAttribute('hidden')) watching.__reconnectingShown = true;
+    }).observe(badge, { attributes: true, attributeFilter: ['hidden'] });
+  }, userId);
+}
+
 /** The checks, in order. */
 export function sfuChecks(): readonly SfuCheck[] {
   return [
@@ -309,18 +328,29 @@ export function sfuChecks(): readonly SfuCheck[] {
       },
     },
     {
-      title: 'the Janus instance holding the live is killed: the video comes back through another one',
+      title:
+        'the Janus instance holding the live is killed: the tiles say they reconnect, and the video comes back through another one',
       async run(context, state) {
         assert.ok(state.host && state.guest, 'the crowd is there');
         const holder = await instanceOfLive(context.janus);
         assert.ok(holder, 'one Janus instance holds the live');
+        const host = state.host.page;
+        await watchReconnectingBadge(host, GUEST.userId);
         const killedAt = Date.now();
         process.kill(holder.pid, 'SIGKILL');
         await holder.exited;
         await everyViewerReceives(state, killedAt, 'after the kill');
         const moved = await instanceOfLive(context.janus.filter((instance) => instance !== holder));
         assert.ok(moved, 'another instance holds the live now');
-        await waitForVideo(state.host.page, GUEST.userId);
+        await waitForVideo(host, GUEST.userId);
+        await waitFor(
+          () => host.evaluate(() => (window as WithBadgeWatch).__reconnectingShown === true),
+          "the host's tile for the guest saying it reconnects while the live moves",
+        );
+        await waitFor(
+          async () => !(await tileStates(host, GUEST.userId)).flat().includes('reconnecting'),
+          "the host's tile for the guest no longer reconnecting",
+        );
       },
     },
     {

@@ -94,7 +94,8 @@ interface View {
  * @cssstate local - The tile shows the local user (`local` is set).
  * @cssstate locked - The seat is locked.
  * @cssstate reconnecting - The seat's user lost the connection and the seat is held for them, for
- *   the live's grace period (`userInfo.connection` is `'lost'`): "Reconnecting…" shows.
+ *   the live's grace period (`userInfo.connection` is `'lost'`), or their media is on its way back
+ *   (`media-reconnecting`): "Reconnecting…" shows.
  * @cssstate connection-lost - The same as `reconnecting` (its earlier name, kept for pages that use it).
  * @cssstate viewer-limit - The user's video cannot reach this viewer: the live's viewer limit.
  *
@@ -144,6 +145,13 @@ export class GuestSeatTile extends LitElement {
   @property({ type: Boolean, attribute: 'viewer-limit' }) viewerLimit = false;
 
   /**
+   * The user's media is on its way back: the connection that carried it to this viewer is being made
+   * again (the media server moved the live, or the connection failed). "Reconnecting…" shows, as
+   * while the user's own connection is lost.
+   */
+  @property({ type: Boolean, attribute: 'media-reconnecting' }) mediaReconnecting = false;
+
+  /**
    * Hides the connection-quality bars (`<connection-quality>`, from the live's `getStats()`); the
    * tile then reads no statistics.
    */
@@ -179,7 +187,7 @@ export class GuestSeatTile extends LitElement {
       hasVideo: user !== null && user.cameraStatus === 'on' && this.#video.hasVideo,
       micOn,
       speaking: this.speaking && micOn,
-      lost: user?.connection === 'lost',
+      lost: user !== null && (user.connection === 'lost' || this.mediaReconnecting),
     };
     this.#view = view;
     setStates(this.#internals, {

@@ -416,6 +416,7 @@ export class LiveCoreView extends LitElement {
           tabindex=${roving ? '0' : '-1'}
           action-label=${user === null ? actionText(this.#emptySeatAction(seat), this.#i18n) : ''}
           ?viewer-limit=${user !== null && this.#viewerStatus.value.get(user.userId) === 'capped'}
+          ?media-reconnecting=${user !== null && this.#viewerStatus.value.get(user.userId) === 'reconnecting'}
           .seat=${seat}
           .stream=${user === null ? null : ((this.streams ?? this.#mediaStreams.value).get(user.userId) ?? null)}
           ?local=${user !== null && user.userId === this.#user.value?.userId}
