@@ -64,12 +64,19 @@ export interface PacketCount {
 /** The RTP sequence numbers seen of one SSRC, for telling repeats apart. */
 class Seen {
   readonly #flags = new Uint8Array(65_536);
+  /** The highest sequence number so far (in sequence order), `-1` before the first. */
+  #highest = -1;
 
   /** Marks `sequence`; `false` if it was seen already (within half the sequence space behind). */
   add(sequence: number): boolean {
-    // The flag half the space ahead is cleared as the sequence moves on, so a wrapped number
-    // counts again.
-    this.#flags[(sequence + 32_768) & 0xffff] = 0;
+    if (this.#highest < 0) this.#highest = sequence;
+    const ahead = (sequence - this.#highest) & 0xffff;
+    if (ahead > 0 && ahead < 32_768) {
+      // The flags half the space ahead of each new number are cleared as the sequence moves on
+      // (past a gap too), so a number counts again once it has wrapped.
+      for (let step = 1; step <= ahead; step++) this.#flags[(this.#highest + step + 32_768) & 0xffff] = 0;
+      this.#highest = sequence;
+    }
     if (this.#flags[sequence] === 1) return false;
     this.#flags[sequence] = 1;
     return true;
@@ -345,14 +352,17 @@ class Holder {
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     createInterface({ input: this.process.stdout }).on('line', (text) => {
-      const line = JSON.parse(text) as Reply;
+      let line: Reply;
+      try {
+        line = JSON.parse(text) as Reply;
+      } catch {
+        this.#note(`(stdout) ${text}`);
+        return;
+      }
       this.#pending.get(line.id)?.(line);
       this.#pending.delete(line.id);
     });
-    createInterface({ input: this.process.stderr }).on('line', (line) => {
-      this.#stderr.push(line);
-      if (this.#stderr.length > 20) this.#stderr.shift();
-    });
+    createInterface({ input: this.process.stderr }).on('line', (line) => this.#note(line));
     this.process.on('exit', (code, signal) => {
       this.#exit = signal ?? `exit ${String(code)}`;
       const error = `the viewers' process ended (${this.#exit}): ${this.#stderr.join('\n')}`;
@@ -376,6 +386,12 @@ class Holder {
     clearTimeout(timer);
     if (!reply.ok) throw new Error(reply.error);
     return reply;
+  }
+
+  /** Keeps the last lines the process wrote besides its replies, for an error. */
+  #note(line: string): void {
+    this.#stderr.push(line);
+    if (this.#stderr.length > 20) this.#stderr.shift();
   }
 }
 
