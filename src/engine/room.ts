@@ -27,6 +27,7 @@ import type {
   UserInfo,
 } from '../protocol/types.js';
 import { isManager, MAX_SEAT_COUNT } from '../protocol/roles.js';
+import { parseCheckpoint, type CheckpointResult } from './checkpoint.js';
 import type { Scheduler, TimerHandle } from './scheduler.js';
 import {
   chooseSeat,
@@ -37,9 +38,14 @@ import {
 } from './seats.js';
 import {
   DEFAULT_ROOM_LIMITS,
+  ROOM_CHECKPOINT_VERSION,
+  type CheckpointMember,
+  type CheckpointOptions,
+  type CheckpointTimer,
   type JoinOptions,
   type LiveRoomApi,
   type LiveRoomOptions,
+  type RoomCheckpoint,
   type RoomCommand,
   type RoomLimits,
 } from './types.js';
@@ -53,13 +59,25 @@ export interface LiveRoomCreateOptions extends LiveRoomOptions {
   readonly onError?: (error: unknown) => void;
 }
 
+/** What `LiveRoom.restore` needs besides the checkpoint: the dependencies of `LiveRoom.create`. */
+export type LiveRoomRestoreOptions = Pick<LiveRoomCreateOptions, 'scheduler' | 'emit' | 'onError'>;
+
+/** A running timer of the room: its handle, the instant it is due, and the order it was armed in. */
+interface Armed {
+  readonly handle: TimerHandle;
+  /** Epoch ms of the room's clock. */
+  readonly deadline: number;
+  /** Arming order within the room (ties at one instant fire in this order); kept by checkpoints. */
+  readonly serial: number;
+}
+
 interface Member {
   readonly user: UserInfo;
   role: Role;
   readonly joinedAt: number;
   online: boolean;
   /** Running while the member is offline; on expiry the member is removed. */
-  graceTimer: TimerHandle | null;
+  graceTimer: Armed | null;
   seatIndex: number | null;
   /** The member's pending application, if any. */
   application: PendingApplication | null;
@@ -93,12 +111,12 @@ interface Seat {
 
 interface PendingApplication {
   readonly application: SeatApplication;
-  timer: TimerHandle | null;
+  timer: Armed | null;
 }
 
 interface PendingInvitation {
   readonly invitation: SeatInvitation;
-  timer: TimerHandle | null;
+  timer: Armed | null;
 }
 
 const ALL: Audience = { kind: 'all' };
@@ -201,7 +219,20 @@ export class LiveRoom implements LiveRoomApi {
       keepOwnerOnSeat: settings.keepOwnerOnSeat ?? true,
       createdAt: options.scheduler.now(),
     };
-    return ok(new LiveRoom(live, limits, options));
+    return ok(new LiveRoom(live, limits, options, null));
+  }
+
+  /**
+   * A room that goes on from `checkpoint` (from `checkpoint()`, typically through JSON and another
+   * process), with new dependencies. Emits nothing: the next event is `checkpoint.seq + 1`. Every
+   * timer is armed again for its absolute deadline; one already past fires at the scheduler's next
+   * turn (a `ManualScheduler`'s next `advance`), once. A checkpoint of another version or a
+   * malformed one is refused (`INVALID_ARGUMENT`, with `reason` `unknown-version` or `malformed`).
+   */
+  static restore(checkpoint: unknown, options: LiveRoomRestoreOptions): CheckpointResult<LiveRoom> {
+    const parsed = parseCheckpoint(checkpoint);
+    if (!parsed.isSuccess) return parsed;
+    return ok(new LiveRoom(parsed.data.live, parsed.data.limits, options, parsed.data));
   }
 
   readonly #live: LiveInfo;
@@ -226,8 +257,15 @@ export class LiveRoom implements LiveRoomApi {
   #ended = false;
   #nextApplicationId = 1;
   #nextInvitationId = 1;
+  /** The `serial` of the next timer armed. */
+  #timerSerial = 0;
 
-  private constructor(live: LiveInfo, limits: RoomLimits, options: LiveRoomCreateOptions) {
+  private constructor(
+    live: LiveInfo,
+    limits: RoomLimits,
+    options: LiveRoomRestoreOptions,
+    checkpoint: RoomCheckpoint | null,
+  ) {
     this.#live = live;
     this.#limits = limits;
     this.#scheduler = options.scheduler;
@@ -240,6 +278,10 @@ export class LiveRoom implements LiveRoomApi {
       isVideoLocked: false,
       occupant: null,
     }));
+    if (checkpoint !== null) {
+      this.#load(checkpoint);
+      return;
+    }
     const owner = this.#newMember(live.owner, 'owner');
     this.#members.set(owner.user.userId, owner);
     if (live.keepOwnerOnSeat) this.#place(owner, 0);
@@ -447,6 +489,180 @@ export class LiveRoom implements LiveRoomApi {
     }
   }
 
+  // ── checkpoints ────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Everything the room needs to go on elsewhere, as plain JSON (see `RoomCheckpoint`); restore it
+   * with `LiveRoom.restore`. Emits nothing and changes nothing. The value shares the room's
+   * immutable objects (users, requests, live info): serialise it, never change it.
+   */
+  checkpoint(options: CheckpointOptions = {}): RoomCheckpoint {
+    const now = this.#scheduler.now();
+    const watching = new Set<string>();
+    for (const viewers of this.#viewers.values()) for (const viewerId of viewers) watching.add(viewerId);
+    const members: CheckpointMember[] = [];
+    let omittedAudience = 0;
+    for (const member of this.#members.values()) {
+      if (options.audience === false && this.#isPlainAudience(member, watching)) {
+        omittedAudience += 1;
+        continue;
+      }
+      members.push({
+        user: member.user,
+        role: member.role,
+        joinedAt: member.joinedAt,
+        online: member.online,
+        graceDeadline: member.graceTimer?.deadline ?? null,
+        lastApplication: member.lastApplication,
+      });
+    }
+    const timers: (CheckpointTimer & { serial: number })[] = [];
+    for (const member of this.#members.values()) {
+      if (member.graceTimer)
+        timers.push({ kind: 'grace', userId: member.user.userId, serial: member.graceTimer.serial });
+    }
+    for (const [requestId, pending] of this.#applications) {
+      if (pending.timer) timers.push({ kind: 'application', requestId, serial: pending.timer.serial });
+    }
+    for (const [requestId, pending] of this.#invitations) {
+      if (pending.timer) timers.push({ kind: 'invitation', requestId, serial: pending.timer.serial });
+    }
+    const since = now - APPLICATION_WINDOW_MS;
+    const applicationTimes: { userId: string; times: number[] }[] = [];
+    for (const [userId, times] of this.#applicationTimes) {
+      const recent = times.filter((at) => at > since);
+      if (recent.length > 0) applicationTimes.push({ userId, times: recent });
+    }
+    return {
+      version: ROOM_CHECKPOINT_VERSION,
+      live: this.#live,
+      limits: { ...this.#limits },
+      seq: this.#seq,
+      ended: this.#ended,
+      takenAt: now,
+      nextApplicationId: this.#nextApplicationId,
+      nextInvitationId: this.#nextInvitationId,
+      members,
+      omittedAudience,
+      seats: this.#seats.map((seat) => ({
+        index: seat.index,
+        isLocked: seat.isLocked,
+        isAudioLocked: seat.isAudioLocked,
+        isVideoLocked: seat.isVideoLocked,
+        occupant: seat.occupant === null ? null : { ...seat.occupant },
+      })),
+      applications: Array.from(this.#applications.values(), (pending) => pending.application),
+      invitations: Array.from(this.#invitations.values(), (pending) => pending.invitation),
+      timers: timers
+        .sort((a, b) => a.serial - b.serial)
+        .map((timer): CheckpointTimer =>
+          timer.kind === 'grace'
+            ? { kind: timer.kind, userId: timer.userId }
+            : { kind: timer.kind, requestId: timer.requestId },
+        ),
+      viewers: Array.from(this.#viewers, ([publisherId, viewers]) => ({
+        publisherId,
+        viewerIds: [...viewers],
+      })),
+      applicationTimes,
+    };
+  }
+
+  /**
+   * Puts back, silently, a member that `checkpoint({ audience: false })` left out: an online audience
+   * member with nothing pending, who joined at `joinedAt`. Emits nothing and leaves `seq` as it is:
+   * the clients saw this member before the checkpoint, so nothing changed for them. The member comes
+   * last in the member lists (after those restored with the checkpoint). Already a member: nothing
+   * happens. Refused once the live has ended or when it is full.
+   */
+  readmit(user: UserInfo, joinedAt: number): Result {
+    return this.#guard('readmit', () => {
+      if (this.#ended) return this.#endedFailure();
+      if (typeof user.userId !== 'string' || user.userId.length === 0) {
+        return fail(ErrorCode.INVALID_ARGUMENT, 'A member needs a non-empty userId.');
+      }
+      if (this.#members.has(user.userId)) return ok();
+      if (this.#members.size >= this.#limits.maxMembers) {
+        return fail(
+          ErrorCode.LIVE_FULL,
+          `The live is full: it has reached its limit of ${this.#limits.maxMembers} members.`,
+        );
+      }
+      this.#members.set(user.userId, this.#newMember(user, 'audience', joinedAt));
+      return ok();
+    });
+  }
+
+  /** A member `checkpoint({ audience: false })` leaves out: nothing about them but their presence. */
+  #isPlainAudience(member: Member, watching: ReadonlySet<string>): boolean {
+    return (
+      member.role === 'audience' &&
+      member.online &&
+      member.seatIndex === null &&
+      member.application === null &&
+      member.invitation === null &&
+      member.lastApplication === null &&
+      !watching.has(member.user.userId)
+    );
+  }
+
+  /** Fills a new room from a validated checkpoint and arms its timers again. Emits nothing. */
+  #load(checkpoint: RoomCheckpoint): void {
+    this.#seq = checkpoint.seq;
+    this.#ended = checkpoint.ended;
+    this.#nextApplicationId = checkpoint.nextApplicationId;
+    this.#nextInvitationId = checkpoint.nextInvitationId;
+    for (const saved of checkpoint.members) {
+      const member = this.#newMember(saved.user, saved.role, saved.joinedAt);
+      member.online = saved.online;
+      member.lastApplication = saved.lastApplication;
+      this.#members.set(member.user.userId, member);
+    }
+    const memberOf = (userId: string): Member => {
+      const member = this.#members.get(userId);
+      if (member === undefined) throw new Error(`no member ${userId}`);
+      return member;
+    };
+    for (const saved of checkpoint.seats) {
+      const seat = this.#seatAt(saved.index);
+      seat.isLocked = saved.isLocked;
+      seat.isAudioLocked = saved.isAudioLocked;
+      seat.isVideoLocked = saved.isVideoLocked;
+      if (saved.occupant === null) continue;
+      seat.occupant = { ...saved.occupant };
+      memberOf(saved.occupant.userId).seatIndex = saved.index;
+    }
+    for (const application of checkpoint.applications) {
+      const pending: PendingApplication = { application, timer: null };
+      this.#applications.set(application.requestId, pending);
+      memberOf(application.user.userId).application = pending;
+    }
+    for (const invitation of checkpoint.invitations) {
+      const pending: PendingInvitation = { invitation, timer: null };
+      this.#invitations.set(invitation.requestId, pending);
+      memberOf(invitation.invitee.userId).invitation = pending;
+    }
+    for (const { publisherId, viewerIds } of checkpoint.viewers)
+      this.#viewers.set(publisherId, new Set(viewerIds));
+    for (const { userId, times } of checkpoint.applicationTimes)
+      this.#applicationTimes.set(userId, [...times]);
+    const graceOf = new Map(checkpoint.members.map((saved) => [saved.user.userId, saved.graceDeadline]));
+    for (const timer of checkpoint.timers) {
+      if (timer.kind === 'grace') {
+        const member = memberOf(timer.userId);
+        member.graceTimer = this.#setTimerAt(graceOf.get(timer.userId) ?? 0, this.#graceExpiry(member));
+      } else if (timer.kind === 'application') {
+        const pending = this.#applications.get(timer.requestId);
+        if (pending?.application.deadline == null) throw new Error(`no deadline for ${timer.requestId}`);
+        pending.timer = this.#setTimerAt(pending.application.deadline, this.#applicationExpiry(pending));
+      } else {
+        const pending = this.#invitations.get(timer.requestId);
+        if (pending?.invitation.deadline == null) throw new Error(`no deadline for ${timer.requestId}`);
+        pending.timer = this.#setTimerAt(pending.invitation.deadline, this.#invitationExpiry(pending));
+      }
+    }
+  }
+
   // ── roles ──────────────────────────────────────────────────────────────────────────────────
 
   #setAdmin(actor: Member, args: CommandArgs<'member.setAdmin'>): Result {
@@ -532,12 +748,7 @@ export class LiveRoom implements LiveRoomApi {
     const pending: PendingApplication = { application, timer: null };
     this.#applications.set(requestId, pending);
     actor.application = pending;
-    if (timeout > 0) {
-      pending.timer = this.#setTimer(timeout * 1000, () => {
-        pending.timer = null;
-        this.#resolveApplication(pending, 'timeout', null, 0);
-      });
-    }
+    if (timeout > 0) pending.timer = this.#setTimer(timeout * 1000, this.#applicationExpiry(pending));
     this.#emit(managersAnd(actor.user.userId), { type: 'application.received', application });
     return ok({ requestId });
   }
@@ -622,6 +833,13 @@ export class LiveRoom implements LiveRoomApi {
     return fail(ErrorCode.REQUEST_NOT_FOUND, `There is no pending application from ${userId}.`);
   }
 
+  #applicationExpiry(pending: PendingApplication): () => void {
+    return () => {
+      pending.timer = null;
+      this.#resolveApplication(pending, 'timeout', null, 0);
+    };
+  }
+
   #resolveApplication(
     pending: PendingApplication,
     outcome: RequestOutcome,
@@ -697,12 +915,7 @@ export class LiveRoom implements LiveRoomApi {
     const pending: PendingInvitation = { invitation, timer: null };
     this.#invitations.set(requestId, pending);
     invitee.invitation = pending;
-    if (timeout > 0) {
-      pending.timer = this.#setTimer(timeout * 1000, () => {
-        pending.timer = null;
-        this.#resolveInvitation(pending, 'timeout', 0);
-      });
-    }
+    if (timeout > 0) pending.timer = this.#setTimer(timeout * 1000, this.#invitationExpiry(pending));
     this.#emit(managersAnd(invitee.user.userId), { type: 'invitation.received', invitation });
     return ok({ requestId });
   }
@@ -753,6 +966,13 @@ export class LiveRoom implements LiveRoomApi {
     }
     this.#resolveInvitation(pending, 'cancelled', 0);
     return ok();
+  }
+
+  #invitationExpiry(pending: PendingInvitation): () => void {
+    return () => {
+      pending.timer = null;
+      this.#resolveInvitation(pending, 'timeout', 0);
+    };
   }
 
   #resolveInvitation(
@@ -1100,13 +1320,17 @@ export class LiveRoom implements LiveRoomApi {
   #markOffline(member: Member): void {
     if (!member.online) return;
     member.online = false;
-    member.graceTimer = this.#setTimer(this.#limits.graceMs, () => {
+    member.graceTimer = this.#setTimer(this.#limits.graceMs, this.#graceExpiry(member));
+    if (member.seatIndex !== null) this.#emitSeats();
+  }
+
+  #graceExpiry(member: Member): () => void {
+    return () => {
       member.graceTimer = null;
       if (this.#ended || this.#members.get(member.user.userId) !== member) return;
       if (member.role === 'owner') this.#end('hostLost');
       else this.#remove(member, 'connectionLost');
-    });
-    if (member.seatIndex !== null) this.#emitSeats();
+    };
   }
 
   #markOnline(member: Member): void {
@@ -1159,11 +1383,11 @@ export class LiveRoom implements LiveRoomApi {
 
   // ── helpers ────────────────────────────────────────────────────────────────────────────────
 
-  #newMember(user: UserInfo, role: Role): Member {
+  #newMember(user: UserInfo, role: Role, joinedAt = this.#scheduler.now()): Member {
     return {
       user: { userId: user.userId, userName: user.userName, avatarUrl: user.avatarUrl },
       role,
-      joinedAt: this.#scheduler.now(),
+      joinedAt,
       online: true,
       graceTimer: null,
       seatIndex: null,
@@ -1291,18 +1515,28 @@ export class LiveRoom implements LiveRoomApi {
     this.#emit(users(notice.userId), notice);
   }
 
-  #setTimer(delayMs: number, callback: () => void): TimerHandle {
-    return this.#scheduler.setTimer(delayMs, () => {
+  #setTimer(delayMs: number, callback: () => void): Armed {
+    return this.#arm(delayMs, this.#scheduler.now() + delayMs, callback);
+  }
+
+  /** Arms a timer for an absolute `deadline` (a restored one); past deadlines fire at the next turn. */
+  #setTimerAt(deadline: number, callback: () => void): Armed {
+    return this.#arm(Math.max(0, deadline - this.#scheduler.now()), deadline, callback);
+  }
+
+  #arm(delayMs: number, deadline: number, callback: () => void): Armed {
+    const handle = this.#scheduler.setTimer(delayMs, () => {
       try {
         callback();
       } catch (error) {
         this.#onError(error);
       }
     });
+    return { handle, deadline, serial: this.#timerSerial++ };
   }
 
-  #clearTimer(handle: TimerHandle | null): void {
-    if (handle !== null) this.#scheduler.clearTimer(handle);
+  #clearTimer(timer: Armed | null): void {
+    if (timer !== null) this.#scheduler.clearTimer(timer.handle);
   }
 
   /** Runs a public operation; an unexpected exception becomes `SERVER_ERROR` instead of escaping. */

@@ -1,6 +1,16 @@
 import type { CommandArgs, CommandName, LiveSummary } from '../protocol/messages.js';
 import type { Result } from '../protocol/result.js';
-import type { EventEnvelope, LiveInfo, LiveSnapshot, Role, UserInfo } from '../protocol/types.js';
+import type {
+  DeviceStatus,
+  EventEnvelope,
+  LiveInfo,
+  LiveSnapshot,
+  RequestOutcome,
+  Role,
+  SeatApplication,
+  SeatInvitation,
+  UserInfo,
+} from '../protocol/types.js';
 import type { Scheduler } from './scheduler.js';
 
 /** Limits of one room. Defaults in `DEFAULT_ROOM_LIMITS`, documented in `docs/protocol.md`. */
@@ -104,4 +114,104 @@ export interface LiveRoomApi {
   setOnline(userId: string, online: boolean): void;
   /** Ends the live with `endedByServer` (server shutdown) and clears every timer. */
   dispose(): void;
+  /** Everything the room needs to go on in another process, as plain JSON (`LiveRoom.restore` reads it). */
+  checkpoint(options?: CheckpointOptions): RoomCheckpoint;
+  /**
+   * Silently puts back an audience member that `checkpoint({ audience: false })` left out (no event,
+   * no `seq`); nothing for an existing member.
+   */
+  readmit(user: UserInfo, joinedAt: number): Result;
+}
+
+/** The `version` of the checkpoints `LiveRoom.checkpoint()` writes and `LiveRoom.restore()` reads. */
+export const ROOM_CHECKPOINT_VERSION = 1;
+
+/**
+ * Everything a room needs to go on in another process, as plain JSON (`JSON.parse(JSON.stringify(c))`
+ * restores to the same room). Every time in it is an **absolute** instant of the room's clock (epoch
+ * ms of its scheduler), never a remaining duration, so that a room restored later re-arms each timer
+ * for the instant it was due. Written by `LiveRoom.checkpoint()`, read (and validated) by
+ * `LiveRoom.restore()`; see `docs/architecture.md`, "The pure engine".
+ *
+ * What it does not hold: caches (the objects shared between snapshots), the scheduler's handles, and
+ * with `{ audience: false }` the plain audience members (see `omittedAudience`).
+ */
+export interface RoomCheckpoint {
+  /** `ROOM_CHECKPOINT_VERSION` when written; a reader refuses a version it does not know. */
+  readonly version: typeof ROOM_CHECKPOINT_VERSION;
+  /** The live's settings as created (`liveId`, owner, seat mode, seat count, `createdAt`…). */
+  readonly live: LiveInfo;
+  /** The limits the room was created with; a restored room keeps them. */
+  readonly limits: RoomLimits;
+  /** The `seq` of the last event emitted; the restored room's next event is `seq + 1`. */
+  readonly seq: number;
+  readonly ended: boolean;
+  /** The room's clock when the checkpoint was taken (epoch ms). Informative: restoring does not use it. */
+  readonly takenAt: number;
+  /** The number in the next application's `requestId` (`app-<n>`). */
+  readonly nextApplicationId: number;
+  /** The number in the next invitation's `requestId` (`inv-<n>`). */
+  readonly nextInvitationId: number;
+  /** Members in join order, the owner first. */
+  readonly members: readonly CheckpointMember[];
+  /**
+   * How many plain audience members `checkpoint({ audience: false })` left out (0 otherwise): online,
+   * unseated, without a pending request, a past application or a watch pair. Put them back with
+   * `LiveRoom.readmit`.
+   */
+  readonly omittedAudience: number;
+  /** Every seat, by index: locks and the occupant with their devices. */
+  readonly seats: readonly CheckpointSeat[];
+  /** Pending applications in arrival order; a timed one times out at `deadline`. */
+  readonly applications: readonly SeatApplication[];
+  /** Pending invitations in creation order; a timed one times out at `deadline`. */
+  readonly invitations: readonly SeatInvitation[];
+  /** The room's running timers in the order they were armed (ties at one instant fire in this order). */
+  readonly timers: readonly CheckpointTimer[];
+  /** Watch pairs: each publisher's viewers in the order they started watching. */
+  readonly viewers: readonly { readonly publisherId: string; readonly viewerIds: readonly string[] }[];
+  /** The applications each user made within the last minute (epoch ms), for `maxApplicationsPerMinute`. */
+  readonly applicationTimes: readonly { readonly userId: string; readonly times: readonly number[] }[];
+}
+
+/** One member in a `RoomCheckpoint`. Their seat and requests are found in `seats`, `applications`, `invitations`. */
+export interface CheckpointMember {
+  readonly user: UserInfo;
+  readonly role: Role;
+  /** Epoch ms. */
+  readonly joinedAt: number;
+  readonly online: boolean;
+  /** While the member is offline in a live that goes on: when their grace period ends (epoch ms). */
+  readonly graceDeadline: number | null;
+  /** How the member's most recent application ended, for "already handled" replies. */
+  readonly lastApplication: { readonly outcome: RequestOutcome; readonly by: UserInfo | null } | null;
+}
+
+/** One seat in a `RoomCheckpoint`. */
+export interface CheckpointSeat {
+  readonly index: number;
+  readonly isLocked: boolean;
+  readonly isAudioLocked: boolean;
+  readonly isVideoLocked: boolean;
+  readonly occupant: {
+    readonly userId: string;
+    readonly microphone: DeviceStatus;
+    readonly camera: DeviceStatus;
+    /** Epoch ms when they sat down. */
+    readonly since: number;
+  } | null;
+}
+
+/** A running timer of a `RoomCheckpoint`; its deadline is the request's `deadline` or the member's `graceDeadline`. */
+export type CheckpointTimer =
+  | { readonly kind: 'application' | 'invitation'; readonly requestId: string }
+  | { readonly kind: 'grace'; readonly userId: string };
+
+/** What `LiveRoom.checkpoint` takes. */
+export interface CheckpointOptions {
+  /**
+   * `false` leaves out the plain audience members (see `RoomCheckpoint.omittedAudience`), so that a
+   * large room's checkpoint does not grow with every viewer who joins. Default `true`.
+   */
+  readonly audience?: boolean;
 }
