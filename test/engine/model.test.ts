@@ -6,7 +6,10 @@
  * whom to act on from that stale view (two managers answering the same application, a guest
  * accepting a cancelled invitation). After every step the invariants of docs/rules.md are checked,
  * replicas built only from delivered events are compared with the engine's snapshots once their
- * events have arrived, and seat commands are compared with a small reference model.
+ * events have arrived, and seat commands are compared with a small reference model. At random
+ * points the process dies: the room is replaced by the one restored from its checkpoint (through
+ * JSON, on a new scheduler, possibly after a downtime past deadlines), and every invariant must
+ * still hold, the event stream going on without a gap or a second outcome.
  *
  * `MODEL_RUNS` sets the number of runs of the main property (default 2,000; `npm run model` runs
  * 10,000), `MODEL_SEED` replays a seed that fast-check printed.
@@ -24,242 +27,26 @@ import type {
   EventEnvelope,
   LiveMember,
   LiveSnapshot,
-  MoveSeatPolicy,
   Role,
   SeatApplication,
   SeatInfo,
   SeatInvitation,
   SeatMode,
-  UserInfo,
 } from '../../src/protocol/types.js';
-
-const LIVE_ID = 'model';
-const OWNER = 'owner';
-const AUDIENCE = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'] as const;
-/** Everyone who may act, plus a user who never joins. */
-const USERS = [OWNER, 'admin', 'admin2', ...AUDIENCE, 'ghost'] as const;
-type UserId = (typeof USERS)[number];
-
-const info = (userId: string): UserInfo => ({ userId, userName: `Name of ${userId}`, avatarUrl: '' });
-
-// ── the scenario ─────────────────────────────────────────────────────────────────────────────
-
-interface Config {
-  readonly seatMode: SeatMode;
-  readonly maxSeatCount: number;
-  readonly keepOwnerOnSeat: boolean;
-  readonly audience: number;
-  readonly graceMs: number;
-  readonly maxPendingApplications: number;
-  readonly maxMembers: number;
-  readonly maxViewersPerPublisher: number;
-  /** Administrators besides the owner. */
-  readonly admins: 1 | 2;
-  /** Events reach members late (each `deliver` step hands a member some of its queued events). */
-  readonly delays: boolean;
-}
-
-/**
- * A user chosen when the step runs, from the room's state at that moment (so that commands often
- * hit a real applicant, invitee or seated user), or a fixed user id.
- */
-type Pick =
-  | UserId
-  | {
-      readonly pick: 'manager' | 'audience' | 'member' | 'seated' | 'applicant' | 'invitee' | 'inviter';
-      readonly n: number;
-    };
-
-/** A command whose user-valued arguments may still be `Pick`s. */
-interface CommandTemplate {
-  readonly name: RoomCommand['name'];
-  readonly args: Readonly<Record<string, unknown>>;
-}
-
-type Step =
-  | { readonly kind: 'cmd'; readonly actor: Pick; readonly command: CommandTemplate }
-  | { readonly kind: 'advance'; readonly ms: number }
-  | { readonly kind: 'online'; readonly user: Pick; readonly online: boolean }
-  | { readonly kind: 'join'; readonly user: UserId }
-  | { readonly kind: 'leave'; readonly user: Pick }
-  | { readonly kind: 'end'; readonly user: Pick }
-  | { readonly kind: 'deliver'; readonly user: Pick; readonly count: number };
-
-const configArb: fc.Arbitrary<Config> = fc.record({
-  seatMode: fc.constantFrom<SeatMode>('apply', 'apply', 'free'),
-  maxSeatCount: fc.integer({ min: 2, max: 4 }),
-  keepOwnerOnSeat: fc.boolean(),
-  audience: fc.integer({ min: 4, max: 6 }),
-  graceMs: fc.constantFrom(0, 3_000, 3_000, 20_000),
-  maxPendingApplications: fc.constantFrom(2, 1_000),
-  maxMembers: fc.constantFrom(6, 10_000),
-  maxViewersPerPublisher: fc.constantFrom(0, 1, 2, 8),
-  admins: fc.constantFrom<1 | 2>(1, 2),
-  delays: fc.boolean(),
-});
-
-const userArb = fc.constantFrom<UserId>(...USERS);
-const pickArb = (...kinds: Exclude<Pick, UserId>['pick'][]): fc.Arbitrary<Pick> =>
-  fc.oneof(
-    { weight: 1, arbitrary: userArb },
-    { weight: 4, arbitrary: fc.record({ pick: fc.constantFrom(...kinds), n: fc.nat(30) }) },
-  );
-const managerArb = pickArb('manager');
-const anyoneArb = pickArb('member', 'audience', 'manager');
-const seatedArb = pickArb('seated');
-const targetArb = pickArb('seated', 'audience', 'member');
-const seatArb = fc.integer({ min: -1, max: 4 });
-const indexArb = fc.integer({ min: 0, max: 4 });
-const timeoutArb = fc.constantFrom(0, 1, 5, 30);
-const deviceArb = fc.constantFrom('microphone' as const, 'camera' as const);
-const statusArb = fc.option(fc.constantFrom('on' as const, 'off' as const), { nil: undefined });
-const flagArb = fc.option(fc.boolean(), { nil: undefined });
-const live = { liveId: LIVE_ID };
-
-function cmd(
-  weight: number,
-  actor: fc.Arbitrary<Pick>,
-  name: RoomCommand['name'],
-  args: fc.Arbitrary<Record<string, unknown>>,
-) {
-  return {
-    weight,
-    arbitrary: fc.record({
-      kind: fc.constant('cmd' as const),
-      actor,
-      command: args.map((a): CommandTemplate => ({ name, args: { ...live, ...a } })),
-    }),
-  };
-}
-
-const nothing = fc.constant({});
-
-const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  cmd(
-    6,
-    pickArb('audience', 'member'),
-    'guest.apply',
-    fc.record({ seatIndex: seatArb, timeout: timeoutArb, extraInfo: fc.constant('') }),
-  ),
-  cmd(1, pickArb('applicant'), 'guest.cancelApplication', nothing),
-  cmd(5, managerArb, 'guest.acceptApplication', fc.record({ userId: pickArb('applicant') })),
-  cmd(2, managerArb, 'guest.rejectApplication', fc.record({ userId: pickArb('applicant') })),
-  cmd(
-    4,
-    managerArb,
-    'guest.invite',
-    fc.record({
-      inviteeId: pickArb('audience', 'member'),
-      seatIndex: seatArb,
-      timeout: timeoutArb,
-      extraInfo: fc.constant(''),
-    }),
-  ),
-  cmd(1, managerArb, 'guest.cancelInvitation', fc.record({ inviteeId: pickArb('invitee') })),
-  cmd(4, pickArb('invitee'), 'guest.acceptInvitation', fc.record({ inviterId: pickArb('inviter') })),
-  cmd(1, pickArb('invitee'), 'guest.rejectInvitation', fc.record({ inviterId: pickArb('inviter') })),
-  cmd(4, anyoneArb, 'seat.take', fc.record({ seatIndex: seatArb })),
-  cmd(2, seatedArb, 'seat.leave', nothing),
-  cmd(
-    4,
-    pickArb('seated', 'manager'),
-    'seat.move',
-    fc.record({
-      userId: seatedArb,
-      targetIndex: indexArb,
-      policy: fc.constantFrom<MoveSeatPolicy>('abortWhenOccupied', 'forceReplace', 'swap'),
-    }),
-  ),
-  cmd(2, managerArb, 'seat.kick', fc.record({ userId: targetArb })),
-  cmd(
-    3,
-    managerArb,
-    'seat.lock',
-    fc.record({ seatIndex: indexArb, lockSeat: flagArb, lockAudio: flagArb, lockVideo: flagArb }),
-  ),
-  cmd(5, seatedArb, 'device.publish', fc.record({ microphone: statusArb, camera: statusArb })),
-  cmd(2, managerArb, 'device.closeRemote', fc.record({ userId: targetArb, device: deviceArb })),
-  cmd(
-    2,
-    managerArb,
-    'device.setRemoteAllowed',
-    fc.record({ userId: targetArb, device: deviceArb, allowed: fc.boolean() }),
-  ),
-  cmd(2, pickArb('manager'), 'member.setAdmin', fc.record({ userId: anyoneArb, admin: fc.boolean() })),
-  cmd(5, anyoneArb, 'media.watch', fc.record({ publisherId: pickArb('seated', 'member') })),
-  cmd(2, anyoneArb, 'media.unwatch', fc.record({ publisherId: pickArb('seated', 'member') })),
-  cmd(1, anyoneArb, 'media.viewers', fc.constant({})),
-  {
-    weight: 8,
-    arbitrary: fc.record({
-      kind: fc.constant('advance' as const),
-      // Small steps, jumps across deadlines and grace periods, and rare jumps of hours (a laptop
-      // waking up, a clock corrected).
-      ms: fc.oneof(
-        { weight: 6, arbitrary: fc.integer({ min: 0, max: 2_000 }) },
-        { weight: 3, arbitrary: fc.constantFrom(1_000, 3_000, 5_000, 20_000, 30_000) },
-        { weight: 1, arbitrary: fc.constantFrom(600_000, 3_600_000, 86_400_000) },
-      ),
-    }),
-  },
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('online' as const),
-      user: pickArb('audience', 'seated', 'audience', 'member'),
-      online: fc.boolean(),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('join' as const), user: userArb }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constant('leave' as const),
-      user: pickArb('audience', 'seated', 'member'),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('end' as const), user: managerArb }) },
-  {
-    weight: 8,
-    arbitrary: fc.record({
-      kind: fc.constant('deliver' as const),
-      user: pickArb('member', 'manager'),
-      count: fc.integer({ min: 1, max: 6 }),
-    }),
-  },
-);
-
-/** Turns a `Pick` into a user id, from the owner's view of the room now. */
-function resolvePick(pick: Pick, snapshot: LiveSnapshot, actor: string | null): string {
-  if (typeof pick === 'string') return pick;
-  let candidates: string[];
-  switch (pick.pick) {
-    case 'manager':
-      candidates = snapshot.members.filter((m) => m.role !== 'audience').map((m) => m.userId);
-      break;
-    case 'audience':
-      candidates = snapshot.members.filter((m) => m.role === 'audience').map((m) => m.userId);
-      break;
-    case 'member':
-      candidates = snapshot.members.map((m) => m.userId);
-      break;
-    case 'seated':
-      candidates = snapshot.seats.flatMap((seat) => (seat.userInfo ? [seat.userInfo.userId] : []));
-      break;
-    case 'applicant':
-      candidates = snapshot.applications.map((a) => a.user.userId);
-      break;
-    case 'invitee':
-      candidates = snapshot.invitations.map((i) => i.invitee.userId);
-      break;
-    case 'inviter':
-      candidates = snapshot.invitations
-        .filter((i) => i.invitee.userId === actor)
-        .map((i) => i.inviter.userId);
-      break;
-  }
-  return candidates[pick.n % candidates.length] ?? USERS[pick.n % USERS.length] ?? OWNER;
-}
+import {
+  AUDIENCE,
+  configArb,
+  info,
+  live,
+  LIVE_ID,
+  OWNER,
+  resolveCommand,
+  resolvePick,
+  stepArb,
+  USERS,
+  type Config,
+  type Step,
+} from './model-steps.js';
 
 /** What a member believes from the events it has received (its replica), shaped as a snapshot. */
 function staleView(replica: Replica | undefined, now: LiveSnapshot): LiveSnapshot {
@@ -271,17 +58,6 @@ function staleView(replica: Replica | undefined, now: LiveSnapshot): LiveSnapsho
     applications: replica.applications,
     invitations: replica.invitations,
   };
-}
-
-function resolveCommand(template: CommandTemplate, snapshot: LiveSnapshot, actor: string): RoomCommand {
-  const args: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(template.args)) {
-    args[key] =
-      key === 'userId' || key === 'inviteeId' || key === 'inviterId' || key === 'publisherId'
-        ? resolvePick(value as Pick, snapshot, actor)
-        : value;
-  }
-  return { name: template.name, args } as RoomCommand;
 }
 
 // ── replicas: what a client knows from the events it was sent ────────────────────────────────
@@ -474,7 +250,7 @@ function canonical(value: unknown): string {
 }
 
 function run(config: Config, steps: readonly Step[]): void {
-  const scheduler = new ManualScheduler();
+  let scheduler = new ManualScheduler();
   const envelopes: EventEnvelope[] = [];
   const replicas = new Map<string, Replica>();
   /** Each member's viewers, from the `media.viewer` events delivered to it. */
@@ -533,6 +309,9 @@ function run(config: Config, steps: readonly Step[]): void {
     }
   };
 
+  const onError = (error: unknown) => {
+    throw error;
+  };
   const created = LiveRoom.create({
     owner: info(OWNER),
     settings: {
@@ -550,12 +329,10 @@ function run(config: Config, steps: readonly Step[]): void {
       maxViewersPerPublisher: config.maxViewersPerPublisher,
     },
     emit,
-    onError: (error) => {
-      throw error;
-    },
+    onError,
   });
   assert.ok(created.isSuccess);
-  const liveRoom = created.data;
+  let liveRoom = created.data;
   roomRef.current = liveRoom;
   replicas.set(OWNER, replicaOf(liveRoom.snapshotFor(OWNER)));
   viewerReplicas.set(OWNER, new Set());
@@ -638,6 +415,27 @@ function run(config: Config, steps: readonly Step[]): void {
       case 'end':
         result = liveRoom.end(resolvePick(step.user, before, null));
         break;
+      case 'die': {
+        // The process dies with its timers; another restores the room from its checkpoint (as
+        // JSON, as Redis holds it), on its own clock, `downtime` ms later.
+        const dead = liveRoom;
+        const checkpoint: unknown = JSON.parse(JSON.stringify(dead.checkpoint()));
+        scheduler = new ManualScheduler(scheduler.now() + step.downtime);
+        const restored = LiveRoom.restore(checkpoint, { scheduler, emit, onError });
+        if (!restored.isSuccess) assert.fail(restored.errorMessage);
+        liveRoom = restored.data;
+        roomRef.current = liveRoom;
+        assert.equal(liveRoom.seq, dead.seq, 'the restored room goes on from the same seq');
+        assert.equal(liveRoom.ended, dead.ended);
+        for (const userId of USERS) {
+          assert.deepEqual(liveRoom.snapshotFor(userId), dead.snapshotFor(userId), `snapshot of ${userId}`);
+          assert.equal(liveRoom.roleOf(userId), dead.roleOf(userId));
+          assert.deepEqual(liveRoom.viewersOf(userId), dead.viewersOf(userId));
+        }
+        // Deadlines that passed while no process ran the room fire now, each once.
+        scheduler.advance(0);
+        break;
+      }
     }
     forgetDeparted();
     if (result !== null) {
