@@ -5,6 +5,7 @@
  *   element's own sources name, an audience page carries no text that only a host's tags show nor
  *   the invitation card's (loaded with the first invitation), and the drop-in file keeps the whole
  *   catalog;
+ * - the stage's code for a page's own layers (builder calls, template stamps) is a lazy part;
  * - the headless core's file loads the checks of what a server sends from a chunk of its own, and
  *   works in Node as it is.
  */
@@ -102,6 +103,31 @@ describe('scripts/bundle.mjs', { timeout: 120_000 }, () => {
       .filter((key) => !shown.has(key));
     assert.ok(moved.length > 30, `the host's own texts (${moved.length})`);
     for (const key of moved) assert.ok(!defines(code, key), `"${key}" is not in an audience page`);
+  });
+
+  it('a stage without layers of its own loads no builder or stamping code', async () => {
+    /** The source modules of `files`, from their maps. */
+    const sources = async (files: readonly string[]): Promise<string[]> =>
+      (
+        await Promise.all(
+          files.map(
+            async (file) =>
+              (JSON.parse(await readFile(join(out, `${file}.map`), 'utf8')) as { sources: string[] }).sources,
+          ),
+        )
+      ).flat();
+    const layers = ['src/elements/live-core-view/seat-views.ts', 'src/elements/live-core-view/stamp.ts'];
+    const onPage = await sources(page(PAGES.audience));
+    for (const module of layers) {
+      assert.ok(!onPage.some((source) => source.endsWith(module)), `${module} is not on an audience page`);
+    }
+    const lazy = await sources(await lazyParts('live-core-view'));
+    for (const module of layers) {
+      assert.ok(
+        lazy.some((source) => source.endsWith(module)),
+        `${module} is a lazy part of the view`,
+      );
+    }
   });
 
   it('an audience page loads the invitation card, its styles and its texts with the first invitation', async () => {

@@ -33,14 +33,7 @@ import {
   type StageLayout,
   type StageLayoutOption,
 } from './layout.js';
-import {
-  layerSlotName,
-  SeatViews,
-  type LayerTemplates,
-  type SeatFullInfo,
-  type VideoWidgetBuilder,
-  type ViewLayer,
-} from './seat-views.js';
+import type { LayerTemplates, SeatFullInfo, SeatViews, VideoWidgetBuilder, ViewLayer } from './seat-views.js';
 import styles from './live-core-view.styles.js';
 import { actionText, emptyAction, tileControls, TILE_PARTS, type EmptySeatAction } from './tile-content.js';
 import { StageArrangementController, type StageLook } from './stage-arrangement.js';
@@ -64,6 +57,12 @@ const NO_STREAMS = atom<ReadonlyMap<string, MediaStream>>(new Map());
 const NO_SPEAKERS = atom<ReadonlySet<string>>(new Set());
 const NOT_BLOCKED = atom(false);
 const NO_VIEWER_STATUS = atom<ReadonlyMap<string, ViewerStatus>>(new Map());
+
+/** The page's own layers: their code (builder calls, template stamps) and the views it keeps. */
+interface PageLayers {
+  readonly module: typeof import('./seat-views.js');
+  readonly views: SeatViews;
+}
 
 function occupied(seat: SeatInfo): seat is SeatFullInfo {
   return seat.userInfo !== null;
@@ -126,7 +125,9 @@ function occupied(seat: SeatInfo): seat is SeatFullInfo {
  * Built and stamped nodes stay in the page's light DOM, as children of the view with
  * `slot="seat-<index>-<layer>"` (the view forwards them into the seat's tile), so page CSS styles
  * them; the view adds and removes them itself as people take, leave and change seats. The
- * `seat-<index>-<layer>` slot names are reserved for this.
+ * `seat-<index>-<layer>` slot names are reserved for this. The code of the builder's calls and the
+ * stamps loads the first time a page gives a builder or a template; the view's first render waits
+ * for it (so no tile shows its default layer first), and so does `updateComplete`.
  *
  * Texts come from the i18n layer (`setLocale`, `registerMessages`).
  *
@@ -278,7 +279,10 @@ export class LiveCoreView extends LitElement {
   readonly #quality = new MediaQualityController(this);
   readonly #autoplayBlocked = new StoreController(this, NOT_BLOCKED);
   readonly #viewerStatus = new StoreController(this, NO_VIEWER_STATUS);
-  readonly #views = new SeatViews(this);
+  /** The page's own layers, once their code is loaded (the first time the page gives some). */
+  #layers: PageLayers | null = null;
+  #layersLoading: Promise<void> | null = null;
+  #layersFailed = false;
   readonly #observer = new MutationObserver(() => {
     this.#readTemplates();
   });
@@ -315,6 +319,26 @@ export class LiveCoreView extends LitElement {
   }
 
   /**
+   * While the code of the page's own layers loads, the first render waits for it, so that no tile
+   * shows its default layer first (a later builder or template renders once it is there).
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    if (this.#layers === null && this.#hasPageLayers()) {
+      this.#loadLayers();
+      if (!this.hasUpdated && this.#layersLoading !== null) return false;
+    }
+    return super.shouldUpdate(changed);
+  }
+
+  /** Waits for the code of the page's own layers too while it loads. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const done = await super.getUpdateComplete();
+    if (this.#layersLoading === null) return done;
+    await this.#layersLoading;
+    return this.getUpdateComplete();
+  }
+
+  /**
    * Derives what to show. Done here rather than in `willUpdate` because the `LiveController`
    * settles the session and live in its `hostUpdate`, which runs between the two.
    */
@@ -341,7 +365,7 @@ export class LiveCoreView extends LitElement {
     const pinnedShown = pinned !== null && shown.some((seat) => seat.userInfo?.userId === pinned);
     const selfId = this.#user.value?.userId;
     this.#quality.update(this.streams === null ? this.#target : null, layout, shown, main, selfId);
-    this.#views.sync(
+    this.#layers?.views.sync(
       shown.filter(occupied).map((seat) => ({ seat, local: seat.userInfo.userId === selfId })),
       this.videoWidgetBuilder,
       this.#templates,
@@ -463,8 +487,9 @@ export class LiveCoreView extends LitElement {
    * the kit renders conditionally; STYLE.md prefers toggling a wrapper).
    */
   #renderLayerSlot(seat: SeatInfo, layer: ViewLayer) {
-    if (seat.userInfo === null || !this.#views.has(seat.index, layer)) return nothing;
-    return html`<slot name=${layerSlotName(seat.index, layer)} slot=${layer}></slot>`;
+    const layers = this.#layers;
+    if (seat.userInfo === null || layers?.views.has(seat.index, layer) !== true) return nothing;
+    return html`<slot name=${layers.module.layerSlotName(seat.index, layer)} slot=${layer}></slot>`;
   }
 
   #onEmptySeatSelect(event: EmptySeatSelectEvent): void {
@@ -570,6 +595,31 @@ export class LiveCoreView extends LitElement {
     const liveId = target?.liveId ?? null;
     if (target === null || liveId === null) return;
     void LiveMedia.for(target.session, liveId).resumeAudio();
+  }
+
+  /** Whether the page gives layers of its own: a builder or a `<template>` child. */
+  #hasPageLayers(): boolean {
+    const templates = this.#templates;
+    return this.videoWidgetBuilder !== null || templates.foreground !== null || templates.background !== null;
+  }
+
+  /** Loads the code of the page's own layers, once; after a failed load the tiles keep their defaults. */
+  #loadLayers(): void {
+    if (this.#layersLoading !== null || this.#layersFailed) return;
+    this.#layersLoading = import('./seat-views.js')
+      .then(
+        (module) => {
+          this.#layers = { module, views: new module.SeatViews(this) };
+        },
+        (error: unknown) => {
+          this.#layersFailed = true;
+          console.error("<live-core-view>: the code of the page's layers failed to load", error);
+        },
+      )
+      .finally(() => {
+        this.#layersLoading = null;
+        this.requestUpdate();
+      });
   }
 
   /** Finds the layer templates among the children (the first of each); re-renders when they change. */

@@ -2,12 +2,13 @@
  * The per-seat layer views of `<live-core-view>` (the seed's `VideoWidgetBuilder`): what the
  * page's builder returns, or stamps of its `<template slot="foreground|background">`, kept as
  * light-DOM children of the view so that page CSS styles them, and added, updated and removed as
- * people take, leave and change seats.
+ * people take, leave and change seats. The view loads this module (and `stamp.ts`) the first time a
+ * page gives it layers of its own, so a page that gives none never fetches it.
  */
 import { nothing, render, type TemplateResult } from 'lit';
 import { isTemplateResult } from 'lit/directive-helpers.js';
 import type { SeatInfo, SeatUserInfo } from '../../protocol/types.js';
-import { sameSeat } from './layout.js';
+import { sameSeat } from '../../protocol/same-seat.js';
 import { Stamp, type SeatTemplateData } from './stamp.js';
 
 /**
