@@ -375,15 +375,15 @@ function checkWhole(checkpoint: RoomCheckpoint): void {
  * the known fields, fresh objects), or why it cannot be restored.
  */
 export function parseCheckpoint(value: unknown): CheckpointResult<RoomCheckpoint> {
-  const version = (value as { version?: unknown } | null)?.version;
-  if (typeof version === 'number' && version !== ROOM_CHECKPOINT_VERSION) {
-    return checkpointFailure(
-      'unknown-version',
-      `This engine restores checkpoints of version ${ROOM_CHECKPOINT_VERSION}; got version ${version}.`,
-    );
-  }
   try {
-    if (version !== ROOM_CHECKPOINT_VERSION) throw new Malformed('version must be a number');
+    const version = object(value, 'the checkpoint').version;
+    if (typeof version !== 'number') throw new Malformed('version must be a number');
+    if (version !== ROOM_CHECKPOINT_VERSION) {
+      return checkpointFailure(
+        'unknown-version',
+        `This engine restores checkpoints of version ${ROOM_CHECKPOINT_VERSION}; got version ${version}.`,
+      );
+    }
     return ok(read(value));
   } catch (error) {
     if (!(error instanceof Malformed)) throw error;
