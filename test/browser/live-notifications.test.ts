@@ -377,6 +377,32 @@ describe('<live-notifications>', () => {
       await shows(host, 'Ada withdrew the request to join');
     });
 
+    it('answered questions leave the toasts: an accepted application, an answered invitation', async () => {
+      const host = await notifications(live.host);
+      const ada = await notifications(live.session('ada'));
+      await live.apply('ada');
+      await shows(host, 'Ada requests to join');
+      await live.apply('grace');
+      await shows(host, 'Grace requests to join');
+      expect((await hostCoGuest().acceptApplication('ada')).isSuccess).to.equal(true);
+      await waitUntil(() => !messages(host).includes('Ada requests to join'), 'the answered request goes');
+      expect(messages(host)).to.deep.equal(['Grace requests to join']);
+      expect(messages(ada)).to.deep.equal(['Your request was accepted']);
+      const linus = await notifications(live.session('linus'));
+      const mei = await notifications(live.session('mei'));
+      expect((await hostCoGuest().inviteToSeat({ inviteeId: 'linus' })).isSuccess).to.equal(true);
+      expect((await hostCoGuest().inviteToSeat({ inviteeId: 'mei' })).isSuccess).to.equal(true);
+      await shows(linus, 'Host invites you to join');
+      await shows(mei, 'Host invites you to join');
+      expect((await coGuest('linus').acceptInvitation('host')).isSuccess).to.equal(true);
+      await waitUntil(() => kinds(linus).length === 0, "the accepted invitation's toast goes");
+      expect((await hostCoGuest().cancelInvitation('mei')).isSuccess).to.equal(true);
+      await waitUntil(
+        () => !kinds(mei).includes('invitation-received'),
+        "the withdrawn invitation's toast goes",
+      );
+    });
+
     it('audience: the answers to a request (accepted, rejected)', async () => {
       const ada = await notifications(live.session('ada'));
       const grace = await notifications(live.session('grace'));

@@ -58,6 +58,8 @@ const ASSERTIVE: ReadonlySet<NotificationKind> = new Set(['kicked', 'live-ended'
 interface Toast {
   readonly id: number;
   readonly kind: NotificationKind;
+  /** The user it is about, if any. */
+  readonly userId: string | null;
   /** The text in the current locale (toasts follow a locale switch). */
   readonly text: () => string;
   /** The text as it was announced, and its language. */
@@ -85,7 +87,9 @@ interface Toast {
  * technology (politely; assertively for `kicked` and `live-ended`) and shown as a toast: the newest
  * last, at most `max` at once (the oldest goes first), each for `duration` ms (`0`: until
  * dismissed), with a Dismiss button. Timers pause while the pointer is over the toasts or focus is
- * in them. The toasts keep the place the page gives the element (e.g. `position: fixed` in a
+ * in them. A toast that asks for an answer goes once it is answered, wherever that happened: "Ada
+ * requests to join" when Ada's application leaves the applicants (accepted, rejected, withdrawn or
+ * timed out), "Host invites you to join" when the invitation is answered or withdrawn. The toasts keep the place the page gives the element (e.g. `position: fixed` in a
  * corner); motion follows `prefers-reduced-motion`.
  *
  * User names are shown as text, never as markup, and isolated (Unicode FSI/PDI) so that
@@ -329,7 +333,17 @@ export class LiveNotifications extends LitElement {
         );
       }
     });
+    // A question that has been answered leaves the toasts.
+    const stopApplicants = coGuest.coGuestState.applicants.subscribe((list) => {
+      const waiting = new Set(list.map((applicant) => applicant.userId));
+      this.#withdraw((toast) => toast.kind === 'application-received' && !waiting.has(toast.userId ?? ''));
+    });
+    const stopInvitation = coGuest.coGuestState.selfInvitation.subscribe((invitation) => {
+      if (invitation === null) this.#withdraw((toast) => toast.kind === 'invitation-received');
+    });
     return () => {
+      stopApplicants();
+      stopInvitation();
       stopSeats();
       coGuest.removeHostListener(host);
       coGuest.removeGuestListener(guest);
@@ -354,6 +368,7 @@ export class LiveNotifications extends LitElement {
     const toast: Toast = {
       id: this.#nextId++,
       kind,
+      userId: user?.userId ?? null,
       text,
       announced: message,
       lang: this.#i18n.lang,
@@ -398,6 +413,13 @@ export class LiveNotifications extends LitElement {
     if (toast === undefined) return;
     clearTimeout(toast.timer);
     this.#toasts = this.#toasts.filter((item) => item.id !== id);
+  }
+
+  /** Removes the toasts that `answered` says no longer ask anything. */
+  #withdraw(answered: (toast: Toast) => boolean): void {
+    const gone = this.#toasts.filter(answered);
+    for (const toast of gone) this.#remove(toast.id);
+    if (gone.length > 0) this.requestUpdate();
   }
 
   /** Whether `types` lets `kind` through. */
