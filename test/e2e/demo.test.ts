@@ -227,8 +227,10 @@ describe('demo app', { timeout: 300_000 }, () => {
     await adaCheck.getByRole('button', { name: 'Request to join' }).click();
     await adaCheck.waitFor({ state: 'hidden' });
     await ada.getByRole('button', { name: 'Cancel request' }).waitFor();
+    assert.equal(await ada.locator('.role-badge').textContent(), 'Viewer');
     await host.getByRole('button', { name: actionOn('Accept', 'Ada') }).click();
     await ada.getByRole('button', { name: 'Leave seat' }).waitFor();
+    await ada.locator('.role-badge', { hasText: 'Guest' }).waitFor();
     await waitForVideo(host, adaId);
     await waitForVideo(grace, adaId);
     lap("apply, accept: Ada's video plays at the host and at Grace");
