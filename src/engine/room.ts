@@ -75,6 +75,8 @@ interface Member {
   readonly user: UserInfo;
   role: Role;
   readonly joinedAt: number;
+  /** Join order within this room (restored members first, in their order). */
+  readonly order: number;
   online: boolean;
   /** Running while the member is offline; on expiry the member is removed. */
   graceTimer: Armed | null;
@@ -259,6 +261,14 @@ export class LiveRoom implements LiveRoomApi {
   #nextInvitationId = 1;
   /** The `serial` of the next timer armed. */
   #timerSerial = 0;
+  /** The `order` of the next member. */
+  #memberSerial = 0;
+  /**
+   * Members who were ever an administrator, offline or an applicant: with the seats, requests and
+   * watch pairs, where `checkpoint({ audience: false })` looks for what to keep without going
+   * through every member of a large room. May hold members who are plain audience again.
+   */
+  readonly #marked = new Set<Member>();
 
   private constructor(
     live: LiveInfo,
@@ -500,13 +510,12 @@ export class LiveRoom implements LiveRoomApi {
     const now = this.#scheduler.now();
     const watching = new Set<string>();
     for (const viewers of this.#viewers.values()) for (const viewerId of viewers) watching.add(viewerId);
+    const leaveOut = options.audience === false;
+    const kept: Member[] = [];
     const members: CheckpointMember[] = [];
-    let omittedAudience = 0;
-    for (const member of this.#members.values()) {
-      if (options.audience === false && this.#isPlainAudience(member, watching)) {
-        omittedAudience += 1;
-        continue;
-      }
+    for (const member of leaveOut ? this.#notableMembers() : this.#members.values()) {
+      if (leaveOut && this.#isPlainAudience(member, watching)) continue;
+      kept.push(member);
       members.push({
         user: member.user,
         role: member.role,
@@ -516,8 +525,10 @@ export class LiveRoom implements LiveRoomApi {
         lastApplication: member.lastApplication,
       });
     }
+    const omittedAudience = this.#members.size - kept.length;
     const timers: (CheckpointTimer & { serial: number })[] = [];
-    for (const member of this.#members.values()) {
+    // A member in grace is offline, so never left out.
+    for (const member of kept) {
       if (member.graceTimer)
         timers.push({ kind: 'grace', userId: member.user.userId, serial: member.graceTimer.serial });
     }
@@ -593,6 +604,28 @@ export class LiveRoom implements LiveRoomApi {
     });
   }
 
+  /**
+   * Every member who may be more than plain audience, in join order: the owner, the seated, the
+   * requests' users, both sides of each watch pair and the marked (administrators, offline,
+   * applicants). Goes through the room's small structures, not through every member.
+   */
+  #notableMembers(): Member[] {
+    const found = new Set<Member>(this.#marked);
+    const add = (userId: string) => {
+      const member = this.#members.get(userId);
+      if (member !== undefined) found.add(member);
+    };
+    add(this.#live.owner.userId);
+    for (const seat of this.#seats) if (seat.occupant !== null) add(seat.occupant.userId);
+    for (const pending of this.#applications.values()) add(pending.application.user.userId);
+    for (const pending of this.#invitations.values()) add(pending.invitation.invitee.userId);
+    for (const [publisherId, viewers] of this.#viewers) {
+      add(publisherId);
+      for (const viewerId of viewers) add(viewerId);
+    }
+    return [...found].sort((a, b) => a.order - b.order);
+  }
+
   /** A member `checkpoint({ audience: false })` leaves out: nothing about them but their presence. */
   #isPlainAudience(member: Member, watching: ReadonlySet<string>): boolean {
     return (
@@ -616,6 +649,8 @@ export class LiveRoom implements LiveRoomApi {
       const member = this.#newMember(saved.user, saved.role, saved.joinedAt);
       member.online = saved.online;
       member.lastApplication = saved.lastApplication;
+      if (member.role === 'admin' || !member.online || member.lastApplication !== null)
+        this.#marked.add(member);
       this.#members.set(member.user.userId, member);
     }
     const memberOf = (userId: string): Member => {
@@ -677,6 +712,7 @@ export class LiveRoom implements LiveRoomApi {
     const role: Role = args.admin ? 'admin' : 'audience';
     if (target.role === role) return ok();
     target.role = role;
+    this.#marked.add(target);
     target.view = null;
     this.#emit(ALL, { type: 'member.role', userId: target.user.userId, role });
     if (target.seatIndex !== null) this.#emitSeats();
@@ -734,6 +770,7 @@ export class LiveRoom implements LiveRoomApi {
       this.#place(actor, choice.index);
       this.#emitSeats();
       actor.lastApplication = { outcome: 'accepted', by: null };
+      this.#marked.add(actor);
       this.#emit(managersAnd(actor.user.userId), {
         type: 'application.resolved',
         requestId,
@@ -856,6 +893,7 @@ export class LiveRoom implements LiveRoomApi {
     if (member?.application === pending) {
       member.application = null;
       member.lastApplication = { outcome, by };
+      this.#marked.add(member);
     }
     this.#emit(managersAnd(user.userId), {
       type: 'application.resolved',
@@ -1320,6 +1358,7 @@ export class LiveRoom implements LiveRoomApi {
   #markOffline(member: Member): void {
     if (!member.online) return;
     member.online = false;
+    this.#marked.add(member);
     member.graceTimer = this.#setTimer(this.#limits.graceMs, this.#graceExpiry(member));
     if (member.seatIndex !== null) this.#emitSeats();
   }
@@ -1350,6 +1389,7 @@ export class LiveRoom implements LiveRoomApi {
     if (member.invitation !== null) this.#resolveInvitation(member.invitation, 'left', 0);
     const seatIndex = member.seatIndex === null ? null : this.#unplace(member);
     this.#members.delete(userId);
+    this.#marked.delete(member);
     if (seatIndex !== null) {
       this.#emitSeats();
       if (reason === 'connectionLost') {
@@ -1388,6 +1428,7 @@ export class LiveRoom implements LiveRoomApi {
       user: { userId: user.userId, userName: user.userName, avatarUrl: user.avatarUrl },
       role,
       joinedAt,
+      order: this.#memberSerial++,
       online: true,
       graceTimer: null,
       seatIndex: null,

@@ -3,7 +3,8 @@
  * checkpoint taken at a random point and restored into a new room, through JSON and on its own
  * clock, behaves exactly as the original from there on. The remaining steps go to both rooms: the
  * same results, the same events (type, payload, audience, seq), the same snapshots for every user,
- * the same checkpoints. A `die` step restores the copy once more, from its own checkpoint.
+ * the same checkpoints. A `die` step restores the copy once more, from its own checkpoint. After
+ * every step, a checkpoint without the plain audience keeps exactly the members it should.
  *
  * `MODEL_RUNS` sets the number of runs (default 1,000), `MODEL_SEED` replays a seed.
  */
@@ -133,6 +134,33 @@ function sameRooms(original: Copy, restored: Copy, where: string): void {
   assert.deepEqual(restored.room.checkpoint(), expected, `checkpoint ${where}`);
 }
 
+/**
+ * `checkpoint({ audience: false })` keeps exactly the members who are more than plain audience, in
+ * join order, and is otherwise the full checkpoint.
+ */
+function assertAudienceLeftOut(room: LiveRoom): void {
+  const full = room.checkpoint();
+  const partial = room.checkpoint({ audience: false });
+  const seated = new Set(full.seats.flatMap((seat) => (seat.occupant ? [seat.occupant.userId] : [])));
+  const requesting = new Set([
+    ...full.applications.map((application) => application.user.userId),
+    ...full.invitations.map((invitation) => invitation.invitee.userId),
+  ]);
+  const watching = new Set(full.viewers.flatMap((pair) => pair.viewerIds));
+  const expected = full.members.filter(
+    ({ user, role, online, lastApplication }) =>
+      role !== 'audience' ||
+      !online ||
+      lastApplication !== null ||
+      seated.has(user.userId) ||
+      requesting.has(user.userId) ||
+      watching.has(user.userId),
+  );
+  assert.deepEqual(partial.members, expected, 'the members kept');
+  assert.equal(partial.omittedAudience, full.members.length - expected.length);
+  assert.deepEqual({ ...partial, members: full.members, omittedAudience: 0 }, full);
+}
+
 function run(config: Config, steps: readonly Step[], cut: number): void {
   const original = create(config);
   const at = cut % (steps.length + 1);
@@ -148,6 +176,7 @@ function run(config: Config, steps: readonly Step[], cut: number): void {
     const actual = step(restored, current, before);
     assert.deepEqual(actual, expected, `result of step ${at + i} (${current.kind})`);
     assert.deepEqual(restored.events, original.events, `events after step ${at + i} (${current.kind})`);
+    assertAudienceLeftOut(restored.room);
   }
   assert.ok(original.room.seq >= restored.events.length);
   sameRooms(original, restored, 'at the end');
