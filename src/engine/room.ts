@@ -575,7 +575,10 @@ export class LiveRoom implements LiveRoomApi {
         publisherId,
         viewerIds: [...viewers],
       })),
-      applicationTimes,
+      // By user id: the room's map keeps no order worth keeping, and equal rooms write equal values.
+      applicationTimes: applicationTimes.sort((a, b) =>
+        a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0,
+      ),
     };
   }
 

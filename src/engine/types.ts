@@ -170,7 +170,10 @@ export interface RoomCheckpoint {
   readonly timers: readonly CheckpointTimer[];
   /** Watch pairs: each publisher's viewers in the order they started watching. */
   readonly viewers: readonly { readonly publisherId: string; readonly viewerIds: readonly string[] }[];
-  /** The applications each user made within the last minute (epoch ms), for `maxApplicationsPerMinute`. */
+  /**
+   * The applications each user made within the last minute (epoch ms), for
+   * `maxApplicationsPerMinute`; by user id.
+   */
   readonly applicationTimes: readonly { readonly userId: string; readonly times: readonly number[] }[];
 }
 
