@@ -11,7 +11,7 @@ import { isManager } from '../protocol/roles.js';
 import type { Audience, EventEnvelope, LiveEventType, Role } from '../protocol/types.js';
 import type { Connection, PendingEvent, RoomRecord } from './records.js';
 import type { RoomHandle } from './room-handle.js';
-import type { FanOutOptions } from './types.js';
+import { DEFAULT_FAN_OUT, type FanOutOptions } from './types.js';
 
 /** What fan-out needs of the hub. */
 export interface FanOutContext {
@@ -303,4 +303,13 @@ export function mergeBySeq(a: readonly PendingEvent[], b: readonly PendingEvent[
     }
   }
   return out;
+}
+
+/** `HubOptions.fanOut` with the defaults applied and out-of-range values clamped. */
+export function fanOutOptions(given: Partial<FanOutOptions> | undefined): FanOutOptions {
+  return {
+    coalesceAbove: Math.max(0, given?.coalesceAbove ?? DEFAULT_FAN_OUT.coalesceAbove),
+    intervalMs: Math.max(0, given?.intervalMs ?? DEFAULT_FAN_OUT.intervalMs),
+    countFanOutPerSecond: Math.max(1, given?.countFanOutPerSecond ?? DEFAULT_FAN_OUT.countFanOutPerSecond),
+  };
 }

@@ -10,6 +10,8 @@
  * - `room-handle.ts`: the seam to the rooms (`RoomHandle`, `RoomOpener`), and `local-room.ts`, its
  *   implementation by the engine's `LiveRoom` in this process: the hub reaches rooms only through it;
  * - `records.ts`: what is kept per connection, user and room;
+ * - `inbox.ts`: incoming frames, one at a time, in order per connection;
+ * - `joining.ts`: the end of `live.create` and `live.join`, once the room has answered;
  * - `fan-out.ts`: events to their audience, once per class, coalesced in large rooms;
  * - `replay-buffer.ts`: recent events per room, for `live.join {sinceSeq}`;
  * - `live-directory.ts`: the open lives in creation order, for `live.list` pages and the lives
@@ -24,29 +26,27 @@ import { CloseCode, ErrorCode } from '../protocol/errors.js';
 import {
   createMessageParser,
   DEFAULT_PROTOCOL_LIMITS,
-  toServerEvent,
   type CommandMessage,
   type ErrorMessage,
   type JoinData,
   type ReplyMessage,
-  type ServerEvent,
   type ServerMessage,
-  type SignalMessage,
   type WelcomeMessage,
 } from '../protocol/messages.js';
-import { fail, ok, type Result } from '../protocol/result.js';
+import { fail, type Result } from '../protocol/result.js';
 import type { EventEnvelope, LiveSnapshot, UserInfo } from '../protocol/types.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import { FanOut, inAudience, trackRole } from './fan-out.js';
+import { FanOut, fanOutOptions, trackRole } from './fan-out.js';
+import { Inbox } from './inbox.js';
 import { LiveDirectory } from './live-directory.js';
-import { pushMedia, refuseOnMesh, relayMediaCommand, seatsOf } from './media.js';
+import { memberJoined, ownerJoined } from './joining.js';
+import { pushMedia, refuseOnMesh, relayMediaCommand, relaySignal, seatsOf } from './media.js';
 import { localRoomOpener } from './local-room.js';
 import {
   Connection,
   newRoomRecord,
   newUserRecord,
   NO_IDS,
-  subscribe,
   unsubscribe,
   withoutId,
   type ConnectionOwner,
@@ -55,13 +55,11 @@ import {
 } from './records.js';
 import { ReplayBuffer } from './replay-buffer.js';
 import { recallReply, rememberReply, toRemembered } from './reply-cache.js';
-import type { RoomHandle, RoomOpener } from './room-handle.js';
+import { whenAnswered, type Answer, type RoomHandle, type RoomOpener } from './room-handle.js';
 import {
-  DEFAULT_FAN_OUT,
   DEFAULT_MAX_LIVES_PER_USER,
   DEFAULT_REPLAY_BUFFER_SIZE,
   DEFAULT_REPLY_CACHE_SIZE,
-  type FanOutOptions,
   type Hub,
   type HubConnection,
   type HubMedia,
@@ -73,10 +71,14 @@ import {
 /** What `#command` returns for a command whose reply comes later (`media.sfu.*` in SFU mode). */
 const LATER = Symbol('later');
 
-/** Creates a hub. Its rooms are `LiveRoom`s of this process (`local-room.ts`). */
+/**
+ * Creates a hub. Its rooms are `LiveRoom`s of this process (`local-room.ts`) unless
+ * `options.openRoom` opens them elsewhere.
+ */
 export function createHub(options: HubOptions = {}): Hub {
   const scheduler = options.scheduler ?? realScheduler;
-  return new HubImpl(options, scheduler, localRoomOpener({ scheduler, limits: options.roomLimits }));
+  const openRoom = options.openRoom ?? localRoomOpener({ scheduler, limits: options.roomLimits });
+  return new HubImpl(options, scheduler, openRoom);
 }
 
 class HubImpl implements Hub, ConnectionOwner {
@@ -94,9 +96,7 @@ class HubImpl implements Hub, ConnectionOwner {
   readonly #rooms = new Map<string, RoomRecord>();
   readonly #directory = new LiveDirectory();
   readonly #users = new Map<string, UserRecord>();
-  readonly #inbox: [Connection, string][] = [];
-  #busy = false;
-  #drainScheduled = false;
+  readonly #inbox: Inbox;
   #shutDown = false;
   #connections = 0;
 
@@ -112,19 +112,15 @@ class HubImpl implements Hub, ConnectionOwner {
       : Math.max(0, Math.floor(maxLives));
     this.#serialize = options.serialize ?? ((message) => JSON.stringify(message));
     this.#onError = options.onError ?? ignore;
-    const fanOut: FanOutOptions = {
-      coalesceAbove: Math.max(0, options.fanOut?.coalesceAbove ?? DEFAULT_FAN_OUT.coalesceAbove),
-      intervalMs: Math.max(0, options.fanOut?.intervalMs ?? DEFAULT_FAN_OUT.intervalMs),
-      countFanOutPerSecond: Math.max(
-        1,
-        options.fanOut?.countFanOutPerSecond ?? DEFAULT_FAN_OUT.countFanOutPerSecond,
-      ),
-    };
+    this.#inbox = new Inbox(
+      (connection, text) => this.#handleSafely(connection, text),
+      (error) => this.reportError(error),
+    );
     this.#fanOut = new FanOut({
       scheduler,
-      options: fanOut,
+      options: fanOutOptions(options.fanOut),
       text: (message) => this.#text(message),
-      whileBusy: (action) => this.#whileBusy(action),
+      whileBusy: (action) => this.#inbox.whileBusy(action),
     });
     this.#media =
       options.media?.({
@@ -161,13 +157,7 @@ class HubImpl implements Hub, ConnectionOwner {
       return connection;
     }
     const previous = record.connection;
-    if (previous) {
-      previous.send(
-        this.#text({ type: 'bye', reason: 'replaced', message: 'the same user connected again elsewhere' }),
-      );
-      this.#detach(previous);
-      previous.close(CloseCode.REPLACED, 'replaced by a newer connection');
-    }
+    if (previous) this.#replace(previous);
     record.connection = connection;
     this.#connections++;
     const welcome: WelcomeMessage = {
@@ -203,7 +193,22 @@ class HubImpl implements Hub, ConnectionOwner {
       connection.close(CloseCode.GOING_AWAY, 'server shutting down');
     }
     this.#users.clear();
-    this.#inbox.length = 0;
+    this.#inbox.clear();
+  }
+
+  replaced(connection: Connection): void {
+    if (!connection.open) return;
+    this.#replace(connection);
+    this.#maybeForget(connection.record);
+  }
+
+  /** Says `bye {reason:'replaced'}` to a connection and closes it, with no grace period. */
+  #replace(connection: Connection): void {
+    connection.send(
+      this.#text({ type: 'bye', reason: 'replaced', message: 'the same user connected again elsewhere' }),
+    );
+    this.#detach(connection);
+    connection.close(CloseCode.REPLACED, 'replaced by a newer connection');
   }
 
   reportError(error: unknown): void {
@@ -217,9 +222,7 @@ class HubImpl implements Hub, ConnectionOwner {
   // ── incoming ────────────────────────────────────────────────────────────────────────────────
 
   receive(connection: Connection, text: string): void {
-    if (!connection.open) return;
-    this.#inbox.push([connection, text]);
-    if (!this.#busy) this.#drain();
+    this.#inbox.receive(connection, text);
   }
 
   disconnected(connection: Connection): void {
@@ -237,27 +240,14 @@ class HubImpl implements Hub, ConnectionOwner {
     this.#maybeForget(record);
   }
 
-  #drain(): void {
-    this.#busy = true;
+  /** One frame of an open connection, from the inbox. Never throws. */
+  #handleSafely(connection: Connection, text: string): void {
     try {
-      for (let item = this.#inbox.shift(); item; item = this.#inbox.shift()) {
-        const [connection, text] = item;
-        if (!connection.open) continue;
-        try {
-          this.#handle(connection, text);
-        } catch (error) {
-          this.reportError(error);
-          connection.send(
-            this.#text({
-              type: 'error',
-              code: ErrorCode.SERVER_ERROR,
-              message: 'the server failed to process a message',
-            }),
-          );
-        }
-      }
-    } finally {
-      this.#busy = false;
+      this.#handle(connection, text);
+    } catch (error) {
+      this.reportError(error);
+      const message = 'the server failed to process a message';
+      connection.send(this.#text({ type: 'error', code: ErrorCode.SERVER_ERROR, message }));
     }
   }
 
@@ -285,7 +275,7 @@ class HubImpl implements Hub, ConnectionOwner {
       return;
     }
     if (this.#resendCached(connection, message.id)) return;
-    let result: Result<unknown> | typeof LATER;
+    let result: Answer<unknown> | typeof LATER;
     try {
       result = this.#command(connection, message);
     } catch (error) {
@@ -295,7 +285,34 @@ class HubImpl implements Hub, ConnectionOwner {
     if (result === LATER) return;
     // Signals are ephemeral and many: their replies are not remembered, so they never push the
     // replies of commands that change state out of the cache.
-    this.#reply(connection, message.id, result, message.name !== 'media.signal');
+    const remember = message.name !== 'media.signal';
+    if (result instanceof Promise) {
+      this.#replyLater(connection, message.id, result, remember);
+      return;
+    }
+    this.#reply(connection, message.id, result, remember);
+  }
+
+  /**
+   * A command whose room answers later (a room of another process): the connection's next frames
+   * are held until the answer comes, so that its commands run and are answered in order; then the
+   * reply is sent (the answer's events have reached the room's subscribers already) and the held
+   * frames are handled.
+   */
+  #replyLater(connection: Connection, id: string, answer: Promise<Result<unknown>>, remember: boolean): void {
+    this.#inbox.hold(connection);
+    void answer
+      .then(undefined, (error: unknown) => {
+        this.reportError(error);
+        return fail(ErrorCode.SERVER_ERROR, 'the server failed to process the command');
+      })
+      .then((result) => {
+        this.#inbox.whileBusy(() => {
+          // Queued first: a frame the peer sends from inside the reply's `send` comes after them.
+          this.#inbox.release(connection);
+          this.#reply(connection, id, result, remember);
+        });
+      });
   }
 
   #resendCached(connection: Connection, id: string): boolean {
@@ -318,7 +335,7 @@ class HubImpl implements Hub, ConnectionOwner {
 
   // ── commands ────────────────────────────────────────────────────────────────────────────────
 
-  #command(connection: Connection, message: CommandMessage): Result<unknown> | typeof LATER {
+  #command(connection: Connection, message: CommandMessage): Answer<unknown> | typeof LATER {
     const actor = connection.user;
     switch (message.name) {
       case 'live.list': {
@@ -340,15 +357,24 @@ class HubImpl implements Hub, ConnectionOwner {
       return fail(ErrorCode.NOT_IN_LIVE, `join live "${liveId}" on this connection first`);
     }
     switch (message.name) {
-      case 'live.leave': {
-        const result = room.leave(actor.userId);
-        if (result.isSuccess) this.#forgetMembership(record, actor.userId);
-        return result;
-      }
+      case 'live.leave':
+        return whenAnswered(room.leave(actor.userId), (result) => {
+          if (result.isSuccess) this.#forgetMembership(record, actor.userId);
+          return result;
+        });
       case 'live.end':
         return room.end(actor.userId);
-      case 'media.signal':
-        return this.#signal(connection, room, message as CommandMessage<'media.signal'>);
+      case 'media.signal': {
+        const { to } = (message as CommandMessage<'media.signal'>).args;
+        const target = this.#users.get(to)?.connection;
+        return relaySignal(
+          connection,
+          room,
+          message as CommandMessage<'media.signal'>,
+          target,
+          this.#serialize,
+        );
+      }
       case 'media.sfu.publish':
       case 'media.sfu.unpublish':
       case 'media.sfu.subscribe':
@@ -361,7 +387,7 @@ class HubImpl implements Hub, ConnectionOwner {
     }
   }
 
-  #create(connection: Connection, message: CommandMessage<'live.create'>): Result<LiveSnapshot> {
+  #create(connection: Connection, message: CommandMessage<'live.create'>): Answer<LiveSnapshot> {
     const settings = message.args;
     if (this.#rooms.has(settings.liveId)) {
       return fail(ErrorCode.LIVE_ID_OCCUPIED, `a live with id "${settings.liveId}" already exists`);
@@ -374,9 +400,10 @@ class HubImpl implements Hub, ConnectionOwner {
         `you already own ${limit} open ${limit === 1 ? 'live' : 'lives'} (maxLivesPerUser); end one before creating another`,
       );
     }
+    // Taken from now (its room null while it opens): a second `live.create` of the id is refused.
     const record = newRoomRecord(settings.liveId, ownerId, new ReplayBuffer(this.#replayBufferSize));
     this.#rooms.set(record.liveId, record);
-    let created: Result<RoomHandle>;
+    let created: Answer<RoomHandle>;
     try {
       created = this.#openRoom(
         { owner: connection.user, settings },
@@ -389,28 +416,43 @@ class HubImpl implements Hub, ConnectionOwner {
       this.#rooms.delete(record.liveId);
       throw error;
     }
+    if (created instanceof Promise) {
+      created = created.then(undefined, (error: unknown) => {
+        if (this.#rooms.get(record.liveId) === record) this.#rooms.delete(record.liveId);
+        throw error;
+      });
+    }
+    return whenAnswered(created, (opened) => this.#opened(connection, record, opened));
+  }
+
+  /** The room of a new live is open (or could not be): its owner joins and subscribes. */
+  #opened(connection: Connection, record: RoomRecord, created: Result<RoomHandle>): Answer<LiveSnapshot> {
     if (!created.isSuccess) {
-      this.#rooms.delete(record.liveId);
+      if (this.#rooms.get(record.liveId) === record) this.#rooms.delete(record.liveId);
       return created;
     }
     const room = created.data;
+    if (record.dropped) {
+      // The hub shut down while the room opened.
+      this.#guard(() => room.close());
+      return fail(ErrorCode.LIVE_ENDED, `live "${record.liveId}" has ended`);
+    }
     record.room = room;
     // Listed (and counted as the owner's) from now: a live that fails below is dropped, unlisted.
     this.#directory.add(record);
-    if (!room.isMember(ownerId)) {
-      const joined = room.join(connection.user);
+    const ownerId = connection.user.userId;
+    if (room.isMember(ownerId)) return ownerJoined(connection, record, room);
+    return whenAnswered(room.join(connection.user), (joined) => {
       if (!joined.isSuccess) {
         this.#guard(() => room.close());
         this.#drop(record);
         return joined;
       }
-    }
-    const snapshot = room.snapshotFor(ownerId);
-    subscribe(connection, record);
-    return ok(snapshot);
+      return ownerJoined(connection, record, room);
+    });
   }
 
-  #join(connection: Connection, message: CommandMessage<'live.join'>): Result<JoinData> {
+  #join(connection: Connection, message: CommandMessage<'live.join'>): Answer<JoinData> {
     const { liveId, sinceSeq } = message.args;
     const record = this.#rooms.get(liveId);
     const room = record?.room;
@@ -421,48 +463,9 @@ class HubImpl implements Hub, ConnectionOwner {
     // Without `sinceSeq`, and not joined on this connection yet: a client that starts afresh (a
     // new page, a reload), whose old peer connections are gone.
     const fresh = sinceSeq === undefined && record.byUser.get(user.userId) !== connection;
-    const joined = room.join(user, { fresh });
-    if (!joined.isSuccess) return joined;
-    if (room.ended || record.dropped) return fail(ErrorCode.LIVE_ENDED, `live "${liveId}" has ended`);
-    subscribe(connection, record);
-    const seq = room.seq;
-    if (sinceSeq !== undefined) {
-      const missed = record.buffer.since(sinceSeq, seq);
-      if (missed) {
-        const events: ServerEvent[] = [];
-        for (const envelope of missed) {
-          if (inAudience(envelope.to, user.userId, room)) events.push(toServerEvent(envelope));
-        }
-        return ok({ kind: 'replay', events, seq });
-      }
-    }
-    const snapshot = joined.data.seq === seq ? joined.data : room.snapshotFor(user.userId);
-    return ok({ kind: 'snapshot', snapshot });
-  }
-
-  /**
-   * Relays a WebRTC signal inside a watch pair, outside the room's sequence. The sender is the
-   * connection's user; nothing in the arguments can change it.
-   */
-  #signal(
-    connection: Connection,
-    room: RoomHandle,
-    message: CommandMessage<'media.signal'>,
-  ): Result<{ delivered: boolean }> {
-    const { liveId, to, data } = message.args;
-    const from = connection.user.userId;
-    if (!room.canSignal(from, to)) {
-      return fail(
-        ErrorCode.MEDIA_NOT_ALLOWED,
-        `no watch pair joins you and "${to}" in live "${liveId}": signal only a publisher you watch or a viewer of yours`,
-      );
-    }
-    const target = this.#users.get(to)?.connection;
-    // A user in its grace period has no connection: the signal is dropped, the sender told so.
-    if (!target?.open || !target.subscribed.includes(liveId)) return ok({ delivered: false });
-    const signal: SignalMessage = { type: 'signal', liveId, from, data };
-    target.send(this.#text(signal));
-    return ok({ delivered: true });
+    return whenAnswered(room.join(user, { fresh }), (joined) =>
+      memberJoined(connection, record, room, sinceSeq, joined),
+    );
   }
 
   /** A command of the SFU mode: answered later by the media server (`media.ts`), not remembered. */
@@ -541,42 +544,16 @@ class HubImpl implements Hub, ConnectionOwner {
     if (event.type === 'member.role') trackRole(record, event.userId, event.role);
     const room = record.room;
     if (room && (record.byUser.size > 0 || record.pending.length > 0)) {
-      this.#whileBusy(() => this.#fanOut.publish(record, envelope));
+      this.#inbox.whileBusy(() => this.#fanOut.publish(record, envelope));
     }
     this.#guard(() => this.#media?.onEvent(record.liveId, event));
     if (event.type === 'member.left') {
       this.#forgetMembership(record, event.userId);
     } else if (event.type === 'live.ended') {
       // The end is told at once, after whatever was pending.
-      if (record.pending.length > 0) this.#whileBusy(() => this.#fanOut.flush(record, true));
+      if (record.pending.length > 0) this.#inbox.whileBusy(() => this.#fanOut.flush(record, true));
       this.#drop(record);
     }
-  }
-
-  /**
-   * Runs a delivery with incoming messages queued (a peer may deliver synchronously and answer at
-   * once), then drains what arrived meanwhile. A failure is reported, never thrown into the room.
-   */
-  #whileBusy(action: () => void): void {
-    const wasBusy = this.#busy;
-    this.#busy = true;
-    try {
-      action();
-    } catch (error) {
-      this.reportError(error);
-    } finally {
-      this.#busy = wasBusy;
-    }
-    if (!wasBusy && this.#inbox.length > 0) this.#scheduleDrain();
-  }
-
-  #scheduleDrain(): void {
-    if (this.#drainScheduled) return;
-    this.#drainScheduled = true;
-    queueMicrotask(() => {
-      this.#drainScheduled = false;
-      if (!this.#busy && this.#inbox.length > 0) this.#drain();
-    });
   }
 
   #text(message: ServerMessage): string {

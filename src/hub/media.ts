@@ -4,8 +4,8 @@
  * to the media server and its reply sent later.
  */
 import { ErrorCode } from '../protocol/errors.js';
-import type { CommandMessage, ServerMessage, SfuPush } from '../protocol/messages.js';
-import { fail, type Result } from '../protocol/result.js';
+import type { CommandMessage, ServerMessage, SfuPush, SignalMessage } from '../protocol/messages.js';
+import { fail, ok, type Result } from '../protocol/result.js';
 import type { SeatInfo } from '../protocol/types.js';
 import type { Connection } from './records.js';
 import type { RoomHandle } from './room-handle.js';
@@ -52,4 +52,31 @@ export function relayMediaCommand(
     hub.reportError(error);
     reply(fail(ErrorCode.SERVER_ERROR, 'the media server failed to process the command'));
   });
+}
+
+/**
+ * Relays a WebRTC signal inside a watch pair, outside the room's sequence, to `target` (the
+ * recipient's connection, if any). The sender is the connection's user; nothing in the arguments
+ * can change it.
+ */
+export function relaySignal(
+  connection: Connection,
+  room: RoomHandle,
+  message: CommandMessage<'media.signal'>,
+  target: Connection | null | undefined,
+  text: (message: ServerMessage) => string,
+): Result<{ delivered: boolean }> {
+  const { liveId, to, data } = message.args;
+  const from = connection.user.userId;
+  if (!room.canSignal(from, to)) {
+    return fail(
+      ErrorCode.MEDIA_NOT_ALLOWED,
+      `no watch pair joins you and "${to}" in live "${liveId}": signal only a publisher you watch or a viewer of yours`,
+    );
+  }
+  // A user in its grace period has no connection: the signal is dropped, the sender told so.
+  if (!target?.open || !target.subscribed.includes(liveId)) return ok({ delivered: false });
+  const signal: SignalMessage = { type: 'signal', liveId, from, data };
+  target.send(text(signal));
+  return ok({ delivered: true });
 }

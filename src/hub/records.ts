@@ -103,6 +103,7 @@ export function newUserRecord(user: UserInfo): UserRecord {
 export interface ConnectionOwner {
   receive(connection: Connection, text: string): void;
   disconnected(connection: Connection): void;
+  replaced(connection: Connection): void;
   reportError(error: unknown): void;
 }
 
@@ -115,6 +116,12 @@ export class Connection implements HubConnection {
   subscribed: readonly string[] = NO_IDS;
   #hub: ConnectionOwner;
   open = true;
+  /**
+   * While a command of this connection waits for its answer (a room of another process): the
+   * frames that arrived meanwhile, handled in order once it is answered, so that the connection's
+   * commands run and are answered in the order they were sent. `null` while none waits.
+   */
+  held: string[] | null = null;
 
   constructor(hub: ConnectionOwner, user: UserInfo, peer: HubPeer, record: UserRecord) {
     this.#hub = hub;
@@ -129,6 +136,10 @@ export class Connection implements HubConnection {
 
   disconnected(): void {
     this.#hub.disconnected(this);
+  }
+
+  replaced(): void {
+    this.#hub.replaced(this);
   }
 
   /** Sends one frame while the connection is open; a failing peer is reported, never thrown. */

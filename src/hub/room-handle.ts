@@ -16,19 +16,35 @@
  * - **Events out, in order.** Every change is one `EventEnvelope`, handed to the room's
  *   `RoomSubscriber` exactly once, in `seq` order (`1, 2, 3, …`), addressed to an audience class.
  *   The hub fans it out and keeps it for replay; the room never sees a connection.
- * - **Synchronous, today.** Every method answers at once, and the events a command causes reach
- *   the subscriber before the method returns, so a reply covers exactly the events up to `seq`
- *   (the hub's `live.join` depends on it: the events of the join are in its snapshot, and every
- *   later event has a higher `seq`). A room in another process can answer the queries (`seq`,
- *   `ended`, `roleOf`, `isMember`, `snapshotFor`, `canSignal`, `summary`) from a replica that its
- *   events keep up to date; its commands will need an asynchronous reply (`Promise<Result>`), a
- *   change of this interface and of the hub's command path (`#command`, `#create`, `#join` in
- *   `hub.ts`), not of the modules around it.
+ * - **Answers now or later.** The queries (`seq`, `ended`, `roleOf`, `isMember`, `snapshotFor`,
+ *   `canSignal`, `summary`) answer at once. Opening and the commands answer with an `Answer`: a
+ *   `Result` at once (a room of this process, so a local live costs no extra tick), or a promise
+ *   of one (a room owned by another process of a cluster, whose queries answer from a replica
+ *   that its events keep up to date). Either way, the events a command causes reach the
+ *   subscriber before its answer is given (returned, or its promise settled), so a reply covers
+ *   exactly the events up to `seq` (the hub's `live.join` depends on it: the events of the join
+ *   are in its snapshot, and every later event has a higher `seq`). A promise never rejects for a
+ *   broken rule or an unreachable owner: that is a failed `Result` too.
  */
 import type { CreateLiveSettings, JoinOptions, RoomCommand } from '../engine/types.js';
 import type { LiveSummary } from '../protocol/messages.js';
 import type { Result } from '../protocol/result.js';
 import type { EventEnvelope, LiveSnapshot, Role, UserInfo } from '../protocol/types.js';
+
+/**
+ * The answer of a command or of opening a room: a `Result` now (a room of this process), or a
+ * promise of one (a room of another process). It settles only after the events it caused have
+ * reached the room's subscriber.
+ */
+export type Answer<T = undefined> = Result<T> | Promise<Result<T>>;
+
+/**
+ * Calls `then` with the result of `answer`: at once when it is a `Result` (no extra tick), once it
+ * settles when it is a promise.
+ */
+export function whenAnswered<T, U>(answer: Answer<T>, then: (result: Result<T>) => Answer<U>): Answer<U> {
+  return answer instanceof Promise ? answer.then(then) : then(answer);
+}
 
 /** Where the events of one room go: the hub's delivery for that live. Given when it is opened. */
 export interface RoomSubscriber {
@@ -57,14 +73,14 @@ export interface OpenRoomRequest {
  * `live.create` (invalid settings, bad limits). The owner is the room's first member; opening
  * emits no event. The hub makes sure that `settings.liveId` is not open already.
  */
-export type RoomOpener = (request: OpenRoomRequest, subscriber: RoomSubscriber) => Result<RoomHandle>;
+export type RoomOpener = (request: OpenRoomRequest, subscriber: RoomSubscriber) => Answer<RoomHandle>;
 
 /**
  * The room of one live, as the hub reaches it: the only way the hub reads or changes a room.
  *
  * Queries answer from the room's state now; commands act for one user (`actorId` / `user`) and
- * return the reply that user gets, while their events go to the room's `RoomSubscriber` before
- * the command returns. See the module's comment for what another implementation must keep.
+ * answer with the reply that user gets (now or later), while their events go to the room's
+ * `RoomSubscriber` before the answer is given. See the module's comment for what another implementation must keep.
  */
 export interface RoomHandle {
   /** The `seq` of the last event handed to the subscriber; `0` before any. */
@@ -87,13 +103,13 @@ export interface RoomHandle {
    * their snapshot. `options.fresh`: the user's client starts with nothing of the live (a join
    * without `sinceSeq` from a connection that has not joined), so its old peer connections are gone.
    */
-  join(user: UserInfo, options?: JoinOptions): Result<LiveSnapshot>;
+  join(user: UserInfo, options?: JoinOptions): Answer<LiveSnapshot>;
   /** `live.leave`: the member leaves on purpose. The owner leaving ends the live. */
-  leave(userId: string): Result;
+  leave(userId: string): Answer;
   /** `live.end`: the owner ends the live for everyone. */
-  end(userId: string): Result;
+  end(userId: string): Answer;
   /** Any other command of the room (`guest.*`, `seat.*`, `device.*`, `member.*`, `media.watch`…). */
-  submit(actorId: string, command: RoomCommand): Result<unknown>;
+  submit(actorId: string, command: RoomCommand): Answer<unknown>;
   /**
    * Whether `fromId` may send WebRTC signals to `toId` (`media.signal`, which the hub relays
    * outside the room's sequence): only inside a watch pair, in either direction.

@@ -13,6 +13,7 @@ import type {
 } from '../protocol/messages.js';
 import type { Result } from '../protocol/result.js';
 import type { LiveEvent, SeatInfo, UserInfo } from '../protocol/types.js';
+import type { RoomOpener } from './room-handle.js';
 
 /** Options of `createHub`. Every one is optional. */
 export interface HubOptions {
@@ -49,6 +50,12 @@ export interface HubOptions {
    * `MEDIA_NOT_ALLOWED`.
    */
   media?: (hub: MediaHubSide) => HubMedia;
+  /**
+   * Opens the room of each new live (`room-handle.ts`). Default: a `LiveRoom` of this process
+   * with `scheduler` and `roomLimits` (`localRoomOpener`). A cluster of servers gives one whose
+   * rooms may live in another process and answer later.
+   */
+  openRoom?: RoomOpener;
 }
 
 /** What the hub offers its media server: pushes to one user, and the seats of a live. */
@@ -149,6 +156,12 @@ export interface HubConnection {
   receive(text: string): void;
   /** The transport closed: each live this user is in gets `setOnline(false)` (grace). */
   disconnected(): void;
+  /**
+   * The same user signed in again on another server of a cluster: as for a second connection to
+   * this hub, the peer gets a ByeMessage `{reason:'replaced'}` and `close(CloseCode.REPLACED)`,
+   * and no grace period starts. (Optional: a wrapper of a hub without cluster need not pass it on.)
+   */
+  replaced?(): void;
 }
 
 /** Events kept per room for `live.join {sinceSeq}` resume (`HubOptions.replayBufferSize`). */

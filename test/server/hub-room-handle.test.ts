@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { ManualScheduler } from '../../src/engine/scheduler.js';
 import type { CreateLiveSettings, RoomCommand, RoomCommandName } from '../../src/engine/types.js';
 import { localRoomOpener } from '../../src/hub/local-room.js';
+import { laterRoomOpener } from './later-room.js';
 import type { RoomHandle, RoomOpener } from '../../src/hub/room-handle.js';
 import { ErrorCode } from '../../src/protocol/errors.js';
 import { validateArgs, type CommandInput } from '../../src/protocol/messages.js';
@@ -51,12 +52,12 @@ interface Fixture {
 
 function roomHandleContract(name: string, fixture: () => Fixture): void {
   describe(name, () => {
-    function opened() {
+    async function opened() {
       const { open, advance } = fixture();
       const events: EventEnvelope[] = [];
       const errors: unknown[] = [];
       let failing: Error | null = null;
-      const created = open(
+      const created = await open(
         { owner: OWNER, settings: settings() },
         {
           onEnvelope: (envelope) => {
@@ -76,8 +77,8 @@ function roomHandleContract(name: string, fixture: () => Fixture): void {
       };
     }
 
-    it('opens a room whose owner is its first member, with no event', () => {
-      const { room, events } = opened();
+    it('opens a room whose owner is its first member, with no event', async () => {
+      const { room, events } = await opened();
       assert.equal(room.isMember(OWNER.userId), true);
       assert.equal(room.roleOf(OWNER.userId), 'owner');
       assert.equal(room.roleOf(ALICE.userId), null);
@@ -87,9 +88,9 @@ function roomHandleContract(name: string, fixture: () => Fixture): void {
       assert.equal(room.summary().liveId, LIVE_ID);
     });
 
-    it('fails, without throwing, for settings the room refuses', () => {
+    it('fails, without throwing, for settings the room refuses', async () => {
       const { open } = fixture();
-      const created = open(
+      const created = await open(
         { owner: OWNER, settings: settings({ maxSeatCount: 99 }) },
         { onEnvelope: () => undefined, onError: () => undefined },
       );
@@ -97,9 +98,9 @@ function roomHandleContract(name: string, fixture: () => Fixture): void {
       if (!created.isSuccess) assert.equal(created.errorCode, ErrorCode.MAX_SEAT_COUNT_LIMIT);
     });
 
-    it('hands every event to the subscriber in seq order, before the command returns', () => {
-      const { room, events } = opened();
-      const snapshot = expectOk(room.join(ALICE));
+    it('hands every event to the subscriber in seq order, before the command returns', async () => {
+      const { room, events } = await opened();
+      const snapshot = expectOk(await room.join(ALICE));
       assert.ok(events.length > 0, 'the join was told');
       assert.deepEqual(
         events.map((envelope) => envelope.seq),
@@ -111,43 +112,43 @@ function roomHandleContract(name: string, fixture: () => Fixture): void {
       assert.equal(room.snapshotFor(ALICE.userId).seq, room.seq);
     });
 
-    it('runs a command for its actor and replies with a Result; a broken rule is a failure', () => {
-      const { room } = opened();
-      expectOk(room.join(ALICE));
-      const applied = room.submit(ALICE.userId, command('guest.apply', {}));
+    it('runs a command for its actor and replies with a Result; a broken rule is a failure', async () => {
+      const { room } = await opened();
+      expectOk(await room.join(ALICE));
+      const applied = await room.submit(ALICE.userId, command('guest.apply', {}));
       assert.equal(applied.isSuccess, true);
-      const refused = room.submit(ALICE.userId, command('seat.lock', { seatIndex: 1, lockSeat: true }));
+      const refused = await room.submit(ALICE.userId, command('seat.lock', { seatIndex: 1, lockSeat: true }));
       assert.equal(refused.isSuccess, false);
-      const ended = room.end(ALICE.userId);
+      const ended = await room.end(ALICE.userId);
       assert.equal(ended.isSuccess, false, 'only the owner ends the live');
       assert.equal(room.ended, false);
     });
 
-    it('lets a member leave', () => {
-      const { room } = opened();
-      expectOk(room.join(ALICE));
-      expectOk(room.leave(ALICE.userId));
+    it('lets a member leave', async () => {
+      const { room } = await opened();
+      expectOk(await room.join(ALICE));
+      expectOk(await room.leave(ALICE.userId));
       assert.equal(room.isMember(ALICE.userId), false);
     });
 
-    it('answers canSignal only inside a watch pair', () => {
-      const { room } = opened();
-      expectOk(room.join(ALICE));
+    it('answers canSignal only inside a watch pair', async () => {
+      const { room } = await opened();
+      expectOk(await room.join(ALICE));
       assert.equal(room.canSignal(ALICE.userId, OWNER.userId), false);
     });
 
-    it('starts the grace period of a member who went offline, and removes them after it', () => {
-      const { room, advance } = opened();
-      expectOk(room.join(ALICE));
+    it('starts the grace period of a member who went offline, and removes them after it', async () => {
+      const { room, advance } = await opened();
+      expectOk(await room.join(ALICE));
       room.setOnline(ALICE.userId, false);
       assert.equal(room.isMember(ALICE.userId), true, 'kept during the grace period');
       advance(GRACE_MS + 1);
       assert.equal(room.isMember(ALICE.userId), false);
     });
 
-    it('reports to onError what the subscriber throws while the room runs on its own', () => {
-      const { room, errors, advance, breakSubscriber } = opened();
-      expectOk(room.join(ALICE));
+    it('reports to onError what the subscriber throws while the room runs on its own', async () => {
+      const { room, errors, advance, breakSubscriber } = await opened();
+      expectOk(await room.join(ALICE));
       room.setOnline(ALICE.userId, false);
       const broken = new Error('subscriber failed');
       breakSubscriber(broken);
@@ -155,8 +156,8 @@ function roomHandleContract(name: string, fixture: () => Fixture): void {
       assert.ok(errors.includes(broken));
     });
 
-    it('close ends the live for everyone, as ended by the server', () => {
-      const { room, events } = opened();
+    it('close ends the live for everyone, as ended by the server', async () => {
+      const { room, events } = await opened();
       room.close();
       assert.equal(room.ended, true);
       const last = events.at(-1)?.event;
@@ -169,6 +170,14 @@ roomHandleContract('hub room handle: localRoomOpener', () => {
   const scheduler = new ManualScheduler();
   return {
     open: localRoomOpener({ scheduler, limits: { graceMs: GRACE_MS } }),
+    advance: (ms) => scheduler.advance(ms),
+  };
+});
+
+roomHandleContract('hub room handle: a room that answers later', () => {
+  const scheduler = new ManualScheduler();
+  return {
+    open: laterRoomOpener(localRoomOpener({ scheduler, limits: { graceMs: GRACE_MS } })),
     advance: (ms) => scheduler.advance(ms),
   };
 });

@@ -1,0 +1,91 @@
+/**
+ * The hub's queue of incoming frames. Frames are handled one at a time, never re-entering the
+ * hub: a peer that delivers synchronously and answers at once (an in-page transport, a test)
+ * queues its answer while the hub is busy, and it is handled once the current work is done. A
+ * connection whose command waits for a room that answers later has its next frames held, so that
+ * its commands run and are answered in the order they were sent.
+ */
+import type { Connection } from './records.js';
+
+export class Inbox {
+  readonly #handle: (connection: Connection, text: string) => void;
+  readonly #reportError: (error: unknown) => void;
+  #items: [Connection, string][] = [];
+  #busy = false;
+  #drainScheduled = false;
+
+  /** `handle` is called for each frame of an open connection; it must not throw. */
+  constructor(handle: (connection: Connection, text: string) => void, reportError: (error: unknown) => void) {
+    this.#handle = handle;
+    this.#reportError = reportError;
+  }
+
+  /** One frame from `connection`: handled now unless the hub is busy or the connection waits. */
+  receive(connection: Connection, text: string): void {
+    if (!connection.open) return;
+    if (connection.held) {
+      connection.held.push(text);
+      return;
+    }
+    this.#items.push([connection, text]);
+    if (!this.#busy) this.#drain();
+  }
+
+  /** `connection` waits for the answer of a command: its next frames are held. */
+  hold(connection: Connection): void {
+    connection.held ??= [];
+  }
+
+  /** The answer came: the held frames of `connection` are queued (and handled after `whileBusy`). */
+  release(connection: Connection): void {
+    const held = connection.held ?? [];
+    connection.held = null;
+    if (!connection.open) return;
+    for (const text of held) this.#items.push([connection, text]);
+  }
+
+  /**
+   * Runs `action` with incoming frames queued (a peer may deliver synchronously and answer at
+   * once), then drains what arrived meanwhile. A failure is reported, never thrown.
+   */
+  whileBusy(action: () => void): void {
+    const wasBusy = this.#busy;
+    this.#busy = true;
+    try {
+      action();
+    } catch (error) {
+      this.#reportError(error);
+    } finally {
+      this.#busy = wasBusy;
+    }
+    if (!wasBusy && this.#items.length > 0) this.#scheduleDrain();
+  }
+
+  /** Forgets every queued frame (shutdown). */
+  clear(): void {
+    this.#items.length = 0;
+  }
+
+  #drain(): void {
+    this.#busy = true;
+    try {
+      for (let item = this.#items.shift(); item; item = this.#items.shift()) {
+        const [connection, text] = item;
+        if (!connection.open) continue;
+        if (connection.held) connection.held.push(text);
+        else this.#handle(connection, text);
+      }
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  #scheduleDrain(): void {
+    if (this.#drainScheduled) return;
+    this.#drainScheduled = true;
+    queueMicrotask(() => {
+      this.#drainScheduled = false;
+      if (!this.#busy && this.#items.length > 0) this.#drain();
+    });
+  }
+}
