@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { isRedisUrl, redacted } from './cluster/redis.js';
 import { createServer, DEFAULT_HOST, DEFAULT_PORT, type ServerHandle } from './server.js';
 import { createToken, DEFAULT_TOKEN_EXPIRES_IN } from './token.js';
 
@@ -13,6 +14,7 @@ const HELP = `co-guest-kit: guest connection for live streaming
 Usage:
   co-guest-kit serve [--port N] [--host H] [--dev] [--static DIR] [--origin O]...
                      [--allowed-host H]... [--trusted-proxy ADDR]... [--janus URL]...
+                     [--redis URL [--node-id ID]]
       Runs the signaling server. The token secret comes from CO_GUEST_SECRET
       (required unless --dev). PORT may set the port (--port wins).
         --port N      TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
@@ -42,6 +44,14 @@ Usage:
                       from CO_GUEST_JANUS_TOKEN_SECRET, CO_GUEST_JANUS_ADMIN_KEY and
                       CO_GUEST_JANUS_API_SECRET. Default: none, media as a peer mesh.
                       Wins over CO_GUEST_JANUS_URL.
+        --redis URL   run as one process of a cluster on Redis, e.g.
+                      redis://127.0.0.1:6379 (rediss:// for TLS): start as many
+                      processes as you like with the same URL, each on its own port,
+                      behind one load balancer. Needs the ioredis package. Default:
+                      none, the server runs alone. Wins over CO_GUEST_REDIS_URL.
+        --node-id ID  this process's name in the cluster (letters, digits, . _ -;
+                      default: host name, pid and a random suffix). Wins over
+                      CO_GUEST_NODE_ID.
 
   co-guest-kit token --user-id ID --user-name NAME [--avatar-url URL] [--expires-in 12h]
       Prints a signed token for a user (needs CO_GUEST_SECRET).
@@ -60,6 +70,8 @@ Environment:
   CO_GUEST_JANUS_TOKEN_SECRET  Janus's token_auth_secret (the server signs its tokens)
   CO_GUEST_JANUS_ADMIN_KEY     the VideoRoom admin_key (needed to create rooms)
   CO_GUEST_JANUS_API_SECRET    Janus's api_secret, if it has one
+  CO_GUEST_REDIS_URL  the cluster's Redis URL when no --redis is given
+  CO_GUEST_NODE_ID    this process's node id when no --node-id is given
 `;
 
 interface Io {
@@ -78,6 +90,11 @@ function listOf(value: string | undefined): string[] {
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
+}
+
+/** A variable's value, or `undefined` when it is unset or empty. */
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
 }
 
 function parsePort(value: string | undefined): number | null {
@@ -99,6 +116,8 @@ async function serve(args: string[]): Promise<number> {
       'allowed-host': { type: 'string', multiple: true },
       'trusted-proxy': { type: 'string', multiple: true },
       janus: { type: 'string', multiple: true },
+      redis: { type: 'string' },
+      'node-id': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -128,6 +147,18 @@ async function serve(args: string[]): Promise<number> {
   const trustedProxies = values['trusted-proxy'] ?? listOf(process.env.CO_GUEST_TRUSTED_PROXIES);
   const janus = values.janus ?? listOf(process.env.CO_GUEST_JANUS_URL);
   const env = process.env;
+  const redis = values.redis ?? nonEmpty(env.CO_GUEST_REDIS_URL);
+  const nodeId = values['node-id'] ?? nonEmpty(env.CO_GUEST_NODE_ID);
+  if (redis !== undefined && !isRedisUrl(redis)) {
+    io.err(
+      `error: --redis (or CO_GUEST_REDIS_URL) must be a Redis URL like redis://127.0.0.1:6379, not ${JSON.stringify(redacted(redis))}`,
+    );
+    return 1;
+  }
+  if (redis === undefined && nodeId !== undefined) {
+    io.err('error: --node-id (or CO_GUEST_NODE_ID) names a process of a cluster: give --redis too');
+    return 1;
+  }
   const handle = await createServer({
     ...(janus.length === 0
       ? {}
@@ -148,6 +179,7 @@ async function serve(args: string[]): Promise<number> {
     trustedProxies,
     ...(values.static === undefined ? {} : { staticDir: values.static }),
     ...(secret === '' ? {} : { secret }),
+    ...(redis === undefined ? {} : { cluster: { redis, ...(nodeId === undefined ? {} : { nodeId }) } }),
     logger: {
       info: (message) => io.out(`[co-guest-kit] ${message}`),
       warn: (message) => io.err(`[co-guest-kit] ${message}`),
@@ -155,6 +187,7 @@ async function serve(args: string[]): Promise<number> {
   });
   printStarted(handle, secret === '', trustedProxies);
   io.out(janus.length === 0 ? '  media      peer mesh' : `  media      SFU, Janus at ${janus.join(', ')}`);
+  if (redis !== undefined) io.out(`  cluster    node ${handle.nodeId ?? '?'}, Redis at ${redacted(redis)}`);
   installSignals(handle);
   return -1;
 }

@@ -3,11 +3,13 @@
  * checks them and gives the rest of the server one frozen object with every default applied.
  */
 import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Scheduler } from '../engine/scheduler.js';
 import type { RoomLimits } from '../engine/types.js';
 import type { HubOptions } from '../hub/index.js';
 import type { ProtocolLimits, ServerMessage } from '../protocol/messages.js';
 import { createProxyTrust, type ProxyTrust } from './address.js';
+import { isRedisUrl, redacted } from './cluster/redis.js';
 import { normalizeAllowedHost } from './host.js';
 import { normalizeOrigin } from './origin.js';
 import type { SfuOptions } from './sfu/sfu-media.js';
@@ -130,6 +132,27 @@ export interface ServerOptions {
    * clients. See docs/deployment.md, "Janus".
    */
   media?: MediaOptions;
+  /**
+   * Runs this server as one process of a cluster on Redis (docs/deployment.md, "Cluster on
+   * Redis"; docs/decisions/0041): `{ redis: 'redis://127.0.0.1:6379' }`. The server connects
+   * before it listens (and fails to start when Redis is unreachable or `ioredis`, an optional peer
+   * dependency, is not installed), registers its node with its load, and keeps one connection per
+   * user across every process. Default: none, the server runs alone and never loads `ioredis`.
+   */
+  cluster?: ClusterOptions;
+}
+
+/** `ServerOptions.cluster`. */
+export interface ClusterOptions {
+  /** The Redis URL: `redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). */
+  readonly redis: string;
+  /**
+   * This process's name in the cluster, unique among its processes (letters, digits, `.`, `_`,
+   * `-`, at most 64). Default: the host name, the process id and a random suffix.
+   */
+  readonly nodeId?: string;
+  /** The prefix of every key and channel, so that one Redis can serve several clusters. Default `'co-guest:'`. */
+  readonly prefix?: string;
 }
 
 /** `ServerOptions.media`. */
@@ -199,6 +222,48 @@ export interface ResolvedOptions {
   readonly hub: ResolvedHubOptions;
   /** The SFU mode's options (Janus URLs at least one, each a `ws:`/`wss:` URL), or `null` for the mesh. */
   readonly sfu: SfuOptions | null;
+  /** The cluster's options, checked, with its node id; `null` for a server that runs alone. */
+  readonly cluster: ResolvedClusterOptions | null;
+}
+
+/** `ServerOptions.cluster` checked, with every default applied. */
+export interface ResolvedClusterOptions {
+  readonly redis: string;
+  readonly nodeId: string;
+  readonly prefix: string | undefined;
+}
+
+/** What a node id may be: short, and safe in a Redis key and channel name. */
+const NODE_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+function clusterOptions(cluster: ClusterOptions | undefined): ResolvedClusterOptions | null {
+  if (cluster === undefined) return null;
+  if (typeof cluster !== 'object' || cluster === null) {
+    throw new TypeError(`createServer: cluster must be an object like { redis: 'redis://127.0.0.1:6379' }`);
+  }
+  const { redis, nodeId, prefix } = cluster;
+  if (typeof redis !== 'string' || !isRedisUrl(redis)) {
+    throw new TypeError(
+      `createServer: cluster.redis must be a Redis URL like redis://127.0.0.1:6379 (or rediss://… for TLS), not ${JSON.stringify(typeof redis === 'string' ? redacted(redis) : redis)}`,
+    );
+  }
+  if (nodeId !== undefined && (typeof nodeId !== 'string' || !NODE_ID.test(nodeId))) {
+    throw new TypeError(
+      `createServer: cluster.nodeId must be 1 to 64 letters, digits, '.', '_' or '-', not ${JSON.stringify(nodeId)}`,
+    );
+  }
+  if (prefix !== undefined && (typeof prefix !== 'string' || prefix === '')) {
+    throw new TypeError(`createServer: cluster.prefix must be a non-empty string`);
+  }
+  return Object.freeze({
+    redis,
+    nodeId:
+      nodeId ??
+      `${hostname()
+        .replace(/[^A-Za-z0-9._-]/g, '-')
+        .slice(0, 40)}-${process.pid}-${randomBytes(3).toString('hex')}`,
+    prefix,
+  });
 }
 
 function positive(value: number | undefined, fallback: number, name: string): number {
@@ -282,7 +347,8 @@ function hubOptions(options: ServerOptions): ResolvedHubOptions {
 /**
  * Checks `options` and applies the defaults. Throws a `TypeError` (no secret outside dev mode, an
  * allowed origin that is not an origin, an allowed host that is not a host name, a trusted proxy
- * that is not an address) or a `RangeError` (a port or limit out of range), each
+ * that is not an address, a cluster whose Redis URL or node id is malformed) or a `RangeError` (a
+ * port or limit out of range), each
  * starting with `createServer:`.
  */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -357,5 +423,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     staticDir: options.staticDir ?? null,
     hub: hubOptions(options),
     sfu: sfuOptions(options.media),
+    cluster: clusterOptions(options.cluster),
   });
 }

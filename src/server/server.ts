@@ -31,6 +31,7 @@ import { resolveOptions, type ServerOptions } from './options.js';
 import { createOriginCheck } from './origin.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createStaticFiles, type StaticFiles } from './static.js';
+import type { ClusterNode } from './cluster/cluster-node.js';
 
 export {
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -67,9 +68,12 @@ export interface ServerHandle {
   /** The host names answered besides the defaults (`allowedHosts`, normalized). */
   readonly allowedHosts: readonly string[];
   readonly hub: Hub;
+  /** This process's node id in its cluster (`ServerOptions.cluster`), or `null` when it runs alone. */
+  readonly nodeId: string | null;
   /**
    * Graceful shutdown: every live ends (`endedByServer`), every client gets `bye {reason:'shutdown'}`
-   * and close 1001, timers stop and the HTTP server closes. Safe to call twice.
+   * and close 1001, timers stop and the HTTP server closes; a node of a cluster then leaves it
+   * (its registry entry and its users' claims) and closes its Redis connections. Safe to call twice.
    */
   close(): Promise<void>;
 }
@@ -135,6 +139,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   let forwardedHinted = false;
   const staticFiles: StaticFiles | null =
     resolved.staticDir === null ? null : await createStaticFiles(resolved.staticDir);
+  // A cluster: the node joins before anything else starts (and the server fails if it cannot).
+  let hubOfLoad: Hub | null = null;
+  const cluster = resolved.cluster ? await startCluster() : null;
   // SFU mode: the server starts once every Janus instance has been tried (up or not).
   const sfu = resolved.sfu ? createSfuMedia(resolved.sfu) : null;
   await sfu?.ready;
@@ -144,8 +151,43 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     onError: (error) =>
       logger.warn(`hub error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
+  hubOfLoad = hub;
   const limiter = createRateLimiter(resolved);
-  const handshake = createHandshake(resolved, hub, (client) => budget.signedIn(client.address));
+  const handshake = createHandshake(resolved, hub, (client) => {
+    budget.signedIn(client.address);
+    if (cluster) claimUser(cluster, client);
+  });
+
+  // ── the cluster: one connection per user across its nodes ───────────────────────────────────
+
+  /** This node's signed-in clients by connection id, and their ids (cluster only). */
+  const clusterClients = new Map<string, Client>();
+  const connectionIds = new WeakMap<Client, string>();
+  let lastConnectionId = 0;
+
+  async function startCluster(): Promise<ClusterNode> {
+    const { ClusterNode } = await import('./cluster/cluster-node.js');
+    const options = resolved.cluster;
+    if (!options) throw new Error('no cluster');
+    return ClusterNode.start({
+      ...options,
+      logger,
+      load: () => ({ members: hubOfLoad?.connectionCount ?? 0, lives: hubOfLoad?.liveCount ?? 0 }),
+      replaced: (connectionId) => clusterClients.get(connectionId)?.hubConnection?.replaced?.(),
+    });
+  }
+
+  /** The client becomes its user's one connection in the cluster, or is closed when it cannot. */
+  function claimUser(node: ClusterNode, client: Client): void {
+    const connectionId = String(++lastConnectionId);
+    clusterClients.set(connectionId, client);
+    connectionIds.set(client, connectionId);
+    void node.signedIn(client.userId ?? '', connectionId).then((claimed) => {
+      if (claimed.isSuccess || !clusterClients.has(connectionId)) return;
+      logger.warn(`cluster: cannot claim user ${client.userId ?? '?'}: ${claimed.errorMessage}`);
+      closeClient(client, CloseCode.GOING_AWAY, 'the cluster cannot take new sign-ins now; reconnect later');
+    });
+  }
 
   // The hub hands the same string to every recipient of a broadcast: it is encoded to UTF-8 once
   // and the same bytes go to each socket (ws frames a Buffer without copying it).
@@ -170,6 +212,8 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     if (!clients.delete(client.ws)) return;
     budget.closed(client.address, client.userId === null);
     clearTimers(client);
+    const connectionId = connectionIds.get(client);
+    if (connectionId !== undefined && clusterClients.delete(connectionId)) cluster?.signedOut(connectionId);
     client.phase = 'closing';
     const connection = client.hubConnection;
     client.hubConnection = null;
@@ -434,6 +478,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => {
       clearInterval(heartbeat);
+      void cluster?.close();
       reject(error);
     };
     http.once('error', onError);
@@ -478,6 +523,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       http.close(() => resolve());
       http.closeAllConnections();
     });
+    await cluster?.close();
     logger.info('closed');
   }
 
@@ -491,6 +537,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     allowedOrigins: resolved.allowedOrigins,
     allowedHosts: resolved.allowedHosts,
     hub,
+    nodeId: cluster?.nodeId ?? null,
     close: () => {
       closing ??= shutdown();
       return closing;
