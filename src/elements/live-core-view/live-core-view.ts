@@ -33,7 +33,8 @@ import {
   type StageLayout,
   type StageLayoutOption,
 } from './layout.js';
-import type { LayerTemplates, SeatFullInfo, SeatViews, VideoWidgetBuilder, ViewLayer } from './seat-views.js';
+import { PageLayers } from './page-layers.js';
+import type { SeatFullInfo, VideoWidgetBuilder, ViewLayer } from './seat-views.js';
 import styles from './live-core-view.styles.js';
 import { actionText, emptyAction, tileControls, TILE_PARTS, type EmptySeatAction } from './tile-content.js';
 import { StageArrangementController, type StageLook } from './stage-arrangement.js';
@@ -57,12 +58,6 @@ const NO_STREAMS = atom<ReadonlyMap<string, MediaStream>>(new Map());
 const NO_SPEAKERS = atom<ReadonlySet<string>>(new Set());
 const NOT_BLOCKED = atom(false);
 const NO_VIEWER_STATUS = atom<ReadonlyMap<string, ViewerStatus>>(new Map());
-
-/** The page's own layers: their code (builder calls, template stamps) and the views it keeps. */
-interface PageLayers {
-  readonly module: typeof import('./seat-views.js');
-  readonly views: SeatViews;
-}
 
 function occupied(seat: SeatInfo): seat is SeatFullInfo {
   return seat.userInfo !== null;
@@ -280,14 +275,8 @@ export class LiveCoreView extends LitElement {
   readonly #autoplayBlocked = new StoreController(this, NOT_BLOCKED);
   readonly #viewerStatus = new StoreController(this, NO_VIEWER_STATUS);
   /** The page's own layers, once their code is loaded (the first time the page gives some). */
-  #layers: PageLayers | null = null;
-  #layersLoading: Promise<void> | null = null;
-  #layersFailed = false;
-  readonly #observer = new MutationObserver(() => {
-    this.#readTemplates();
-  });
+  readonly #layers = new PageLayers(this);
   #target: LiveTarget | null = null;
-  #templates: LayerTemplates = { foreground: null, background: null };
   #layout: StageLayout = 'dynamic-grid';
   #shown: readonly SeatInfo[] = [];
   #grid: StageGrid = { columns: 1, rows: 1, solo: false };
@@ -307,34 +296,21 @@ export class LiveCoreView extends LitElement {
     return this.#layout;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#observer.observe(this, { childList: true });
-    this.#readTemplates();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.#observer.disconnect();
-  }
-
   /**
    * While the code of the page's own layers loads, the first render waits for it, so that no tile
    * shows its default layer first (a later builder or template renders once it is there).
    */
   protected override shouldUpdate(changed: PropertyValues<this>): boolean {
-    if (this.#layers === null && this.#hasPageLayers()) {
-      this.#loadLayers();
-      if (!this.hasUpdated && this.#layersLoading !== null) return false;
-    }
+    if (this.#layers.need(this.videoWidgetBuilder) && !this.hasUpdated) return false;
     return super.shouldUpdate(changed);
   }
 
   /** Waits for the code of the page's own layers too while it loads. */
   protected override async getUpdateComplete(): Promise<boolean> {
     const done = await super.getUpdateComplete();
-    if (this.#layersLoading === null) return done;
-    await this.#layersLoading;
+    const loading = this.#layers.loading;
+    if (loading === null) return done;
+    await loading;
     return this.getUpdateComplete();
   }
 
@@ -365,10 +341,10 @@ export class LiveCoreView extends LitElement {
     const pinnedShown = pinned !== null && shown.some((seat) => seat.userInfo?.userId === pinned);
     const selfId = this.#user.value?.userId;
     this.#quality.update(this.streams === null ? this.#target : null, layout, shown, main, selfId);
-    this.#layers?.views.sync(
+    this.#layers.views?.sync(
       shown.filter(occupied).map((seat) => ({ seat, local: seat.userInfo.userId === selfId })),
       this.videoWidgetBuilder,
-      this.#templates,
+      this.#layers.templates,
     );
     setStates(this.#internals, {
       ...Object.fromEntries(STAGE_LAYOUTS.map((name) => [name, name === layout])),
@@ -487,9 +463,8 @@ export class LiveCoreView extends LitElement {
    * the kit renders conditionally; STYLE.md prefers toggling a wrapper).
    */
   #renderLayerSlot(seat: SeatInfo, layer: ViewLayer) {
-    const layers = this.#layers;
-    if (seat.userInfo === null || layers?.views.has(seat.index, layer) !== true) return nothing;
-    return html`<slot name=${layers.module.layerSlotName(seat.index, layer)} slot=${layer}></slot>`;
+    const name = seat.userInfo === null ? null : this.#layers.slotFor(seat.index, layer);
+    return name === null ? nothing : html`<slot name=${name} slot=${layer}></slot>`;
   }
 
   #onEmptySeatSelect(event: EmptySeatSelectEvent): void {
@@ -595,45 +570,6 @@ export class LiveCoreView extends LitElement {
     const liveId = target?.liveId ?? null;
     if (target === null || liveId === null) return;
     void LiveMedia.for(target.session, liveId).resumeAudio();
-  }
-
-  /** Whether the page gives layers of its own: a builder or a `<template>` child. */
-  #hasPageLayers(): boolean {
-    const templates = this.#templates;
-    return this.videoWidgetBuilder !== null || templates.foreground !== null || templates.background !== null;
-  }
-
-  /** Loads the code of the page's own layers, once; after a failed load the tiles keep their defaults. */
-  #loadLayers(): void {
-    if (this.#layersLoading !== null || this.#layersFailed) return;
-    this.#layersLoading = import('./seat-views.js')
-      .then(
-        (module) => {
-          this.#layers = { module, views: new module.SeatViews(this) };
-        },
-        (error: unknown) => {
-          this.#layersFailed = true;
-          console.error("<live-core-view>: the code of the page's layers failed to load", error);
-        },
-      )
-      .finally(() => {
-        this.#layersLoading = null;
-        this.requestUpdate();
-      });
-  }
-
-  /** Finds the layer templates among the children (the first of each); re-renders when they change. */
-  #readTemplates(): void {
-    const find = (layer: ViewLayer): HTMLTemplateElement | null =>
-      Array.from(this.children).find(
-        (child): child is HTMLTemplateElement => child instanceof HTMLTemplateElement && child.slot === layer,
-      ) ?? null;
-    const next: LayerTemplates = { foreground: find('foreground'), background: find('background') };
-    if (next.foreground === this.#templates.foreground && next.background === this.#templates.background) {
-      return;
-    }
-    this.#templates = next;
-    this.requestUpdate();
   }
 }
 
