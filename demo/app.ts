@@ -326,7 +326,9 @@ export class DemoApp extends LitElement {
             <div class="live-heading">
               <span class="live-badge" ?hidden=${this.session === null || this.ended}>${t.liveBadge}</span>
               <h1 id="live-title">${title}</h1>
-              <span class="role-badge">${host ? t.youAreHost : this.seated ? t.youAreGuest : t.youAreViewer}</span>
+              <span class="role-badge"
+                >${host ? t.youAreHost : this.seated ? t.youAreGuest : t.youAreViewer}</span
+              >
             </div>
             <connection-status></connection-status>
           </div>
