@@ -14,8 +14,7 @@
  * - `joining.ts`: the end of `live.create` and `live.join`, once the room has answered;
  * - `fan-out.ts`: events to their audience, once per class, coalesced in large rooms;
  * - `replay-buffer.ts`: recent events per room, for `live.join {sinceSeq}`;
- * - `live-directory.ts`: the open lives in creation order, for `live.list` pages and the lives
- *   each user owns;
+ * - `live-directory.ts`: the open lives in creation order (`live.list` pages, lives per owner);
  * - `reply-cache.ts`: recent replies per user, for repeated command ids.
  *
  * See `docs/protocol.md` for the messages it speaks.
@@ -55,7 +54,13 @@ import {
 } from './records.js';
 import { ReplayBuffer } from './replay-buffer.js';
 import { recallReply, rememberReply, toRemembered } from './reply-cache.js';
-import { whenAnswered, type Answer, type RoomHandle, type RoomOpener } from './room-handle.js';
+import {
+  whenAnswered,
+  type Answer,
+  type RoomHandle,
+  type RoomOpener,
+  type RoomSubscriber,
+} from './room-handle.js';
 import {
   DEFAULT_MAX_LIVES_PER_USER,
   DEFAULT_REPLAY_BUFFER_SIZE,
@@ -84,6 +89,7 @@ export function createHub(options: HubOptions = {}): Hub {
 class HubImpl implements Hub, ConnectionOwner {
   readonly #scheduler: Scheduler;
   readonly #openRoom: RoomOpener;
+  readonly #elsewhere: Pick<HubOptions, 'findRoom' | 'listLives'>;
   readonly #parse: ReturnType<typeof createMessageParser>;
   readonly #replayBufferSize: number;
   readonly #replyCacheSize: number;
@@ -103,6 +109,7 @@ class HubImpl implements Hub, ConnectionOwner {
   constructor(options: HubOptions, scheduler: Scheduler, openRoom: RoomOpener) {
     this.#scheduler = scheduler;
     this.#openRoom = openRoom;
+    this.#elsewhere = { findRoom: options.findRoom, listLives: options.listLives };
     this.#parse = createMessageParser({ ...DEFAULT_PROTOCOL_LIMITS, ...options.protocolLimits });
     this.#replayBufferSize = Math.max(0, Math.floor(options.replayBufferSize ?? DEFAULT_REPLAY_BUFFER_SIZE));
     this.#replyCacheSize = Math.max(1, Math.floor(options.replyCacheSize ?? DEFAULT_REPLY_CACHE_SIZE));
@@ -157,7 +164,7 @@ class HubImpl implements Hub, ConnectionOwner {
       return connection;
     }
     const previous = record.connection;
-    if (previous) this.#replace(previous);
+    if (previous) this.replaced(previous, false);
     record.connection = connection;
     this.#connections++;
     const welcome: WelcomeMessage = {
@@ -176,11 +183,7 @@ class HubImpl implements Hub, ConnectionOwner {
     this.#shutDown = true;
     // End every live first, so members learn that it is gone (`live.ended` / `endedByServer`).
     for (const record of [...this.#rooms.values()]) {
-      try {
-        record.room?.close();
-      } catch (error) {
-        this.reportError(error);
-      }
+      this.#guard(() => record.room?.close());
       this.#drop(record);
     }
     this.#guard(() => this.#media?.close());
@@ -196,19 +199,18 @@ class HubImpl implements Hub, ConnectionOwner {
     this.#inbox.clear();
   }
 
-  replaced(connection: Connection): void {
+  /**
+   * Says `bye {reason:'replaced'}` to a connection and closes it, with no grace period; `forget`:
+   * its user's record goes too if nothing else holds it (not when a new connection takes it).
+   */
+  replaced(connection: Connection, forget = true): void {
     if (!connection.open) return;
-    this.#replace(connection);
-    this.#maybeForget(connection.record);
-  }
-
-  /** Says `bye {reason:'replaced'}` to a connection and closes it, with no grace period. */
-  #replace(connection: Connection): void {
     connection.send(
       this.#text({ type: 'bye', reason: 'replaced', message: 'the same user connected again elsewhere' }),
     );
     this.#detach(connection);
     connection.close(CloseCode.REPLACED, 'replaced by a newer connection');
+    if (forget) this.#maybeForget(connection.record);
   }
 
   reportError(error: unknown): void {
@@ -287,32 +289,12 @@ class HubImpl implements Hub, ConnectionOwner {
     // replies of commands that change state out of the cache.
     const remember = message.name !== 'media.signal';
     if (result instanceof Promise) {
-      this.#replyLater(connection, message.id, result, remember);
+      // Its next frames wait (`inbox.ts`) until the reply is sent, after the answer's events.
+      const { id } = message;
+      this.#inbox.later(connection, result, (answer) => this.#reply(connection, id, answer, remember));
       return;
     }
     this.#reply(connection, message.id, result, remember);
-  }
-
-  /**
-   * A command whose room answers later (a room of another process): the connection's next frames
-   * are held until the answer comes, so that its commands run and are answered in order; then the
-   * reply is sent (the answer's events have reached the room's subscribers already) and the held
-   * frames are handled.
-   */
-  #replyLater(connection: Connection, id: string, answer: Promise<Result<unknown>>, remember: boolean): void {
-    this.#inbox.hold(connection);
-    void answer
-      .then(undefined, (error: unknown) => {
-        this.reportError(error);
-        return fail(ErrorCode.SERVER_ERROR, 'the server failed to process the command');
-      })
-      .then((result) => {
-        this.#inbox.whileBusy(() => {
-          // Queued first: a frame the peer sends from inside the reply's `send` comes after them.
-          this.#inbox.release(connection);
-          this.#reply(connection, id, result, remember);
-        });
-      });
   }
 
   #resendCached(connection: Connection, id: string): boolean {
@@ -340,7 +322,7 @@ class HubImpl implements Hub, ConnectionOwner {
     switch (message.name) {
       case 'live.list': {
         const { cursor, count } = (message as CommandMessage<'live.list'>).args;
-        return this.#directory.page(cursor, count);
+        return this.#elsewhere.listLives?.(cursor, count) ?? this.#directory.page(cursor, count);
       }
       case 'live.create':
         return this.#create(connection, message as CommandMessage<'live.create'>);
@@ -405,13 +387,7 @@ class HubImpl implements Hub, ConnectionOwner {
     this.#rooms.set(record.liveId, record);
     let created: Answer<RoomHandle>;
     try {
-      created = this.#openRoom(
-        { owner: connection.user, settings },
-        {
-          onEnvelope: (envelope) => this.#deliver(record, envelope),
-          onError: (error) => this.reportError(error),
-        },
-      );
+      created = this.#openRoom({ owner: connection.user, settings }, this.#subscriberOf(record));
     } catch (error) {
       this.#rooms.delete(record.liveId);
       throw error;
@@ -452,9 +428,12 @@ class HubImpl implements Hub, ConnectionOwner {
     });
   }
 
-  #join(connection: Connection, message: CommandMessage<'live.join'>): Answer<JoinData> {
+  #join(connection: Connection, message: CommandMessage<'live.join'>, find = true): Answer<JoinData> {
     const { liveId, sinceSeq } = message.args;
     const record = this.#rooms.get(liveId);
+    const { findRoom } = this.#elsewhere;
+    if (!record && find && findRoom) return this.#find(connection, message, findRoom);
+    if (record?.finding) return record.finding.then(() => this.#join(connection, message));
     const room = record?.room;
     if (!record || !room || room.ended) return fail(ErrorCode.LIVE_NOT_FOUND, `no live "${liveId}"`);
     const user = connection.user;
@@ -466,6 +445,32 @@ class HubImpl implements Hub, ConnectionOwner {
     return whenAnswered(room.join(user, { fresh }), (joined) =>
       memberJoined(connection, record, room, sinceSeq, joined),
     );
+  }
+
+  /** `live.join` of a live not open here: its room is found (another process's), then joined. */
+  #find(
+    connection: Connection,
+    message: CommandMessage<'live.join'>,
+    findRoom: NonNullable<HubOptions['findRoom']>,
+  ): Answer<JoinData> {
+    const { liveId } = message.args;
+    // Taken while it is found: a second join meanwhile waits for the same room.
+    const record = newRoomRecord(liveId, '', new ReplayBuffer(this.#replayBufferSize));
+    this.#rooms.set(liveId, record);
+    const found = Promise.resolve().then(() => findRoom(liveId, this.#subscriberOf(record)));
+    const settle = (result?: Result<RoomHandle>): Answer<JoinData> => {
+      record.finding = null;
+      if (result?.isSuccess && !record.dropped) record.room = result.data;
+      else if (this.#rooms.get(liveId) === record) this.#rooms.delete(liveId);
+      // Found or not, the join goes on without looking for the room again.
+      return result && !result.isSuccess ? result : this.#join(connection, message, false);
+    };
+    const joined = found.then(settle, (error: unknown) => {
+      void settle();
+      throw error;
+    });
+    record.finding = joined.then(ignore, ignore);
+    return joined;
   }
 
   /** A command of the SFU mode: answered later by the media server (`media.ts`), not remembered. */
@@ -535,6 +540,12 @@ class HubImpl implements Hub, ConnectionOwner {
   }
 
   // ── room events ─────────────────────────────────────────────────────────────────────────────
+
+  /** Where the events of the room of `record` go. */
+  #subscriberOf(record: RoomRecord): RoomSubscriber {
+    const onError = (error: unknown) => this.reportError(error);
+    return { onEnvelope: (envelope) => this.#deliver(record, envelope), onError };
+  }
 
   /** One event of a room: kept for replay, fanned out, and the hub's records kept in step. */
   #deliver(record: RoomRecord, envelope: EventEnvelope): void {

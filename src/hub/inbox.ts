@@ -5,6 +5,8 @@
  * connection whose command waits for a room that answers later has its next frames held, so that
  * its commands run and are answered in the order they were sent.
  */
+import { ErrorCode } from '../protocol/errors.js';
+import { fail, type Result } from '../protocol/result.js';
 import type { Connection } from './records.js';
 
 export class Inbox {
@@ -31,17 +33,28 @@ export class Inbox {
     if (!this.#busy) this.#drain();
   }
 
-  /** `connection` waits for the answer of a command: its next frames are held. */
-  hold(connection: Connection): void {
+  /**
+   * A command of `connection` answers later: its next frames are held until `reply` has been
+   * called with the answer (a rejection is reported and answered `SERVER_ERROR`), then handled.
+   */
+  later(
+    connection: Connection,
+    answer: Promise<Result<unknown>>,
+    reply: (result: Result<unknown>) => void,
+  ): void {
     connection.held ??= [];
-  }
-
-  /** The answer came: the held frames of `connection` are queued (and handled after `whileBusy`). */
-  release(connection: Connection): void {
-    const held = connection.held ?? [];
-    connection.held = null;
-    if (!connection.open) return;
-    for (const text of held) this.#items.push([connection, text]);
+    void answer
+      .then(undefined, (error: unknown) => {
+        this.#reportError(error);
+        return fail(ErrorCode.SERVER_ERROR, 'the server failed to process the command');
+      })
+      .then((result) => {
+        this.whileBusy(() => {
+          // Queued first: a frame the peer sends from inside the reply's `send` comes after them.
+          this.#release(connection);
+          reply(result);
+        });
+      });
   }
 
   /**
@@ -78,6 +91,14 @@ export class Inbox {
     } finally {
       this.#busy = false;
     }
+  }
+
+  /** The held frames of `connection` are queued (and handled after the current `whileBusy`). */
+  #release(connection: Connection): void {
+    const held = connection.held ?? [];
+    connection.held = null;
+    if (!connection.open) return;
+    for (const text of held) this.#items.push([connection, text]);
   }
 
   #scheduleDrain(): void {

@@ -30,8 +30,10 @@ export interface RoomRecord {
   readonly liveId: string;
   /** `[liveId]`, frozen: the list of lives of every member in this live only (see `withId`). */
   readonly only: readonly string[];
-  /** `null` only while the room is being opened. */
+  /** `null` only while the room is being opened or found. */
   room: RoomHandle | null;
+  /** While the room of a live of another process is being found (`HubOptions.findRoom`). */
+  finding: Promise<void> | null;
   readonly buffer: ReplayBuffer;
   /**
    * The connections that joined this live and receive its events, by user: one per user (a newer
@@ -67,6 +69,7 @@ export function newRoomRecord(liveId: string, ownerId: string, buffer: ReplayBuf
     liveId,
     only: Object.freeze([liveId]),
     room: null,
+    finding: null,
     buffer,
     byUser: new Map(),
     managers: new Set(),

@@ -7,13 +7,14 @@ import type { RoomLimits } from '../engine/types.js';
 import type {
   CommandArgs,
   CommandName,
+  LiveListPage,
   ProtocolLimits,
   ServerMessage,
   SfuPush,
 } from '../protocol/messages.js';
 import type { Result } from '../protocol/result.js';
 import type { LiveEvent, SeatInfo, UserInfo } from '../protocol/types.js';
-import type { RoomOpener } from './room-handle.js';
+import type { Answer, RoomHandle, RoomOpener, RoomSubscriber } from './room-handle.js';
 
 /** Options of `createHub`. Every one is optional. */
 export interface HubOptions {
@@ -56,6 +57,14 @@ export interface HubOptions {
    * rooms may live in another process and answer later.
    */
   openRoom?: RoomOpener;
+  /**
+   * Finds the room of a live that is not open in this hub, for `live.join`: a live of another
+   * process of a cluster, subscribed to `subscriber`; a failed `Result` (`LIVE_NOT_FOUND`) when
+   * there is none. Default: none, a live not open in this hub does not exist.
+   */
+  findRoom?: (liveId: string, subscriber: RoomSubscriber) => Answer<RoomHandle>;
+  /** Answers `live.list` (a cluster's lives). Default: the lives open in this hub. */
+  listLives?: (cursor: string, count: number) => Answer<LiveListPage>;
 }
 
 /** What the hub offers its media server: pushes to one user, and the seats of a live. */

@@ -32,6 +32,7 @@ import { createOriginCheck } from './origin.js';
 import { createRateLimiter } from './rate-limiter.js';
 import { createStaticFiles, type StaticFiles } from './static.js';
 import type { ClusterNode } from './cluster/cluster-node.js';
+import type { ClusterRooms } from './cluster/cluster-rooms.js';
 
 export {
   DEFAULT_CLOSE_TIMEOUT_MS,
@@ -141,13 +142,18 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     resolved.staticDir === null ? null : await createStaticFiles(resolved.staticDir);
   // A cluster: the node joins before anything else starts (and the server fails if it cannot).
   let hubOfLoad: Hub | null = null;
+  let roomsOfLoad: ClusterRooms | null = null;
   const cluster = resolved.cluster ? await startCluster() : null;
+  const clusterRooms = cluster ? await startClusterRooms(cluster) : null;
   // SFU mode: the server starts once every Janus instance has been tried (up or not).
   const sfu = resolved.sfu ? createSfuMedia(resolved.sfu) : null;
   await sfu?.ready;
   const hub = createHub({
     ...resolved.hub,
     ...(sfu ? { media: sfu.media } : {}),
+    ...(clusterRooms
+      ? { openRoom: clusterRooms.open, findRoom: clusterRooms.find, listLives: clusterRooms.list }
+      : {}),
     onError: (error) =>
       logger.warn(`hub error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
@@ -172,9 +178,25 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     return ClusterNode.start({
       ...options,
       logger,
-      load: () => ({ members: hubOfLoad?.connectionCount ?? 0, lives: hubOfLoad?.liveCount ?? 0 }),
+      load: () => ({ members: hubOfLoad?.connectionCount ?? 0, lives: roomsOfLoad?.ownedCount ?? 0 }),
       replaced: (connectionId) => clusterClients.get(connectionId)?.hubConnection?.replaced?.(),
     });
+  }
+
+  /** The lives of the cluster as this process serves them: owned here, or of another process. */
+  async function startClusterRooms(node: ClusterNode): Promise<ClusterRooms> {
+    const { ClusterRooms } = await import('./cluster/cluster-rooms.js');
+    const { realScheduler } = await import('../engine/scheduler.js');
+    const rooms = await ClusterRooms.start(node, {
+      scheduler: resolved.hub.scheduler ?? realScheduler,
+      limits: resolved.hub.roomLimits,
+      logger,
+    }).catch(async (error: unknown) => {
+      await node.close();
+      throw error;
+    });
+    roomsOfLoad = rooms;
+    return rooms;
   }
 
   /** The client becomes its user's one connection in the cluster, or is closed when it cannot. */
@@ -478,7 +500,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => {
       clearInterval(heartbeat);
-      void cluster?.close();
+      void clusterRooms?.close().then(() => cluster?.close());
       reject(error);
     };
     http.once('error', onError);
@@ -523,6 +545,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
       http.close(() => resolve());
       http.closeAllConnections();
     });
+    await clusterRooms?.close();
     await cluster?.close();
     logger.info('closed');
   }

@@ -10,7 +10,8 @@ import { ManualScheduler } from '../../src/engine/scheduler.js';
 import { createHub } from '../../src/hub/index.js';
 import { localRoomOpener } from '../../src/hub/local-room.js';
 import type { Answer } from '../../src/hub/room-handle.js';
-import type { ReplyMessage, ServerMessage, UserInfo } from '../../src/protocol/index.js';
+import { ErrorCode, type ReplyMessage, type ServerMessage, type UserInfo } from '../../src/protocol/index.js';
+import { fail } from '../../src/protocol/result.js';
 import { laterRoomOpener, type Defer } from './later-room.js';
 
 function user(userId: string): UserInfo {
@@ -187,6 +188,32 @@ describe('hub with rooms that answer later', () => {
       (m) => m.type === 'event' && m.event.type === 'application.received',
     );
     assert.equal(applications.length, 1, 'applied once');
+  });
+
+  it('asks findRoom for a live not open here, and answers what it found or why not', async () => {
+    const errors: unknown[] = [];
+    let asked = 0;
+    const broken = new Error('finding failed');
+    const hub = createHub({
+      scheduler: new ManualScheduler(),
+      onError: (error) => errors.push(error),
+      findRoom: (liveId) => {
+        asked++;
+        if (asked === 1) return Promise.resolve(fail(ErrorCode.LIVE_NOT_FOUND, `no live "${liveId}"`));
+        throw broken;
+      },
+    });
+    const peer = new Peer();
+    const connection = hub.connect(user('ann'), peer);
+    connection.receive(JSON.stringify({ type: 'cmd', id: 'j1', name: 'live.join', args: { liveId: 'far' } }));
+    const first = await peer.reply('j1');
+    assert.equal(first.result.isSuccess ? null : first.result.errorCode, ErrorCode.LIVE_NOT_FOUND);
+    connection.receive(JSON.stringify({ type: 'cmd', id: 'j2', name: 'live.join', args: { liveId: 'far' } }));
+    const second = await peer.reply('j2');
+    assert.equal(second.result.isSuccess ? null : second.result.errorCode, ErrorCode.SERVER_ERROR);
+    assert.deepEqual(errors, [broken]);
+    assert.equal(asked, 2, 'asked once per join');
+    assert.equal(hub.liveCount, 0);
   });
 
   it('answers a room that failed to open, and frees its id', async () => {
