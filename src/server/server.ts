@@ -445,6 +445,11 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
         refuseUpgrade(socket, 503, 'the server is shutting down', retryAfter);
         return;
       }
+      if (cluster && !cluster.reachable) {
+        // One connection per user cannot be promised without Redis (docs/decisions/0041).
+        refuseUpgrade(socket, 503, "the cluster's store is unreachable; try again later", retryAfter);
+        return;
+      }
       const peer = req.socket.remoteAddress ?? '?';
       if (!forwardedHinted && trustedProxies.size === 0 && hasForwardedHeader(req.headers)) {
         forwardedHinted = true;

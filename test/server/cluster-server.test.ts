@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { WebSocket } from 'ws';
 import { CloseCode } from '../../src/protocol/index.js';
 import { NodeRegistry, type RedisConnection } from '../../src/server/cluster/index.js';
 import {
@@ -21,6 +22,27 @@ import { Resources, SECRET, startServer, within } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = fileURLToPath(new URL('../../src/server/cli.ts', import.meta.url));
+
+/** The HTTP status of a WebSocket upgrade to `url` (101 when upgraded). */
+function upgradeStatus(url: string): Promise<number> {
+  const ws = new WebSocket(url);
+  ws.on('error', () => {
+    // Reported through the status.
+  });
+  return within(
+    new Promise<number>((resolve) => {
+      ws.once('unexpected-response', (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once('open', () => {
+        ws.once('close', () => resolve(101));
+        ws.close(1000, 'done');
+      });
+    }),
+    `upgrade to ${url}`,
+  );
+}
 
 describe('a server in a cluster', () => {
   let redis: RedisProcess;
@@ -101,6 +123,27 @@ describe('a server in a cluster', () => {
     assert.equal(second.isClosed, false);
     assert.equal(one.hub.connectionCount, 0);
     assert.equal(two.hub.connectionCount, 1);
+  });
+
+  it('refuses new sign-ins with 503 while Redis is unreachable, and takes them again once it is back', async () => {
+    const own = await startTestRedis();
+    try {
+      const server = await resources.server({ cluster: { redis: own.url, prefix: testPrefix() } });
+      assert.equal(await upgradeStatus(server.url), 101);
+      await own.stop();
+      // Nothing announces that the server's Redis connections noticed: ask until it refuses.
+      await until('a refusal', async () => (await upgradeStatus(server.url)) === 503, { everyMs: 50 });
+      const back = await startTestRedis(own.port);
+      try {
+        await until('a sign-in again', async () => (await upgradeStatus(server.url)) === 101, {
+          everyMs: 50,
+        });
+      } finally {
+        await back.stop();
+      }
+    } finally {
+      await own.stop().catch(() => undefined);
+    }
   });
 
   it('runs from the CLI with --redis, and refuses a --redis that is not a Redis URL', async () => {

@@ -91,6 +91,11 @@ export class ClusterNode {
     this.#refresher.unref();
   }
 
+  /** Whether Redis answers now (both connections ready): else new sign-ins are refused. */
+  get reachable(): boolean {
+    return this.redis.command.status === 'ready' && this.redis.subscriber.status === 'ready';
+  }
+
   /**
    * A user signed in on connection `connectionId` of this node: it becomes the user's one
    * connection in the cluster (the previous one, on any node, is told to close). Fails as Redis
