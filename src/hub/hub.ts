@@ -39,7 +39,7 @@ import { FanOut, fanOutOptions, trackRole } from './fan-out.js';
 import { Inbox } from './inbox.js';
 import { LiveDirectory } from './live-directory.js';
 import { memberJoined, ownerJoined } from './joining.js';
-import { pushMedia, refuseOnMesh, relayMediaCommand, relaySignal, seatsOf } from './media.js';
+import { pushMedia, refuseOnMesh, relayMediaCommand, relaySignal, seatsOf, sendSignal } from './media.js';
 import { localRoomOpener } from './local-room.js';
 import {
   Connection,
@@ -71,6 +71,7 @@ import {
   type HubOptions,
   type HubPeer,
   type MediaCommand,
+  type RelayedSignal,
 } from './types.js';
 
 /** What `#command` returns for a command whose reply comes later (`media.sfu.*` in SFU mode). */
@@ -89,7 +90,7 @@ export function createHub(options: HubOptions = {}): Hub {
 class HubImpl implements Hub, ConnectionOwner {
   readonly #scheduler: Scheduler;
   readonly #openRoom: RoomOpener;
-  readonly #elsewhere: Pick<HubOptions, 'findRoom' | 'listLives'>;
+  readonly #elsewhere: Pick<HubOptions, 'findRoom' | 'listLives' | 'relaySignal'>;
   readonly #parse: ReturnType<typeof createMessageParser>;
   readonly #replayBufferSize: number;
   readonly #replyCacheSize: number;
@@ -109,7 +110,8 @@ class HubImpl implements Hub, ConnectionOwner {
   constructor(options: HubOptions, scheduler: Scheduler, openRoom: RoomOpener) {
     this.#scheduler = scheduler;
     this.#openRoom = openRoom;
-    this.#elsewhere = { findRoom: options.findRoom, listLives: options.listLives };
+    const { findRoom, listLives, relaySignal } = options;
+    this.#elsewhere = { findRoom, listLives, relaySignal };
     this.#parse = createMessageParser({ ...DEFAULT_PROTOCOL_LIMITS, ...options.protocolLimits });
     this.#replayBufferSize = Math.max(0, Math.floor(options.replayBufferSize ?? DEFAULT_REPLAY_BUFFER_SIZE));
     this.#replyCacheSize = Math.max(1, Math.floor(options.replyCacheSize ?? DEFAULT_REPLY_CACHE_SIZE));
@@ -197,6 +199,10 @@ class HubImpl implements Hub, ConnectionOwner {
     }
     this.#users.clear();
     this.#inbox.clear();
+  }
+
+  deliverSignal(signal: RelayedSignal): boolean {
+    return sendSignal(this.#users.get(signal.to)?.connection, signal, this.#serialize);
   }
 
   /**
@@ -347,15 +353,10 @@ class HubImpl implements Hub, ConnectionOwner {
       case 'live.end':
         return room.end(actor.userId);
       case 'media.signal': {
-        const { to } = (message as CommandMessage<'media.signal'>).args;
-        const target = this.#users.get(to)?.connection;
-        return relaySignal(
-          connection,
-          room,
-          message as CommandMessage<'media.signal'>,
-          target,
-          this.#serialize,
-        );
+        const signal = message as CommandMessage<'media.signal'>;
+        const target = this.#users.get(signal.args.to)?.connection;
+        const { relaySignal: elsewhere } = this.#elsewhere;
+        return relaySignal(connection, room, signal, target, this.#serialize, elsewhere);
       }
       case 'media.sfu.publish':
       case 'media.sfu.unpublish':

@@ -8,8 +8,8 @@ import type { CommandMessage, ServerMessage, SfuPush, SignalMessage } from '../p
 import { fail, ok, type Result } from '../protocol/result.js';
 import type { SeatInfo } from '../protocol/types.js';
 import type { Connection } from './records.js';
-import type { RoomHandle } from './room-handle.js';
-import type { HubMedia, MediaCommand } from './types.js';
+import type { Answer, RoomHandle } from './room-handle.js';
+import type { HubMedia, MediaCommand, RelayedSignal } from './types.js';
 
 /** Sends `data` to `connection` if it is open and subscribed to `liveId`; whether it was sent. */
 export function pushMedia(
@@ -65,7 +65,8 @@ export function relaySignal(
   message: CommandMessage<'media.signal'>,
   target: Connection | null | undefined,
   text: (message: ServerMessage) => string,
-): Result<{ delivered: boolean }> {
+  elsewhere?: (signal: RelayedSignal) => Answer<{ delivered: boolean }>,
+): Answer<{ delivered: boolean }> {
   const { liveId, to, data } = message.args;
   const from = connection.user.userId;
   if (!room.canSignal(from, to)) {
@@ -74,9 +75,20 @@ export function relaySignal(
       `no watch pair joins you and "${to}" in live "${liveId}": signal only a publisher you watch or a viewer of yours`,
     );
   }
-  // A user in its grace period has no connection: the signal is dropped, the sender told so.
-  if (!target?.open || !target.subscribed.includes(liveId)) return ok({ delivered: false });
+  // A member of another process: relayed there. One in its grace period has no connection: the
+  // signal is dropped, the sender told so.
+  if (!target && elsewhere) return elsewhere({ liveId, from, to, data });
+  return ok({ delivered: sendSignal(target, { liveId, from, to, data }, text) });
+}
+
+/** Sends a signal to `target` if it is open and subscribed to the live; whether it was sent. */
+export function sendSignal(
+  target: Connection | null | undefined,
+  { liveId, from, data }: RelayedSignal,
+  text: (message: ServerMessage) => string,
+): boolean {
+  if (!target?.open || !target.subscribed.includes(liveId)) return false;
   const signal: SignalMessage = { type: 'signal', liveId, from, data };
   target.send(text(signal));
-  return ok({ delivered: true });
+  return true;
 }

@@ -13,7 +13,7 @@ import type {
   SfuPush,
 } from '../protocol/messages.js';
 import type { Result } from '../protocol/result.js';
-import type { LiveEvent, SeatInfo, UserInfo } from '../protocol/types.js';
+import type { LiveEvent, SeatInfo, SignalData, UserInfo } from '../protocol/types.js';
 import type { Answer, RoomHandle, RoomOpener, RoomSubscriber } from './room-handle.js';
 
 /** Options of `createHub`. Every one is optional. */
@@ -65,6 +65,20 @@ export interface HubOptions {
   findRoom?: (liveId: string, subscriber: RoomSubscriber) => Answer<RoomHandle>;
   /** Answers `live.list` (a cluster's lives). Default: the lives open in this hub. */
   listLives?: (cursor: string, count: number) => Answer<LiveListPage>;
+  /**
+   * Relays a `media.signal`, already allowed, whose recipient has no connection in this hub (a
+   * member connected to another process of a cluster, which calls its hub's `deliverSignal`).
+   * Default: none, the signal is not delivered.
+   */
+  relaySignal?: (signal: RelayedSignal) => Answer<{ delivered: boolean }>;
+}
+
+/** A WebRTC signal between two members of a live, relayed between the processes of a cluster. */
+export interface RelayedSignal {
+  readonly liveId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly data: SignalData;
 }
 
 /** What the hub offers its media server: pushes to one user, and the seats of a live. */
@@ -157,6 +171,11 @@ export interface Hub {
   readonly connectionCount: number;
   /** Sends ByeMessage `{reason:'shutdown'}` to every peer and closes them with GOING_AWAY; disposes rooms. */
   shutdown(message?: string): void;
+  /**
+   * A signal relayed from another process of a cluster (`HubOptions.relaySignal` there): sent to
+   * `to`'s connection if it is subscribed to the live; whether it was sent.
+   */
+  deliverSignal?(signal: RelayedSignal): boolean;
 }
 
 export interface HubConnection {

@@ -152,12 +152,18 @@ export async function createServer(options: ServerOptions = {}): Promise<ServerH
     ...resolved.hub,
     ...(sfu ? { media: sfu.media } : {}),
     ...(clusterRooms
-      ? { openRoom: clusterRooms.open, findRoom: clusterRooms.find, listLives: clusterRooms.list }
+      ? {
+          openRoom: clusterRooms.open,
+          findRoom: clusterRooms.find,
+          listLives: clusterRooms.list,
+          relaySignal: clusterRooms.signal,
+        }
       : {}),
     onError: (error) =>
       logger.warn(`hub error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
   });
   hubOfLoad = hub;
+  if (clusterRooms) clusterRooms.hub = hub;
   const limiter = createRateLimiter(resolved);
   const handshake = createHandshake(resolved, hub, (client) => {
     budget.signedIn(client.address);

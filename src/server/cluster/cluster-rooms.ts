@@ -8,12 +8,13 @@
  * members of the live follows its channel and hands the events to its hub, which fans them out
  * to its own sockets. A `seq` gap is repaired from the owner's recent events (`live.replay`).
  *
- * Not yet: checkpoints and takeover when an owner dies (they need the engine's checkpoints), the
- * live list across processes, and WebRTC signals between members of different processes.
+ * A WebRTC signal to a member of another process goes to the node that holds the member's claim.
+ * Not yet: checkpoints and takeover when an owner dies (they need the engine's checkpoints).
  */
 import type { Scheduler } from '../../engine/scheduler.js';
 import type { CreateLiveSettings, RoomLimits } from '../../engine/types.js';
 import { localRoomOpener } from '../../hub/local-room.js';
+import type { Hub, RelayedSignal } from '../../hub/types.js';
 import type { Answer, RoomHandle, RoomOpener, RoomSubscriber } from '../../hub/room-handle.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import { fail, ok, type Result } from '../../protocol/result.js';
@@ -114,6 +115,18 @@ export class ClusterRooms {
       return ok(owned.room);
     }
     return this.#follow(liveId, subscriber);
+  };
+
+  /** The hub this process's relayed signals go to (set once it exists). */
+  hub: Pick<Hub, 'deliverSignal'> | null = null;
+
+  /** The hub's `relaySignal`: a signal to a member connected to another process. */
+  readonly signal = async (signal: RelayedSignal): Promise<Result<{ delivered: boolean }>> => {
+    const holder = await this.#node.claims.holder(signal.to);
+    const nodeId = holder.isSuccess ? holder.data?.nodeId : undefined;
+    if (nodeId === undefined || nodeId === this.#node.nodeId) return ok({ delivered: false });
+    const sent = await this.#requests.request(nodeId, 'user.signal', signal);
+    return ok({ delivered: sent.isSuccess && sent.data === true });
   };
 
   /** The hub's `listLives`: a page of the cluster's lives. */
@@ -229,6 +242,9 @@ export class ClusterRooms {
       }
       case 'live.replay':
         return this.#replay(body.liveId as string, body.fromSeq as number);
+      case 'user.signal':
+        // Allowed by the sender's process, which shares the cluster's credentials.
+        return this.hub?.deliverSignal?.(request.body as RelayedSignal) ?? false;
       default:
         throw new Error(`unknown request ${request.name}`);
     }

@@ -58,6 +58,8 @@ export class RemoteRoom implements RoomHandle {
   readonly #roles = new Map<string, Role>();
   /** Members who joined through this process (and have not left). */
   readonly #members = new Set<string>();
+  /** The watch pairs told since this process follows the live (`pairKey`). */
+  readonly #pairs = new Set<string>();
   #seq: number;
   #ended = false;
   #waiters: { readonly seq: number; readonly resolve: () => void }[] = [];
@@ -181,9 +183,10 @@ export class RemoteRoom implements RoomHandle {
     return this.#forward({ op: 'submit', userId: actorId, command });
   }
 
-  /** Signals between members of different processes are not relayed yet: none are allowed. */
-  canSignal(): boolean {
-    return false;
+  /** Inside a watch pair that the live's `media.viewer` events told, in either direction. */
+  canSignal(fromId: string, toId: string): boolean {
+    if (this.#ended || fromId === toId) return false;
+    return this.#pairs.has(pairKey(fromId, toId)) || this.#pairs.has(pairKey(toId, fromId));
   }
 
   setOnline(userId: string, online: boolean): void {
@@ -255,6 +258,10 @@ export class RemoteRoom implements RoomHandle {
         this.#seats = event.snapshot.seats;
         this.#memberCount = event.snapshot.memberCount;
         return;
+      case 'media.viewer':
+        if (event.action === 'joined') this.#pairs.add(pairKey(event.publisherId, event.viewerId));
+        else this.#pairs.delete(pairKey(event.publisherId, event.viewerId));
+        return;
       case 'live.ended':
         this.#ended = true;
         return;
@@ -262,6 +269,11 @@ export class RemoteRoom implements RoomHandle {
         return;
     }
   }
+}
+
+/** A watch pair's key: the publisher, then the viewer. */
+function pairKey(publisherId: string, viewerId: string): string {
+  return `${publisherId}\n${viewerId}`;
 }
 
 /** The reply to a command whose live's owner did not answer. */
