@@ -316,6 +316,7 @@ export class ClusterRooms {
     }
     const link = {
       command: (id: string, op: RemoteOp) => this.#forward(holder.nodeId, id, op),
+      snapshot: (id: string, userId: string) => this.#snapshot(holder.nodeId, id, userId),
       release: (id: string) => this.#release(id),
     };
     const room = new RemoteRoom(link, snapshot.data as LiveSnapshot, subscriber, memberId);
@@ -328,6 +329,13 @@ export class ClusterRooms {
     const answered = await this.#requests.request(nodeId, 'live.command', { liveId, op });
     if (!answered.isSuccess) return ownerUnreachable(liveId, answered.errorMessage);
     return ok(answered.data as RemoteAnswer);
+  }
+
+  async #snapshot(nodeId: string, liveId: string, userId: string): Promise<Result<LiveSnapshot>> {
+    const answered = await this.#requests.request(nodeId, 'live.snapshot', { liveId, userId });
+    if (!answered.isSuccess) return ownerUnreachable(liveId, answered.errorMessage);
+    if (answered.data === null) return fail(ErrorCode.LIVE_NOT_FOUND, `no live "${liveId}"`);
+    return ok(answered.data as LiveSnapshot);
   }
 
   #deliver(event: BusEvent): void {

@@ -40,9 +40,14 @@ export interface RemoteAnswer {
 export interface RemoteLink {
   /** Sends one operation to the owner: its answer, or a failure (the owner did not answer). */
   command(liveId: string, op: RemoteOp): Promise<Result<RemoteAnswer>>;
+  /** What `userId` may see of the live now, from the owner: its snapshot, or a failure. */
+  snapshot(liveId: string, userId: string): Promise<Result<LiveSnapshot>>;
   /** This process no longer needs the live (it ended, or the hub shut down): stop following it. */
   release(liveId: string): void;
 }
+
+/** How many times a join asks the owner for a snapshot that matches the replica's `seq`. */
+const SNAPSHOT_TRIES = 3;
 
 /** How long an answer waits for the events it covers before it is given anyway. */
 const CATCH_UP_MS = 2_000;
@@ -160,13 +165,25 @@ export class RemoteRoom implements RoomHandle {
     };
   }
 
-  join(user: UserInfo, options?: JoinOptions): Answer<LiveSnapshot> {
-    return this.#forward({ op: 'join', user, options }, (result) => {
+  /**
+   * Joins through the owner. When more events than the join's own reached this process meanwhile,
+   * a fresh snapshot of the member is asked for (a few times), so that the hub answers with the
+   * member's full view as of the replica's `seq` rather than the replica's public part.
+   */
+  async join(user: UserInfo, options?: JoinOptions): Promise<Result<LiveSnapshot>> {
+    let answer = (await this.#forward({ op: 'join', user, options }, (result) => {
       if (!result.isSuccess) return;
       this.#members.add(user.userId);
       const snapshot = result.data as LiveSnapshot;
       for (const member of snapshot.members) this.#roles.set(member.userId, member.role);
-    }) as Promise<Result<LiveSnapshot>>;
+    })) as Result<LiveSnapshot>;
+    for (let tries = 0; answer.isSuccess && answer.data.seq < this.#seq && tries < SNAPSHOT_TRIES; tries++) {
+      const fresh = await this.#link.snapshot(this.liveId, user.userId);
+      if (!fresh.isSuccess) break;
+      await this.#caughtUp(fresh.data.seq);
+      answer = fresh;
+    }
+    return answer;
   }
 
   leave(userId: string): Answer {
