@@ -89,8 +89,9 @@ interface Toast {
  * dismissed), with a Dismiss button. Timers pause while the pointer is over the toasts or focus is
  * in them. A toast that asks for an answer goes once it is answered, wherever that happened: "Ada
  * requests to join" when Ada's application leaves the applicants (accepted, rejected, withdrawn or
- * timed out), "Host invites you to join" when the invitation is answered or withdrawn. The toasts keep the place the page gives the element (e.g. `position: fixed` in a
- * corner); motion follows `prefers-reduced-motion`.
+ * timed out), "Host invites you to join" when the invitation is answered or withdrawn. The toasts
+ * keep the place the page gives the element (e.g. `position: fixed` in a corner); motion follows
+ * `prefers-reduced-motion`.
  *
  * User names are shown as text, never as markup, and isolated (Unicode FSI/PDI) so that
  * right-to-left or control characters in a name cannot reorder the message.
