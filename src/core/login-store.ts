@@ -22,7 +22,16 @@ export type LoginStatus = 'loggedOut' | 'loggingIn' | 'loggedIn';
  * from `co-guest-kit/local`) as a given user.
  */
 export type LoginParams =
-  { readonly serverUrl: string; readonly token: string } | { readonly hub: HubLike; readonly user: UserInfo };
+  | {
+      /**
+       * The server's `ws:`/`wss:` (or `http:`/`https:`) URL; or the URLs of several servers of one
+       * cluster: the session picks one at random, passes over those it cannot reach, and moves to
+       * another when its server goes away.
+       */
+      readonly serverUrl: string | readonly string[];
+      readonly token: string;
+    }
+  | { readonly hub: HubLike; readonly user: UserInfo };
 
 /** Events of the login. Implement any subset. */
 export interface LoginListener {
@@ -90,7 +99,11 @@ export class LoginStore {
           'login: this runtime has no WebSocket (Node 20 has none). Pass one: createSession({ WebSocket }) with the ws package; for LoginStore.shared and the other .shared stores, setDefaultSession(createSession({ WebSocket })) first (docs/porting-from-tencent.md).',
         );
       }
-      connector = webSocketConnector(WebSocketClass, toWebSocketUrl(params.serverUrl), params.token);
+      const urls = typeof params.serverUrl === 'string' ? [params.serverUrl] : [...params.serverUrl];
+      if (urls.length === 0 || urls.some((url) => typeof url !== 'string' || url.trim() === '')) {
+        return fail(ErrorCode.INVALID_ARGUMENT, 'login: serverUrl must be a URL or a non-empty list of URLs');
+      }
+      connector = webSocketConnector(WebSocketClass, urls.map(toWebSocketUrl), params.token);
     }
     // Offline after a refusal (token expired, replaced): log in again and resume the same user's lives.
     const resumeFor =

@@ -66,30 +66,57 @@ export interface HubLike {
   connect(user: UserInfo, peer: HubPeerLike): HubConnectionLike;
 }
 
-/** A connector that opens a WebSocket to `url` and says `hello` with `token` once it is open. */
+/**
+ * A connector that opens a WebSocket to one of `urls` and says `hello` with `token` once it is open.
+ *
+ * With several URLs (the servers of one cluster, any of which takes any client) it starts at a
+ * random one, so that clients spread over them. A server that cannot be reached (its socket
+ * closes before it opens) is passed over at once for the next one, each tried once per connection;
+ * only when none opens does the session hear of the close. A connection that closes after it opened
+ * (the server went away) makes the next connection start at the next URL.
+ */
 export function webSocketConnector(
   WebSocketClass: WebSocketConstructor,
-  url: string,
+  urls: string | readonly string[],
   token: string,
+  random: () => number = Math.random,
 ): Connector {
+  const list = typeof urls === 'string' ? [urls] : [...urls];
+  let next = list.length > 1 ? Math.floor(random() * list.length) % list.length : 0;
   return (handlers) => {
-    const socket = new WebSocketClass(url);
     let open = true;
-    socket.onopen = () => {
-      if (open) trySend(socket, JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token }));
+    let socket: WebSocketLike;
+    let tried = 0;
+    const dial = (): void => {
+      const url = list[next]!;
+      tried++;
+      const current = new WebSocketClass(url);
+      socket = current;
+      let opened = false;
+      current.onopen = () => {
+        opened = true;
+        if (open) trySend(current, JSON.stringify({ type: 'hello', protocol: PROTOCOL_VERSION, token }));
+      };
+      current.onmessage = (event: { readonly data: unknown }) => {
+        if (open && typeof event.data === 'string') handlers.onMessage(event.data);
+      };
+      current.onclose = (event: { readonly code: number; readonly reason: string }) => {
+        if (!open || socket !== current) return;
+        // The next connection starts at the next server: this one refused or went away.
+        next = (next + 1) % list.length;
+        if (!opened && tried < list.length) {
+          dial();
+          return;
+        }
+        open = false;
+        handlers.onClose(event.code, event.reason);
+      };
+      // A `close` event always follows an `error` one; `ws` needs a handler to not throw.
+      current.onerror = () => {
+        // Nothing to do: the `close` event tells the session.
+      };
     };
-    socket.onmessage = (event: { readonly data: unknown }) => {
-      if (open && typeof event.data === 'string') handlers.onMessage(event.data);
-    };
-    socket.onclose = (event: { readonly code: number; readonly reason: string }) => {
-      if (!open) return;
-      open = false;
-      handlers.onClose(event.code, event.reason);
-    };
-    // A `close` event always follows an `error` one; `ws` needs a handler to not throw.
-    socket.onerror = () => {
-      // Nothing to do: the `close` event tells the session.
-    };
+    dial();
     return {
       send: (text) => {
         if (open) trySend(socket, text);
