@@ -197,6 +197,28 @@ describe('live-session settings', () => {
       }
     });
 
+    it('takes several servers separated by spaces, each resolved, and refuses the list if one is bad', () => {
+      const several = settings({
+        serverUrl: ' wss://a.example/ws\n /ws  ws://127.0.0.1:8787/ws ',
+        token: 't',
+      });
+      assert.deepEqual(planned(loginPlan(several, NOBODY, PAGE)), {
+        kind: 'token',
+        serverUrl: ['wss://a.example/ws', 'wss://shop.example/ws', 'ws://127.0.0.1:8787/ws'],
+        token: 't',
+      });
+      assert.match(
+        refusal(
+          loginPlan(
+            settings({ serverUrl: 'wss://a.example/ws https://b.example/ws', token: 't' }),
+            NOBODY,
+            PAGE,
+          ),
+        ),
+        /server-url/,
+      );
+    });
+
     it('prefers token to token-url', () => {
       const both = settings({ serverUrl: '/ws', token: 'header.payload.sig', tokenUrl: '/api/token' });
       assert.deepEqual(planned(loginPlan(both, NOBODY, PAGE)), {

@@ -40,7 +40,9 @@ export type { LiveSessionRole } from './settings.js';
  * ```
  *
  * **Logging in.** To a server (`server-url`: a `ws:` or `wss:` URL of its `/ws` endpoint, or a URL
- * relative to the page, such as `/ws` on a page the server serves itself) with a signed token: `token`, or else `token-url`, an `http(s):` URL (relative to the page allowed)
+ * relative to the page, such as `/ws` on a page the server serves itself; or the URLs of several
+ * servers of one cluster separated by spaces, of which the session picks one, passing over those it
+ * cannot reach and moving to another when its server goes away) with a signed token: `token`, or else `token-url`, an `http(s):` URL (relative to the page allowed)
  * that answers a `GET` with `{ "token": "…" }`, such as the dev server's `/dev/token`. `user-id`,
  * `user-name` and `avatar-url`, when set, are added to the `token-url` query as `userId`,
  * `userName` and `avatarUrl` (what `/dev/token` reads; a real backend knows its user from the
@@ -124,7 +126,10 @@ export type { LiveSessionRole } from './settings.js';
 export class LiveSession extends LitElement {
   static override styles = [tokens, base, styles];
 
-  /** The server's WebSocket endpoint: a `ws:` or `wss:` URL (`wss://live.example.com/ws`). */
+  /**
+   * The server's WebSocket endpoint: a `ws:` or `wss:` URL (`wss://live.example.com/ws`), or those
+   * of several servers of one cluster, separated by spaces.
+   */
   @property({ attribute: 'server-url' }) serverUrl = '';
 
   /** A signed user token (JWT). Wins over `token-url`. Never shown, copied or logged. */

@@ -40,8 +40,11 @@ export interface Who {
 /** How to log in. */
 export type LoginPlan =
   | { readonly kind: 'local'; readonly userId: string; readonly userName: string; readonly avatarUrl: string }
-  | { readonly kind: 'token'; readonly serverUrl: string; readonly token: string }
-  | { readonly kind: 'token-url'; readonly serverUrl: string; readonly tokenUrl: URL };
+  | { readonly kind: 'token'; readonly serverUrl: ServerUrls; readonly token: string }
+  | { readonly kind: 'token-url'; readonly serverUrl: ServerUrls; readonly tokenUrl: URL };
+
+/** The server's URL, or the URLs of the servers of one cluster (`server-url` lists them, space-separated). */
+export type ServerUrls = string | readonly string[];
 
 /** Which live to enter. */
 export interface LivePlan {
@@ -147,11 +150,14 @@ export function loginPlan(settings: SessionSettings, user: Who, baseUrl: string)
     if (userId === '') return invalid('local mode needs a user-id');
     return ok({ kind: 'local', userId, userName: userName === '' ? userId : userName, avatarUrl });
   }
-  const url = webSocketUrl(settings.serverUrl, baseUrl);
-  if (url === null) {
-    return invalid('server-url must be a ws:// or wss:// URL, or one relative to the page (or set local)');
+  const urls = settings.serverUrl.split(/\s+/).filter((url) => url !== '');
+  const resolved = (urls.length === 0 ? [''] : urls).map((url) => webSocketUrl(url, baseUrl)?.href ?? null);
+  if (resolved.includes(null)) {
+    return invalid(
+      'server-url must be a ws:// or wss:// URL, or one relative to the page, or several separated by spaces (or set local)',
+    );
   }
-  const serverUrl = url.href;
+  const serverUrl: ServerUrls = resolved.length === 1 ? resolved[0]! : (resolved as string[]);
   if (settings.token !== '') return ok({ kind: 'token', serverUrl, token: settings.token });
   if (settings.tokenUrl === '') return invalid('set token or token-url');
   const tokenUrl = parseUrl(settings.tokenUrl, baseUrl);
