@@ -102,7 +102,7 @@ export function sizeBudgets(dir = 'dist/browser') {
         name: `a host page through the autoloader (${PAGES.host.join(', ')}; before any media): a regression ceiling, target 45 KB, see docs/decisions/0032 and 0037`,
         path: page(PAGES.host).map(at),
         gzip: true,
-        limit: '68 KB',
+        limit: '69 KB',
       },
     },
     {
