@@ -13,15 +13,16 @@
  * plugins at `options.libFolder`, then `$JANUS_LIB_FOLDER`, then Debian's and the usual install
  * folders. When it is missing, `startJanus()` rejects saying how to install it.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { arch, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
+import { freePort, spawnOwned } from './owned-process.mjs';
+
+export { freePort };
 
 /** The folder of configuration templates. */
 export const TEMPLATE_FOLDER = fileURLToPath(new URL('../janus/', import.meta.url));
@@ -31,13 +32,6 @@ export const CONFIG_FILES = ['janus.jcfg', 'janus.plugin.videoroom.jcfg', 'janus
 export const DEFAULT_JANUS_PATH = '/usr/bin/janus';
 /** What `startJanus()` waits for Janus to answer, at most. */
 export const DEFAULT_READY_TIMEOUT_MS = 15_000;
-/** util-linux's `setpriv`, to start Janus with a parent-death signal. */
-const SETPRIV = '/usr/bin/setpriv';
-/** The Janus processes started here that have not exited: killed when this process exits. */
-const running = new Set(/** @type {import('node:child_process').ChildProcess[]} */ ([]));
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 /** How soon a refused connection to a starting Janus is retried. */
 const RETRY_CONNECT_MS = 20;
@@ -151,22 +145,6 @@ export async function renderJanusConfig(options) {
   return files;
 }
 
-/** A free TCP port on 127.0.0.1 (free when asked: Janus takes it right after). */
-export function freePort(host = '127.0.0.1') {
-  return /** @type {Promise<number>} */ (
-    new Promise((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, host, () => {
-        const address = server.address();
-        server.close(() =>
-          address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-        );
-      });
-    })
-  );
-}
-
 /**
  * Asks Janus `info` over the WebSocket: resolves with its answer, rejects when it does not answer.
  * @param {string} url
@@ -263,49 +241,12 @@ export async function startJanus(options = {}) {
 
   const args = ['-F', dir, '-C', join(dir, 'janus.jcfg'), '-o'];
   if (options.logFile) args.push('-L', options.logFile);
-  // Janus dies with this process, even when it is killed: `setpriv --pdeathsig` (util-linux) sets
-  // the parent-death signal and execs Janus (same PID); an exit hook covers the rest.
-  const child = existsSync(SETPRIV)
-    ? spawn(SETPRIV, ['--pdeathsig', 'SIGKILL', '--', janusPath, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-    : spawn(janusPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  /** @type {string[]} */
-  const tail = [];
-  const onOutput = (/** @type {Buffer} */ chunk) => {
-    for (const line of String(chunk).split('\n')) {
-      if (!line) continue;
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      options.onLog?.(line);
-    }
-  };
-  child.stdout.on('data', onOutput);
-  child.stderr.on('data', onOutput);
-  const exited = /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */ (
-    new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  );
-  const removeFolder = () => rm(dir, { recursive: true, force: true });
-  void exited.then(() => {
-    running.delete(child);
-    return removeFolder();
+  const { child, tail, exited, stop } = spawnOwned(janusPath, args, {
+    dir,
+    ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.stopTimeoutMs !== undefined ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
   });
-
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-      process.kill(child.pid, 'SIGTERM');
-      const timer = setTimeout(() => {
-        if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
-          process.kill(child.pid, 'SIGKILL');
-        }
-      }, options.stopTimeoutMs ?? 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await removeFolder();
-  };
+  const url = `ws://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   try {

@@ -14,42 +14,21 @@
  * `redis-server` is looked for at `options.redisPath`, then `$REDIS_SERVER_PATH`, then
  * `/usr/bin/redis-server`; when it is missing, `startRedis()` rejects saying how to install it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { chmod, mkdtemp } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, spawnOwned } from './owned-process.mjs';
+
+export { freePort };
 
 /** Where Debian installs the server. */
 export const DEFAULT_REDIS_PATH = '/usr/bin/redis-server';
 /** What `startRedis()` waits for the server to answer, at most. */
 export const DEFAULT_READY_TIMEOUT_MS = 10_000;
-/** util-linux's `setpriv`, to start the server with a parent-death signal. */
-const SETPRIV = '/usr/bin/setpriv';
 /** How soon a refused connection to a starting server is retried. */
 const RETRY_CONNECT_MS = 10;
-/** The servers started here that have not exited: killed when this process exits. */
-const running = new Set(/** @type {import('node:child_process').ChildProcess[]} */ ([]));
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-/** A free TCP port on `host` (free when asked: the server takes it right after). */
-export function freePort(host = '127.0.0.1') {
-  return /** @type {Promise<number>} */ (
-    new Promise((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, host, () => {
-        const address = server.address();
-        server.close(() =>
-          address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port')),
-        );
-      });
-    })
-  );
-}
 
 /**
  * Sends `PING` over a plain TCP connection: resolves with `true` on `+PONG`, `false` on any other
@@ -144,50 +123,11 @@ export async function startRedis(options = {}) {
     '--logfile',
     '',
   ];
-  const child = existsSync(SETPRIV)
-    ? spawn(SETPRIV, ['--pdeathsig', 'SIGKILL', '--', redisPath, ...args], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-    : spawn(redisPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
-  /** @type {string[]} */
-  const tail = [];
-  const onOutput = (/** @type {Buffer} */ chunk) => {
-    for (const line of String(chunk).split('\n')) {
-      if (!line) continue;
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      options.onLog?.(line);
-    }
-  };
-  child.stdout.on('data', onOutput);
-  child.stderr.on('data', onOutput);
-  const exited = /** @type {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} */ (
-    new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })))
-  );
-  const removeFolder = () => rm(dir, { recursive: true, force: true });
-  void exited.then(() => {
-    running.delete(child);
-    return removeFolder();
+  const { child, tail, exited, stop, kill } = spawnOwned(redisPath, args, {
+    dir,
+    ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.stopTimeoutMs !== undefined ? { stopTimeoutMs: options.stopTimeoutMs } : {}),
   });
-  const alive = () => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
-
-  const stop = async () => {
-    if (alive()) {
-      process.kill(/** @type {number} */ (child.pid), 'SIGTERM');
-      const timer = setTimeout(() => {
-        if (alive()) process.kill(/** @type {number} */ (child.pid), 'SIGKILL');
-      }, options.stopTimeoutMs ?? 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-    await removeFolder();
-  };
-  const kill = async () => {
-    if (alive()) process.kill(/** @type {number} */ (child.pid), 'SIGKILL');
-    await exited;
-    await removeFolder();
-  };
 
   try {
     await untilPong(host, port, exited, Date.now() + (options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS));
