@@ -19,9 +19,9 @@ import type { EventEnvelope, LiveSnapshot } from '../../src/protocol/types.js';
 import {
   AUDIENCE,
   configArb,
+  createOptions,
   info,
   live,
-  LIVE_ID,
   OWNER,
   resolveCommand,
   resolvePick,
@@ -45,26 +45,13 @@ interface Copy {
 function create(config: Config): Copy {
   const scheduler = new ManualScheduler();
   const events: EventEnvelope[] = [];
-  const created = LiveRoom.create({
-    owner: info(OWNER),
-    settings: {
-      liveId: LIVE_ID,
-      liveName: 'model',
-      seatMode: config.seatMode,
-      maxSeatCount: config.maxSeatCount,
-      keepOwnerOnSeat: config.keepOwnerOnSeat,
-    },
-    scheduler,
-    limits: {
-      graceMs: config.graceMs,
-      maxPendingApplications: config.maxPendingApplications,
-      maxMembers: config.maxMembers,
-      maxViewersPerPublisher: config.maxViewersPerPublisher,
-      maxApplicationsPerMinute: 3,
-    },
-    emit: (envelope) => events.push(envelope),
-    onError,
-  });
+  const created = LiveRoom.create(
+    createOptions(
+      config,
+      { scheduler, emit: (envelope) => events.push(envelope), onError },
+      { maxApplicationsPerMinute: 3 },
+    ),
+  );
   if (!created.isSuccess) assert.fail(created.errorMessage);
   const room = created.data;
   for (const admin of config.admins === 2 ? ['admin', 'admin2'] : ['admin']) {

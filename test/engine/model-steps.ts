@@ -6,7 +6,8 @@
  * test file itself (the runner only picks up `*.test.ts`).
  */
 import fc from 'fast-check';
-import type { RoomCommand } from '../../src/engine/types.js';
+import type { LiveRoomCreateOptions } from '../../src/engine/room.js';
+import type { RoomCommand, RoomLimits } from '../../src/engine/types.js';
 import type { LiveSnapshot, MoveSeatPolicy, SeatMode, UserInfo } from '../../src/protocol/types.js';
 
 export const LIVE_ID = 'model';
@@ -33,6 +34,32 @@ export interface Config {
   readonly admins: 1 | 2;
   /** Events reach members late (each `deliver` step hands a member some of its queued events). */
   readonly delays: boolean;
+}
+
+/** What `LiveRoom.create` takes for a room of `config` (limits not in `config` may be added). */
+export function createOptions(
+  config: Config,
+  deps: Omit<LiveRoomCreateOptions, 'owner' | 'settings' | 'limits'>,
+  limits: Partial<RoomLimits> = {},
+): LiveRoomCreateOptions {
+  return {
+    owner: info(OWNER),
+    settings: {
+      liveId: LIVE_ID,
+      liveName: 'model',
+      seatMode: config.seatMode,
+      maxSeatCount: config.maxSeatCount,
+      keepOwnerOnSeat: config.keepOwnerOnSeat,
+    },
+    limits: {
+      graceMs: config.graceMs,
+      maxPendingApplications: config.maxPendingApplications,
+      maxMembers: config.maxMembers,
+      maxViewersPerPublisher: config.maxViewersPerPublisher,
+      ...limits,
+    },
+    ...deps,
+  };
 }
 
 /**

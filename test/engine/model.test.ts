@@ -36,6 +36,7 @@ import type {
 import {
   AUDIENCE,
   configArb,
+  createOptions,
   info,
   live,
   LIVE_ID,
@@ -312,25 +313,7 @@ function run(config: Config, steps: readonly Step[]): void {
   const onError = (error: unknown) => {
     throw error;
   };
-  const created = LiveRoom.create({
-    owner: info(OWNER),
-    settings: {
-      liveId: LIVE_ID,
-      liveName: 'model',
-      seatMode: config.seatMode,
-      maxSeatCount: config.maxSeatCount,
-      keepOwnerOnSeat: config.keepOwnerOnSeat,
-    },
-    scheduler,
-    limits: {
-      graceMs: config.graceMs,
-      maxPendingApplications: config.maxPendingApplications,
-      maxMembers: config.maxMembers,
-      maxViewersPerPublisher: config.maxViewersPerPublisher,
-    },
-    emit,
-    onError,
-  });
+  const created = LiveRoom.create(createOptions(config, { scheduler, emit, onError }));
   assert.ok(created.isSuccess);
   let liveRoom = created.data;
   roomRef.current = liveRoom;
